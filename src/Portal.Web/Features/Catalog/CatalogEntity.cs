@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Web.Features.Catalog;
+
+/// <summary>
+/// A Backstage-format catalog entity. The whole descriptor is kept as jsonb (unknown kinds and
+/// fields survive); what is filtered and sorted is copied into indexed columns.
+/// </summary>
+public sealed class CatalogEntity
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary>Lower-case <c>kind:namespace/name</c>; identity is case-insensitive.</summary>
+    public required string EntityRef { get; set; }
+    public required string Kind { get; set; }
+    public required string Namespace { get; set; }
+    public required string Name { get; set; }
+    public string? Title { get; set; }
+    public string? Description { get; set; }
+    public string? Type { get; set; }
+    public string? Lifecycle { get; set; }
+
+    /// <summary>Owner as a full, lower-case entity ref (e.g. <c>group:default/payments</c>).</summary>
+    public string? Owner { get; set; }
+    public string? System { get; set; }
+    public string[] Tags { get; set; } = [];
+    public required JsonDocument Document { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string DisplayName => string.IsNullOrWhiteSpace(Title) ? Name : Title;
+}
+
+internal sealed class CatalogEntityConfiguration : IEntityTypeConfiguration<CatalogEntity>
+{
+    public void Configure(EntityTypeBuilder<CatalogEntity> builder)
+    {
+        builder.ToTable("catalog_entities");
+        builder.HasKey(e => e.Id);
+        builder.HasIndex(e => e.EntityRef).IsUnique();
+        builder.Property(e => e.EntityRef).HasMaxLength(400);
+        builder.Property(e => e.Kind).HasMaxLength(63);
+        builder.Property(e => e.Namespace).HasMaxLength(63);
+        builder.Property(e => e.Name).HasMaxLength(63);
+        builder.Property(e => e.Document).HasColumnType("jsonb");
+        builder.HasIndex(e => new { e.Kind, e.Namespace, e.Name });
+        builder.HasIndex(e => e.Owner);
+        builder.HasIndex(e => e.System);
+        builder.HasIndex(e => e.Tags).HasMethod("gin");
+        builder.Ignore(e => e.DisplayName);
+    }
+}

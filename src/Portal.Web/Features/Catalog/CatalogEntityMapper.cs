@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Portal.Web.Features.Catalog;
+
+/// <summary>Copies the filterable facts of a descriptor into the indexed columns of <see cref="CatalogEntity"/>.</summary>
+public static class CatalogEntityMapper
+{
+    private static readonly string[] KnownKinds =
+        ["Component", "API", "Resource", "System", "Domain", "Group", "User", "Location", "Template"];
+
+    /// <summary>Known kinds are stored in their canonical spelling (kinds compare case-insensitively).</summary>
+    public static string CanonicalKind(string kind) =>
+        KnownKinds.FirstOrDefault(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase)) ?? kind;
+
+    public static CatalogEntity ToEntity(JsonDocument document, DateTimeOffset now)
+    {
+        var root = document.RootElement;
+        var metadata = root.GetProperty("metadata");
+        var spec = root.TryGetProperty("spec", out var s) ? s : default;
+        var kind = CanonicalKind(root.GetProperty("kind").GetString()!);
+        var ns = String(metadata, "namespace") ?? EntityRef.DefaultNamespace;
+        var name = metadata.GetProperty("name").GetString()!;
+
+        return new CatalogEntity
+        {
+            EntityRef = new EntityRef(kind, ns, name).ToString(),
+            Kind = kind,
+            Namespace = ns,
+            Name = name,
+            Title = String(metadata, "title"),
+            Description = String(metadata, "description"),
+            Type = String(spec, "type"),
+            Lifecycle = String(spec, "lifecycle"),
+            Owner = Reference(spec, "owner", "group", ns),
+            System = Reference(spec, "system", "system", ns),
+            Tags = metadata.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
+                ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToArray()
+                : [],
+            Document = document,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private static string? String(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static string? Reference(JsonElement spec, string property, string defaultKind, string ns)
+    {
+        var value = String(spec, property);
+        return string.IsNullOrWhiteSpace(value) ? null : EntityRef.Parse(value, defaultKind, ns).ToString();
+    }
+}

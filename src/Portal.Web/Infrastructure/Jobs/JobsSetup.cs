@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.Server;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portal.Web.Infrastructure.Hosting;
+
+namespace Portal.Web.Infrastructure.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "Portal:Jobs";
+
+    /// <summary>Hangfire worker threads in this process; every replica runs a Hangfire server.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
+
+    /// <summary>Set false to run a replica that serves pages only.</summary>
+    public bool RunServer { get; set; } = true;
+}
+
+public static class JobsSetup
+{
+    public const string Schema = "hangfire";
+    public const string DashboardPath = "/hangfire";
+
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder, PortalDatabase database)
+    {
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseFilter(new JobTelemetryFilter())
+            .UsePostgreSqlStorage(
+                storage => storage.UseNpgsqlConnection(database.ConnectionString),
+                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+
+        var jobs = new JobsOptions();
+        builder.Configuration.GetSection(JobsOptions.Section).Bind(jobs);
+        if (jobs.RunServer)
+        {
+            builder.Services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
+        }
+        builder.Services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: ["ready"]);
+        return builder;
+    }
+
+    public static void MapJobsDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new LoopbackOnlyDashboardAuthorization()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "Portal jobs",
+            AppPath = "/",
+        });
+    }
+
+    /// <summary>Until the Identity feature lands, the dashboard answers only on loopback.</summary>
+    private sealed class LoopbackOnlyDashboardAuthorization : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context)
+        {
+            var remote = context.GetHttpContext().Connection.RemoteIpAddress;
+            return remote is not null && System.Net.IPAddress.IsLoopback(remote);
+        }
+    }
+}
+
+/// <summary>Ready means Hangfire can read its storage (schema present, database reachable).</summary>
+internal sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers().Count;
+            return Task.FromResult(HealthCheckResult.Healthy($"{servers} Hangfire server(s)"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage is unreachable.", ex));
+        }
+    }
+}
+
+/// <summary>Traces and times every Hangfire job (Hangfire has no OpenTelemetry instrumentation of its own).</summary>
+internal sealed class JobTelemetryFilter : IServerFilter
+{
+    public const string SourceName = "Portal.Jobs";
+    private static readonly ActivitySource Source = new(SourceName);
+    private static readonly Meter Meter = new(SourceName);
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
+        "portal.job.duration", "s", "Duration of Hangfire jobs.");
+
+    public void OnPerforming(PerformingContext context)
+    {
+        var job = context.BackgroundJob.Job;
+        var activity = Source.StartActivity($"job {job.Type.Name}.{job.Method.Name}", ActivityKind.Internal);
+        activity?.SetTag("hangfire.job.id", context.BackgroundJob.Id);
+        context.Items["activity"] = activity;
+        context.Items["started"] = Stopwatch.GetTimestamp();
+    }
+
+    public void OnPerformed(PerformedContext context)
+    {
+        var job = context.BackgroundJob.Job;
+        var outcome = context.Exception is null ? "success" : context.Canceled ? "canceled" : "failure";
+        if (context.Items.TryGetValue("started", out var started) && started is long ts)
+        {
+            Duration.Record(Stopwatch.GetElapsedTime(ts).TotalSeconds,
+                new KeyValuePair<string, object?>("job", $"{job.Type.Name}.{job.Method.Name}"),
+                new KeyValuePair<string, object?>("outcome", outcome));
+        }
+        if (context.Items.TryGetValue("activity", out var a) && a is Activity activity)
+        {
+            if (context.Exception is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, context.Exception.Message);
+            }
+            activity.Dispose();
+        }
+    }
+}

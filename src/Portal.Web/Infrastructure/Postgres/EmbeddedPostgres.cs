@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Portal.Web.Infrastructure.Postgres;
+
+public sealed class EmbeddedPostgresOptions
+{
+    /// <summary>Folder holding the cluster (<c>data/</c>), its password and the instance lock.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>Folder with initdb and pg_ctl; empty means search the machine.</summary>
+    public string? BinDirectory { get; set; }
+
+    /// <summary>Database the portal uses inside the cluster.</summary>
+    public string Database { get; set; } = "portal";
+
+    /// <summary>Extra <c>postgres -c</c> settings, e.g. fsync=off for throwaway test clusters.</summary>
+    public Dictionary<string, string> ServerSettings { get; } = new(StringComparer.Ordinal);
+
+    public static string DefaultDataDirectory()
+    {
+        // The postgres system user cannot enter /root (mode 700), so root gets a system folder.
+        if (EmbeddedPostgres.RunningAsRoot)
+        {
+            return "/var/lib/portal/postgres";
+        }
+        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrEmpty(dataHome))
+        {
+            dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+        return Path.Combine(dataHome, "portal", "postgres");
+    }
+}
+
+public sealed class EmbeddedPostgresException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Runs a private PostgreSQL cluster from the machine's server binaries: initdb on first use,
+/// a free loopback port, password authentication, and an instance lock so that two portals
+/// never share one data folder. A server left behind by a killed portal is stopped cleanly and
+/// restarted, so no data is lost.
+/// </summary>
+public sealed class EmbeddedPostgres : IDisposable
+{
+    private const string SuperUser = "portal";
+    private const string ServiceUser = "postgres";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly string _bin;
+    private readonly string _root;
+    private readonly string _data;
+    private readonly FileStream _lock;
+    private readonly Action<string> _log;
+    private bool _stopped;
+
+    public int Port { get; }
+    public string Password { get; }
+    public string Database { get; }
+    public string DataDirectory => _data;
+    public string ConnectionString => ConnectionStringFor(Database);
+
+    internal static bool RunningAsRoot => Environment.UserName == "root";
+
+    private EmbeddedPostgres(string bin, string root, FileStream instanceLock, int port, string password, string database, Action<string> log)
+    {
+        _bin = bin;
+        _root = root;
+        _data = Path.Combine(root, "data");
+        _lock = instanceLock;
+        Port = port;
+        Password = password;
+        Database = database;
+        _log = log;
+    }
+
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = SuperUser,
+        Password = Password,
+        Database = database,
+        // Closing idle connections quickly lets a test drop its database without waiting.
+        ConnectionIdleLifetime = 30,
+    }.ConnectionString;
+
+    public static EmbeddedPostgres Start(EmbeddedPostgresOptions options, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var bin = PostgresBinaries.Find(options.BinDirectory)
+            ?? throw new EmbeddedPostgresException(PostgresBinaries.NotFoundMessage);
+
+        var root = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(root);
+        var instanceLock = AcquireInstanceLock(root);
+        try
+        {
+            var data = Path.Combine(root, "data");
+            var password = EnsurePassword(root);
+            if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+            {
+                InitCluster(bin, root, data, password, log);
+            }
+            StopLeftoverServer(bin, data, log);
+
+            var port = FreeLoopbackPort();
+            var server = new EmbeddedPostgres(bin, root, instanceLock, port, password, options.Database, log);
+            server.StartServer(options.ServerSettings);
+            server.EnsureDatabase(options.Database);
+            return server;
+        }
+        catch
+        {
+            instanceLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates an empty database (used by tests: one per test collection).</summary>
+    public string CreateDatabase(string name)
+    {
+        EnsureDatabase(name);
+        return ConnectionStringFor(name);
+    }
+
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            Run(_bin, "pg_ctl", ["stop", "-D", _data, "-m", "fast", "-w", "-t", "60"], throwOnError: false);
+            _log("Embedded PostgreSQL stopped.");
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    public void Dispose() => Stop();
+
+    private static FileStream AcquireInstanceLock(string root)
+    {
+        var lockPath = Path.Combine(root, "portal.lock");
+        var pidPath = Path.Combine(root, "portal.pid");
+        try
+        {
+            // FileShare.None takes an exclusive flock on Unix; the kernel drops it when the process dies,
+            // so a killed portal never leaves a lock behind.
+            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            File.WriteAllText(pidPath, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            return stream;
+        }
+        catch (IOException ex)
+        {
+            var owner = File.Exists(pidPath) ? $" (process {File.ReadAllText(pidPath).Trim()})" : "";
+            throw new EmbeddedPostgresException(
+                $"Another Portal{owner} is already using the embedded database in {root}. " +
+                "Stop that portal first, or give this one its own folder with Portal:EmbeddedPostgres:DataDirectory.", ex);
+        }
+    }
+
+    private static string EnsurePassword(string root)
+    {
+        var path = Path.Combine(root, "password");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(path, password);
+        RestrictToOwner(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return password;
+    }
+
+    private static void InitCluster(string bin, string root, string data, string password, Action<string> log)
+    {
+        log($"Creating the embedded PostgreSQL cluster in {data} ...");
+        if (Directory.Exists(data))
+        {
+            // A folder without PG_VERSION is an initdb that was interrupted: nothing in it is data.
+            Directory.Delete(data, recursive: true);
+        }
+        Directory.CreateDirectory(data);
+        var pwFile = Path.Combine(root, ".initdb-password");
+        File.WriteAllText(pwFile, password);
+        RestrictToOwner(pwFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            if (RunningAsRoot)
+            {
+                EnsureReachableByServiceUser(root);
+                Run(null, "chown", ["-R", $"{ServiceUser}:{ServiceUser}", data, pwFile]);
+            }
+            RestrictToOwner(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Run(bin, "initdb", ["-D", data, "-U", SuperUser, "--pwfile", pwFile, "--auth", "scram-sha-256",
+                "--encoding", "UTF8", "--locale", "C.UTF-8", "--no-instructions"]);
+        }
+        finally
+        {
+            File.Delete(pwFile);
+        }
+    }
+
+    private static void EnsureReachableByServiceUser(string root)
+    {
+        var (code, _) = Run(null, "runuser", ["-u", ServiceUser, "--", "test", "-x", root], throwOnError: false, asServiceUser: false);
+        if (code != 0)
+        {
+            throw new EmbeddedPostgresException(
+                $"The embedded database folder {root} is not reachable by the '{ServiceUser}' system user, which runs the " +
+                "server when the portal runs as root (initdb refuses root). Choose a folder outside /root with " +
+                "Portal:EmbeddedPostgres:DataDirectory, e.g. /var/lib/portal/postgres.");
+        }
+    }
+
+    /// <summary>
+    /// We hold the instance lock, so a running server on our data folder belongs to a portal that
+    /// was killed: stop it cleanly (no data is lost) and start our own. A postmaster.pid whose
+    /// process is gone is stale and removed.
+    /// </summary>
+    private static void StopLeftoverServer(string bin, string data, Action<string> log)
+    {
+        var pidFile = Path.Combine(data, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return;
+        }
+        var firstLine = File.ReadLines(pidFile).FirstOrDefault();
+        if (int.TryParse(firstLine, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && IsPostgresProcess(pid))
+        {
+            log($"Stopping the PostgreSQL server (pid {pid}) left running by a previous portal ...");
+            Run(bin, "pg_ctl", ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"], throwOnError: false);
+        }
+        if (File.Exists(pidFile))
+        {
+            log("Removing a stale postmaster.pid left by a previous portal.");
+            File.Delete(pidFile);
+        }
+    }
+
+    private static void RestrictToOwner(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    private static bool IsPostgresProcess(int pid)
+    {
+        var comm = $"/proc/{pid}/comm";
+        return File.Exists(comm) && File.ReadAllText(comm).Trim() == "postgres";
+    }
+
+    private void StartServer(Dictionary<string, string> settings)
+    {
+        var serverOptions = new List<string>
+        {
+            "-c listen_addresses=127.0.0.1",
+            $"-p {Port}",
+            // No Unix socket: the default socket folder may not exist or be writable here.
+            "-c unix_socket_directories=''",
+            "-c max_connections=300",
+        };
+        serverOptions.AddRange(settings.Select(s => $"-c {s.Key}={s.Value}"));
+        var logFile = Path.Combine(_data, "portal-server.log");
+        _log($"Starting embedded PostgreSQL on 127.0.0.1:{Port} (data: {_data}) ...");
+        var (code, output) = Run(_bin, "pg_ctl", ["start", "-D", _data, "-w", "-t", "90", "-l", logFile, "-o", string.Join(' ', serverOptions)], throwOnError: false);
+        if (code != 0)
+        {
+            var serverLog = File.Exists(logFile) ? string.Join('\n', File.ReadLines(logFile).TakeLast(15)) : "";
+            throw new EmbeddedPostgresException($"The embedded PostgreSQL server did not start (pg_ctl exit code {code}).\n{output}\n{serverLog}");
+        }
+    }
+
+    private void EnsureDatabase(string name)
+    {
+        using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        connection.Open();
+        using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.AddWithValue(name);
+        if (exists.ExecuteScalar() is null)
+        {
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            create.ExecuteNonQuery();
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static (int ExitCode, string Output) Run(string? bin, string program, IReadOnlyList<string> args, bool throwOnError = true, bool? asServiceUser = null)
+    {
+        var path = bin is null ? program : Path.Combine(bin, program);
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if ((asServiceUser ?? bin is not null) && RunningAsRoot)
+        {
+            start.FileName = "runuser";
+            foreach (var a in new[] { "-u", ServiceUser, "--", path })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            start.FileName = path;
+        }
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new EmbeddedPostgresException($"Could not start {program}.");
+        // pg_ctl start leaves the server holding inherited pipes; read to the end only after exit.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(CommandTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new EmbeddedPostgresException($"{program} did not finish within {CommandTimeout.TotalSeconds:0} s.");
+        }
+        var output = (stderr.Wait(TimeSpan.FromSeconds(2)) ? stderr.Result : "") + (stdout.Wait(TimeSpan.FromSeconds(2)) ? stdout.Result : "");
+        if (throwOnError && process.ExitCode != 0)
+        {
+            throw new EmbeddedPostgresException($"{program} failed with exit code {process.ExitCode}: {output.Trim()}");
+        }
+        return (process.ExitCode, output);
+    }
+}

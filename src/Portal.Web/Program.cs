@@ -1,0 +1,40 @@
+using Portal.Web.Components;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Infrastructure.Hosting;
+using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Postgres;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    using var database = builder.AddPortalDatabase();
+    builder.AddObservability();
+    builder.AddJobs(database);
+    builder.AddUi();
+    builder.AddCatalog();
+
+    var app = builder.Build();
+    if (args.Contains("migrate", StringComparer.Ordinal))
+    {
+        await app.MigrateAsync();
+        return 0;
+    }
+    await app.PrepareDatabaseAsync();
+
+    app.UseUi();
+    app.MapHealth();
+    app.MapJobsDashboard();
+    app.MapCatalog();
+    app.MapUi();
+    await app.RunAsync();
+    return 0;
+}
+catch (EmbeddedPostgresException ex)
+{
+    // A start-up problem the operator can fix: one clear message, no stack trace.
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+/// <summary>Entry point type, public for WebApplicationFactory.</summary>
+public partial class Program;
