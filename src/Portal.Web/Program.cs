@@ -2,18 +2,17 @@ using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
-using Portal.Web.Infrastructure.Postgres;
 
 try
 {
     var builder = WebApplication.CreateBuilder(args);
-    using var database = builder.AddPortalDatabase();
+    builder.AddPortalDatabase();
     builder.AddObservability();
-    builder.AddJobs(database);
+    builder.AddJobs();
     builder.AddUi();
     builder.AddCatalog();
 
-    var app = builder.Build();
+    await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
     {
         await app.MigrateAsync();
@@ -29,7 +28,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (EmbeddedPostgresException ex)
+catch (PortalStartupException ex)
 {
     // A start-up problem the operator can fix: one clear message, no stack trace.
     Console.Error.WriteLine(ex.Message);

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
@@ -25,46 +24,59 @@ public sealed class DemoOptions
     public bool Seed { get; set; } = true;
 }
 
-/// <summary>Where the portal's database lives, for the rest of start-up to decide what to do with it.</summary>
-public sealed record PortalDatabase(string ConnectionString, EmbeddedPostgres? Embedded) : IDisposable
+/// <summary>
+/// Where the portal's database lives. Uses <c>ConnectionStrings:Portal</c> when set; otherwise
+/// starts the embedded PostgreSQL cluster on first use and stops it when the host is disposed
+/// (after the Hangfire server has stopped). Resolved lazily so that configuration added by the
+/// host (tests, command line) is seen.
+/// </summary>
+public sealed class PortalDatabase : IDisposable
 {
-    public bool IsEmbedded => Embedded is not null;
+    private readonly Lazy<(string ConnectionString, EmbeddedPostgres? Embedded)> _state;
 
-    /// <summary>Stops the embedded cluster, after the host (and its Hangfire server) has stopped.</summary>
-    public void Dispose() => Embedded?.Dispose();
+    public PortalDatabase(IConfiguration configuration, ILogger<PortalDatabase> logger)
+    {
+        _state = new(() =>
+        {
+            var connectionString = configuration.GetConnectionString(DatabaseSetup.ConnectionStringName);
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                return (connectionString, null);
+            }
+            var options = new EmbeddedPostgresOptions();
+            configuration.GetSection("Portal:EmbeddedPostgres").Bind(options);
+            var embedded = EmbeddedPostgres.Start(options, message => logger.LogInformation("{Message}", message));
+            return (embedded.ConnectionString, embedded);
+        });
+    }
+
+    public string ConnectionString => _state.Value.ConnectionString;
+    public bool IsEmbedded => _state.Value.Embedded is not null;
+    public EmbeddedPostgres? Embedded => _state.Value.Embedded;
+
+    public void Dispose()
+    {
+        if (_state.IsValueCreated)
+        {
+            _state.Value.Embedded?.Dispose();
+        }
+    }
 }
 
 public static class DatabaseSetup
 {
     public const string ConnectionStringName = "Portal";
 
-    /// <summary>
-    /// Uses <c>ConnectionStrings:Portal</c> when set; otherwise starts the embedded PostgreSQL
-    /// cluster before anything else needs the database. The returned handle stops that cluster
-    /// when disposed (Program.cs holds it with <c>await using</c>, so it also stops on failure).
-    /// </summary>
-    public static PortalDatabase AddPortalDatabase(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPortalDatabase(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        EmbeddedPostgres? embedded = null;
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            var options = new EmbeddedPostgresOptions();
-            builder.Configuration.GetSection("Portal:EmbeddedPostgres").Bind(options);
-            embedded = EmbeddedPostgres.Start(options, Console.WriteLine);
-            connectionString = embedded.ConnectionString;
-            builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
-        }
-
-        var database = new PortalDatabase(connectionString, embedded);
-        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<PortalDatabase>();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
-        builder.Services.AddDbContextFactory<PortalDbContext>(o => o
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        builder.Services.AddDbContextFactory<PortalDbContext>((sp, o) => o
+            .UseNpgsql(sp.GetRequiredService<PortalDatabase>().ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database", tags: ["ready"]);
-        return database;
+        return builder;
     }
 
     /// <summary>The explicit production step: <c>dotnet Portal.Web.dll migrate</c>.</summary>
@@ -92,7 +104,7 @@ public static class DatabaseSetup
         {
             if (!autoMigrate)
             {
-                throw new ValidationException(
+                throw new PortalStartupException(
                     $"The database is behind this version of Portal ({pending.Count} pending migration(s): {string.Join(", ", pending)}). " +
                     "Run 'dotnet Portal.Web.dll migrate' first, or set Portal:Database:AutoMigrate=true.");
             }

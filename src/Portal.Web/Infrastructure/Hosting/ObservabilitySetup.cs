@@ -21,7 +21,12 @@ public static class ObservabilitySetup
         }
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(ObservabilitySetup).Assembly.GetName().Version?.ToString()))
+            // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (e.g. the pod name) win over the defaults.
+            .ConfigureResource(r => r
+                .AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
+                    serviceVersion: typeof(ObservabilitySetup).Assembly.GetName().Version?.ToString(),
+                    autoGenerateServiceInstanceId: false)
+                .AddEnvironmentVariableDetector())
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation()

@@ -7,6 +7,10 @@ public static class UiSetup
 {
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
+        // Serve package assets (MudBlazor) from the build output in every environment, not only
+        // Development, so tests and local runs of a Release build look like production. A no-op
+        // for published apps, whose wwwroot already holds them.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
@@ -19,7 +23,17 @@ public static class UiSetup
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
+        // Friendly HTML error pages for people; API clients and the jobs dashboard keep their own responses.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
+            }
+            return next(context);
+        });
         app.UseAntiforgery();
     }
 

@@ -5,6 +5,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Portal.Web.Infrastructure.Hosting;
 
 namespace Portal.Web.Infrastructure.Jobs;
@@ -16,9 +17,6 @@ public sealed class JobsOptions
     /// <summary>Hangfire worker threads in this process; every replica runs a Hangfire server.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100)]
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
-
-    /// <summary>Set false to run a replica that serves pages only.</summary>
-    public bool RunServer { get; set; } = true;
 }
 
 public static class JobsSetup
@@ -26,24 +24,19 @@ public static class JobsSetup
     public const string Schema = "hangfire";
     public const string DashboardPath = "/hangfire";
 
-    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder, PortalDatabase database)
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHangfire(config => config
+        builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseFilter(new JobTelemetryFilter())
             .UsePostgreSqlStorage(
-                storage => storage.UseNpgsqlConnection(database.ConnectionString),
+                storage => storage.UseNpgsqlConnection(sp.GetRequiredService<PortalDatabase>().ConnectionString),
                 new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
 
-        var jobs = new JobsOptions();
-        builder.Configuration.GetSection(JobsOptions.Section).Bind(jobs);
-        if (jobs.RunServer)
-        {
-            builder.Services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
-        }
+        builder.Services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
         builder.Services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: ["ready"]);
         return builder;
     }
@@ -64,8 +57,12 @@ public static class JobsSetup
     {
         public bool Authorize(DashboardContext context)
         {
-            var remote = context.GetHttpContext().Connection.RemoteIpAddress;
-            return remote is not null && System.Net.IPAddress.IsLoopback(remote);
+            var http = context.GetHttpContext();
+            var remote = http.Connection.RemoteIpAddress;
+            // A request relayed by a proxy is not local, whatever address the proxy claims for it.
+            return remote is not null && System.Net.IPAddress.IsLoopback(remote)
+                && !http.Request.Headers.ContainsKey("X-Forwarded-For")
+                && !http.Request.Headers.ContainsKey("Forwarded");
         }
     }
 }

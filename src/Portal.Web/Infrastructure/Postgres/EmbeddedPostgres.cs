@@ -37,7 +37,7 @@ public sealed class EmbeddedPostgresOptions
     }
 }
 
-public sealed class EmbeddedPostgresException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class EmbeddedPostgresException(string message, Exception? inner = null) : Portal.Web.Infrastructure.Hosting.PortalStartupException(message, inner);
 
 /// <summary>
 /// Runs a private PostgreSQL cluster from the machine's server binaries: initdb on first use,
@@ -149,6 +149,48 @@ public sealed class EmbeddedPostgres : IDisposable
 
     public void Dispose() => Stop();
 
+    /// <summary>
+    /// Stops and deletes clusters under <paramref name="parent"/> whose owning process is gone
+    /// (their instance lock is free). Test runs use it to clean up after a killed test host.
+    /// </summary>
+    public static void RemoveAbandonedClusters(string parent, string? binDirectory = null)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+        var bin = PostgresBinaries.Find(binDirectory);
+        foreach (var root in Directory.GetDirectories(parent))
+        {
+            FileStream instanceLock;
+            try
+            {
+                instanceLock = new FileStream(Path.Combine(root, "portal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // still in use by a live process
+            }
+            using (instanceLock)
+            {
+                if (bin is not null && File.Exists(Path.Combine(root, "data", "postmaster.pid")))
+                {
+                    StopLeftoverServer(bin, Path.Combine(root, "data"), _ => { });
+                }
+            }
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     private static FileStream AcquireInstanceLock(string root)
     {
         var lockPath = Path.Combine(root, "portal.lock");
@@ -237,7 +279,7 @@ public sealed class EmbeddedPostgres : IDisposable
             return;
         }
         var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-        if (int.TryParse(firstLine, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && IsPostgresProcess(pid))
+        if (int.TryParse(firstLine, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && IsPostgresProcess(pid) && ServesDataDirectory(pid, data))
         {
             log($"Stopping the PostgreSQL server (pid {pid}) left running by a previous portal ...");
             Run(bin, "pg_ctl", ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"], throwOnError: false);
@@ -257,10 +299,48 @@ public sealed class EmbeddedPostgres : IDisposable
         }
     }
 
-    private static bool IsPostgresProcess(int pid)
+    /// <summary>
+    /// After a reboot the pid in postmaster.pid can belong to another cluster (e.g. the system's own
+    /// PostgreSQL): only a server whose working directory is our data folder is ours to stop.
+    /// </summary>
+    private static bool ServesDataDirectory(int pid, string data)
     {
-        var comm = $"/proc/{pid}/comm";
-        return File.Exists(comm) && File.ReadAllText(comm).Trim() == "postgres";
+        try
+        {
+            var cwd = new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget;
+            return cwd is not null && Path.GetFullPath(cwd).TrimEnd('/') == Path.GetFullPath(data).TrimEnd('/');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A running (not zombie) process named postgres; a pid reused by something else is not ours.</summary>
+    public static bool IsPostgresProcess(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ..."; a zombie (Z) has exited but is not yet reaped.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            return close > open && open >= 0
+                && stat[(open + 1)..close] == "postgres"
+                && stat.Length > close + 2 && stat[close + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private void StartServer(Dictionary<string, string> settings)
@@ -276,7 +356,18 @@ public sealed class EmbeddedPostgres : IDisposable
         serverOptions.AddRange(settings.Select(s => $"-c {s.Key}={s.Value}"));
         var logFile = Path.Combine(_data, "portal-server.log");
         _log($"Starting embedded PostgreSQL on 127.0.0.1:{Port} (data: {_data}) ...");
-        var (code, output) = Run(_bin, "pg_ctl", ["start", "-D", _data, "-w", "-t", "90", "-l", logFile, "-o", string.Join(' ', serverOptions)], throwOnError: false);
+        var (code, output) = (0, "");
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            (code, output) = Run(_bin, "pg_ctl", ["start", "-D", _data, "-w", "-t", "90", "-l", logFile, "-o", string.Join(' ', serverOptions)], throwOnError: false);
+            if (code == 0)
+            {
+                break;
+            }
+            // After a crash the old server's backends can hold its shared memory for a moment.
+            _log($"PostgreSQL did not start (attempt {attempt}); retrying ...");
+            Thread.Sleep(TimeSpan.FromSeconds(attempt));
+        }
         if (code != 0)
         {
             var serverLog = File.Exists(logFile) ? string.Join('\n', File.ReadLines(logFile).TakeLast(15)) : "";

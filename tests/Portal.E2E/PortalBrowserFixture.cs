@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+using Portal.TestSupport;
+
+namespace Portal.E2E;
+
+/// <summary>
+/// One real portal process (embedded PostgreSQL, demo organisation) and one headless Debian
+/// Chromium for the whole browser test collection.
+/// </summary>
+public sealed class PortalBrowserFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = TestCluster.NewDataDirectory("e2e");
+    private IPlaywright? _playwright;
+
+    public PortalProcess Portal { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string DataDirectory => _dataDirectory;
+
+    public static string ScreenshotDirectory { get; } =
+        Path.Combine(PortalProcess.RepositoryRoot(), "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        EmbeddedPostgresCleanup();
+        Portal = await PortalProcess.StartAsync(_dataDirectory);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            // The machine has no network: keep Chromium from trying to phone home.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        if (Portal is not null)
+        {
+            await Portal.DisposeAsync();
+        }
+        TestCluster.TryDelete(_dataDirectory);
+    }
+
+    private static void EmbeddedPostgresCleanup() =>
+        global::Portal.Web.Infrastructure.Postgres.EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root);
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalBrowserCollection : ICollectionFixture<PortalBrowserFixture>
+{
+    public const string Name = "Portal in a browser";
+}

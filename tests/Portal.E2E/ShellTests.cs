@@ -1,0 +1,97 @@
+using Microsoft.Playwright;
+using Portal.TestSupport;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+[Collection(PortalBrowserCollection.Name)]
+public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task Home_page_shows_the_figures_that_are_in_the_database()
+    {
+        var connection = PostgresProbe.ConnectionString(Fixture.DataDirectory);
+        var components = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"))!;
+        var systems = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'System'"))!;
+        var teams = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Group' AND type = 'team'"))!;
+
+        await GotoAsync("/");
+
+        await Expect(Page).ToHaveTitleAsync("Home · Portal");
+        await Expect(Page.GetByTestId("figure-components").Locator(".figure-value")).ToHaveTextAsync(components.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("figure-systems").Locator(".figure-value")).ToHaveTextAsync(systems.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("figure-teams").Locator(".figure-value")).ToHaveTextAsync(teams.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("components-by-owner")).ToContainTextAsync("payments");
+        await ScreenshotAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Navigation_drawer_leads_to_the_catalog_and_an_entity_page()
+    {
+        await GotoAsync("/");
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Catalog", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Catalog", Level = 1 })).ToBeVisibleAsync();
+
+        await Page.GetByTestId("catalog-search").FillAsync("payment gate");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=payment"));
+        await Page.GetByTestId("catalog-search").FillAsync("gateway");
+        var row = Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" });
+        await Expect(row).ToBeVisibleAsync();
+        await ScreenshotAsync("Catalog_search");
+
+        await row.ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", "https://runbooks.northwind.example/payment-gateway");
+        await Expect(Page.GetByText("payments-api")).ToBeVisibleAsync();
+        await ScreenshotAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task App_bar_search_opens_the_catalog_filtered_by_the_query()
+    {
+        await GotoAsync("/");
+
+        var search = Page.GetByTestId("global-search");
+        await search.FillAsync("fraud");
+        await search.PressAsync("Enter");
+
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog\\?q=fraud"));
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "fraud-scoring" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
+        await ScreenshotAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Dark_theme_choice_survives_a_reload()
+    {
+        await GotoAsync("/");
+        var lightBackground = await BackgroundAsync();
+
+        await Page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(Page.Locator("body")).Not.ToHaveCSSAsync("background-color", lightBackground);
+        var darkBackground = await BackgroundAsync();
+
+        await GotoAsync("/");
+        Assert.Equal(darkBackground, await BackgroundAsync());
+        await ScreenshotAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task An_unknown_address_shows_a_friendly_not_found_page()
+    {
+        var response = await Page.GotoAsync("/does-not-exist");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(Page.GetByText("There is nothing at this address.")).ToBeVisibleAsync();
+        await ScreenshotAsync();
+    }
+
+    private Task<string> BackgroundAsync() =>
+        Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+}

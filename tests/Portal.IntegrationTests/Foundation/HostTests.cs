@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.TestSupport;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+
+namespace Portal.IntegrationTests.Foundation;
+
+public sealed class HostTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    [Fact]
+    public async Task Health_live_and_ready_answer_200_when_database_and_Hangfire_storage_are_up()
+    {
+        using var client = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Start_applies_every_migration_and_the_model_has_no_unmigrated_changes()
+    {
+        _ = factory.Server; // starts the host, which migrates
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration: run dotnet ef migrations add");
+        Assert.Equal(1L, await PostgresProbe.ScalarAsync(factory.ConnectionString,
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'hangfire'"));
+    }
+
+    [Fact]
+    public async Task A_connection_string_install_gets_no_demo_data()
+    {
+        using var client = factory.CreateClient();
+
+        var figures = await client.GetFromJsonAsync<CatalogFigures>("/api/catalog/figures");
+
+        Assert.NotNull(figures);
+        Assert.Equal(0, figures.Components);
+    }
+
+    [Fact]
+    public async Task Hangfire_dashboard_is_refused_to_non_loopback_callers()
+    {
+        // TestServer requests carry no remote address, like a request from outside the machine.
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_page_shows_the_not_found_page_with_404()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("There is nothing at this address.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

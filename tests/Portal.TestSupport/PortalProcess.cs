@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portal.TestSupport;
+
+/// <summary>
+/// The real portal as a separate process (<c>dotnet Portal.Web.dll</c>) on a free loopback port,
+/// with its own embedded PostgreSQL, exactly as a user starts it.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private PortalProcess(Process process, StringBuilder output, Uri baseAddress)
+    {
+        _process = process;
+        _output = output;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The web project's own build output (same configuration as the tests).</summary>
+    public static string PortalDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", configuration, "net10.0", "Portal.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
+    }
+
+    /// <summary>Starts the portal without waiting for it to be ready.</summary>
+    public static PortalProcess Launch(string dataDirectory, IDictionary<string, string?>? environment = null, params string[] args)
+    {
+        var port = FreePort();
+        var dll = PortalDll();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Portal__EmbeddedPostgres__DataDirectory"] = dataDirectory;
+        start.Environment["Portal__Jobs__WorkerCount"] = "2";
+        start.Environment.Remove("ConnectionStrings__Portal");
+        start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new PortalProcess(process, output, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Starts the portal and waits until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<PortalProcess> StartAsync(string dataDirectory, IDictionary<string, string?>? environment = null)
+    {
+        var portal = Launch(dataDirectory, environment);
+        using var http = new HttpClient { BaseAddress = portal.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                if (portal.HasExited)
+                {
+                    throw new InvalidOperationException($"The portal exited with code {portal.ExitCode}:\n{portal.Output}");
+                }
+                return (await http.GetAsync(new Uri("health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromMinutes(2), "the portal to become ready");
+        }
+        catch
+        {
+            await portal.DisposeAsync();
+            throw;
+        }
+        return portal;
+    }
+
+    /// <summary>SIGKILL, like <c>kill -9</c>: no shutdown code runs.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGINT, like Ctrl+C in a terminal; waits for the process to exit.</summary>
+    public async Task InterruptAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await InterruptAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Portal.TestSupport;
+
+/// <summary>Wait-for-condition instead of sleeps.</summary>
+public static class Wait
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        Exception? last = null;
+        while (watch.Elapsed < timeout)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            {
+                last = ex;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.", last);
+    }
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, what);
+}
