@@ -21,7 +21,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         await Expect(Page.GetByTestId("figure-components").Locator(".figure-value")).ToHaveTextAsync(components.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("figure-systems").Locator(".figure-value")).ToHaveTextAsync(systems.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("figure-teams").Locator(".figure-value")).ToHaveTextAsync(teams.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Expect(Page.GetByTestId("components-by-owner")).ToContainTextAsync("payments");
+        await Expect(Page.GetByTestId("components-by-owner")).ToContainTextAsync("Search & Discovery");
         await ScreenshotAsync();
         AssertNoConsoleErrors();
     }

@@ -20,14 +20,20 @@ public sealed record CatalogFigures(int Components, int Teams, int Systems, int 
             .Select(g => new { Owner = g.Key, Count = g.Count() })
             .OrderByDescending(x => x.Count).ThenBy(x => x.Owner)
             .ToListAsync(cancellationToken);
+        var owners = byOwner.Select(x => x.Owner).ToList();
+        var titles = await db.CatalogEntities
+            .Where(e => owners.Contains(e.EntityRef))
+            .Select(e => new { e.EntityRef, e.Title })
+            .ToDictionaryAsync(x => x.EntityRef, x => x.Title, cancellationToken);
         return new CatalogFigures(
             byKind.GetValueOrDefault("Component"), teams, byKind.GetValueOrDefault("System"),
             byKind.GetValueOrDefault("API"), byKind.GetValueOrDefault("Resource"), byKind.GetValueOrDefault("Domain"),
-            byOwner.Select(x => new TeamComponentCount(x.Owner, x.Count)).ToList());
+            byOwner.Select(x => new TeamComponentCount(x.Owner, titles.GetValueOrDefault(x.Owner), x.Count)).ToList());
     }
 }
 
-public sealed record TeamComponentCount(string OwnerRef, int Count)
+public sealed record TeamComponentCount(string OwnerRef, string? OwnerTitle, int Count)
 {
-    public string OwnerName => EntityRef.Parse(OwnerRef).ToDisplayString();
+    /// <summary>The team's title when the owner is in the catalog, else its reference.</summary>
+    public string OwnerName => OwnerTitle ?? EntityRef.Parse(OwnerRef).ToDisplayString();
 }
