@@ -1,5 +1,6 @@
 using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
 
@@ -10,6 +11,7 @@ try
     builder.AddObservability();
     builder.AddJobs();
     builder.AddUi();
+    builder.AddIdentityAndAccess();
     builder.AddCatalog();
 
     await using var app = builder.Build();
@@ -19,10 +21,13 @@ try
         return 0;
     }
     await app.PrepareDatabaseAsync();
+    await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
 
     app.UseUi();
+    app.UseIdentityAndAccess();
     app.MapHealth();
     app.MapJobsDashboard();
+    app.MapIdentityAndAccess();
     app.MapCatalog();
     app.MapUi();
     await app.RunAsync();

@@ -1,6 +1,14 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.TestSupport;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
 
 namespace Portal.IntegrationTests;
 
@@ -9,10 +17,68 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = TestCluster.CreateDatabase();
 
+    /// <summary>The configured bootstrap admin token of this instance.</summary>
+    public string BootstrapToken { get; } = ApiTokenSecret.New();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("Portal:Jobs:WorkerCount", "1");
+        builder.UseSetting("Portal:BootstrapAdminToken", BootstrapToken);
+        // Tests sign in many times from one (TestServer) address; the limit itself has its own test.
+        builder.UseSetting("Portal:Identity:SignInAttemptsPerMinute", "10000");
         builder.UseEnvironment("Development");
+    }
+
+    public const string TestPassword = "correct-horse-battery-9";
+
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient AdminClient() => ClientWithToken(BootstrapToken);
+
+    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<PortalDbContext> DbAsync()
+    {
+        _ = Server;
+        return await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+    }
+
+    public async Task SeedDemoAsync()
+    {
+        await using var db = await DbAsync();
+        await DemoOrganisation.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+    }
+
+    /// <summary>A local user with roles, and a personal token (all scopes they may hold) to call the API as them.</summary>
+    public async Task<(PortalUser User, string Token)> UserWithTokenAsync(string userName, string? email = null, string[]? roles = null,
+        string[]? scopes = null)
+    {
+        _ = Server;
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            user = new PortalUser { UserName = userName, Email = email, CreatedAt = DateTimeOffset.UtcNow };
+            var result = await users.CreateAsync(user, TestPassword);
+            Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+        if (roles is { Length: > 0 } && !(await users.GetRolesAsync(user)).Any())
+        {
+            await users.AddToRolesAsync(user, roles);
+        }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, userName)], "test"));
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var granted = scopes ?? PortalScopes.All.Where(s => s != PortalScopes.Admin || (roles ?? []).Contains(PortalRoles.Admin)).ToArray();
+        var created = await ApiTokens.CreateAsync(db, principal, new AuditActor("user", userName, null),
+            new CreateTokenRequest($"{userName}-token", ApiTokenKind.Personal, granted, null, 30), DateTimeOffset.UtcNow, CancellationToken.None);
+        return (user, created.Token);
     }
 }

@@ -36,7 +36,7 @@ public sealed class HostTests(PortalAppFactory factory) : IClassFixture<PortalAp
     [Fact]
     public async Task A_connection_string_install_gets_no_demo_data()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AdminClient();
 
         var figures = await client.GetFromJsonAsync<CatalogFigures>("/api/catalog/figures");
 
@@ -45,21 +45,29 @@ public sealed class HostTests(PortalAppFactory factory) : IClassFixture<PortalAp
     }
 
     [Fact]
-    public async Task Hangfire_dashboard_is_refused_to_non_loopback_callers()
+    public async Task Hangfire_dashboard_is_for_platform_admins_only()
     {
-        // TestServer requests carry no remote address, like a request from outside the machine.
-        using var client = factory.CreateClient();
+        var (_, memberToken) = await factory.UserWithTokenAsync("dashboard-member");
+        using var anonymous = factory.AnonymousClient();
+        using var member = factory.ClientWithToken(memberToken);
+        using var admin = factory.AdminClient();
 
-        var response = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var redirect = await anonymous.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.StartsWith("/account/login", redirect.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
+        var dashboard = await admin.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("Portal jobs", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Unknown_page_shows_the_not_found_page_with_404()
+    public async Task Unknown_page_shows_the_not_found_page_with_404_to_signed_in_people()
     {
-        using var client = factory.CreateClient();
+        using var anonymous = factory.AnonymousClient();
+        using var client = factory.AdminClient();
 
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(new Uri("/no/such/page", UriKind.Relative))).StatusCode);
         var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

@@ -27,6 +27,6 @@ public static class CatalogQueries
         return query;
     }
 
-    private static string EscapeLike(string text) =>
+    public static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -23,23 +23,25 @@ public static class UiSetup
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
-        // Friendly HTML error pages for people; API clients and the jobs dashboard keep their own responses.
+        // Friendly HTML error pages for people browsing; API clients, form posts and the jobs dashboard keep their own responses.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            if (!HttpMethods.IsGet(context.Request.Method)
+                || context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                 || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
             {
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
             }
             return next(context);
         });
-        app.UseAntiforgery();
     }
 
     public static void MapUi(this WebApplication app)
     {
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Styles and scripts are public (the sign-in page needs them); every page requires a signed-in
+        // person unless it says [AllowAnonymous], and admin pages name the admin policy.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -43,27 +42,15 @@ public static class JobsSetup
 
     public static void MapJobsDashboard(this WebApplication app)
     {
+        // Authorization is the endpoint's admin policy; Hangfire's own filter list is emptied so it
+        // does not add its default local-requests-only rule on top.
         app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
-            Authorization = [new LoopbackOnlyDashboardAuthorization()],
+            Authorization = [],
             DisplayStorageConnectionString = false,
             DashboardTitle = "Portal jobs",
             AppPath = "/",
-        });
-    }
-
-    /// <summary>Until the Identity feature lands, the dashboard answers only on loopback.</summary>
-    private sealed class LoopbackOnlyDashboardAuthorization : IDashboardAuthorizationFilter
-    {
-        public bool Authorize(DashboardContext context)
-        {
-            var http = context.GetHttpContext();
-            var remote = http.Connection.RemoteIpAddress;
-            // A request relayed by a proxy is not local, whatever address the proxy claims for it.
-            return remote is not null && System.Net.IPAddress.IsLoopback(remote)
-                && !http.Request.Headers.ContainsKey("X-Forwarded-For")
-                && !http.Request.Headers.ContainsKey("Forwarded");
-        }
+        }).RequireAuthorization(Features.Identity.PortalPolicies.Admin);
     }
 }
 

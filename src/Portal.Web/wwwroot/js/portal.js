@@ -4,3 +4,6 @@ window.portal = {
     document.cookie = "portal-theme=" + encodeURIComponent(theme) + "; path=/; max-age=31536000; samesite=lax";
   }
 };
+window.portal.copy = function (text) {
+  return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve();
+};

@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Identity;
+
+/// <summary>
+/// <c>Authorization: Bearer ptk_...</c>: looks the token up by its hash; revoked and expired
+/// tokens fail. A personal token acts as its user (roles and teams), limited to its scopes.
+/// </summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptionsMonitor<BootstrapOptions> bootstrap,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    /// <summary>Last-used times are written at most this often per token, not on every request.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var secret = header["Bearer ".Length..].Trim();
+        if (secret.Length == 0)
+        {
+            return AuthenticateResult.Fail("Empty bearer token.");
+        }
+
+        var configured = bootstrap.CurrentValue.BootstrapAdminToken;
+        if (!string.IsNullOrWhiteSpace(configured) && ApiTokenSecret.FixedTimeEquals(secret, configured))
+        {
+            return Success("bootstrap", "bootstrap-admin-token", userId: null, [PortalScopes.Admin], [], [new Claim(ClaimTypes.Role, PortalRoles.Admin)]);
+        }
+
+        var hash = ApiTokenSecret.Hash(secret);
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var now = time.GetUtcNow();
+        if (token is null)
+        {
+            return AuthenticateResult.Fail("Unknown API token.");
+        }
+        if (token.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API token was revoked.");
+        }
+        if (token.ExpiresAt <= now)
+        {
+            return AuthenticateResult.Fail("The API token has expired.");
+        }
+        if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
+        {
+            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+
+        var extra = new List<Claim>();
+        string name = token.Name;
+        if (token.Kind == ApiTokenKind.Personal && token.UserId is not null)
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
+            if (user is null || (user.LockoutEnd is not null && user.LockoutEnd > now))
+            {
+                return AuthenticateResult.Fail("The token's user no longer exists or is locked out.");
+            }
+            name = user.UserName!;
+            if (user.Email is not null)
+            {
+                extra.Add(new Claim(ClaimTypes.Email, user.Email));
+            }
+            var roles = await (from ur in db.UserRoles
+                               join r in db.Roles on ur.RoleId equals r.Id
+                               where ur.UserId == user.Id
+                               select r.Name).ToListAsync(Context.RequestAborted);
+            extra.AddRange(roles.Where(r => r is not null).Select(r => new Claim(ClaimTypes.Role, r!)));
+        }
+        else if (token.Scopes.Contains(PortalScopes.Admin))
+        {
+            // Service tokens are minted by admins; an admin-scoped one acts as an admin.
+            extra.Add(new Claim(ClaimTypes.Role, PortalRoles.Admin));
+        }
+        return Success(token.Id.ToString(), name, token.UserId, token.Scopes, token.Services, extra);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    private static AuthenticateResult Success(string tokenId, string name, string? userId, IEnumerable<string> scopes, IEnumerable<string> services, IEnumerable<Claim> extra)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, name),
+            new(PortalClaims.TokenId, tokenId),
+        };
+        if (userId is not null)
+        {
+            claims.Add(new Claim(ClaimTypes.NameIdentifier, userId));
+        }
+        claims.AddRange(scopes.Select(s => new Claim(PortalClaims.Scope, s)));
+        claims.AddRange(services.Select(s => new Claim(PortalClaims.IngestService, s)));
+        claims.AddRange(extra);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}
+
+/// <summary>Names of the portal's authentication schemes.</summary>
+internal static class PortalSchemes
+{
+    /// <summary>Picks the token handler for bearer requests and the Identity cookie otherwise.</summary>
+    public const string Selector = "Portal";
+    public const string Oidc = "oidc";
+    public static readonly string Cookie = IdentityConstants.ApplicationScheme;
+    public static readonly string External = IdentityConstants.ExternalScheme;
+}

@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Identity;
+
+public sealed record CreateTokenRequest(string? Name, ApiTokenKind Kind, string[]? Scopes, string[]? Services, int? ExpiresInDays);
+
+/// <summary>The secret is in this response and nowhere else, ever.</summary>
+public sealed record CreatedToken(Guid Id, string Name, string Token, string[] Scopes, DateTimeOffset? ExpiresAt);
+
+public sealed record TokenView(Guid Id, string Name, ApiTokenKind Kind, string Prefix, string[] Scopes, string[] Services,
+    string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+{
+    public static TokenView From(ApiToken t) =>
+        new(t.Id, t.Name, t.Kind, t.Prefix, t.Scopes, t.Services, t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
+}
+
+/// <summary>Creating, listing and revoking API tokens: one implementation for the API and the pages.</summary>
+public static class ApiTokens
+{
+    public const int DefaultExpiryDays = 90;
+    public const int MaxExpiryDays = 365;
+
+    public static Dictionary<string, string[]> Validate(CreateTokenRequest request, AccessFacts creator)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
+        {
+            errors["name"] = ["Give the token a name of 1 to 100 characters, e.g. 'ci-pipeline'."];
+        }
+        var scopes = request.Scopes ?? [];
+        if (scopes.Length == 0)
+        {
+            errors["scopes"] = ["Choose at least one scope."];
+        }
+        var unknown = scopes.Except(PortalScopes.All, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            errors["scopes"] = [$"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", PortalScopes.All)}."];
+        }
+        else
+        {
+            var beyond = AccessRules.ScopesBeyondCreator(creator, scopes);
+            if (beyond.Count > 0)
+            {
+                errors["scopes"] = [$"You cannot grant scope(s) you do not hold: {string.Join(", ", beyond)}."];
+            }
+        }
+        if ((request.Services ?? []).Length > 0 && !scopes.Contains(PortalScopes.SloIngest))
+        {
+            errors["services"] = ["Services can only limit a token with the slo:ingest scope."];
+        }
+        if (request.ExpiresInDays is < 1 or > MaxExpiryDays)
+        {
+            errors["expiresInDays"] = [$"Expiry must be between 1 and {MaxExpiryDays} days."];
+        }
+        if (request.ExpiresInDays is null && request.Kind == ApiTokenKind.Personal)
+        {
+            errors["expiresInDays"] = ["Personal tokens must expire (at most 365 days)."];
+        }
+        if (request.Kind == ApiTokenKind.Service && !creator.IsAdmin)
+        {
+            errors["kind"] = ["Only platform admins create service tokens."];
+        }
+        return errors;
+    }
+
+    public static async Task<CreatedToken> CreateAsync(PortalDbContext db, ClaimsPrincipal creator, AuditActor actor, CreateTokenRequest request,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var secret = ApiTokenSecret.New();
+        var token = new ApiToken
+        {
+            Name = request.Name!.Trim(),
+            Kind = request.Kind,
+            UserId = request.Kind == ApiTokenKind.Personal ? creator.FindFirstValue(ClaimTypes.NameIdentifier) : null,
+            Prefix = ApiTokenSecret.Prefix(secret),
+            Hash = ApiTokenSecret.Hash(secret),
+            Scopes = request.Scopes!.Distinct().Order().ToArray(),
+            Services = (request.Services ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().Order().ToArray(),
+            CreatedAt = now,
+            CreatedBy = creator.Identity?.Name ?? "unknown",
+            ExpiresAt = request.ExpiresInDays is { } days ? now.AddDays(days) : null,
+        };
+        db.ApiTokens.Add(token);
+        AuditLog.Record(db, actor, "identity.token.create", $"token:{token.Id}",
+            after: new { token.Name, kind = token.Kind.ToString(), token.Scopes, token.Services, token.ExpiresAt, token.Prefix });
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedToken(token.Id, token.Name, secret, token.Scopes, token.ExpiresAt);
+    }
+
+    /// <summary>Own personal tokens; admins see every token.</summary>
+    public static IQueryable<ApiToken> Visible(PortalDbContext db, AccessFacts who, bool all) =>
+        who.IsAdmin && all ? db.ApiTokens : db.ApiTokens.Where(t => t.UserId == who.UserId);
+
+    public enum RevokeOutcome { Revoked, NotFound, Forbidden, AlreadyRevoked }
+
+    public static async Task<RevokeOutcome> RevokeAsync(PortalDbContext db, AccessFacts who, AuditActor actor, Guid id, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (token is null)
+        {
+            return RevokeOutcome.NotFound;
+        }
+        if (!who.IsAdmin && (token.UserId is null || token.UserId != who.UserId))
+        {
+            await AuditLog.WriteAsync(db, actor, "identity.token.revoke", $"token:{id}", "denied", cancellationToken);
+            return RevokeOutcome.Forbidden;
+        }
+        if (token.RevokedAt is not null)
+        {
+            return RevokeOutcome.AlreadyRevoked;
+        }
+        token.RevokedAt = now;
+        token.RevokedBy = actor.Name;
+        AuditLog.Record(db, actor, "identity.token.revoke", $"token:{id}", before: new { revokedAt = (DateTimeOffset?)null }, after: new { revokedAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        return RevokeOutcome.Revoked;
+    }
+}
+
+public static class TokenEndpoints
+{
+    public static void MapTokenEndpoints(this WebApplication app)
+    {
+        var tokens = app.MapGroup("/api/identity/tokens").WithTags("Identity").RequireAuthorization();
+
+        tokens.MapGet("/", async (bool? all, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var who = AccessFacts.From(http.User);
+            var list = await ApiTokens.Visible(db, who, all ?? false).AsNoTracking().OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
+            return TypedResults.Ok(list.Select(TokenView.From).ToList());
+        });
+
+        tokens.MapPost("/", async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Created<CreatedToken>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, Microsoft.AspNetCore.Http.HttpResults.ForbidHttpResult>>
+            (CreateTokenRequest request, PortalDbContext db, HttpContext http, TimeProvider time, CancellationToken ct) =>
+        {
+            var who = AccessFacts.From(http.User);
+            // A token may mint tokens only if it is an admin token: a leaked narrow token cannot widen itself.
+            if (who.Scopes is not null && !who.Scopes.Contains(PortalScopes.Admin))
+            {
+                return TypedResults.Forbid();
+            }
+            if (request.Kind == ApiTokenKind.Service && !who.IsAdmin)
+            {
+                return TypedResults.Forbid();
+            }
+            var errors = ApiTokens.Validate(request, who);
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+            if (request.Kind == ApiTokenKind.Personal && who.UserId is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = ["Only a person can own a personal token; create a service token."] });
+            }
+            var created = await ApiTokens.CreateAsync(db, http.User, AuditActor.From(http), request, time.GetUtcNow(), ct);
+            return TypedResults.Created($"/api/identity/tokens/{created.Id}", created);
+        }).RequireRateLimiting(PortalPolicies.TokenRateLimit);
+
+        tokens.MapDelete("/{id:guid}", async Task<IResult> (Guid id, PortalDbContext db, HttpContext http, TimeProvider time, CancellationToken ct) =>
+        {
+            var outcome = await ApiTokens.RevokeAsync(db, AccessFacts.From(http.User), AuditActor.From(http), id, time.GetUtcNow(), ct);
+            return outcome switch
+            {
+                ApiTokens.RevokeOutcome.NotFound => TypedResults.NotFound(),
+                ApiTokens.RevokeOutcome.Forbidden => TypedResults.Forbid(),
+                _ => TypedResults.NoContent(),
+            };
+        }).RequireRateLimiting(PortalPolicies.TokenRateLimit);
+    }
+}

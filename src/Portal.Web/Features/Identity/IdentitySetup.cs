@@ -1,0 +1,204 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Identity;
+
+public static class PortalPolicies
+{
+    public const string Admin = "admin";
+    public const string CatalogRead = "scope:catalog:read";
+    public const string CatalogWrite = "scope:catalog:write";
+    public const string SignInRateLimit = "sign-in";
+    public const string TokenRateLimit = "tokens";
+}
+
+public static class IdentitySetup
+{
+    public static WebApplicationBuilder AddIdentityAndAccess(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration("Portal").ValidateOnStart();
+        services.AddMemoryCache();
+
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<PortalUserClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        var authentication = services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = PortalSchemes.Selector;
+                o.DefaultChallengeScheme = PortalSchemes.Selector;
+            })
+            .AddPolicyScheme(PortalSchemes.Selector, "Portal", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : PortalSchemes.Cookie)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        authentication.AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "portal.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // API callers get status codes, people get the sign-in page.
+            o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+
+        var oidc = new OidcOptions();
+        builder.Configuration.GetSection($"{PortalIdentityOptions.Section}:Oidc").Bind(oidc);
+        if (oidc.IsConfigured)
+        {
+            authentication.AddOpenIdConnect(PortalSchemes.Oidc, oidc.DisplayName, o =>
+            {
+                o.SignInScheme = PortalSchemes.External;
+                o.Authority = oidc.Authority;
+                o.ClientId = oidc.ClientId;
+                o.ClientSecret = oidc.ClientSecret;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.SaveTokens = false;
+                o.CallbackPath = "/signin-oidc";
+                o.SignedOutCallbackPath = "/signout-callback-oidc";
+                o.Scope.Clear();
+                foreach (var scope in oidc.Scopes)
+                {
+                    o.Scope.Add(scope);
+                }
+                o.TokenValidationParameters.NameClaimType = oidc.NameClaim;
+                o.TokenValidationParameters.RoleClaimType = "role";
+            });
+        }
+
+        services.AddScoped<IClaimsTransformation, PortalClaimsTransformation>();
+        services.AddCascadingAuthenticationState();
+        services.AddAuthorizationBuilder()
+            // Belt and braces: anything that forgets its policy still needs a signed-in caller.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.CanAdminister(AccessFacts.From(c.User))))
+            .AddPolicy(PortalPolicies.CatalogRead, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogRead)))
+            .AddPolicy(PortalPolicies.CatalogWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogWrite)));
+
+        services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(PortalPolicies.SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<PortalIdentityOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.AddPolicy(PortalPolicies.TokenRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return builder;
+    }
+
+    public static void UseIdentityAndAccess(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        // After authentication: antiforgery tokens are bound to the signed-in user.
+        app.UseAntiforgery();
+        PortalUserClaimsFactory.UseMustChangePassword(app);
+    }
+
+    public static void MapIdentityAndAccess(this WebApplication app)
+    {
+        app.MapAccountEndpoints();
+        app.MapTokenEndpoints();
+        app.MapUserEndpoints();
+        app.MapAuditEndpoints();
+    }
+
+    /// <summary>
+    /// The embedded install's first start creates <c>admin</c>: with Portal:Identity:AdminPassword
+    /// when set, otherwise with a one-time password printed once to the console (never logged).
+    /// </summary>
+    public static async Task EnsureAdminAccountAsync(this WebApplication app, bool embedded)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in PortalRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+        var configured = scope.ServiceProvider.GetRequiredService<IOptions<PortalIdentityOptions>>().Value.AdminPassword;
+        if (await users.FindByNameAsync("admin") is not null || (!embedded && string.IsNullOrEmpty(configured)))
+        {
+            return;
+        }
+        var password = string.IsNullOrEmpty(configured) ? LocalAccounts.NewOneTimePassword() : configured;
+        var admin = new PortalUser { UserName = "admin", DisplayName = "Platform admin", CreatedAt = DateTimeOffset.UtcNow, MustChangePassword = string.IsNullOrEmpty(configured) };
+        var created = await users.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new Infrastructure.Hosting.PortalStartupException(
+                "Could not create the admin account: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        await users.AddToRoleAsync(admin, PortalRoles.Admin);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        AuditLog.Record(db, AuditActor.System, "identity.user.create", "user:admin", after: new { userName = "admin", roles = new[] { PortalRoles.Admin } });
+        await db.SaveChangesAsync();
+        if (string.IsNullOrEmpty(configured))
+        {
+            // Deliberately the console, not ILogger: log pipelines keep what they receive.
+            Console.WriteLine();
+            Console.WriteLine("==============================================================");
+            Console.WriteLine(" Portal created the account 'admin'. One-time password:");
+            Console.WriteLine($"     {password}");
+            Console.WriteLine(" It is shown only now; you choose a new one at first sign-in.");
+            Console.WriteLine("==============================================================");
+            Console.WriteLine();
+        }
+    }
+
+    private static Task ApiAwareRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

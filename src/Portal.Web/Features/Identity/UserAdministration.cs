@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Identity;
+
+public sealed record CreateUserRequest(string? UserName, string? Email, string? DisplayName, string? Password, string[]? Roles);
+
+public sealed record UserView(string Id, string UserName, string? Email, string? DisplayName, string Source, string[] Roles, bool LockedOut);
+
+public sealed record SetRolesRequest(string[]? Roles);
+
+public sealed record MeView(string Name, string? Email, string? CatalogUser, string[] Roles, string[] Teams, string[]? Scopes, bool IsToken);
+
+/// <summary>Local accounts and roles, for admins: one implementation for the API and the admin page.</summary>
+public static class UserAdministration
+{
+    public static async Task<(UserView? User, Dictionary<string, string[]> Errors)> CreateAsync(UserManager<PortalUser> users, PortalDbContext db,
+        AuditActor actor, CreateUserRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.UserName))
+        {
+            errors["userName"] = ["A user name is required."];
+        }
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors["password"] = ["A password is required (at least 12 characters)."];
+        }
+        var unknownRoles = (request.Roles ?? []).Except(PortalRoles.All, StringComparer.Ordinal).ToList();
+        if (unknownRoles.Count > 0)
+        {
+            errors["roles"] = [$"Unknown role(s): {string.Join(", ", unknownRoles)}. Known: {string.Join(", ", PortalRoles.All)}."];
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var user = new PortalUser
+        {
+            UserName = request.UserName!.Trim(),
+            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
+            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var result = await users.CreateAsync(user, request.Password!);
+        if (!result.Succeeded)
+        {
+            foreach (var group in result.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "userName"))
+            {
+                errors[group.Key] = group.Select(e => e.Description).ToArray();
+            }
+            return (null, errors);
+        }
+        var roles = (request.Roles ?? []).Distinct().ToArray();
+        if (roles.Length > 0)
+        {
+            await users.AddToRolesAsync(user, roles);
+        }
+        AuditLog.Record(db, actor, "identity.user.create", $"user:{user.UserName}", after: new { user.UserName, user.Email, user.DisplayName, roles });
+        await db.SaveChangesAsync(cancellationToken);
+        return (ToView(user, roles), errors);
+    }
+
+    public static async Task<List<UserView>> ListAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
+            .ToListAsync(cancellationToken);
+        return users.Select(u => ToView(u, roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToArray())).ToList();
+    }
+
+    public static async Task<Dictionary<string, string[]>?> SetRolesAsync(UserManager<PortalUser> users, PortalDbContext db, AuditActor actor,
+        string userId, string[] wanted, CancellationToken cancellationToken)
+    {
+        var unknown = wanted.Except(PortalRoles.All, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            return new() { ["roles"] = [$"Unknown role(s): {string.Join(", ", unknown)}."] };
+        }
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return null;
+        }
+        var current = (await users.GetRolesAsync(user)).ToArray();
+        await users.RemoveFromRolesAsync(user, current.Except(wanted));
+        await users.AddToRolesAsync(user, wanted.Except(current).Distinct());
+        await users.UpdateSecurityStampAsync(user); // signed-in sessions pick up the change
+        AuditLog.Record(db, actor, "identity.user.roles", $"user:{user.UserName}", before: new { roles = current.Order() }, after: new { roles = wanted.Distinct().Order() });
+        await db.SaveChangesAsync(cancellationToken);
+        return [];
+    }
+
+    public static UserView ToView(PortalUser u, string[] roles) =>
+        new(u.Id, u.UserName!, u.Email, u.DisplayName, u.Source, roles, u.LockoutEnd is not null && u.LockoutEnd > DateTimeOffset.UtcNow);
+
+    public static MeView Me(ClaimsPrincipal user)
+    {
+        var facts = AccessFacts.From(user);
+        return new MeView(user.Identity?.Name ?? "", user.FindFirstValue(ClaimTypes.Email), user.FindFirstValue(PortalClaims.CatalogUser),
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct().Order().ToArray(),
+            facts.Teams.Order().ToArray(), facts.Scopes?.Order().ToArray(), user.HasClaim(c => c.Type == PortalClaims.TokenId));
+    }
+}
+
+public static class UserEndpoints
+{
+    public static void MapUserEndpoints(this WebApplication app)
+    {
+        app.MapGet("/api/identity/me", (HttpContext http) => TypedResults.Ok(UserAdministration.Me(http.User)))
+            .WithTags("Identity").RequireAuthorization();
+
+        var users = app.MapGroup("/api/identity/users").WithTags("Identity").RequireAuthorization(PortalPolicies.Admin);
+
+        users.MapGet("/", async (PortalDbContext db, CancellationToken ct) => TypedResults.Ok(await UserAdministration.ListAsync(db, ct)));
+
+        users.MapPost("/", async Task<Results<Created<UserView>, ValidationProblem>> (CreateUserRequest request, UserManager<PortalUser> userManager,
+            PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var (user, errors) = await UserAdministration.CreateAsync(userManager, db, AuditActor.From(http), request, ct);
+            return user is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/identity/users/{user.Id}", user);
+        });
+
+        users.MapPut("/{id}/roles", async Task<Results<NoContent, NotFound, ValidationProblem>> (string id, SetRolesRequest request,
+            UserManager<PortalUser> userManager, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var errors = await UserAdministration.SetRolesAsync(userManager, db, AuditActor.From(http), id, request.Roles ?? [], ct);
+            return errors is null ? TypedResults.NotFound() : errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+        });
+
+        users.MapPost("/{id}/unlock", async Task<Results<NoContent, NotFound>> (string id, UserManager<PortalUser> userManager, PortalDbContext db,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var user = await userManager.FindByIdAsync(id);
+            if (user is null)
+            {
+                return TypedResults.NotFound();
+            }
+            await userManager.SetLockoutEndDateAsync(user, null);
+            await userManager.ResetAccessFailedCountAsync(user);
+            AuditLog.Record(db, AuditActor.From(http), "identity.user.unlock", $"user:{user.UserName}");
+            await db.SaveChangesAsync(ct);
+            return TypedResults.NoContent();
+        });
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using Portal.Web.Features.Identity;
+
+namespace Portal.IntegrationTests.Identity;
+
+/// <summary>Roles × actions over the real API and database, with the demo organisation's teams.</summary>
+public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>, IAsyncLifetime
+{
+    private string _payments = "";   // ana.silva: member of the payments team
+    private string _checkout = "";   // dana.kim: member of the checkout team
+    private string _viewer = "";     // signed in, in no team
+    private string _approver = "";   // approver role, in no team
+    private string _narrow = "";     // payments member's token without catalog scopes
+
+    public async Task InitializeAsync()
+    {
+        await factory.SeedDemoAsync();
+        (_, _payments) = await factory.UserWithTokenAsync("ana.silva", "ana.silva@northwind.example");
+        (_, _checkout) = await factory.UserWithTokenAsync("dana", "Dana.Kim@northwind.example"); // found by e-mail, case-insensitive
+        (_, _viewer) = await factory.UserWithTokenAsync("visitor");
+        (_, _approver) = await factory.UserWithTokenAsync("approver-1", roles: [PortalRoles.Approver]);
+        (_, _narrow) = await factory.UserWithTokenAsync("ben.okafor", scopes: [PortalScopes.EnvironmentsWrite]);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Team_membership_comes_from_catalog_groups_including_parents()
+    {
+        using var client = factory.ClientWithToken(_checkout);
+
+        var me = await client.GetFromJsonAsync<MeView>("/api/identity/me");
+
+        Assert.Equal("user:default/dana.kim", me!.CatalogUser);
+        Assert.Equal(["group:default/checkout", "group:default/northwind"], me.Teams);
+    }
+
+    [Theory]
+    [InlineData("payments", "refund-service", HttpStatusCode.NoContent)]
+    [InlineData("checkout", "wallet-adapter", HttpStatusCode.Forbidden)]   // another team's component
+    [InlineData("viewer", "payout-scheduler", HttpStatusCode.Forbidden)]
+    [InlineData("approver", "payout-scheduler", HttpStatusCode.Forbidden)] // approving is not owning
+    [InlineData("narrow", "payout-scheduler", HttpStatusCode.Forbidden)]   // token lacks catalog:write
+    [InlineData("admin", "fraud-scoring", HttpStatusCode.NoContent)]
+    public async Task Only_the_owning_team_or_an_admin_removes_a_component(string who, string component, HttpStatusCode expected)
+    {
+        using var client = Client(who);
+
+        var response = await client.DeleteAsync(new Uri($"/api/catalog/entities/by-name/component/default/{component}", UriKind.Relative));
+
+        Assert.Equal(expected, response.StatusCode);
+        await using var db = await factory.DbAsync();
+        var stillThere = db.CatalogEntities.Any(e => e.EntityRef == $"component:default/{component}");
+        Assert.Equal(expected != HttpStatusCode.NoContent, stillThere);
+        if (who != "narrow")
+        {
+            await AuditAssert.RecordedAsync(factory, "catalog.entity.delete", $"component:default/{component}",
+                who == "admin" ? "bootstrap-admin-token" : Name(who), expected == HttpStatusCode.NoContent ? "success" : "denied");
+        }
+    }
+
+    [Theory]
+    [InlineData("payments", HttpStatusCode.Forbidden)]
+    [InlineData("approver", HttpStatusCode.Forbidden)]
+    [InlineData("viewer", HttpStatusCode.Forbidden)]
+    [InlineData("admin", HttpStatusCode.OK)]
+    public async Task Only_admins_manage_users_and_read_the_audit_log(string who, HttpStatusCode expected)
+    {
+        using var client = Client(who);
+
+        Assert.Equal(expected, (await client.GetAsync(new Uri("/api/identity/users", UriKind.Relative))).StatusCode);
+        Assert.Equal(expected, (await client.GetAsync(new Uri("/api/admin/audit", UriKind.Relative))).StatusCode);
+        var create = await client.PostAsJsonAsync("/api/identity/users", new CreateUserRequest($"new-{who}", null, null, "a-long-password-1", []));
+        Assert.Equal(expected == HttpStatusCode.OK ? HttpStatusCode.Created : expected, create.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("payments", HttpStatusCode.Forbidden)]
+    [InlineData("admin", HttpStatusCode.Created)]
+    public async Task Only_admins_create_service_tokens(string who, HttpStatusCode expected)
+    {
+        using var client = Client(who);
+
+        var response = await client.PostAsJsonAsync("/api/identity/tokens",
+            new CreateTokenRequest("otel-exporter", ApiTokenKind.Service, [PortalScopes.SloIngest], ["checkout-service"], 30));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_without_catalog_read_cannot_read_the_catalog()
+    {
+        using var narrow = Client("narrow");
+        using var viewer = Client("viewer");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await narrow.GetAsync(new Uri("/api/catalog/figures", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(new Uri("/api/catalog/figures", UriKind.Relative))).StatusCode);
+    }
+
+    private HttpClient Client(string who) => who switch
+    {
+        "payments" => factory.ClientWithToken(_payments),
+        "checkout" => factory.ClientWithToken(_checkout),
+        "viewer" => factory.ClientWithToken(_viewer),
+        "approver" => factory.ClientWithToken(_approver),
+        "narrow" => factory.ClientWithToken(_narrow),
+        "admin" => factory.AdminClient(),
+        _ => throw new ArgumentOutOfRangeException(nameof(who)),
+    };
+
+    private static string Name(string who) => who switch
+    {
+        "payments" => "ana.silva",
+        "checkout" => "dana",
+        "viewer" => "visitor",
+        "approver" => "approver-1",
+        _ => who,
+    };
+}
