@@ -56,5 +56,16 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
+    /// <summary>Signs in through the sign-in form, as a person would.</summary>
+    protected async Task SignInAsync(string userName = "admin", string password = PortalBrowserFixture.AdminPassword, string returnUrl = "/")
+    {
+        await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await Page.GetByLabel("User name or e-mail").FillAsync(userName);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
     protected void AssertNoConsoleErrors() => Assert.True(_consoleErrors.Count == 0, "Console errors:\n" + string.Join('\n', _consoleErrors));
 }

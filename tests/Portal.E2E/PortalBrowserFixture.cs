@@ -12,6 +12,9 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     private readonly string _dataDirectory = TestCluster.NewDataDirectory("e2e");
     private IPlaywright? _playwright;
 
+    /// <summary>The embedded admin's password, set through Portal__Identity__AdminPassword as automation would.</summary>
+    public const string AdminPassword = "e2e-admin-password-1";
+
     public PortalProcess Portal { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string DataDirectory => _dataDirectory;
@@ -22,7 +25,10 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         EmbeddedPostgresCleanup();
-        Portal = await PortalProcess.StartAsync(_dataDirectory);
+        Portal = await PortalProcess.StartAsync(_dataDirectory, new Dictionary<string, string?>
+        {
+            ["Portal__Identity__AdminPassword"] = AdminPassword,
+        });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

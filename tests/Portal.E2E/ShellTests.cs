@@ -15,7 +15,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         var systems = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'System'"))!;
         var teams = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Group' AND type = 'team'"))!;
 
-        await GotoAsync("/");
+        await SignInAsync();
 
         await Expect(Page).ToHaveTitleAsync("Home · Portal");
         await Expect(Page.GetByTestId("figure-components").Locator(".figure-value")).ToHaveTextAsync(components.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -29,7 +29,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
     [Fact]
     public async Task Navigation_drawer_leads_to_the_catalog_and_an_entity_page()
     {
-        await GotoAsync("/");
+        await SignInAsync();
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Catalog", Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog$"));
@@ -53,7 +53,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
     [Fact]
     public async Task App_bar_search_opens_the_catalog_filtered_by_the_query()
     {
-        await GotoAsync("/");
+        await SignInAsync();
 
         var search = Page.GetByTestId("global-search");
         await search.FillAsync("fraud");
@@ -69,7 +69,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
     [Fact]
     public async Task Dark_theme_choice_survives_a_reload()
     {
-        await GotoAsync("/");
+        await SignInAsync();
         var lightBackground = await BackgroundAsync();
 
         await Page.GetByTestId("theme-toggle").ClickAsync();
@@ -85,6 +85,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
     [Fact]
     public async Task An_unknown_address_shows_a_friendly_not_found_page()
     {
+        await SignInAsync();
         var response = await Page.GotoAsync("/does-not-exist");
 
         Assert.Equal(404, response!.Status);

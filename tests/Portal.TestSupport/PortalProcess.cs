@@ -56,9 +56,12 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the portal without waiting for it to be ready.</summary>
-    public static PortalProcess Launch(string dataDirectory, IDictionary<string, string?>? environment = null, params string[] args)
+    public static PortalProcess Launch(string dataDirectory, IDictionary<string, string?>? environment = null, params string[] args) =>
+        Launch(FreePort(), dataDirectory, environment, args);
+
+    /// <summary>Starts the portal on a chosen port (e.g. one an identity provider was told about).</summary>
+    public static PortalProcess Launch(int port, string dataDirectory, IDictionary<string, string?>? environment, params string[] args)
     {
-        var port = FreePort();
         var dll = PortalDll();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -101,9 +104,12 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the portal and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<PortalProcess> StartAsync(string dataDirectory, IDictionary<string, string?>? environment = null)
+    public static Task<PortalProcess> StartAsync(string dataDirectory, IDictionary<string, string?>? environment = null) =>
+        StartAsync(FreePort(), dataDirectory, environment);
+
+    public static async Task<PortalProcess> StartAsync(int port, string dataDirectory, IDictionary<string, string?>? environment)
     {
-        var portal = Launch(dataDirectory, environment);
+        var portal = Launch(port, dataDirectory, environment);
         using var http = new HttpClient { BaseAddress = portal.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         try
         {
@@ -165,7 +171,7 @@ public sealed class PortalProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
