@@ -92,6 +92,13 @@ public static class IdentitySetup
                 {
                     o.Scope.Add(scope);
                 }
+                // A refusal or error at the provider ends on the sign-in page with a message, not an error page.
+                o.Events.OnRemoteFailure = context =>
+                {
+                    context.Response.Redirect("/account/login?error=sso-failed");
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
                 o.TokenValidationParameters.NameClaimType = oidc.NameClaim;
                 o.TokenValidationParameters.RoleClaimType = "role";
             });
