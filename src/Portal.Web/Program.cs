@@ -29,6 +29,7 @@ try
     app.MapJobsDashboard();
     app.MapIdentityAndAccess();
     app.MapCatalog();
+    app.ScheduleCatalogJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

@@ -11,6 +11,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<CatalogEntity> CatalogEntities => Set<CatalogEntity>();
+    public DbSet<CatalogLocation> CatalogLocations => Set<CatalogLocation>();
+    public DbSet<CatalogRelation> CatalogRelations => Set<CatalogRelation>();
     public DbSet<PortalSetting> Settings => Set<PortalSetting>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
@@ -21,6 +23,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
     }
 }

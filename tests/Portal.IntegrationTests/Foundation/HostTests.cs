@@ -64,8 +64,10 @@ public sealed class HostTests(PortalAppFactory factory) : IClassFixture<PortalAp
     [Fact]
     public async Task Unknown_page_shows_the_not_found_page_with_404_to_signed_in_people()
     {
+        await factory.UserWithTokenAsync("page-user");
         using var anonymous = factory.AnonymousClient();
-        using var client = factory.AdminClient();
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await Portal.IntegrationTests.Identity.AccountTests.SignInAsync(client, "page-user", PortalAppFactory.TestPassword, "/");
 
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(new Uri("/no/such/page", UriKind.Relative))).StatusCode);
         var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Portal.Web.Data;
 
 #nullable disable
@@ -21,6 +22,7 @@ namespace Portal.Web.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -239,6 +241,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -258,6 +265,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("entity_ref");
 
+                    b.PrimitiveCollection<string[]>("FilterKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("filter_keys");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -267,6 +279,10 @@ namespace Portal.Web.Data.Migrations
                     b.Property<string>("Lifecycle")
                         .HasColumnType("text")
                         .HasColumnName("lifecycle");
+
+                    b.Property<Guid?>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -280,9 +296,26 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(63)")
                         .HasColumnName("namespace");
 
+                    b.Property<DateTimeOffset?>("OrphanedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("orphaned_at");
+
                     b.Property<string>("Owner")
                         .HasColumnType("text")
                         .HasColumnName("owner");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Name", "Title", "Description" });
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("source");
 
                     b.Property<string>("System")
                         .HasColumnType("text")
@@ -312,8 +345,30 @@ namespace Portal.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_catalog_entities_entity_ref");
 
+                    b.HasIndex("FilterKeys")
+                        .HasDatabaseName("ix_catalog_entities_filter_keys");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FilterKeys"), "gin");
+
+                    b.HasIndex("Lifecycle")
+                        .HasDatabaseName("ix_catalog_entities_lifecycle");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_catalog_entities_location_id");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_catalog_entities_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Name"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Name"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("Owner")
                         .HasDatabaseName("ix_catalog_entities_owner");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_catalog_entities_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
                     b.HasIndex("System")
                         .HasDatabaseName("ix_catalog_entities_system");
@@ -323,10 +378,134 @@ namespace Portal.Web.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
+                    b.HasIndex("Kind", "Type")
+                        .HasDatabaseName("ix_catalog_entities_kind_type");
+
                     b.HasIndex("Kind", "Namespace", "Name")
                         .HasDatabaseName("ix_catalog_entities_kind_namespace_name");
 
                     b.ToTable("catalog_entities", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Catalog.CatalogLocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Branch")
+                        .HasColumnType("text")
+                        .HasColumnName("branch");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("EntityCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("entity_count");
+
+                    b.Property<JsonDocument>("Errors")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("errors");
+
+                    b.Property<DateTimeOffset?>("LastRefreshAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_refresh_at");
+
+                    b.Property<int?>("LastRefreshMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_refresh_ms");
+
+                    b.Property<string>("Path")
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_locations");
+
+                    b.HasIndex("Type", "Target", "Branch", "Path")
+                        .IsUnique()
+                        .HasDatabaseName("ix_catalog_locations_type_target_branch_path");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("Type", "Target", "Branch", "Path"), false);
+
+                    b.ToTable("catalog_locations", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Catalog.CatalogRelation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("OriginRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("origin_ref");
+
+                    b.Property<string>("SourceRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("source_ref");
+
+                    b.Property<string>("TargetRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("target_ref");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_relations");
+
+                    b.HasIndex("OriginRef")
+                        .HasDatabaseName("ix_catalog_relations_origin_ref");
+
+                    b.HasIndex("SourceRef", "Type")
+                        .HasDatabaseName("ix_catalog_relations_source_ref_type");
+
+                    b.HasIndex("TargetRef", "Type")
+                        .HasDatabaseName("ix_catalog_relations_target_ref_type");
+
+                    b.HasIndex("Type", "TargetRef")
+                        .HasDatabaseName("ix_catalog_relations_type_target_ref");
+
+                    b.ToTable("catalog_relations", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Identity.ApiToken", b =>

@@ -26,7 +26,25 @@ public sealed class CatalogEntity
     public string? Owner { get; set; }
     public string? System { get; set; }
     public string[] Tags { get; set; } = [];
+
+    /// <summary>Lower-case <c>path=value</c> pairs for Backstage-style filters (see <see cref="CatalogFilterKeys"/>).</summary>
+    public string[] FilterKeys { get; set; } = [];
     public required JsonDocument Document { get; set; }
+
+    /// <summary>The location that manages this entity (null: created through the API).</summary>
+    public Guid? LocationId { get; set; }
+
+    /// <summary>The file or URL the descriptor came from.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Set when the entity disappeared from its location; removed after the grace period.</summary>
+    public DateTimeOffset? OrphanedAt { get; set; }
+
+    /// <summary>Hash of the descriptor: unchanged entities are not rewritten on refresh.</summary>
+    public string? ContentHash { get; set; }
+
+    /// <summary>Generated full-text vector over name, title and description.</summary>
+    public NpgsqlTypes.NpgsqlTsVector SearchVector { get; set; } = null!;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -50,5 +68,14 @@ internal sealed class CatalogEntityConfiguration : IEntityTypeConfiguration<Cata
         builder.HasIndex(e => e.System);
         builder.HasIndex(e => e.Tags).HasMethod("gin");
         builder.Ignore(e => e.DisplayName);
+        builder.HasIndex(e => e.LocationId);
+        builder.HasIndex(e => e.FilterKeys).HasMethod("gin");
+        builder.HasIndex(e => new { e.Kind, e.Type });
+        builder.HasIndex(e => e.Lifecycle);
+        builder.HasIndex(e => e.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_catalog_entities_name_trgm");
+        builder.HasGeneratedTsVectorColumn(e => e.SearchVector, "simple", e => new { e.Name, e.Title, e.Description })
+            .HasIndex(e => e.SearchVector).HasMethod("GIN");
+        builder.Property(e => e.Source).HasMaxLength(2000);
+        builder.Property(e => e.ContentHash).HasMaxLength(64);
     }
 }

@@ -36,6 +36,7 @@ public static class CatalogEntityMapper
             Tags = metadata.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
                 ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToArray()
                 : [],
+            FilterKeys = CatalogFilterKeys.Build(root),
             Document = document,
             CreatedAt = now,
             UpdatedAt = now,

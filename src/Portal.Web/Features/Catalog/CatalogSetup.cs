@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Data;
@@ -7,7 +8,25 @@ namespace Portal.Web.Features.Catalog;
 
 public static class CatalogSetup
 {
-    public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient("catalog", c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
+        builder.Services.AddScoped<CatalogRefreshJob>();
+        return builder;
+    }
+
+    /// <summary>Registers the recurring refresh with its stable id (re-registering updates it, never duplicates it).</summary>
+    public static void ScheduleCatalogJobs(this WebApplication app)
+    {
+        var interval = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.RefreshIntervalMinutes;
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CatalogRefreshJob>(
+            CatalogRefreshJob.RecurringId, j => j.RefreshAllAsync(CancellationToken.None),
+            interval < 60 ? $"*/{interval} * * * *" : $"0 */{Math.Min(interval / 60, 23)} * * *");
+    }
 
     public static void MapCatalog(this WebApplication app)
     {
@@ -17,6 +36,7 @@ public static class CatalogSetup
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             return TypedResults.Ok(await CatalogFigures.LoadAsync(db, ct));
         });
+        api.MapCatalogApi();
 
         // Backstage's "unregister entity": only the owning team (or an admin) may remove what it owns.
         api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<NoContent, NotFound, ForbidHttpResult>> (

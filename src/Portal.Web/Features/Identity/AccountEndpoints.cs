@@ -22,7 +22,7 @@ public static class AccountEndpoints
             {
                 return Results.LocalRedirect(LoginUrl("disabled", back));
             }
-            if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
+            if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 256 || password.Length > 1024)
             {
                 return Results.LocalRedirect(LoginUrl("missing", back));
             }

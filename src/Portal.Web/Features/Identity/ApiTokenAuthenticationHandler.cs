@@ -84,6 +84,9 @@ public sealed class ApiTokenAuthenticationHandler(
                                where ur.UserId == user.Id
                                select r.Name).ToListAsync(Context.RequestAborted);
             extra.AddRange(roles.Where(r => r is not null).Select(r => new Claim(ClaimTypes.Role, r!)));
+            var groups = await db.UserClaims.Where(c => c.UserId == user.Id && c.ClaimType == PortalClaimsTransformation.ProviderGroupClaim)
+                .Select(c => c.ClaimValue).ToListAsync(Context.RequestAborted);
+            extra.AddRange(groups.OfType<string>().Select(g => new Claim(PortalClaimsTransformation.ProviderGroupClaim, g)));
         }
         else if (token.Scopes.Contains(PortalScopes.Admin))
         {

@@ -92,7 +92,9 @@ public static class ApiTokens
 
     /// <summary>Own personal tokens; admins see every token.</summary>
     public static IQueryable<ApiToken> Visible(PortalDbContext db, AccessFacts who, bool all) =>
-        who.IsAdmin && all ? db.ApiTokens : db.ApiTokens.Where(t => t.UserId == who.UserId);
+        who.IsAdmin && all ? db.ApiTokens
+        : who.UserId is null ? db.ApiTokens.Where(t => false) // a service token owns no tokens
+        : db.ApiTokens.Where(t => t.UserId == who.UserId);
 
     public enum RevokeOutcome { Revoked, NotFound, Forbidden, AlreadyRevoked }
 

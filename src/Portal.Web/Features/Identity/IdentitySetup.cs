@@ -25,7 +25,10 @@ public static class IdentitySetup
     {
         var services = builder.Services;
         services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BootstrapOptions>().BindConfiguration("Portal").ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration("Portal")
+            .Validate(o => string.IsNullOrWhiteSpace(o.BootstrapAdminToken) || o.BootstrapAdminToken.Trim().Length >= 32,
+                "Portal:BootstrapAdminToken must be at least 32 characters (or empty to turn it off), e.g. from `openssl rand -hex 32`.")
+            .ValidateOnStart();
         services.AddMemoryCache();
 
         services.AddIdentityCore<PortalUser>(o =>
@@ -49,8 +52,13 @@ public static class IdentitySetup
                 o.DefaultScheme = PortalSchemes.Selector;
                 o.DefaultChallengeScheme = PortalSchemes.Selector;
             })
+            // Tokens are for the API (and the admin-only jobs dashboard), never for pages: a page
+            // request with a bearer token is treated as anonymous and sent to sign in.
             .AddPolicyScheme(PortalSchemes.Selector, "Portal", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
                     ? ApiTokenAuthenticationHandler.SchemeName
                     : PortalSchemes.Cookie)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);

@@ -34,12 +34,14 @@ public sealed class PortalClaimsTransformation(
             return principal;
         }
 
-        var key = $"teams:{name}|{email}|{string.Join(',', providerGroups)}";
+        var fromProvider = principal.FindFirstValue(ClaimTypes.AuthenticationMethod) == PortalSchemes.Oidc
+            || principal.HasClaim(c => c.Type == ProviderGroupClaim);
+        var key = $"teams:{name}|{email}|{fromProvider}|{string.Join(',', providerGroups)}";
         var (userRef, teams) = await cache.GetOrCreateAsync(key, async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             await using var db = await dbFactory.CreateDbContextAsync();
-            return await TeamMembership.LoadAsync(db, name, email, providerGroups, CancellationToken.None);
+            return await TeamMembership.LoadAsync(db, name, email, providerGroups, CancellationToken.None, matchByName: !fromProvider);
         });
 
         var added = new ClaimsIdentity();

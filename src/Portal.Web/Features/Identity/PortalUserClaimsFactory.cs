@@ -29,6 +29,11 @@ public sealed class PortalUserClaimsFactory(UserManager<PortalUser> users, RoleM
     public static void UseMustChangePassword(WebApplication app) => app.Use((context, next) =>
     {
         var path = context.Request.Path;
+        if (context.User.HasClaim(MustChangePasswordClaim, "true") && path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return context.Response.WriteAsJsonAsync(new { title = "Choose a new password at /account/password before using the API." });
+        }
         if (context.User.HasClaim(MustChangePasswordClaim, "true") && HttpMethods.IsGet(context.Request.Method)
             && !path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)

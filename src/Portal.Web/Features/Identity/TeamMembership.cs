@@ -39,8 +39,10 @@ public static class TeamMembership
     }
 
     /// <summary>Loads what <see cref="Resolve"/> needs from the catalog and resolves it.</summary>
+    /// <param name="matchByName">False for people from an identity provider: their user name is derived
+    /// from their e-mail, so matching it to a catalog User could hand them someone else's teams.</param>
     public static async Task<(string? UserRef, IReadOnlySet<string> Teams)> LoadAsync(PortalDbContext db, string? userName, string? email,
-        IEnumerable<string> providerGroups, CancellationToken cancellationToken)
+        IEnumerable<string> providerGroups, CancellationToken cancellationToken, bool matchByName = true)
     {
         var users = db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "User");
         CatalogEntity? user = null;
@@ -51,7 +53,7 @@ public static class TeamMembership
                 EF.Functions.ILike(e.Document.RootElement.GetProperty("spec").GetProperty("profile").GetProperty("email").GetString()!, pattern),
                 cancellationToken);
         }
-        if (user is null && !string.IsNullOrWhiteSpace(userName))
+        if (user is null && matchByName && !string.IsNullOrWhiteSpace(userName))
         {
             var key = new EntityRef("User", EntityRef.DefaultNamespace, userName).ToString();
             user = await users.FirstOrDefaultAsync(e => e.EntityRef == key, cancellationToken);
@@ -63,7 +65,7 @@ public static class TeamMembership
             RefOrNull(Spec(g.Document, "parent"), "group", g.Namespace),
             Refs(g.Document, "members", "user", g.Namespace))).ToList();
         var memberOf = user is null ? [] : Refs(user.Document, "memberOf", "group", user.Namespace);
-        var provider = providerGroups.Select(name => EntityRef.Parse(name, "group").ToString());
+        var provider = providerGroups.Select(name => TryRef(name, "group", EntityRef.DefaultNamespace)).OfType<string>();
         return (user?.EntityRef, Resolve(user?.EntityRef, memberOf, provider, groups));
     }
 
@@ -72,11 +74,24 @@ public static class TeamMembership
         && spec.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? RefOrNull(string? value, string kind, string ns) =>
-        string.IsNullOrWhiteSpace(value) ? null : EntityRef.Parse(value, kind, ns).ToString();
+        string.IsNullOrWhiteSpace(value) ? null : TryRef(value, kind, ns);
+
+    /// <summary>Someone's broken catalog entry must not break everyone's sign-in: bad refs are skipped.</summary>
+    private static string? TryRef(string value, string kind, string ns)
+    {
+        try
+        {
+            return EntityRef.Parse(value, kind, ns).ToString();
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private static List<string> Refs(JsonDocument document, string field, string kind, string ns) =>
         document.RootElement.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
         && spec.TryGetProperty(field, out var values) && values.ValueKind == JsonValueKind.Array
-            ? values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => EntityRef.Parse(v.GetString()!, kind, ns).ToString()).ToList()
+            ? values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => TryRef(v.GetString()!, kind, ns)).OfType<string>().ToList()
             : [];
 }

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Catalog;
+
+public sealed record RegisterLocationRequest(string? Type, string? Target, string? Branch, string? Path);
+
+public sealed record LocationView(Guid Id, string Type, string Target, string? Branch, string? Path, string Status, DateTimeOffset? LastRefreshAt,
+    int? LastRefreshMs, int EntityCount, JsonElement? Errors)
+{
+    public static LocationView From(CatalogLocation l) =>
+        new(l.Id, l.Type, l.Target, l.Branch, l.Path, l.Status, l.LastRefreshAt, l.LastRefreshMs, l.EntityCount, l.Errors?.RootElement.Clone());
+}
+
+public sealed record RegisterLocationResult(LocationView? Location, IReadOnlyList<JsonObject> Entities, IReadOnlyList<ReadProblem> Problems);
+
+public sealed record ValidationResult(bool Valid, IReadOnlyList<string> Errors);
+
+/// <summary>The catalog API, answering at the portal's paths and at Backstage's own (by-query, entity-facets).</summary>
+public static class CatalogEndpoints
+{
+    public static void MapCatalogApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/entities", QueryAsync);
+        api.MapGet("/entities/by-query", QueryAsync);
+
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<Ok<JsonObject>, NotFound>> (string kind, string ns, string name,
+            PortalDbContext db, CancellationToken ct) =>
+        {
+            var entity = await FindAsync(db, kind, ns, name, ct);
+            return entity is null ? TypedResults.NotFound() : TypedResults.Ok(await WithRelationsAsync(db, entity, ct));
+        });
+
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}/yaml", async Task<Results<ContentHttpResult, NotFound>> (string kind, string ns, string name,
+            PortalDbContext db, CancellationToken ct) =>
+        {
+            var entity = await FindAsync(db, kind, ns, name, ct);
+            return entity is null
+                ? TypedResults.NotFound()
+                : TypedResults.Text(DescriptorYaml.ToYaml(JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject()), "application/yaml");
+        });
+
+        api.MapGet("/facets", FacetsAsync);
+        api.MapGet("/entity-facets", FacetsAsync);
+
+        api.MapPost("/validate", (JsonObject entity) =>
+        {
+            var errors = EntityValidator.Validate(entity);
+            return TypedResults.Ok(new ValidationResult(errors.Count == 0, errors));
+        });
+
+        api.MapPost("/entities", UpsertEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+
+        var locations = api.MapGroup("/locations");
+        locations.MapGet("/", async (PortalDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.CatalogLocations.AsNoTracking().OrderBy(l => l.Type).ThenBy(l => l.Target).ToListAsync(ct)).Select(LocationView.From).ToList()));
+        locations.MapGet("/{id:guid}", async Task<Results<Ok<LocationView>, NotFound>> (Guid id, PortalDbContext db, CancellationToken ct) =>
+            await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) is { } l ? TypedResults.Ok(LocationView.From(l)) : TypedResults.NotFound());
+        locations.MapPost("/", RegisterLocationAsync).RequireAuthorization(PortalPolicies.Admin);
+        locations.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var location = await db.CatalogLocations.FirstOrDefaultAsync(l => l.Id == id, ct);
+            if (location is null)
+            {
+                return TypedResults.NotFound();
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await CatalogIngestion.DeleteLocationAsync(db, location, ct);
+            AuditLog.Record(db, AuditActor.From(http), "catalog.location.delete", location.Key, before: LocationView.From(location));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(PortalPolicies.Admin);
+        locations.MapPost("/{id:guid}/refresh", async Task<Results<Ok<LocationView>, NotFound>> (Guid id, PortalDbContext db, LocationReader reader,
+            IOptions<CatalogOptions> options, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            if (!await db.CatalogLocations.AnyAsync(l => l.Id == id, ct))
+            {
+                return TypedResults.NotFound();
+            }
+            await CatalogIngestion.RefreshAsync(db, reader, id, options.Value, time, ct);
+            var location = await db.CatalogLocations.AsNoTracking().FirstAsync(l => l.Id == id, ct);
+            AuditLog.Record(db, AuditActor.From(http), "catalog.location.refresh", location.Key);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(LocationView.From(location));
+        }).RequireAuthorization(PortalPolicies.Admin);
+    }
+
+    private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> QueryAsync(
+        [FromQuery(Name = "filter")] string[]? filter, string? fullText, string? fullTextFilterTerm, [FromQuery(Name = "fields")] string[]? fields,
+        string? orderField, int? limit, string? cursor, PortalDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            var page = await CatalogSearch.QueryAsync(db, new CatalogQuery(filter ?? [], fullText ?? fullTextFilterTerm, orderField, limit ?? 50, cursor, fields), ct);
+            return TypedResults.Ok(page);
+        }
+        catch (CatalogQueryException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [ex.Message] });
+        }
+    }
+
+    private static async Task<Results<Ok<Dictionary<string, Dictionary<string, IReadOnlyList<FacetValue>>>>, ValidationProblem>> FacetsAsync(
+        [FromQuery(Name = "facet")] string[]? facet, [FromQuery(Name = "filter")] string[]? filter, string? fullText, PortalDbContext db, CancellationToken ct)
+    {
+        if (facet is null || facet.Length == 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["facet"] = ["Name at least one facet, e.g. facet=spec.type."] });
+        }
+        try
+        {
+            var result = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
+            foreach (var f in facet.Distinct(StringComparer.Ordinal))
+            {
+                result[f] = await CatalogSearch.FacetAsync(db, f, filter ?? [], fullText, ct);
+            }
+            return TypedResults.Ok(new Dictionary<string, Dictionary<string, IReadOnlyList<FacetValue>>> { ["facets"] = result });
+        }
+        catch (CatalogQueryException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [ex.Message] });
+        }
+    }
+
+    private static async Task<Results<Created<RegisterLocationResult>, Ok<RegisterLocationResult>, Conflict<RegisterLocationResult>, ValidationProblem>> RegisterLocationAsync(
+        RegisterLocationRequest request, bool? dryRun, PortalDbContext db, LocationReader reader, IOptions<CatalogOptions> options, TimeProvider time,
+        HttpContext http, CancellationToken ct)
+    {
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, options.Value, time, AuditActor.From(http), request, dryRun == true, ct);
+        return outcome switch
+        {
+            { Errors: { Count: > 0 } errors } => TypedResults.ValidationProblem(errors),
+            { Conflict: true } => TypedResults.Conflict(outcome.Result!),
+            { Result.Location: null } => TypedResults.Ok(outcome.Result!),
+            _ => TypedResults.Created($"/api/catalog/locations/{outcome.Result!.Location!.Id}", outcome.Result!),
+        };
+    }
+
+    private static async Task<Results<Ok<JsonObject>, Created<JsonObject>, ValidationProblem, ForbidHttpResult, Conflict<string>>> UpsertEntityAsync(
+        JsonObject entity, PortalDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = EntityValidator.Validate(entity);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entity"] = errors.ToArray() });
+        }
+        var now = time.GetUtcNow();
+        var fresh = CatalogEntityMapper.ToEntity(JsonDocument.Parse(entity.ToJsonString()), now);
+        var who = AccessFacts.From(http.User);
+        var existing = await db.CatalogEntities.FirstOrDefaultAsync(e => e.EntityRef == fresh.EntityRef, ct);
+        var actor = AuditActor.From(http);
+        // Only the owning team creates or changes an entity, and a team cannot hand over what another team owns.
+        if (!AccessRules.CanChangeOwnedBy(who, fresh.Owner) || (existing is not null && !AccessRules.CanChangeOwnedBy(who, existing.Owner)))
+        {
+            await AuditLog.WriteAsync(db, actor, "catalog.entity.upsert", fresh.EntityRef, "denied", ct);
+            return TypedResults.Forbid();
+        }
+        if (existing?.LocationId is not null)
+        {
+            return TypedResults.Conflict($"{fresh.EntityRef} is managed by a location; change its catalog-info.yaml instead.");
+        }
+        var relations = EntityRelations.Compute(fresh.EntityRef, fresh.Namespace, entity, []);
+        if (existing is null)
+        {
+            db.CatalogEntities.Add(fresh);
+            AuditLog.Record(db, actor, "catalog.entity.create", fresh.EntityRef, after: entity);
+        }
+        else
+        {
+            AuditLog.Record(db, actor, "catalog.entity.update", fresh.EntityRef, before: JsonNode.Parse(existing.Document.RootElement.GetRawText()), after: entity);
+            (existing.Kind, existing.Namespace, existing.Name, existing.Title, existing.Description) = (fresh.Kind, fresh.Namespace, fresh.Name, fresh.Title, fresh.Description);
+            (existing.Type, existing.Lifecycle, existing.Owner, existing.System, existing.Tags, existing.FilterKeys) = (fresh.Type, fresh.Lifecycle, fresh.Owner, fresh.System, fresh.Tags, fresh.FilterKeys);
+            existing.Document = fresh.Document;
+            existing.UpdatedAt = now;
+        }
+        await db.CatalogRelations.Where(r => r.OriginRef == fresh.EntityRef).ExecuteDeleteAsync(ct);
+        db.CatalogRelations.AddRange(relations.Select(r => new CatalogRelation { SourceRef = r.SourceRef, Type = r.Type, TargetRef = r.TargetRef, OriginRef = fresh.EntityRef }));
+        await db.SaveChangesAsync(ct);
+        var saved = await db.CatalogEntities.AsNoTracking().FirstAsync(e => e.EntityRef == fresh.EntityRef, ct);
+        var body = await WithRelationsAsync(db, saved, ct);
+        return existing is null ? TypedResults.Created($"/api/catalog/entities/by-name/{fresh.Kind}/{fresh.Namespace}/{fresh.Name}", body) : TypedResults.Ok(body);
+    }
+
+    public static Task<CatalogEntity?> FindAsync(PortalDbContext db, string kind, string ns, string name, CancellationToken ct)
+    {
+        var key = new EntityRef(kind, ns, name).ToString();
+        return db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key, ct);
+    }
+
+    public static async Task<JsonObject> WithRelationsAsync(PortalDbContext db, CatalogEntity entity, CancellationToken ct)
+    {
+        var relations = await db.CatalogRelations.AsNoTracking().Where(r => r.SourceRef == entity.EntityRef)
+            .Select(r => new { r.Type, r.TargetRef }).Distinct().ToListAsync(ct);
+        return CatalogSearch.ToApiEntity(entity, relations.Select(r => (r.Type, r.TargetRef)));
+    }
+}

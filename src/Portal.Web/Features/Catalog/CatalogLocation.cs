@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Web.Features.Catalog;
+
+/// <summary>A registered source of catalog-info.yaml files: a file path or glob, a git repository, or an https URL.</summary>
+public sealed class CatalogLocation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary><c>file</c>, <c>git</c> or <c>url</c>.</summary>
+    public required string Type { get; set; }
+    public required string Target { get; set; }
+
+    /// <summary>For git: the branch to read (default: the remote's default branch).</summary>
+    public string? Branch { get; set; }
+
+    /// <summary>For git: the path of the descriptor (or a glob) inside the repository.</summary>
+    public string? Path { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset? LastRefreshAt { get; set; }
+    public int? LastRefreshMs { get; set; }
+
+    /// <summary><c>pending</c>, <c>ok</c>, <c>warnings</c> or <c>failed</c>.</summary>
+    public string Status { get; set; } = "pending";
+    public int EntityCount { get; set; }
+
+    /// <summary>Per-file and per-entity problems from the last refresh: [{source, line, entityRef, message}].</summary>
+    public JsonDocument? Errors { get; set; }
+
+    /// <summary>Canonical key so the same location is not registered twice (409).</summary>
+    public string Key => $"{Type}:{Target}{(Branch is null ? "" : "#" + Branch)}{(Path is null ? "" : ":" + Path)}";
+}
+
+internal sealed class CatalogLocationConfiguration : IEntityTypeConfiguration<CatalogLocation>
+{
+    public void Configure(EntityTypeBuilder<CatalogLocation> builder)
+    {
+        builder.ToTable("catalog_locations");
+        builder.HasKey(l => l.Id);
+        builder.Property(l => l.Type).HasMaxLength(10);
+        builder.Property(l => l.Target).HasMaxLength(2000);
+        builder.Property(l => l.Status).HasMaxLength(20);
+        builder.Property(l => l.Errors).HasColumnType("jsonb");
+        builder.HasIndex(l => new { l.Type, l.Target, l.Branch, l.Path }).IsUnique().AreNullsDistinct(false);
+        builder.Ignore(l => l.Key);
+    }
+}
+
+/// <summary>One generated relation. <see cref="OriginRef"/> is the entity whose descriptor produced it, so a refresh replaces exactly its own.</summary>
+public sealed class CatalogRelation
+{
+    public long Id { get; set; }
+    public required string SourceRef { get; set; }
+    public required string Type { get; set; }
+    public required string TargetRef { get; set; }
+    public required string OriginRef { get; set; }
+}
+
+internal sealed class CatalogRelationConfiguration : IEntityTypeConfiguration<CatalogRelation>
+{
+    public void Configure(EntityTypeBuilder<CatalogRelation> builder)
+    {
+        builder.ToTable("catalog_relations");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.SourceRef).HasMaxLength(400);
+        builder.Property(r => r.TargetRef).HasMaxLength(400);
+        builder.Property(r => r.OriginRef).HasMaxLength(400);
+        builder.Property(r => r.Type).HasMaxLength(40);
+        builder.HasIndex(r => new { r.SourceRef, r.Type });
+        builder.HasIndex(r => new { r.TargetRef, r.Type });
+        builder.HasIndex(r => new { r.Type, r.TargetRef });
+        builder.HasIndex(r => r.OriginRef);
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Catalog;
+
+public sealed record RegisterOutcome(Dictionary<string, string[]> Errors, RegisterLocationResult? Result, bool Conflict);
+
+/// <summary>Registering a location: one implementation for the API and the register page.</summary>
+public static class CatalogLocations
+{
+    public static async Task<RegisterOutcome> RegisterAsync(PortalDbContext db, LocationReader reader, CatalogOptions options, TimeProvider time,
+        AuditActor actor, RegisterLocationRequest request, bool dryRun, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var type = request.Type?.Trim().ToLowerInvariant();
+        if (type is not ("file" or "git" or "url"))
+        {
+            errors["type"] = ["The type must be file, git or url."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Target) || request.Target.Length > 2000)
+        {
+            errors["target"] = ["The target is required (a path or glob, a repository URL or an https URL)."];
+        }
+        else if (type == "url" && (!Uri.TryCreate(request.Target.Trim(), UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors["target"] = ["A url location needs an absolute https URL."];
+        }
+        else if (type == "file" && !System.IO.Path.IsPathRooted(request.Target.Trim()))
+        {
+            errors["target"] = ["A file location needs an absolute path (globs such as /srv/repos/*/catalog-info.yaml are fine)."];
+        }
+        if (errors.Count > 0)
+        {
+            return new RegisterOutcome(errors, null, false);
+        }
+        var spec = new LocationSpec(type!, request.Target!.Trim(), string.IsNullOrWhiteSpace(request.Branch) ? null : request.Branch.Trim(),
+            string.IsNullOrWhiteSpace(request.Path) ? null : request.Path.Trim());
+        var preview = await CatalogIngestion.PreviewAsync(reader, spec, ct);
+        var entities = preview.Entities.Select(e => e.Entity).ToList();
+        if (dryRun)
+        {
+            return new RegisterOutcome([], new RegisterLocationResult(null, entities, preview.Problems), false);
+        }
+        if (preview.Failed)
+        {
+            // Nothing is registered that cannot be read; the reason goes back to the person registering it.
+            return new RegisterOutcome(new() { ["target"] = preview.Problems.Select(p => p.Message).ToArray() }, null, false);
+        }
+        var existing = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Type == spec.Type && l.Target == spec.Target
+            && l.Branch == spec.Branch && l.Path == spec.Path, ct);
+        if (existing is not null)
+        {
+            return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(existing), [],
+                [new ReadProblem(spec.Target, null, null, "This location is already registered.")]), true);
+        }
+        var location = new CatalogLocation
+        {
+            Type = spec.Type, Target = spec.Target, Branch = spec.Branch, Path = spec.Path,
+            CreatedAt = time.GetUtcNow(), CreatedBy = actor.Name,
+        };
+        db.CatalogLocations.Add(location);
+        AuditLog.Record(db, actor, "catalog.location.create", location.Key, after: new { spec.Type, spec.Target, spec.Branch, spec.Path });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        await CatalogIngestion.RefreshAsync(db, reader, location.Id, options, time, ct, alreadyRead: preview);
+        var saved = await db.CatalogLocations.AsNoTracking().FirstAsync(l => l.Id == location.Id, ct);
+        return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(saved), entities, preview.Problems), false);
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Web.Features.Catalog;
+
+public sealed class CatalogOptions
+{
+    public const string Section = "Portal:Catalog";
+
+    /// <summary>Largest descriptor (or substituted file) read, in bytes.</summary>
+    [Range(1_024, 1_073_741_824)]
+    public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How often every location is refreshed.</summary>
+    [Range(1, 10_080)]
+    public int RefreshIntervalMinutes { get; set; } = 30;
+
+    /// <summary>How long an entity that vanished from its source stays (flagged as orphan) before removal.</summary>
+    [Range(0, 8_760)]
+    public int OrphanGraceHours { get; set; } = 24;
+
+    /// <summary>Where git locations are cloned; empty means a folder under the temp directory.</summary>
+    public string? GitCacheDirectory { get; set; }
+
+    /// <summary>Hosts whose https URLs may be read (url locations, $text URLs). Empty: none, so nothing is fetched from the network.</summary>
+    public string[] AllowedUrlHosts { get; set; } = [];
+
+    /// <summary>Allow url locations to resolve to private or loopback addresses (off: SSRF protection).</summary>
+    public bool AllowPrivateNetworkUrls { get; set; }
+
+    /// <summary>Most entities one location may yield (a runaway glob must not fill the database).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxEntitiesPerLocation { get; set; } = 500_000;
+
+    public string ResolveGitCacheDirectory() =>
+        string.IsNullOrWhiteSpace(GitCacheDirectory) ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "portal-git-cache") : GitCacheDirectory;
+}

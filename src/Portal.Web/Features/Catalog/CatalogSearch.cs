@@ -1,0 +1,311 @@
+using System.Linq.Expressions;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Catalog;
+
+public sealed record CatalogQuery(
+    IReadOnlyList<string> Filters,
+    string? FullText = null,
+    string? OrderField = null,
+    int Limit = 50,
+    string? Cursor = null,
+    IReadOnlyList<string>? Fields = null,
+    bool IncludeOrphans = true);
+
+public sealed record PageInfo(string? NextCursor, string? PrevCursor);
+
+public sealed record CatalogPage(IReadOnlyList<JsonObject> Items, int TotalItems, PageInfo PageInfo);
+
+public sealed record FacetValue(string Value, int Count);
+
+/// <summary>
+/// Backstage's catalog query semantics on PostgreSQL: within one filter commas are AND, repeated
+/// filters are OR, <c>key</c> alone means "has the field", matching is case-insensitive and arrays
+/// match any item, <c>relations.&lt;type&gt;=&lt;ref&gt;</c> follows the relations table. Paging is
+/// keyset-based, so a cursor stays valid while entities are added or removed.
+/// </summary>
+public static class CatalogSearch
+{
+    public const int MaxLimit = 500;
+
+    private static readonly Dictionary<string, string> RelationTypes = new[]
+    {
+        "ownedBy", "ownerOf", "partOf", "hasPart", "providesApi", "apiProvidedBy", "consumesApi", "apiConsumedBy",
+        "dependsOn", "dependencyOf", "childOf", "parentOf", "memberOf", "hasMember",
+    }.ToDictionary(t => t.ToLowerInvariant(), t => t, StringComparer.Ordinal);
+
+    public static IQueryable<CatalogEntity> Apply(PortalDbContext db, IQueryable<CatalogEntity> query, IReadOnlyList<string> filters, string? fullText)
+    {
+        var groups = filters.Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => Group(db, f)).ToList();
+        if (groups.Count > 0)
+        {
+            var any = groups.Aggregate((a, b) => Or(a, b));
+            query = query.Where(any);
+        }
+        if (!string.IsNullOrWhiteSpace(fullText))
+        {
+            var term = fullText.Trim();
+            var prefix = CatalogQueries.EscapeLike(term) + "%";
+            query = query.Where(e => e.SearchVector.Matches(EF.Functions.WebSearchToTsQuery("simple", term))
+                || EF.Functions.TrigramsAreSimilar(e.Name, term)
+                || EF.Functions.ILike(e.Name, prefix));
+        }
+        return query;
+    }
+
+    /// <summary>Parses <c>kind=component,spec.type=service,relations.ownedby=group:default/team-a</c>.</summary>
+    private static Expression<Func<CatalogEntity, bool>> Group(PortalDbContext db, string filter)
+    {
+        var keys = new List<string>();
+        Expression<Func<CatalogEntity, bool>> predicate = e => true;
+        foreach (var part in filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var key = (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant();
+            var value = eq < 0 ? null : part[(eq + 1)..].Trim();
+            if (key.StartsWith("relations.", StringComparison.Ordinal))
+            {
+                if (!RelationTypes.TryGetValue(key["relations.".Length..], out var type))
+                {
+                    throw new CatalogQueryException($"Unknown relation type in filter '{part}'. Known: {string.Join(", ", RelationTypes.Values)}.");
+                }
+                if (value is null)
+                {
+                    predicate = And(predicate, e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type));
+                }
+                else
+                {
+                    var target = value.ToLowerInvariant();
+                    predicate = And(predicate, e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && r.TargetRef == target));
+                }
+                continue;
+            }
+            keys.Add(value is null ? key : CatalogFilterKeys.Key(key, value));
+        }
+        if (keys.Count > 0)
+        {
+            var required = keys.ToArray();
+            // Translates to filter_keys @> ARRAY[...]: one GIN index probe for the whole AND group.
+            predicate = And(predicate, e => required.All(k => e.FilterKeys.Contains(k)));
+        }
+        return predicate;
+    }
+
+    public static async Task<CatalogPage> QueryAsync(PortalDbContext db, CatalogQuery request, CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(request.Limit, 1, MaxLimit);
+        var (field, descending) = ParseOrder(request.OrderField);
+        var sortKey = SortKey(field);
+        var filtered = Apply(db, db.CatalogEntities.AsNoTracking(), request.Filters, request.FullText);
+        if (!request.IncludeOrphans)
+        {
+            filtered = filtered.Where(e => e.OrphanedAt == null);
+        }
+        var total = await filtered.CountAsync(cancellationToken);
+
+        var cursor = Cursor.Decode(request.Cursor);
+        var backwards = cursor?.Before == true;
+        var page = filtered;
+        if (cursor is not null)
+        {
+            page = page.Where(After(sortKey, cursor.Value, cursor.Ref, descending ^ backwards));
+        }
+        var ordered = (descending ^ backwards)
+            ? page.OrderByDescending(sortKey).ThenByDescending(e => e.EntityRef)
+            : page.OrderBy(sortKey).ThenBy(e => e.EntityRef);
+        var rows = await ordered.Take(limit + 1).ToListAsync(cancellationToken);
+        var more = rows.Count > limit;
+        rows = rows.Take(limit).ToList();
+        if (backwards)
+        {
+            rows.Reverse();
+        }
+
+        var compiled = sortKey.Compile();
+        string? next = null, prev = null;
+        if (rows.Count > 0)
+        {
+            var hasNext = backwards ? cursor is not null : more;
+            var hasPrev = backwards ? more : cursor is not null;
+            if (hasNext)
+            {
+                next = Cursor.Encode(new Cursor(compiled(rows[^1]), rows[^1].EntityRef, false));
+            }
+            if (hasPrev)
+            {
+                prev = Cursor.Encode(new Cursor(compiled(rows[0]), rows[0].EntityRef, true));
+            }
+        }
+
+        var refs = rows.Select(r => r.EntityRef).ToList();
+        var relations = await db.CatalogRelations.AsNoTracking().Where(r => refs.Contains(r.SourceRef))
+            .Select(r => new { r.SourceRef, r.Type, r.TargetRef }).Distinct().ToListAsync(cancellationToken);
+        var byRef = relations.ToLookup(r => r.SourceRef, r => (r.Type, r.TargetRef));
+        var items = rows.Select(r => Project(ToApiEntity(r, byRef[r.EntityRef]), request.Fields)).ToList();
+        return new CatalogPage(items, total, new PageInfo(next, prev));
+    }
+
+    public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
+        CancellationToken cancellationToken)
+    {
+        var query = Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText);
+        var f = facet.Trim();
+        // Columns keep the original spelling; other fields come from the lower-cased filter keys.
+        IQueryable<string?> values = f.ToLowerInvariant() switch
+        {
+            "kind" => query.Select(e => (string?)e.Kind),
+            "metadata.namespace" => query.Select(e => (string?)e.Namespace),
+            "spec.type" => query.Select(e => e.Type),
+            "spec.lifecycle" => query.Select(e => e.Lifecycle),
+            "metadata.tags" => query.SelectMany(e => e.Tags).Select(t => (string?)t),
+            _ => query.SelectMany(e => e.FilterKeys).Where(k => k.StartsWith(f.ToLowerInvariant() + "=")).Select(k => (string?)k.Substring(f.Length + 1)),
+        };
+        var counts = await values.Where(v => v != null).GroupBy(v => v!).Select(g => new { g.Key, Count = g.Count() })
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Key).ToListAsync(cancellationToken);
+        return counts.Select(c => new FacetValue(c.Key, c.Count)).ToList();
+    }
+
+    /// <summary>The entity as the Backstage API returns it: the descriptor plus uid, etag and relations.</summary>
+    public static JsonObject ToApiEntity(CatalogEntity entity, IEnumerable<(string Type, string TargetRef)> relations)
+    {
+        var json = JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject();
+        if (json["metadata"] is JsonObject metadata)
+        {
+            metadata["uid"] = entity.Id.ToString();
+            metadata["etag"] = entity.ContentHash ?? entity.UpdatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (entity.OrphanedAt is not null)
+            {
+                var annotations = metadata["annotations"] as JsonObject ?? new JsonObject();
+                annotations["backstage.io/orphan"] = "true";
+                metadata["annotations"] = annotations;
+            }
+        }
+        json["relations"] = new JsonArray(relations.OrderBy(r => r.Type, StringComparer.Ordinal).ThenBy(r => r.TargetRef, StringComparer.Ordinal)
+            .Select(r => (JsonNode)new JsonObject { ["type"] = r.Type, ["targetRef"] = r.TargetRef }).ToArray());
+        return json;
+    }
+
+    /// <summary><c>fields=kind,metadata.name</c>: only those paths are returned.</summary>
+    public static JsonObject Project(JsonObject entity, IReadOnlyList<string>? fields)
+    {
+        if (fields is null || fields.Count == 0)
+        {
+            return entity;
+        }
+        var result = new JsonObject();
+        foreach (var path in fields.SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var parts = path.Split('.');
+            JsonNode? source = entity;
+            foreach (var p in parts)
+            {
+                source = source is JsonObject o && o.TryGetPropertyValue(p, out var child) ? child : null;
+            }
+            if (source is null)
+            {
+                continue;
+            }
+            var target = result;
+            foreach (var p in parts[..^1])
+            {
+                if (target[p] is not JsonObject next)
+                {
+                    next = new JsonObject();
+                    target[p] = next;
+                }
+                target = next;
+            }
+            target[parts[^1]] = source.DeepClone();
+        }
+        return result;
+    }
+
+    private static (string Field, bool Descending) ParseOrder(string? orderField)
+    {
+        if (string.IsNullOrWhiteSpace(orderField))
+        {
+            return ("metadata.name", false);
+        }
+        var parts = orderField.Split(',', StringSplitOptions.TrimEntries);
+        var descending = parts.Length > 1 && parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase);
+        if (parts.Length > 1 && !descending && !parts[1].Equals("asc", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CatalogQueryException($"orderField '{orderField}': the order must be asc or desc.");
+        }
+        return (parts[0].ToLowerInvariant(), descending);
+    }
+
+    private static Expression<Func<CatalogEntity, string>> SortKey(string field) => field switch
+    {
+        "metadata.name" => e => e.Name,
+        "metadata.title" => e => e.Title ?? "",
+        "metadata.namespace" => e => e.Namespace,
+        "kind" => e => e.Kind,
+        "spec.type" => e => e.Type ?? "",
+        "spec.lifecycle" => e => e.Lifecycle ?? "",
+        "spec.owner" => e => e.Owner ?? "",
+        _ => throw new CatalogQueryException($"Cannot order by '{field}'. Use metadata.name, metadata.title, metadata.namespace, kind, spec.type, spec.lifecycle or spec.owner."),
+    };
+
+    /// <summary>key &gt; v OR (key = v AND entity_ref &gt; ref), or the reverse for descending order.</summary>
+    private static Expression<Func<CatalogEntity, bool>> After(Expression<Func<CatalogEntity, string>> key, string value, string entityRef, bool descending)
+    {
+        var e = key.Parameters[0];
+        var compare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+        Expression Cmp(Expression left, string right) => Expression.Call(compare, left, Expression.Constant(right));
+        var zero = Expression.Constant(0);
+        var refMember = Expression.Property(e, nameof(CatalogEntity.EntityRef));
+        var keyBeyond = descending ? Expression.LessThan(Cmp(key.Body, value), zero) : Expression.GreaterThan(Cmp(key.Body, value), zero);
+        var keyEqual = Expression.Equal(key.Body, Expression.Constant(value));
+        var refBeyond = descending ? Expression.LessThan(Cmp(refMember, entityRef), zero) : Expression.GreaterThan(Cmp(refMember, entityRef), zero);
+        return Expression.Lambda<Func<CatalogEntity, bool>>(Expression.OrElse(keyBeyond, Expression.AndAlso(keyEqual, refBeyond)), e);
+    }
+
+    private static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) => Combine(a, b, Expression.AndAlso);
+
+    private static Expression<Func<T, bool>> Or<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) => Combine(a, b, Expression.OrElse);
+
+    private static Expression<Func<T, bool>> Combine<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b, Func<Expression, Expression, BinaryExpression> op)
+    {
+        var p = a.Parameters[0];
+        var right = new Rebind(b.Parameters[0], p).Visit(b.Body);
+        return Expression.Lambda<Func<T, bool>>(op(a.Body, right), p);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+
+    private sealed record Cursor(string Value, string Ref, bool Before)
+    {
+        public static string Encode(Cursor c) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new[] { c.Value, c.Ref, c.Before ? "b" : "a" })))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static Cursor? Decode(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+            try
+            {
+                var padded = text.Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - padded.Length % 4) % 4);
+                var parts = JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+                return parts is { Length: 3 } ? new Cursor(parts[0], parts[1], parts[2] == "b") : throw new FormatException();
+            }
+            catch (Exception ex) when (ex is FormatException or JsonException)
+            {
+                throw new CatalogQueryException("The cursor is not valid; start again without one.");
+            }
+        }
+    }
+}
+
+/// <summary>A query a user wrote wrongly: answered with 400 and this message.</summary>
+public sealed class CatalogQueryException(string message) : Exception(message);

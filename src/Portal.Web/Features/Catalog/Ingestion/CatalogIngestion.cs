@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Catalog.Ingestion;
+
+public sealed record ValidatedEntity(string EntityRef, JsonObject Entity, string Source, int Line);
+
+/// <summary>What a location yields once validated: good entities and readable problems, nothing thrown.</summary>
+public sealed record LocationPreview(IReadOnlyList<ValidatedEntity> Entities, IReadOnlyList<ReadProblem> Problems, bool Failed);
+
+/// <summary>
+/// Turns a location's files into catalog rows: validate, upsert (unchanged descriptors are not
+/// rewritten), flag what vanished as orphans, drop orphans after the grace period, and replace the
+/// relations the location's entities generate. One transaction per refresh.
+/// </summary>
+public static class CatalogIngestion
+{
+    public static async Task<LocationPreview> PreviewAsync(LocationReader reader, LocationSpec spec, CancellationToken cancellationToken)
+    {
+        var read = await reader.ReadAsync(spec, cancellationToken);
+        var problems = new List<ReadProblem>(read.Problems);
+        var entities = new List<ValidatedEntity>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in read.Entities)
+        {
+            var errors = EntityValidator.Validate(item.Entity);
+            var name = RefOrName(item.Entity);
+            if (errors.Count > 0)
+            {
+                problems.Add(new ReadProblem(item.Source, item.Line, name, string.Join(" ", errors)));
+                continue;
+            }
+            if (!seen.Add(name!))
+            {
+                problems.Add(new ReadProblem(item.Source, item.Line, name, "Duplicate entity: the same kind, namespace and name appears earlier in this location; the first one is kept."));
+                continue;
+            }
+            entities.Add(new ValidatedEntity(name!, item.Entity, item.Source, item.Line));
+        }
+        return new LocationPreview(entities, problems, read.Failed);
+    }
+
+    /// <param name="alreadyRead">A preview just made of the same location (registration), so it is not read twice.</param>
+    public static async Task RefreshAsync(PortalDbContext db, LocationReader reader, Guid locationId, CatalogOptions options, TimeProvider time,
+        CancellationToken cancellationToken, LocationPreview? alreadyRead = null)
+    {
+        var location = await db.CatalogLocations.FirstOrDefaultAsync(l => l.Id == locationId, cancellationToken);
+        if (location is null)
+        {
+            return; // deleted meanwhile: nothing to do
+        }
+        var watch = Stopwatch.StartNew();
+        var now = time.GetUtcNow();
+        var preview = alreadyRead ?? await PreviewAsync(reader, new LocationSpec(location.Type, location.Target, location.Branch, location.Path), cancellationToken);
+        var problems = preview.Problems.ToList();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!preview.Failed)
+        {
+            problems.AddRange(await UpsertAsync(db, location, preview.Entities, now, cancellationToken));
+            await FlagOrphansAsync(db, location.Id, preview.Entities.Select(e => e.EntityRef).ToHashSet(StringComparer.Ordinal), now,
+                TimeSpan.FromHours(options.OrphanGraceHours), cancellationToken);
+        }
+        location.LastRefreshAt = now;
+        location.LastRefreshMs = (int)watch.ElapsedMilliseconds;
+        location.EntityCount = await db.CatalogEntities.CountAsync(e => e.LocationId == location.Id && e.OrphanedAt == null, cancellationToken);
+        location.Status = preview.Failed ? "failed" : problems.Count > 0 ? "warnings" : "ok";
+        location.Errors = JsonSerializer.SerializeToDocument(problems.Select(p => new { source = p.Source, line = p.Line, entityRef = p.EntityRef, message = p.Message }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<List<ReadProblem>> UpsertAsync(PortalDbContext db, CatalogLocation location, IReadOnlyList<ValidatedEntity> entities,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var problems = new List<ReadProblem>();
+        var changedRefs = new List<string>();
+        foreach (var chunk in entities.Chunk(2_000))
+        {
+            var refs = chunk.Select(e => e.EntityRef).ToList();
+            var existing = await db.CatalogEntities.Where(e => refs.Contains(e.EntityRef)).ToDictionaryAsync(e => e.EntityRef, cancellationToken);
+            var owners = existing.Values.Where(e => e.LocationId is not null && e.LocationId != location.Id).Select(e => e.LocationId!.Value).Distinct().ToList();
+            var liveOwners = await db.CatalogLocations.Where(l => owners.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+
+            foreach (var item in chunk)
+            {
+                var json = item.Entity.ToJsonString();
+                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+                if (existing.TryGetValue(item.EntityRef, out var row))
+                {
+                    if (row.LocationId is { } other && other != location.Id && liveOwners.TryGetValue(other, out var owner))
+                    {
+                        // First come, first served; both locations show the conflict.
+                        var message = $"Conflict: {item.EntityRef} is already managed by location {owner.Type}:{owner.Target}; this copy was ignored.";
+                        problems.Add(new ReadProblem(item.Source, item.Line, item.EntityRef, message));
+                        AppendProblem(owner, new ReadProblem(owner.Target, null, item.EntityRef, $"Conflict: location {location.Type}:{location.Target} also defines {item.EntityRef}; this location keeps it."));
+                        continue;
+                    }
+                    row.OrphanedAt = null;
+                    row.LocationId = location.Id;
+                    row.Source = item.Source;
+                    if (row.ContentHash == hash)
+                    {
+                        continue;
+                    }
+                    var fresh = CatalogEntityMapper.ToEntity(JsonDocument.Parse(json), now);
+                    (row.Kind, row.Namespace, row.Name, row.Title, row.Description) = (fresh.Kind, fresh.Namespace, fresh.Name, fresh.Title, fresh.Description);
+                    (row.Type, row.Lifecycle, row.Owner, row.System, row.Tags) = (fresh.Type, fresh.Lifecycle, fresh.Owner, fresh.System, fresh.Tags);
+                    row.FilterKeys = fresh.FilterKeys;
+                    row.Document = fresh.Document;
+                    row.ContentHash = hash;
+                    row.UpdatedAt = now;
+                    changedRefs.Add(item.EntityRef);
+                }
+                else
+                {
+                    var entity = CatalogEntityMapper.ToEntity(JsonDocument.Parse(json), now);
+                    entity.LocationId = location.Id;
+                    entity.Source = item.Source;
+                    entity.ContentHash = hash;
+                    db.CatalogEntities.Add(entity);
+                    changedRefs.Add(item.EntityRef);
+                }
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            db.Attach(location);
+            foreach (var owner in liveOwners.Values)
+            {
+                db.Attach(owner);
+            }
+        }
+
+        // Relations of changed entities are replaced; unchanged entities keep theirs.
+        var byRef = entities.ToDictionary(e => e.EntityRef, StringComparer.Ordinal);
+        foreach (var chunk in changedRefs.Chunk(2_000))
+        {
+            var refs = chunk.ToList();
+            await db.CatalogRelations.Where(r => refs.Contains(r.OriginRef)).ExecuteDeleteAsync(cancellationToken);
+            foreach (var entityRef in chunk)
+            {
+                var item = byRef[entityRef];
+                var errors = new List<string>();
+                var ns = EntityRef.Parse(entityRef).Namespace;
+                foreach (var edge in EntityRelations.Compute(entityRef, ns, item.Entity, errors))
+                {
+                    db.CatalogRelations.Add(new CatalogRelation { SourceRef = edge.SourceRef, Type = edge.Type, TargetRef = edge.TargetRef, OriginRef = entityRef });
+                }
+                problems.AddRange(errors.Select(e => new ReadProblem(item.Source, item.Line, entityRef, e)));
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            db.Attach(location);
+        }
+        return problems;
+    }
+
+    private static async Task FlagOrphansAsync(PortalDbContext db, Guid locationId, HashSet<string> present, DateTimeOffset now, TimeSpan grace,
+        CancellationToken cancellationToken)
+    {
+        var owned = await db.CatalogEntities.Where(e => e.LocationId == locationId).Select(e => new { e.Id, e.EntityRef, e.OrphanedAt }).ToListAsync(cancellationToken);
+        var vanished = owned.Where(e => !present.Contains(e.EntityRef)).ToList();
+        var newlyOrphaned = vanished.Where(e => e.OrphanedAt is null).Select(e => e.Id).ToList();
+        if (newlyOrphaned.Count > 0)
+        {
+            await db.CatalogEntities.Where(e => newlyOrphaned.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.OrphanedAt, now), cancellationToken);
+        }
+        var expired = vanished.Where(e => e.OrphanedAt is { } at && now - at >= grace).Select(e => e.EntityRef).ToList();
+        if (grace == TimeSpan.Zero)
+        {
+            expired = vanished.Select(e => e.EntityRef).ToList();
+        }
+        if (expired.Count > 0)
+        {
+            await db.CatalogRelations.Where(r => expired.Contains(r.OriginRef)).ExecuteDeleteAsync(cancellationToken);
+            await db.CatalogEntities.Where(e => expired.Contains(e.EntityRef)).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Removes a location and everything it manages.</summary>
+    public static async Task DeleteLocationAsync(PortalDbContext db, CatalogLocation location, CancellationToken cancellationToken)
+    {
+        var refs = await db.CatalogEntities.Where(e => e.LocationId == location.Id).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+        foreach (var chunk in refs.Chunk(5_000))
+        {
+            var list = chunk.ToList();
+            await db.CatalogRelations.Where(r => list.Contains(r.OriginRef)).ExecuteDeleteAsync(cancellationToken);
+        }
+        await db.CatalogEntities.Where(e => e.LocationId == location.Id).ExecuteDeleteAsync(cancellationToken);
+        db.CatalogLocations.Remove(location);
+    }
+
+    private static void AppendProblem(CatalogLocation location, ReadProblem problem)
+    {
+        var list = location.Errors is null
+            ? new JsonArray()
+            : JsonNode.Parse(location.Errors.RootElement.GetRawText()) as JsonArray ?? new JsonArray();
+        if (list.Any(n => n?["message"]?.GetValue<string>() == problem.Message))
+        {
+            return;
+        }
+        list.Add(new JsonObject { ["source"] = problem.Source, ["line"] = problem.Line, ["entityRef"] = problem.EntityRef, ["message"] = problem.Message });
+        location.Errors = JsonDocument.Parse(list.ToJsonString());
+        if (location.Status == "ok")
+        {
+            location.Status = "warnings";
+        }
+    }
+
+    /// <summary>The entity's ref, or whatever name it has when it is too broken to have a ref.</summary>
+    public static string? RefOrName(JsonObject entity)
+    {
+        try
+        {
+            var kind = entity["kind"]?.GetValue<string>();
+            var metadata = entity["metadata"] as JsonObject;
+            var name = metadata?["name"]?.GetValue<string>();
+            var ns = metadata?["namespace"]?.GetValue<string>() ?? EntityRef.DefaultNamespace;
+            return kind is null || name is null ? name : new EntityRef(kind, ns, name).ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,416 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.FileSystemGlobbing;
+using YamlDotNet.RepresentationModel;
+
+namespace Portal.Web.Features.Catalog.Ingestion;
+
+public sealed record LocationSpec(string Type, string Target, string? Branch = null, string? Path = null);
+
+public sealed record ReadEntity(JsonObject Entity, string Source, int Line);
+
+public sealed record ReadProblem(string Source, int? Line, string? EntityRef, string Message);
+
+public sealed class LocationReadResult
+{
+    public List<ReadEntity> Entities { get; } = [];
+    public List<ReadProblem> Problems { get; } = [];
+
+    /// <summary>The location itself could not be read (missing file, git failure): its entities are left as they were.</summary>
+    public bool Failed { get; set; }
+}
+
+/// <summary>
+/// Reads every descriptor a location yields: files (path or glob), git repositories (cloned into
+/// a cache) and https URLs. Location entities are followed, loops are reported, and nothing is
+/// read outside the location's own folder (no <c>../../etc/passwd</c> through a target or <c>$text</c>).
+/// </summary>
+public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? httpFactory = null)
+{
+    private static readonly string[] SubstitutionKeys = ["$text", "$json", "$yaml"];
+
+    public async Task<LocationReadResult> ReadAsync(LocationSpec spec, CancellationToken cancellationToken)
+    {
+        var result = new LocationReadResult();
+        try
+        {
+            switch (spec.Type)
+            {
+                case "file":
+                    {
+                        var target = System.IO.Path.GetFullPath(spec.Target);
+                        ReadFiles(target, RootOf(target), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
+                        break;
+                    }
+                case "git":
+                    {
+                        var checkout = await GitMirror.SyncAsync(spec.Target, spec.Branch, options.ResolveGitCacheDirectory(), cancellationToken);
+                        var inRepo = string.IsNullOrWhiteSpace(spec.Path) ? "catalog-info.yaml" : spec.Path.TrimStart('/');
+                        var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(checkout, inRepo));
+                        if (!IsWithin(target, checkout))
+                        {
+                            throw new LocationException($"The path '{spec.Path}' leaves the repository.");
+                        }
+                        ReadFiles(target, checkout, result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
+                        break;
+                    }
+                case "url":
+                    await ReadUrlAsync(new Uri(spec.Target), result, cancellationToken);
+                    break;
+                default:
+                    throw new LocationException($"Unknown location type '{spec.Type}': use file, git or url.");
+            }
+        }
+        catch (LocationException ex)
+        {
+            result.Failed = true;
+            result.Problems.Add(new ReadProblem(spec.Target, null, null, ex.Message));
+        }
+        if (result.Entities.Count > options.MaxEntitiesPerLocation)
+        {
+            result.Failed = true;
+            result.Problems.Add(new ReadProblem(spec.Target, null, null,
+                $"The location yields {result.Entities.Count} entities, more than the limit of {options.MaxEntitiesPerLocation} (Portal:Catalog:MaxEntitiesPerLocation)."));
+            result.Entities.Clear();
+        }
+        return result;
+    }
+
+    /// <summary>The folder a file location may read from: the target's folder, or a glob's fixed prefix.</summary>
+    public static string RootOf(string target)
+    {
+        var globAt = target.IndexOfAny(['*', '?', '[', '{']);
+        var fixedPart = globAt < 0 ? target : target[..globAt];
+        var dir = globAt < 0 ? System.IO.Path.GetDirectoryName(fixedPart) : fixedPart[..(fixedPart.LastIndexOf('/') + 1)];
+        return System.IO.Path.GetFullPath(string.IsNullOrEmpty(dir) ? "/" : dir);
+    }
+
+    private void ReadFiles(string target, string root, LocationReadResult result, HashSet<string> visited, int depth, bool top)
+    {
+        if (depth > 32)
+        {
+            result.Problems.Add(new ReadProblem(target, null, null, "Locations are nested more than 32 deep; stopped following them."));
+            return;
+        }
+        if (!IsWithin(target, root))
+        {
+            result.Problems.Add(new ReadProblem(target, null, null, $"The target leaves the location's folder {root}; it was not read."));
+            return;
+        }
+        var files = Expand(target);
+        if (files.Count == 0)
+        {
+            if (top)
+            {
+                throw new LocationException(target.IndexOfAny(['*', '?']) >= 0 ? $"No file matches {target}." : $"The file {target} does not exist.");
+            }
+            result.Problems.Add(new ReadProblem(target, null, null, "The target does not exist."));
+            return;
+        }
+        foreach (var file in files)
+        {
+            if (!visited.Add(file))
+            {
+                result.Problems.Add(new ReadProblem(file, null, null, "Location loop: this file was already read through another Location; not read again."));
+                continue;
+            }
+            var info = new FileInfo(file);
+            if (info.Length > options.MaxFileBytes)
+            {
+                result.Problems.Add(new ReadProblem(file, null, null,
+                    $"The file is {info.Length / 1024 / 1024.0:0.#} MB, more than the limit of {options.MaxFileBytes / 1024 / 1024.0:0.#} MB (Portal:Catalog:MaxFileBytes)."));
+                continue;
+            }
+            string text;
+            try
+            {
+                text = File.ReadAllText(file, Encoding.UTF8);
+            }
+            catch (IOException ex)
+            {
+                result.Problems.Add(new ReadProblem(file, null, null, $"Could not read the file: {ex.Message}"));
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                result.Problems.Add(new ReadProblem(file, null, null, "The portal may not read this file."));
+                continue;
+            }
+            foreach (var document in DescriptorYaml.Parse(text))
+            {
+                if (document.Entity is null)
+                {
+                    result.Problems.Add(new ReadProblem(file, document.Line, null, document.Error ?? "Unreadable document."));
+                    continue;
+                }
+                Substitute(document.Entity, System.IO.Path.GetDirectoryName(file)!, root, file, document.Line, result);
+                result.Entities.Add(new ReadEntity(document.Entity, file, document.Line));
+                if (IsLocation(document.Entity))
+                {
+                    foreach (var next in LocationTargets(document.Entity))
+                    {
+                        if (Uri.TryCreate(next, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                        {
+                            result.Problems.Add(new ReadProblem(file, document.Line, null, $"Target {next} is a URL; register it as a url location to read it."));
+                            continue;
+                        }
+                        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, next));
+                        ReadFiles(path, root, result, visited, depth + 1, top: false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<string> Expand(string target)
+    {
+        if (target.IndexOfAny(['*', '?', '[', '{']) < 0)
+        {
+            return File.Exists(target) ? [target] : [];
+        }
+        var root = RootOf(target);
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(System.IO.Path.GetRelativePath(root, target));
+        return matcher.GetResultsInFullPath(root).Select(System.IO.Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool IsLocation(JsonObject entity) =>
+        string.Equals(entity["kind"]?.GetValueKind() == JsonValueKind.String ? entity["kind"]!.GetValue<string>() : null, "Location", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> LocationTargets(JsonObject entity)
+    {
+        if (entity["spec"] is not JsonObject spec)
+        {
+            yield break;
+        }
+        var type = spec["type"]?.GetValueKind() == JsonValueKind.String ? spec["type"]!.GetValue<string>() : "file";
+        if (type is not ("file" or "url"))
+        {
+            yield break;
+        }
+        if (spec["target"] is JsonValue single && single.TryGetValue<string>(out var t))
+        {
+            yield return t;
+        }
+        if (spec["targets"] is JsonArray many)
+        {
+            foreach (var item in many)
+            {
+                if (item is JsonValue v && v.TryGetValue<string>(out var s))
+                {
+                    yield return s;
+                }
+            }
+        }
+    }
+
+    /// <summary>Replaces <c>{"$text": "./file"}</c> (and $json, $yaml) with the file's content, relative to the descriptor.</summary>
+    private void Substitute(JsonNode node, string directory, string root, string source, int line, LocationReadResult result)
+    {
+        if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is { } item)
+                {
+                    if (TryResolve(item, directory, root, source, line, result, out var replacement))
+                    {
+                        array[i] = replacement;
+                    }
+                    else
+                    {
+                        Substitute(item, directory, root, source, line, result);
+                    }
+                }
+            }
+            return;
+        }
+        if (node is not JsonObject obj)
+        {
+            return;
+        }
+        foreach (var key in obj.Select(p => p.Key).ToList())
+        {
+            if (obj[key] is not { } child)
+            {
+                continue;
+            }
+            if (TryResolve(child, directory, root, source, line, result, out var replacement))
+            {
+                obj[key] = replacement;
+            }
+            else
+            {
+                Substitute(child, directory, root, source, line, result);
+            }
+        }
+    }
+
+    private bool TryResolve(JsonNode node, string directory, string root, string source, int line, LocationReadResult result, out JsonNode? replacement)
+    {
+        replacement = null;
+        if (node is not JsonObject { Count: 1 } obj)
+        {
+            return false;
+        }
+        var (key, value) = obj.First();
+        if (!SubstitutionKeys.Contains(key) || value is not JsonValue v || !v.TryGetValue<string>(out var reference))
+        {
+            return false;
+        }
+        string? text = null;
+        if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            result.Problems.Add(new ReadProblem(source, line, null,
+                $"{key} {reference} was not fetched: the host is not in Portal:Catalog:AllowedUrlHosts. The value was kept as written."));
+            return false;
+        }
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, reference));
+        if (!IsWithin(path, root))
+        {
+            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} points outside the location's folder; it was not read."));
+            return false;
+        }
+        if (!File.Exists(path))
+        {
+            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference}: the file does not exist."));
+            return false;
+        }
+        if (new FileInfo(path).Length > options.MaxFileBytes)
+        {
+            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} is larger than Portal:Catalog:MaxFileBytes; not read."));
+            return false;
+        }
+        text = File.ReadAllText(path, Encoding.UTF8);
+        try
+        {
+            replacement = key switch
+            {
+                "$text" => JsonValue.Create(text),
+                "$json" => JsonNode.Parse(text),
+                _ => YamlRoot(text),
+            };
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or YamlDotNet.Core.YamlException)
+        {
+            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} could not be parsed: {ex.Message}"));
+            return false;
+        }
+    }
+
+    private static JsonNode? YamlRoot(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return stream.Documents.Count == 0 ? null : DescriptorYaml.ToJson(stream.Documents[0].RootNode);
+    }
+
+    private async Task ReadUrlAsync(Uri uri, LocationReadResult result, CancellationToken cancellationToken)
+    {
+        await CheckUrlAsync(uri, cancellationToken);
+        if (httpFactory is null)
+        {
+            throw new LocationException("Reading URLs is not available here.");
+        }
+        using var http = httpFactory.CreateClient("catalog");
+        using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new LocationException($"{uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+        if (response.Content.Headers.ContentLength > options.MaxFileBytes)
+        {
+            throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
+        }
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var limited = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            limited.Write(buffer, 0, read);
+            if (limited.Length > options.MaxFileBytes)
+            {
+                throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
+            }
+        }
+        var text = Encoding.UTF8.GetString(limited.ToArray());
+        foreach (var document in DescriptorYaml.Parse(text))
+        {
+            if (document.Entity is null)
+            {
+                result.Problems.Add(new ReadProblem(uri.ToString(), document.Line, null, document.Error ?? "Unreadable document."));
+            }
+            else
+            {
+                result.Entities.Add(new ReadEntity(document.Entity, uri.ToString(), document.Line));
+            }
+        }
+    }
+
+    /// <summary>SSRF guard: https only, allow-listed hosts only, and no private or loopback addresses unless allowed.</summary>
+    public async Task CheckUrlAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new LocationException($"Only https URLs are read, not {uri.Scheme}.");
+        }
+        if (!options.AllowedUrlHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new LocationException($"The host {uri.Host} is not in Portal:Catalog:AllowedUrlHosts.");
+        }
+        if (options.AllowPrivateNetworkUrls)
+        {
+            return;
+        }
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(uri.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.Host, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            throw new LocationException($"The host {uri.Host} could not be resolved.");
+        }
+        var blocked = addresses.FirstOrDefault(IsPrivate);
+        if (blocked is not null)
+        {
+            throw new LocationException($"{uri.Host} resolves to {blocked}, a private or loopback address; the portal does not read those (Portal:Catalog:AllowPrivateNetworkUrls).");
+        }
+    }
+
+    public static bool IsPrivate(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal
+            || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+        var b = address.GetAddressBytes();
+        return address.AddressFamily == AddressFamily.InterNetwork && (b[0] == 10 || b[0] == 127 || b[0] == 0
+            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
+    }
+
+    public static bool IsWithin(string path, string root)
+    {
+        var fullRoot = System.IO.Path.GetFullPath(root).TrimEnd('/') + "/";
+        var full = System.IO.Path.GetFullPath(path);
+        return full.StartsWith(fullRoot, StringComparison.Ordinal) || full == fullRoot.TrimEnd('/');
+    }
+}
+
+/// <summary>A location as a whole could not be read; the message is for the person who registered it.</summary>
+public sealed class LocationException(string message) : Exception(message);

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.IntegrationTests.Catalog;
+
+/// <summary>Bad input and hostile input: a clear message per file or entity, never a 500, never a lost neighbour.</summary>
+public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("catalog-edge-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string relative, string content)
+    {
+        var path = Path.Combine(_dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static string Component(string name, string owner = "team-x", string extra = "") => $"""
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata:
+          name: {name}
+        spec:
+          type: service
+          lifecycle: production
+          owner: {owner}
+        {extra}
+        """;
+
+    [Fact]
+    public async Task Each_bad_document_gets_its_own_message_and_the_good_ones_still_import()
+    {
+        var root = Write("edge/catalog-info.yaml", $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Location
+            metadata:
+              name: edge-root
+            spec:
+              targets: [./good.yaml, ./malformed.yaml, ./bad-name.yaml, ./dupes.yaml, ./unknown-kind.yaml, ./loop-a.yaml, ./missing.yaml, ./huge.yaml]
+            """);
+        Write("edge/good.yaml", Component("good-service", extra: "  dependsOn: [component:does-not-exist]"));
+        Write("edge/malformed.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n");
+        Write("edge/bad-name.yaml", Component("Bad Name!"));
+        Write("edge/dupes.yaml", Component("twin") + "\n---\n" + Component("Twin"));
+        Write("edge/unknown-kind.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  anything: [1, 2]\n");
+        Write("edge/loop-a.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: loop-a\nspec:\n  target: ./loop-b.yaml\n");
+        Write("edge/loop-b.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: loop-b\nspec:\n  target: ./loop-a.yaml\n");
+        await using (var huge = File.Create(Path.Combine(_dir, "edge/huge.yaml")))
+        {
+            huge.SetLength(50L * 1024 * 1024); // 50 MB
+        }
+        using var admin = factory.AdminClient();
+
+        var response = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = root });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var problems = body!["location"]!["errors"]!.AsArray().Select(p => $"{Path.GetFileName(p!["source"]!.GetValue<string>())}: {p["message"]!.GetValue<string>()}").ToList();
+        Assert.Contains(problems, p => p.StartsWith("malformed.yaml: line", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("bad-name.yaml", StringComparison.Ordinal) && p.Contains("metadata.name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("dupes.yaml", StringComparison.Ordinal) && p.Contains("Duplicate entity", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Location loop", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("missing.yaml", StringComparison.Ordinal) && p.Contains("does not exist", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("huge.yaml", StringComparison.Ordinal) && p.Contains("50 MB", StringComparison.Ordinal));
+        Assert.Equal("warnings", body["location"]!["status"]!.GetValue<string>());
+
+        await using var db = await factory.DbAsync();
+        var names = await db.CatalogEntities.Where(e => e.Source!.Contains("/edge/")).Select(e => e.Name).ToListAsync();
+        Assert.Contains("good-service", names);
+        Assert.Contains("twin", names);
+        Assert.Contains("gadget", names); // unknown kinds are kept, fields and all
+        Assert.Contains("loop-a", names);
+        Assert.Contains("loop-b", names);
+        Assert.DoesNotContain("Twin", names);
+        Assert.True(await db.CatalogRelations.AnyAsync(r => r.SourceRef == "component:default/good-service" && r.Type == "dependsOn" && r.TargetRef == "component:default/does-not-exist"),
+            "a dangling reference is still a relation");
+    }
+
+    [Fact]
+    public async Task Nothing_is_read_outside_the_locations_folder()
+    {
+        var secret = Write("outside/secret.txt", "TOP-SECRET");
+        var root = Write("inside/catalog-info.yaml", $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata:
+              name: sneaky-api
+            spec:
+              type: openapi
+              lifecycle: production
+              owner: team-x
+              definition:
+                $text: ../outside/secret.txt
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Location
+            metadata:
+              name: sneaky-location
+            spec:
+              targets: [../outside/secret.txt, {secret}]
+            """);
+        using var admin = factory.AdminClient();
+
+        var response = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = root });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("TOP-SECRET", text, StringComparison.Ordinal);
+        Assert.Contains("outside the location", text, StringComparison.Ordinal);
+        await using var db = await factory.DbAsync();
+        var api = await db.CatalogEntities.SingleAsync(e => e.EntityRef == "api:default/sneaky-api");
+        Assert.DoesNotContain("TOP-SECRET", api.Document.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("url", "https://127.0.0.1/catalog-info.yaml", "AllowedUrlHosts")]
+    [InlineData("url", "http://example.com/catalog-info.yaml", "https")]
+    [InlineData("file", "relative/path.yaml", "absolute path")]
+    [InlineData("ftp", "/x", "file, git or url")]
+    [InlineData("git", "--upload-pack=touch /tmp/pwned", "not a URL")]
+    [InlineData("git", "ext::sh -c touch% /tmp/pwned", "git clone failed")]
+    public async Task Unsafe_or_unusable_locations_are_refused_with_a_reason(string type, string target, string reason)
+    {
+        using var admin = factory.AdminClient();
+
+        var response = await admin.PostAsJsonAsync("/api/catalog/locations", new { type, target });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/pwned"));
+    }
+
+    [Fact]
+    public async Task A_git_location_follows_commits_and_flags_what_was_deleted_as_orphan()
+    {
+        var repo = Path.Combine(_dir, "repo");
+        Directory.CreateDirectory(repo);
+        Git(repo, "init", "-q", "-b", "main");
+        File.WriteAllText(Path.Combine(repo, "catalog-info.yaml"), """
+            apiVersion: backstage.io/v1alpha1
+            kind: Location
+            metadata:
+              name: repo-root
+            spec:
+              targets: [./svc-a.yaml, ./svc-b.yaml]
+            """);
+        File.WriteAllText(Path.Combine(repo, "svc-a.yaml"), Component("git-svc-a").Replace("lifecycle: production", "lifecycle: experimental", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(repo, "svc-b.yaml"), Component("git-svc-b"));
+        Git(repo, "add", "-A");
+        Git(repo, "commit", "-q", "-m", "first");
+        using var admin = factory.AdminClient();
+
+        var created = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "git", target = "file://" + repo, branch = "main" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["location"]!["id"]!.GetValue<string>();
+        Assert.Equal("experimental", await LifecycleAsync(admin, "git-svc-a"));
+
+        File.WriteAllText(Path.Combine(repo, "svc-a.yaml"), Component("git-svc-a"));
+        File.Delete(Path.Combine(repo, "svc-b.yaml"));
+        Git(repo, "add", "-A");
+        Git(repo, "commit", "-q", "-m", "promote a, remove b");
+        var refreshed = await admin.PostAsync(new Uri($"/api/catalog/locations/{id}/refresh", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal("production", await LifecycleAsync(admin, "git-svc-a"));
+        var b = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/git-svc-b");
+        Assert.Equal("true", b!["metadata"]!["annotations"]!["backstage.io/orphan"]!.GetValue<string>());
+        await AuditAssert.RecordedAsync(factory, "catalog.location.refresh", $"git:file://{repo}#main", "bootstrap-admin-token");
+    }
+
+    private static async Task<string> LifecycleAsync(HttpClient client, string name) =>
+        (await client.GetFromJsonAsync<JsonObject>($"/api/catalog/entities/by-name/component/default/{name}"))!["spec"]!["lifecycle"]!.GetValue<string>();
+
+    private static readonly string[] GitIdentity = ["-c", "user.name=Portal Tests", "-c", "user.email=tests@portal.example"];
+
+    private static void Git(string dir, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in GitIdentity.Concat(args))
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(start)!;
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+    }
+}
