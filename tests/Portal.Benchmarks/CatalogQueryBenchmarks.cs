@@ -73,7 +73,7 @@ public class CatalogQueryBenchmarks
     public async Task<int> FilteredPage()
     {
         await using var db = new PortalDbContext(_options);
-        var query = CatalogQueries.Filter(db.CatalogEntities.AsNoTracking(), "Component", "team-07", null);
+        var query = CatalogSearch.Apply(db, db.CatalogEntities.AsNoTracking(), ["kind=component,spec.owner=team-07"], null);
         var total = await query.CountAsync();
         var page = await query.OrderBy(e => e.Name).Take(25).ToListAsync();
         return total + page.Count;
@@ -83,7 +83,7 @@ public class CatalogQueryBenchmarks
     public async Task<int> TextSearch()
     {
         await using var db = new PortalDbContext(_options);
-        var query = CatalogQueries.Filter(db.CatalogEntities.AsNoTracking(), null, null, "number 4242");
+        var query = CatalogSearch.Apply(db, db.CatalogEntities.AsNoTracking(), [], "number 4242");
         var total = await query.CountAsync();
         var page = await query.OrderBy(e => e.Name).Take(25).ToListAsync();
         return total + page.Count;

@@ -38,6 +38,8 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         await Page.GetByTestId("catalog-search").FillAsync("payment gate");
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=payment"));
         await Page.GetByTestId("catalog-search").FillAsync("gateway");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=gateway"));
+        await Expect(Page.GetByTestId("catalog-table").Locator("tbody tr")).ToHaveCountAsync(3);
         var row = Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" });
         await Expect(row).ToBeVisibleAsync();
         await ScreenshotAsync("Catalog_search");
@@ -45,7 +47,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         await row.ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", "https://runbooks.northwind.example/payment-gateway");
-        await Expect(Page.GetByText("payments-api")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("relations-table").GetByRole(AriaRole.Link, new() { Name = "payments-api" })).ToBeVisibleAsync();
         await ScreenshotAsync();
         AssertNoConsoleErrors();
     }

@@ -17,6 +17,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = TestCluster.CreateDatabase();
 
+    /// <summary>Where this instance's demo organisation files are written.</summary>
+    public string DemoFolder { get; } = Path.Combine(TestCluster.Root, "demo-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>The configured bootstrap admin token of this instance.</summary>
     public string BootstrapToken { get; } = ApiTokenSecret.New();
 
@@ -52,7 +55,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     public async Task SeedDemoAsync()
     {
         await using var db = await DbAsync();
-        await DemoOrganisation.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+        await DemoOrganisation.SeedAsync(db, new Portal.Web.Features.Catalog.Ingestion.LocationReader(new CatalogOptions()), new CatalogOptions(),
+            TimeProvider.System, DemoFolder, CancellationToken.None);
     }
 
     /// <summary>A local user with roles, and a personal token (all scopes they may hold) to call the API as them.</summary>

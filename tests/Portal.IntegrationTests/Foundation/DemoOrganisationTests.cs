@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Catalog.Ingestion;
 
 namespace Portal.IntegrationTests.Foundation;
 
@@ -13,8 +14,12 @@ public sealed class DemoOrganisationTests(PortalAppFactory factory) : IClassFixt
         var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(factory.ConnectionString).UseSnakeCaseNamingConvention().Options;
         await using var db = new PortalDbContext(options);
 
-        Assert.True(await DemoOrganisation.SeedAsync(db, TimeProvider.System, CancellationToken.None));
-        Assert.False(await DemoOrganisation.SeedAsync(db, TimeProvider.System, CancellationToken.None));
+        var reader = new LocationReader(new CatalogOptions());
+        Assert.True(await DemoOrganisation.SeedAsync(db, reader, new CatalogOptions(), TimeProvider.System, factory.DemoFolder, CancellationToken.None));
+        Assert.False(await DemoOrganisation.SeedAsync(db, reader, new CatalogOptions(), TimeProvider.System, factory.DemoFolder, CancellationToken.None));
+        var location = await db.CatalogLocations.AsNoTracking().SingleAsync();
+        Assert.Equal("ok", location.Status); // the demo files are valid Backstage descriptors, without a single warning
+        Assert.True(await db.CatalogRelations.AnyAsync(r => r.SourceRef == "group:default/payments" && r.Type == "ownerOf" && r.TargetRef == "component:default/payment-gateway"));
 
         var entities = await db.CatalogEntities.AsNoTracking().ToListAsync();
         var refs = entities.Select(e => e.EntityRef).ToHashSet();
@@ -25,6 +30,7 @@ public sealed class DemoOrganisationTests(PortalAppFactory factory) : IClassFixt
         Assert.Equal(40, Count("Component"));
         Assert.InRange(Count("API"), 15, 16);
         Assert.InRange(Count("Resource"), 10, 14);
+        entities = entities.Where(e => e.Kind != "Location").ToList();
         Assert.All(entities.Where(e => e.Owner is not null), e => Assert.Contains(e.Owner!, refs));
         Assert.All(entities.Where(e => e.System is not null), e => Assert.Contains(e.System!, refs));
         Assert.All(entities.Where(e => e.Kind == "Component"), e =>

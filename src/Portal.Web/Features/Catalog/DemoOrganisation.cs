@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Catalog;
 
@@ -215,22 +217,51 @@ public static class DemoOrganisation
         return list;
     }
 
-    /// <summary>Seeds the organisation once per database; later starts leave the catalog alone.</summary>
-    public static async Task<bool> SeedAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seeds the organisation once per database, the way a real one arrives: as catalog-info.yaml
+    /// files in <paramref name="directory"/>, registered as a file location. Later starts leave it alone.
+    /// </summary>
+    public static async Task<bool> SeedAsync(PortalDbContext db, LocationReader reader, CatalogOptions options, TimeProvider time, string directory,
+        CancellationToken cancellationToken)
     {
         if (await db.Settings.AnyAsync(s => s.Key == SeededSettingKey, cancellationToken)
             || await db.CatalogEntities.AnyAsync(cancellationToken))
         {
             return false;
         }
-        var now = time.GetUtcNow();
-        foreach (var descriptor in Descriptors())
+        var root = WriteFiles(directory);
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, options, time, AuditActor.System,
+            new RegisterLocationRequest("file", root, null, null), dryRun: false, cancellationToken);
+        if (outcome.Errors.Count > 0)
         {
-            db.CatalogEntities.Add(CatalogEntityMapper.ToEntity(JsonDocument.Parse(descriptor.ToJsonString()), now));
+            throw new InvalidOperationException("The demo organisation did not import: " + string.Join(" ", outcome.Errors.SelectMany(e => e.Value)));
         }
-        db.Settings.Add(new PortalSetting { Key = SeededSettingKey, Value = "true", UpdatedAt = now });
+        db.Settings.Add(new PortalSetting { Key = SeededSettingKey, Value = root, UpdatedAt = time.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Writes one YAML file per kind and a root Location that lists them; returns the root's path.</summary>
+    public static string WriteFiles(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        foreach (var group in Descriptors().GroupBy(d => d["kind"]!.GetValue<string>()))
+        {
+            var file = $"{group.Key.ToLowerInvariant()}s.yaml";
+            File.WriteAllText(Path.Combine(directory, file), string.Join("---\n", group.Select(DescriptorYaml.ToYaml)));
+            files.Add("./" + file);
+        }
+        var location = new JsonObject
+        {
+            ["apiVersion"] = "backstage.io/v1alpha1",
+            ["kind"] = "Location",
+            ["metadata"] = new JsonObject { ["name"] = "northwind-demo", ["description"] = "The demo organisation seeded on the first embedded start." },
+            ["spec"] = new JsonObject { ["targets"] = Array(files) },
+        };
+        var root = Path.Combine(directory, "catalog-info.yaml");
+        File.WriteAllText(root, DescriptorYaml.ToYaml(location));
+        return root;
     }
 
     private static JsonObject Entity(string kind, string name, string? title, string? description, JsonObject spec, string[]? tags = null)
