@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Portal.Benchmarks;
 
 // dotnet run -c Release --project tests/Portal.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.CatalogQueryBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project tests/Portal.Benchmarks -- catalog-scale [--entities 100000] [--clients 8] [--queries 200]
+if (args.Length > 0 && args[0] == "catalog-scale")
+{
+    return await CatalogScaleHarness.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(CatalogQueryBenchmarks).Assembly).Run(args);
+return 0;

@@ -53,16 +53,22 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
     }
 
     [Fact]
-    public async Task App_bar_search_opens_the_catalog_filtered_by_the_query()
+    public async Task App_bar_search_jumps_to_an_entity_or_to_all_results()
     {
         await SignInAsync();
 
         var search = Page.GetByTestId("global-search");
         await search.FillAsync("fraud");
-        await search.PressAsync("Enter");
+        await Expect(Page.GetByTestId("search-hit-component:default/fraud-scoring")).ToBeVisibleAsync();
+        await ScreenshotAsync("Suggestions");
+        await Page.GetByTestId("search-hit-component:default/fraud-scoring").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "fraud-scoring", Level = 1 })).ToBeVisibleAsync();
 
-        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog\\?q=fraud"));
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "fraud-scoring" })).ToBeVisibleAsync();
+        await search.FillAsync("paymnt-gateway"); // a typo still finds it
+        await Expect(Page.GetByTestId("search-hit-component:default/payment-gateway")).ToBeVisibleAsync();
+        await Page.GetByTestId("search-all").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog\\?q=paymnt-gateway"));
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
         await ScreenshotAsync();
         AssertNoConsoleErrors();

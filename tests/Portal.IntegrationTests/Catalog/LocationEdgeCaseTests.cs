@@ -83,6 +83,27 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task An_entity_claimed_by_two_locations_stays_with_the_first_and_both_report_the_conflict()
+    {
+        var first = Write("claim/first.yaml", Component("contested", owner: "team-first"));
+        var second = Write("claim/second.yaml", Component("contested", owner: "team-second"));
+        using var admin = factory.AdminClient();
+
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = first })).StatusCode);
+        var response = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = second });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var entity = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/contested");
+        Assert.Equal("team-first", entity!["spec"]!["owner"]!.GetValue<string>());
+        var locations = await admin.GetFromJsonAsync<JsonArray>("/api/catalog/locations");
+        foreach (var target in new[] { first, second })
+        {
+            var location = locations!.Single(l => l!["target"]!.GetValue<string>() == target)!;
+            Assert.Contains("Conflict", location["errors"]!.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Nothing_is_read_outside_the_locations_folder()
     {
         var secret = Write("outside/secret.txt", "TOP-SECRET");

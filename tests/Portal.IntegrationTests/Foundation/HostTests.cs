@@ -75,4 +75,18 @@ public sealed class HostTests(PortalAppFactory factory) : IClassFixture<PortalAp
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("There is nothing at this address.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_catalog_API_for_token_holders()
+    {
+        using var anonymous = factory.AnonymousClient();
+        using var admin = factory.AdminClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).StatusCode);
+        var document = await admin.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Contains("\"/api/catalog/entities/by-query\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/catalog/locations\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/identity/tokens\"", document, StringComparison.Ordinal);
+    }
 }

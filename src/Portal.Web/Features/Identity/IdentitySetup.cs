@@ -58,6 +58,7 @@ public static class IdentitySetup
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 && (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                     || context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
                     || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
                     ? ApiTokenAuthenticationHandler.SchemeName
                     : PortalSchemes.Cookie)
@@ -208,7 +209,8 @@ public static class IdentitySetup
 
     private static Task ApiAwareRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -13,6 +13,7 @@ public static class UiSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         return builder;
     }
@@ -42,6 +43,8 @@ public static class UiSetup
         // Styles and scripts are public (the sign-in page needs them); every page requires a signed-in
         // person unless it says [AllowAnonymous], and admin pages name the admin policy.
         app.MapStaticAssets().AllowAnonymous();
+        // The API description for tools and clients; people read it at /api-docs.
+        app.MapOpenApi().RequireAuthorization();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
     }
 }
