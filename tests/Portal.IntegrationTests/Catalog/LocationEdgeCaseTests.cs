@@ -104,6 +104,24 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_descriptor_that_breaks_keeps_its_last_good_version_instead_of_vanishing()
+    {
+        var file = Write("keep/catalog-info.yaml", Component("keep-me"));
+        using var admin = factory.AdminClient();
+        var created = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = file });
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["location"]!["id"]!.GetValue<string>();
+
+        File.WriteAllText(file, Component("keep-me").Replace("lifecycle: production", "lifecycle: [not, a, string]", StringComparison.Ordinal));
+        var refreshed = await admin.PostAsync(new Uri($"/api/catalog/locations/{id}/refresh", UriKind.Relative), null);
+
+        var body = await refreshed.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("warnings", body!["status"]!.GetValue<string>());
+        var entity = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/keep-me");
+        Assert.Equal("production", entity!["spec"]!["lifecycle"]!.GetValue<string>());
+        Assert.Null(entity["metadata"]!["annotations"]?["backstage.io/orphan"]);
+    }
+
+    [Fact]
     public async Task Nothing_is_read_outside_the_locations_folder()
     {
         var secret = Write("outside/secret.txt", "TOP-SECRET");

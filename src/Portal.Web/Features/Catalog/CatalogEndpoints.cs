@@ -168,6 +168,7 @@ public static class CatalogEndpoints
             return TypedResults.Conflict($"{fresh.EntityRef} is managed by a location; change its catalog-info.yaml instead.");
         }
         var relations = EntityRelations.Compute(fresh.EntityRef, fresh.Namespace, entity, []);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (existing is null)
         {
             db.CatalogEntities.Add(fresh);
@@ -184,6 +185,7 @@ public static class CatalogEndpoints
         await db.CatalogRelations.Where(r => r.OriginRef == fresh.EntityRef).ExecuteDeleteAsync(ct);
         db.CatalogRelations.AddRange(relations.Select(r => new CatalogRelation { SourceRef = r.SourceRef, Type = r.Type, TargetRef = r.TargetRef, OriginRef = fresh.EntityRef }));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         var saved = await db.CatalogEntities.AsNoTracking().FirstAsync(e => e.EntityRef == fresh.EntityRef, ct);
         var body = await WithRelationsAsync(db, saved, ct);
         return existing is null ? TypedResults.Created($"/api/catalog/entities/by-name/{fresh.Kind}/{fresh.Namespace}/{fresh.Name}", body) : TypedResults.Ok(body);

@@ -12,8 +12,8 @@ public sealed class CatalogRefreshJob(IDbContextFactory<PortalDbContext> dbFacto
 {
     public const string RecurringId = "catalog-refresh-all";
 
+    // Refreshes of one location are serialised by an advisory lock inside CatalogIngestion.RefreshAsync.
     [AutomaticRetry(Attempts = 2)]
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task RefreshLocationAsync(Guid locationId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

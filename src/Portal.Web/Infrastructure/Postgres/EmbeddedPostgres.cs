@@ -352,6 +352,8 @@ public sealed class EmbeddedPostgres : IDisposable
             // No Unix socket: the default socket folder may not exist or be writable here.
             "-c unix_socket_directories=''",
             "-c max_connections=300",
+            // PostgreSQL's 128 MB default holds only a fifth of a 100,000-entity catalog.
+            "-c shared_buffers=256MB",
         };
         serverOptions.AddRange(settings.Select(s => $"-c {s.Key}={s.Value}"));
         var logFile = Path.Combine(_data, "portal-server.log");

@@ -60,10 +60,16 @@ public static class CatalogIngestion
         var problems = preview.Problems.ToList();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One refresh per location at a time, across replicas; other locations refresh in parallel.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({location.Id.ToString()}, 0))", cancellationToken);
         if (!preview.Failed)
         {
             problems.AddRange(await UpsertAsync(db, location, preview.Entities, now, cancellationToken));
-            await FlagOrphansAsync(db, location.Id, preview.Entities.Select(e => e.EntityRef).ToHashSet(StringComparer.Ordinal), now,
+            // An entity whose descriptor is broken right now keeps its last good version (as in Backstage):
+            // only entities that are really gone become orphans.
+            var present = preview.Entities.Select(e => e.EntityRef).ToHashSet(StringComparer.Ordinal);
+            present.UnionWith(preview.Problems.Where(p => p.EntityRef is not null).Select(p => p.EntityRef!));
+            await FlagOrphansAsync(db, location.Id, present, now,
                 TimeSpan.FromHours(options.OrphanGraceHours), cancellationToken);
         }
         location.LastRefreshAt = now;

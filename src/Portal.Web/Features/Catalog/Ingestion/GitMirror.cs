@@ -84,7 +84,16 @@ public static class GitMirror
         start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        using var process = Process.Start(start) ?? throw new LocationException("git could not be started.");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new LocationException("git is not installed on the portal's machine; install it (Debian/Ubuntu: apt-get install git) to use git locations.");
+        }
+        using var process = started ?? throw new LocationException("git could not be started.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
