@@ -239,26 +239,10 @@ public sealed class DescriptorYamlTests
 /// <summary>The Backstage example files in the shared test data, next to the repository (../shared from the repo root).</summary>
 internal static class BackstageExamples
 {
-    private static readonly Lazy<string> RootPath = new(FindRoot);
-
-    public static string Root => RootPath.Value;
+    public static string Root => Portal.TestSupport.SharedTestData.BackstageExample("");
 
     public static string PathOf(string relativePath) => Path.Combine(Root, relativePath);
 
     public static IReadOnlyList<ParsedDocument> Parse(string relativePath) =>
         DescriptorYaml.Parse(File.ReadAllText(PathOf(relativePath)));
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"No Portal.sln above {AppContext.BaseDirectory}.");
-        }
-        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "testdata", "backstage-examples"));
-    }
 }
