@@ -177,10 +177,7 @@ public static class CatalogEndpoints
         else
         {
             AuditLog.Record(db, actor, "catalog.entity.update", fresh.EntityRef, before: JsonNode.Parse(existing.Document.RootElement.GetRawText()), after: entity);
-            (existing.Kind, existing.Namespace, existing.Name, existing.Title, existing.Description) = (fresh.Kind, fresh.Namespace, fresh.Name, fresh.Title, fresh.Description);
-            (existing.Type, existing.Lifecycle, existing.Owner, existing.System, existing.Tags, existing.FilterKeys) = (fresh.Type, fresh.Lifecycle, fresh.Owner, fresh.System, fresh.Tags, fresh.FilterKeys);
-            existing.Document = fresh.Document;
-            existing.UpdatedAt = now;
+            CatalogEntityMapper.CopyInto(existing, fresh);
         }
         await db.CatalogRelations.Where(r => r.OriginRef == fresh.EntityRef).ExecuteDeleteAsync(ct);
         db.CatalogRelations.AddRange(relations.Select(r => new CatalogRelation { SourceRef = r.SourceRef, Type = r.Type, TargetRef = r.TargetRef, OriginRef = fresh.EntityRef }));

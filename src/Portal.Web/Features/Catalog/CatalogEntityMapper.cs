@@ -43,6 +43,16 @@ public static class CatalogEntityMapper
         };
     }
 
+    /// <summary>Updates a stored entity from a freshly mapped one, keeping its identity, location and creation time.</summary>
+    public static void CopyInto(CatalogEntity target, CatalogEntity fresh)
+    {
+        (target.Kind, target.Namespace, target.Name, target.Title, target.Description) = (fresh.Kind, fresh.Namespace, fresh.Name, fresh.Title, fresh.Description);
+        (target.Type, target.Lifecycle, target.Owner, target.System, target.Tags) = (fresh.Type, fresh.Lifecycle, fresh.Owner, fresh.System, fresh.Tags);
+        target.FilterKeys = fresh.FilterKeys;
+        target.Document = fresh.Document;
+        target.UpdatedAt = fresh.UpdatedAt;
+    }
+
     private static string? String(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

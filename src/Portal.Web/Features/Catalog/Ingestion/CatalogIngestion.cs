@@ -115,12 +115,8 @@ public static class CatalogIngestion
                         continue;
                     }
                     var fresh = CatalogEntityMapper.ToEntity(JsonDocument.Parse(json), now);
-                    (row.Kind, row.Namespace, row.Name, row.Title, row.Description) = (fresh.Kind, fresh.Namespace, fresh.Name, fresh.Title, fresh.Description);
-                    (row.Type, row.Lifecycle, row.Owner, row.System, row.Tags) = (fresh.Type, fresh.Lifecycle, fresh.Owner, fresh.System, fresh.Tags);
-                    row.FilterKeys = fresh.FilterKeys;
-                    row.Document = fresh.Document;
+                    CatalogEntityMapper.CopyInto(row, fresh);
                     row.ContentHash = hash;
-                    row.UpdatedAt = now;
                     changedRefs.Add(item.EntityRef);
                 }
                 else
