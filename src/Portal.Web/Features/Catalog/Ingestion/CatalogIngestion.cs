@@ -98,6 +98,7 @@ public static class CatalogIngestion
     {
         var problems = new List<ReadProblem>();
         var changedRefs = new List<string>();
+        var inserts = new List<(CatalogEntity Entity, string Json)>();
         foreach (var chunk in entities.Chunk(2_000))
         {
             var refs = chunk.Select(e => e.EntityRef).ToList();
@@ -137,11 +138,13 @@ public static class CatalogIngestion
                     entity.LocationId = location.Id;
                     entity.Source = item.Source;
                     entity.ContentHash = hash;
-                    db.CatalogEntities.Add(entity);
+                    inserts.Add((entity, json));
                     changedRefs.Add(item.EntityRef);
                 }
             }
             await db.SaveChangesAsync(cancellationToken);
+            await CopyEntitiesAsync(db, inserts, cancellationToken);
+            inserts.Clear();
             db.ChangeTracker.Clear();
             db.Attach(location);
             foreach (var owner in liveOwners.Values)
@@ -180,6 +183,46 @@ public static class CatalogIngestion
         }
         return (problems, changedRefs.Count);
     }
+
+    /// <summary>New entities by binary COPY (the search vector is a generated column and fills itself).</summary>
+    private static async Task CopyEntitiesAsync(PortalDbContext db, List<(CatalogEntity Entity, string Json)> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY catalog_entities (id, entity_ref, kind, namespace, name, title, description, type, lifecycle, owner, system, tags, " +
+            "filter_keys, document, location_id, source, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (e, json) in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(e.Id, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(e.EntityRef, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(e.Kind, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(e.Namespace, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(e.Name, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(copy, e.Title, cancellationToken);
+            await WriteNullableAsync(copy, e.Description, cancellationToken);
+            await WriteNullableAsync(copy, e.Type, cancellationToken);
+            await WriteNullableAsync(copy, e.Lifecycle, cancellationToken);
+            await WriteNullableAsync(copy, e.Owner, cancellationToken);
+            await WriteNullableAsync(copy, e.System, cancellationToken);
+            await copy.WriteAsync(e.Tags, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(e.FilterKeys, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(json, NpgsqlTypes.NpgsqlDbType.Jsonb, cancellationToken);
+            await copy.WriteAsync(e.LocationId!.Value, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+            await WriteNullableAsync(copy, e.Source, cancellationToken);
+            await WriteNullableAsync(copy, e.ContentHash, cancellationToken);
+            await copy.WriteAsync(e.CreatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(e.UpdatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullableAsync(Npgsql.NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
 
     private static async Task FlagOrphansAsync(PortalDbContext db, Guid locationId, HashSet<string> present, DateTimeOffset now, TimeSpan grace,
         CancellationToken cancellationToken)
