@@ -381,6 +381,9 @@ namespace Portal.Web.Data.Migrations
                     b.HasIndex("Kind", "Type")
                         .HasDatabaseName("ix_catalog_entities_kind_type");
 
+                    b.HasIndex("Kind", "Name", "EntityRef")
+                        .HasDatabaseName("ix_catalog_entities_kind_name_entity_ref");
+
                     b.HasIndex("Kind", "Namespace", "Name")
                         .HasDatabaseName("ix_catalog_entities_kind_namespace_name");
 

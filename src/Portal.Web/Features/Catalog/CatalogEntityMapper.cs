@@ -9,6 +9,8 @@ public static class CatalogEntityMapper
         ["Component", "API", "Resource", "System", "Domain", "Group", "User", "Location", "Template"];
 
     /// <summary>Known kinds are stored in their canonical spelling (kinds compare case-insensitively).</summary>
+    public static bool IsKnownKind(string kind) => KnownKinds.Any(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase));
+
     public static string CanonicalKind(string kind) =>
         KnownKinds.FirstOrDefault(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase)) ?? kind;
 

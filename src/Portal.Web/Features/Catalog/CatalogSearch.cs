@@ -84,6 +84,14 @@ public static class CatalogSearch
                 }
                 continue;
             }
+            if (key == "kind" && value is not null && CatalogEntityMapper.IsKnownKind(value))
+            {
+                // Known kinds are stored canonically, so the btree (kind, type) index answers this
+                // part, and facets and counts per kind can be index-only scans.
+                var kind = CatalogEntityMapper.CanonicalKind(value);
+                predicate = And(predicate, e => e.Kind == kind);
+                continue;
+            }
             keys.Add(value is null ? key : CatalogFilterKeys.Key(key, value));
         }
         if (keys.Count > 0)
@@ -251,18 +259,22 @@ public static class CatalogSearch
         _ => throw new CatalogQueryException($"Cannot order by '{field}'. Use metadata.name, metadata.title, metadata.namespace, kind, spec.type, spec.lifecycle or spec.owner."),
     };
 
-    /// <summary>key &gt; v OR (key = v AND entity_ref &gt; ref), or the reverse for descending order.</summary>
+    /// <summary>
+    /// <c>(key, entity_ref) &gt; (v, ref)</c> as a PostgreSQL row comparison (or &lt; when descending),
+    /// which a btree on (kind, name, entity_ref) can start from, instead of an OR it cannot.
+    /// </summary>
     private static Expression<Func<CatalogEntity, bool>> After(Expression<Func<CatalogEntity, string>> key, string value, string entityRef, bool descending)
     {
         var e = key.Parameters[0];
-        var compare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
-        Expression Cmp(Expression left, string right) => Expression.Call(compare, left, Expression.Constant(right));
-        var zero = Expression.Constant(0);
-        var refMember = Expression.Property(e, nameof(CatalogEntity.EntityRef));
-        var keyBeyond = descending ? Expression.LessThan(Cmp(key.Body, value), zero) : Expression.GreaterThan(Cmp(key.Body, value), zero);
-        var keyEqual = Expression.Equal(key.Body, Expression.Constant(value));
-        var refBeyond = descending ? Expression.LessThan(Cmp(refMember, entityRef), zero) : Expression.GreaterThan(Cmp(refMember, entityRef), zero);
-        return Expression.Lambda<Func<CatalogEntity, bool>>(Expression.OrElse(keyBeyond, Expression.AndAlso(keyEqual, refBeyond)), e);
+        var tupleConstructor = typeof(ValueTuple<string, string>).GetConstructor([typeof(string), typeof(string)])!;
+        var left = Expression.Convert(Expression.New(tupleConstructor, key.Body, Expression.Property(e, nameof(CatalogEntity.EntityRef))),
+            typeof(System.Runtime.CompilerServices.ITuple));
+        var right = Expression.Convert(Expression.New(tupleConstructor, Expression.Constant(value), Expression.Constant(entityRef)),
+            typeof(System.Runtime.CompilerServices.ITuple));
+        var compare = typeof(NpgsqlDbFunctionsExtensions).GetMethod(descending ? nameof(NpgsqlDbFunctionsExtensions.LessThan) : nameof(NpgsqlDbFunctionsExtensions.GreaterThan),
+            [typeof(DbFunctions), typeof(System.Runtime.CompilerServices.ITuple), typeof(System.Runtime.CompilerServices.ITuple)])!;
+        var body = Expression.Call(compare, Expression.Constant(EF.Functions), left, right);
+        return Expression.Lambda<Func<CatalogEntity, bool>>(body, e);
     }
 
     private static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) => Combine(a, b, Expression.AndAlso);
