@@ -6,8 +6,22 @@ public static class LocalAccounts
 {
     private const string Alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-    /// <summary>20 characters from an alphabet without look-alikes (about 116 bits).</summary>
-    public static string NewOneTimePassword() => RandomNumberGenerator.GetString(Alphabet, 20);
+    /// <summary>
+    /// 20 characters from an alphabet without look-alikes (about 116 bits), drawn again until it
+    /// meets the password rules (a digit and a lower-case letter): a random draw misses a digit
+    /// about one time in twenty ((48/56)^20), and the first start must not fail on it.
+    /// </summary>
+    public static string NewOneTimePassword()
+    {
+        while (true)
+        {
+            var password = RandomNumberGenerator.GetString(Alphabet, 20);
+            if (password.Any(char.IsAsciiDigit) && password.Any(char.IsAsciiLetterLower))
+            {
+                return password;
+            }
+        }
+    }
 
     /// <summary>Only local paths are followed after sign-in: no open redirects.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>
