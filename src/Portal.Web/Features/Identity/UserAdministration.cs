@@ -44,6 +44,8 @@ public static class UserAdministration
             Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim(),
             CreatedAt = DateTimeOffset.UtcNow,
+            // The admin knows this password: the person chooses their own at first sign-in.
+            MustChangePassword = true,
         };
         var result = await users.CreateAsync(user, request.Password!);
         if (!result.Succeeded)
