@@ -13,6 +13,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
 
         await Page.GetByTestId("facet-kind").GetByText("API").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("kind=API"));
+        await Expect(Page.GetByTestId("facet-type")).Not.ToContainTextAsync("service"); // facets now count APIs only
         await Page.GetByTestId("facet-type").GetByText("grpc").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("type=grpc"));
         var rows = Page.GetByTestId("catalog-table").Locator("tbody tr");
@@ -40,6 +41,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Page.GetByTestId("graph-node-api:default/payments-api").ClickAsync();
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payments-api", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("openapi-operations")).ToContainTextAsync("/v1/payments/{id}");
         await Expect(Page.GetByTestId("api-definition")).ToContainTextAsync("openapi: 3.0.3");
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("apiConsumedBy");
         await ScreenshotAsync("Followed_relation");

@@ -293,9 +293,32 @@ public static class DemoOrganisation
     private static JsonObject Link(string url, string title, string icon) =>
         new() { ["url"] = url, ["title"] = title, ["icon"] = icon };
 
+    private static string OpenApi(ApiDef api)
+    {
+        var resource = api.Name.Replace("-api", "", StringComparison.Ordinal);
+        return $$"""
+            openapi: 3.0.3
+            info:
+              title: {{api.Name}}
+              version: 1.0.0
+              description: {{api.Description}}
+            paths:
+              /v1/{{resource}}:
+                get:
+                  summary: List {{resource}}
+                post:
+                  summary: Create one of {{resource}}
+              /v1/{{resource}}/{id}:
+                get:
+                  summary: Read one of {{resource}}
+                delete:
+                  summary: Remove one of {{resource}}
+            """;
+    }
+
     private static string ApiDefinition(ApiDef api) => api.Type switch
     {
-        "openapi" => $"openapi: 3.0.3\ninfo:\n  title: {api.Name}\n  version: 1.0.0\n  description: {api.Description}\npaths: {{}}\n",
+        "openapi" => OpenApi(api),
         "asyncapi" => $"asyncapi: 2.6.0\ninfo:\n  title: {api.Name}\n  version: 1.0.0\nchannels: {{}}\n",
         _ => $"syntax = \"proto3\";\n// {api.Description}\npackage northwind.{api.Name.Replace('-', '_')};\n",
     };
