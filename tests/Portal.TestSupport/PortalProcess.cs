@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Portal.TestSupport;
@@ -171,10 +170,5 @@ public sealed class PortalProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => global::Portal.Web.Infrastructure.Postgres.EmbeddedPostgres.FreeLoopbackPort();
 }

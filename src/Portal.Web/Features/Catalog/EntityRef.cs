@@ -42,6 +42,10 @@ public readonly record struct EntityRef(string Kind, string Namespace, string Na
     public override string ToString() =>
         $"{Kind.ToLowerInvariant()}:{Namespace.ToLowerInvariant()}/{Name.ToLowerInvariant()}";
 
+    /// <summary>The entity's page in the portal.</summary>
+    public string PagePath =>
+        $"/catalog/{Uri.EscapeDataString(Kind.ToLowerInvariant())}/{Uri.EscapeDataString(Namespace)}/{Uri.EscapeDataString(Name)}";
+
     /// <summary>Short form for display: the namespace is left out when it is <c>default</c>.</summary>
     public string ToDisplayString() =>
         string.Equals(Namespace, DefaultNamespace, StringComparison.OrdinalIgnoreCase) ? Name : $"{Namespace}/{Name}";

@@ -113,10 +113,10 @@ public static class DatabaseSetup
         }
 
         var demo = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value;
-        var demoFolder = Path.Combine(Path.GetDirectoryName(database.Embedded?.DataDirectory ?? "") ?? "", "demo-catalog");
-        if (database.IsEmbedded && demo.Seed && !app.Environment.IsProduction()
+        if (database.Embedded is { } embedded && demo.Seed && !app.Environment.IsProduction()
             && await DemoOrganisation.SeedAsync(db, app.Services.GetRequiredService<Features.Catalog.Ingestion.LocationReader>(),
-                app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, TimeProvider.System, demoFolder, CancellationToken.None))
+                app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, TimeProvider.System,
+                Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "demo-catalog"), CancellationToken.None))
         {
             app.Logger.LogInformation("Seeded the demo organisation (turn off with Portal:Demo:Seed=false).");
         }

@@ -390,7 +390,8 @@ public sealed class EmbeddedPostgres : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port nobody listens on right now (also used by tests to place processes).</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
