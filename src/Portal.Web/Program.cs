@@ -1,8 +1,10 @@
 using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Notifications;
 
 try
 {
@@ -13,6 +15,8 @@ try
     builder.AddUi();
     builder.AddIdentityAndAccess();
     builder.AddCatalog();
+    builder.AddNotifications();
+    builder.AddEnvironments();
 
     await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
@@ -30,6 +34,8 @@ try
     app.MapIdentityAndAccess();
     app.MapCatalog();
     app.ScheduleCatalogJobs();
+    app.MapEnvironments();
+    app.ScheduleEnvironmentJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

@@ -20,6 +20,15 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     /// <summary>Where this instance's demo organisation files are written.</summary>
     public string DemoFolder { get; } = Path.Combine(TestCluster.Root, "demo-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Where this instance keeps GitOps checkouts, its GitOps repository and Terraform working folders.</summary>
+    public string EnvironmentsFolder { get; } = Path.Combine(TestCluster.Root, "environments-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Settings a test class adds before the server starts (first use of <c>Server</c> or a client).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Service replacements a test class makes before the server starts (e.g. a controllable clock).</summary>
+    public Action<IServiceCollection>? ReplaceServices { get; set; }
+
     /// <summary>The configured bootstrap admin token of this instance.</summary>
     public string BootstrapToken { get; } = ApiTokenSecret.New();
 
@@ -30,6 +39,15 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Portal:BootstrapAdminToken", BootstrapToken);
         // Tests sign in many times from one (TestServer) address; the limit itself has its own test.
         builder.UseSetting("Portal:Identity:SignInAttemptsPerMinute", "10000");
+        builder.UseSetting("Portal:Environments:WorkDirectory", EnvironmentsFolder);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (ReplaceServices is not null)
+        {
+            builder.ConfigureServices(ReplaceServices);
+        }
         builder.UseEnvironment("Development");
     }
 

@@ -24,7 +24,7 @@ public static class Wait
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.", last);
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}." + (last is null ? "" : $" Last error: {last.GetType().Name}: {last.Message}"), last);
     }
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>

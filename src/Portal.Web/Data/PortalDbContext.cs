@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Data;
@@ -16,6 +17,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<PortalSetting> Settings => Set<PortalSetting>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<PortalEnvironment> Environments => Set<PortalEnvironment>();
+    public DbSet<EnvironmentTransition> EnvironmentTransitions => Set<EnvironmentTransition>();
+    public DbSet<EnvironmentRun> EnvironmentRuns => Set<EnvironmentRun>();
+    public DbSet<EnvironmentLogLine> EnvironmentLogLines => Set<EnvironmentLogLine>();
+    public DbSet<EnvironmentPolicyVersion> EnvironmentPolicyVersions => Set<EnvironmentPolicyVersion>();
+    public DbSet<PolicyDecision> PolicyDecisions => Set<PolicyDecision>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every replica (cookies and antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -15,6 +15,8 @@ public static class PortalPolicies
     public const string Admin = "admin";
     public const string CatalogRead = "scope:catalog:read";
     public const string CatalogWrite = "scope:catalog:write";
+    public const string EnvironmentsRead = "environments:read";
+    public const string EnvironmentsWrite = "scope:environments:write";
     public const string SignInRateLimit = "sign-in";
     public const string TokenRateLimit = "tokens";
 }
@@ -120,7 +122,11 @@ public static class IdentitySetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.CanAdminister(AccessFacts.From(c.User))))
             .AddPolicy(PortalPolicies.CatalogRead, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogRead)))
-            .AddPolicy(PortalPolicies.CatalogWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogWrite)));
+            .AddPolicy(PortalPolicies.CatalogWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogWrite)))
+            // Reading environments: a person, or a token that may read the catalog or work with environments.
+            .AddPolicy(PortalPolicies.EnvironmentsRead, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogRead) || AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)))
+            .AddPolicy(PortalPolicies.EnvironmentsWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)));
 
         services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
 

@@ -16,6 +16,10 @@ public sealed class JobsOptions
     /// <summary>Hangfire worker threads in this process; every replica runs a Hangfire server.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100)]
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
+
+    /// <summary>How often idle workers look for new jobs (Hangfire.PostgreSql polls; its default of 15 s would make every request wait).</summary>
+    [System.ComponentModel.DataAnnotations.Range(50, 60_000)]
+    public int QueuePollMilliseconds { get; set; } = 500;
 }
 
 public static class JobsSetup
@@ -26,16 +30,34 @@ public static class JobsSetup
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The storage and the job activator are this host's own singletons, registered before AddHangfire so its TryAdds keep them:
+        // Hangfire's default (JobStorage.Current) is process-global, and two hosts in one process
+        // (the tests' factories) would otherwise run each other's jobs against the wrong database.
+        builder.Services.AddSingleton<JobStorage>(sp =>
+        {
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = Schema,
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollMilliseconds),
+            };
+            return new PostgreSqlStorage(
+                new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(sp.GetRequiredService<PortalDatabase>().ConnectionString, options), options);
+        });
+        builder.Services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseFilter(new JobTelemetryFilter())
-            .UsePostgreSqlStorage(
-                storage => storage.UseNpgsqlConnection(sp.GetRequiredService<PortalDatabase>().ConnectionString),
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
 
-        builder.Services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
+        builder.Services.AddHangfireServer((sp, o) =>
+        {
+            o.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
+            // This host's own activator, not the process-global one the last configured host set.
+            o.Activator = sp.GetRequiredService<JobActivator>();
+        });
         builder.Services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: ["ready"]);
         return builder;
     }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Portal.Web.Infrastructure.Git;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
@@ -68,54 +68,13 @@ public static class GitMirror
 
     private static async Task GitAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("protocol.ext.allow=never");
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        Process? started;
         try
         {
-            started = Process.Start(start);
+            await GitCli.RunAsync(workingDirectory, cancellationToken, args);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (GitException ex)
         {
-            throw new LocationException("git is not installed on the portal's machine; install it (Debian/Ubuntu: apt-get install git) to use git locations.");
-        }
-        using var process = started ?? throw new LocationException("git could not be started.");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            throw new LocationException($"git {args[0]} took longer than {Timeout.TotalMinutes:0} minutes.");
-        }
-        await stdout;
-        if (process.ExitCode != 0)
-        {
-            var message = (await stderr).Trim();
-            throw new LocationException($"git {args[0]} failed: {message}");
+            throw new LocationException(ex.Message);
         }
     }
 }

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Web.Data;
+
+/// <summary>Stores a small plain value (a dictionary, a list of records) as jsonb, compared by content.</summary>
+public static class JsonColumn
+{
+    public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class, new()
+    {
+        var comparer = new ValueComparer<T>(
+            (a, b) => JsonSerializer.Serialize(a, CatalogJsonOptions) == JsonSerializer.Serialize(b, CatalogJsonOptions),
+            v => JsonSerializer.Serialize(v, CatalogJsonOptions).GetHashCode(StringComparison.Ordinal),
+            v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, CatalogJsonOptions), CatalogJsonOptions)!);
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, CatalogJsonOptions),
+            s => JsonSerializer.Deserialize<T>(s, CatalogJsonOptions) ?? new T(),
+            comparer).HasColumnType("jsonb");
+        return property;
+    }
+
+    private static readonly JsonSerializerOptions CatalogJsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,98 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Notifications;
+
+namespace Portal.Web.Features.Environments;
+
+/// <summary>
+/// The TTL sweep (recurring job <c>environments-expiry</c>): warns the owners before an environment
+/// expires, then tears it down. Safe to run any number of times: each step moves the status on.
+/// </summary>
+public sealed class EnvironmentExpiryJob(
+    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<EnvironmentsOptions> options, WebhookNotifier notifier,
+    EnvironmentService environments)
+{
+    public const string RecurringId = "environments-expiry";
+
+    [AutomaticRetry(Attempts = 2)]
+    [DisableConcurrentExecution(60)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var warnFrom = now + options.Value.ExpiryWarning;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        var expiring = await db.Environments.Include(e => e.Transitions)
+            .Where(e => e.Status == EnvironmentStatus.Ready && e.ExpiresAt != null && e.ExpiresAt <= warnFrom && e.ExpiresAt > now)
+            .ToListAsync(cancellationToken);
+        foreach (var environment in expiring)
+        {
+            EnvironmentLifecycle.Move(environment, EnvironmentStatus.Expiring, "portal", now, $"Expires {environment.ExpiresAt:u}");
+            environment.WarningSentAt = now;
+            AuditLog.Record(db, AuditActor.System, "environment.expiry-warning", $"environment:{environment.Name}", after: new { environment.ExpiresAt });
+            await db.SaveChangesAsync(cancellationToken);
+            await notifier.SendAsync(EnvironmentService.Notify(environment, "environment.expiring", $"{environment.Name} expires soon",
+                $"The {environment.Type} environment {environment.Name} expires {environment.ExpiresAt:u} and will then be torn down. Extend it on its page to keep it."),
+                cancellationToken);
+        }
+
+        var expired = await db.Environments.Include(e => e.Transitions)
+            .Where(e => (e.Status == EnvironmentStatus.Ready || e.Status == EnvironmentStatus.Expiring) && e.ExpiresAt != null && e.ExpiresAt <= now)
+            .ToListAsync(cancellationToken);
+        foreach (var environment in expired)
+        {
+            EnvironmentLifecycle.Move(environment, EnvironmentStatus.Deleting, "portal", now, "Time to live ran out");
+            var run = EnvironmentService.NewRun(db, environment, RunKind.Teardown, now);
+            AuditLog.Record(db, AuditActor.System, "environment.expire", $"environment:{environment.Name}", after: new { environment.ExpiresAt });
+            await db.SaveChangesAsync(cancellationToken);
+            environments.Enqueue(run);
+        }
+    }
+}
+
+/// <summary>
+/// Finds runs whose worker died (a crashed portal, a killed pod): a Running run whose heartbeat is
+/// stale, or a Queued run never picked up, and queues it again. The run job's claim makes a
+/// duplicate harmless.
+/// </summary>
+public sealed class EnvironmentRunWatchdog(
+    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<EnvironmentsOptions> options, IBackgroundJobClient jobs,
+    ILogger<EnvironmentRunWatchdog> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds));
+        do
+        {
+            try
+            {
+                await RecoverAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "The environment run watchdog could not check runs");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stale = now.AddSeconds(-options.Value.StaleRunSeconds);
+        var lost = now.AddSeconds(-10 * options.Value.StaleRunSeconds);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.EnvironmentRuns.AsNoTracking()
+            .Where(r => (r.Status == RunStatus.Running && r.HeartbeatAt < stale) || (r.Status == RunStatus.Queued && r.QueuedAt < lost))
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in runs)
+        {
+            logger.LogWarning("Environment run {RunId} lost its worker; queueing it again", id);
+            jobs.Enqueue<EnvironmentRunJob>(j => j.RunAsync(id, CancellationToken.None));
+        }
+        return runs.Count;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Portal.Web.Infrastructure.Git;
+
+/// <summary>A git command failed; the message is git's own, fit to show an operator.</summary>
+public sealed class GitException(string message) : Exception(message);
+
+/// <summary>
+/// Runs the real git with the portal's safety settings: no <c>ext::</c> transports that run
+/// commands, no prompts, no system config; a timeout, and the process tree killed on cancel.
+/// </summary>
+public static class GitCli
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs <c>git args</c> in <paramref name="workingDirectory"/> and returns its standard output.</summary>
+    public static async Task<string> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("protocol.ext.allow=never");
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new GitException("git is not installed on the portal's machine; install it (Debian/Ubuntu: apt-get install git).");
+        }
+        using var process = started ?? throw new GitException("git could not be started.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DefaultTimeout);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new GitException($"git {args[0]} took longer than {DefaultTimeout.TotalMinutes:0} minutes.");
+        }
+        var output = await stdout;
+        if (process.ExitCode != 0)
+        {
+            throw new GitException($"git {args[0]} failed: {(await stderr).Trim()}");
+        }
+        return output;
+    }
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Portal.Web.Infrastructure.Notifications;
+
+public sealed class NotificationOptions
+{
+    public const string Section = "Portal:Notifications";
+
+    /// <summary>Where notifications are POSTed; empty means none are sent.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>"json" (the portal's own body) or "slack" (a Slack incoming-webhook body: {"text": ...}).</summary>
+    [RegularExpression("^(json|slack)$")] public string Format { get; set; } = "json";
+
+    /// <summary>The portal's public address, for links in messages.</summary>
+    public string? PublicUrl { get; set; }
+}
+
+/// <summary>One thing worth telling people about: what happened, to what, and a link to it.</summary>
+public sealed record Notification(string Event, string Title, string Message, string? Link, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>
+/// Posts notifications to the configured webhook as JSON or in Slack's incoming-webhook format.
+/// A notification that cannot be delivered is logged, never allowed to fail the change it reports.
+/// </summary>
+public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<NotificationOptions> options, ILogger<WebhookNotifier> logger)
+{
+    public const string HttpClientName = "notifications";
+
+    public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.WebhookUrl))
+        {
+            return;
+        }
+        var link = notification.Link is null ? null
+            : string.IsNullOrWhiteSpace(settings.PublicUrl) ? notification.Link : settings.PublicUrl.TrimEnd('/') + notification.Link;
+        object body = settings.Format == "slack"
+            ? new { text = $"*{notification.Title}*\n{notification.Message}" + (link is null ? "" : $"\n<{link}|Open in Portal>") }
+            : new { @event = notification.Event, title = notification.Title, message = notification.Message, link, fields = notification.Fields, at = DateTimeOffset.UtcNow };
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName).PostAsJsonAsync(settings.WebhookUrl, body, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Notification {Event} was refused by the webhook with HTTP {Status}", notification.Event, (int)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Notification {Event} could not be delivered: {Error}", notification.Event, ex.Message);
+        }
+    }
+}
+
+public static class NotificationSetup
+{
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient(WebhookNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<WebhookNotifier>();
+        return builder;
+    }
+}
