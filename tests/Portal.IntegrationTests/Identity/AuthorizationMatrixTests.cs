@@ -12,6 +12,7 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
     private string _viewer = "";     // signed in, in no team
     private string _approver = "";   // approver role, in no team
     private string _narrow = "";     // payments member's token without catalog scopes
+    private string _chen = "";       // payments member and approver
 
     public async Task InitializeAsync()
     {
@@ -21,6 +22,7 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
         (_, _viewer) = await factory.UserWithTokenAsync("visitor");
         (_, _approver) = await factory.UserWithTokenAsync("approver-1", roles: [PortalRoles.Approver]);
         (_, _narrow) = await factory.UserWithTokenAsync("ben.okafor", scopes: [PortalScopes.EnvironmentsWrite]);
+        (_, _chen) = await factory.UserWithTokenAsync("chen.wei", roles: [PortalRoles.Approver]);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -98,6 +100,49 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(new Uri("/api/catalog/figures", UriKind.Relative))).StatusCode);
     }
 
+    [Theory]
+    [InlineData("payments", HttpStatusCode.Created)]
+    [InlineData("narrow", HttpStatusCode.Created)]     // environments:write is all it takes
+    [InlineData("checkout", HttpStatusCode.Forbidden)] // another team's component
+    [InlineData("viewer", HttpStatusCode.Forbidden)]
+    [InlineData("approver", HttpStatusCode.Forbidden)] // approving is not owning
+    [InlineData("admin", HttpStatusCode.Created)]
+    public async Task Only_the_owning_team_or_an_admin_requests_an_environment_for_a_component(string who, HttpStatusCode expected)
+    {
+        using var client = Client(who);
+
+        // prod waits for approval, so nothing is provisioned by this test
+        var response = await client.PostAsJsonAsync("/api/environments",
+            new Portal.Web.Features.Environments.EnvironmentRequest($"matrix-{who}", "payout-scheduler", "prod", "medium"));
+
+        Assert.Equal(expected, response.StatusCode);
+        await using var db = await factory.DbAsync();
+        Assert.Equal(expected == HttpStatusCode.Created, db.Environments.Any(e => e.Name == $"matrix-{who}"));
+        await AuditAssert.RecordedAsync(factory, "environment.request", $"environment:matrix-{who}",
+            who == "admin" ? "bootstrap-admin-token" : Name(who), expected == HttpStatusCode.Created ? "success" : "denied");
+    }
+
+    [Theory]
+    [InlineData("self", HttpStatusCode.Forbidden)]      // an approver may not approve their own request
+    [InlineData("payments", HttpStatusCode.Forbidden)]  // a team member who is no approver
+    [InlineData("checkout", HttpStatusCode.Forbidden)]
+    [InlineData("approver", HttpStatusCode.OK)]
+    public async Task A_prod_request_is_approved_only_by_an_approver_who_did_not_make_it(string who, HttpStatusCode expected)
+    {
+        using var chen = factory.ClientWithToken(_chen);
+        var created = await chen.PostAsJsonAsync("/api/environments",
+            new Portal.Web.Features.Environments.EnvironmentRequest($"approve-{who}", "payment-gateway", "prod", "medium"));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<Portal.Web.Features.Environments.EnvironmentSummary>())!.Id;
+        using var client = who == "self" ? factory.ClientWithToken(_chen) : Client(who);
+
+        var response = await client.PostAsJsonAsync($"/api/environments/{id}/approve", new Portal.Web.Features.Environments.DecisionRequest(null));
+
+        Assert.Equal(expected, response.StatusCode);
+        await AuditAssert.RecordedAsync(factory, "environment.approve", $"environment:approve-{who}",
+            who == "self" ? "chen.wei" : Name(who), expected == HttpStatusCode.OK ? "success" : "denied");
+    }
+
     private HttpClient Client(string who) => who switch
     {
         "payments" => factory.ClientWithToken(_payments),
@@ -115,6 +160,7 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
         "checkout" => "dana",
         "viewer" => "visitor",
         "approver" => "approver-1",
+        "narrow" => "ben.okafor",
         _ => who,
     };
 }

@@ -50,7 +50,8 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseFilter(new JobTelemetryFilter())
-            .UseStorage(sp.GetRequiredService<JobStorage>()));
+            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
         builder.Services.AddHangfireServer((sp, o) =>
         {
@@ -73,6 +74,34 @@ public static class JobsSetup
             DashboardTitle = "Portal jobs",
             AppPath = "/",
         }).RequireAuthorization(Features.Identity.PortalPolicies.Admin);
+    }
+}
+
+/// <summary>
+/// Hangfire's log provider is process-global, yet each host's logger factory dies with the host; when
+/// several hosts share a process (the tests), a disposed factory must mean "no logging", not a failed enqueue.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory loggerFactory) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider _inner = new(loggerFactory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return _inner.GetLogger(name);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Silent.Instance;
+        }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public static readonly Silent Instance = new();
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }
 
