@@ -3,6 +3,11 @@ using Portal.Benchmarks;
 
 // dotnet run -c Release --project tests/Portal.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/Portal.Benchmarks -- catalog-scale [--entities 100000] [--clients 8] [--queries 200]
+// dotnet run -c Release --project tests/Portal.Benchmarks -- environments-scale [--requests 100]
+if (args.Length > 0 && args[0] == "environments-scale")
+{
+    return await EnvironmentScaleHarness.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == "catalog-scale")
 {
     return await CatalogScaleHarness.RunAsync(args[1..]);

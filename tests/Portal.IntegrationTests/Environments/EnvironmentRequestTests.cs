@@ -148,6 +148,37 @@ public sealed class EnvironmentRequestTests(PortalAppFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Concurrent_requests_cannot_overrun_a_quota()
+    {
+        using var admin = factory.AdminClient();
+        using var dana = factory.ClientWithToken(_dana);
+        var original = (await admin.GetFromJsonAsync<PolicyDocument>("/api/environments/policy"))!;
+        int live;
+        await using (var db = await factory.DbAsync())
+        {
+            live = await db.Environments.CountAsync(e => e.OwnerTeam == "group:default/checkout" && PortalEnvironment.Live.Contains(e.Status));
+        }
+        var strict = original.Yaml.Replace("platform: { maxEnvironments: 20, cpu: 64, memoryGi: 256 }",
+            $"platform: {{ maxEnvironments: 20, cpu: 64, memoryGi: 256 }}\n    checkout: {{ maxEnvironments: {live + 1}, cpu: 64, memoryGi: 256 }}", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/environments/policy", new SavePolicyRequest(strict, "checkout: one more"))).StatusCode);
+        try
+        {
+            // prod waits for approval, so the race is only about the quota check and the insert
+            var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+                dana.PostAsJsonAsync("/api/environments", new EnvironmentRequest($"race-{i}", "cart-service", "prod", "medium"))));
+
+            Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+            Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity));
+            await using var db = await factory.DbAsync();
+            Assert.Equal(live + 1, await db.Environments.CountAsync(e => e.OwnerTeam == "group:default/checkout" && PortalEnvironment.Live.Contains(e.Status)));
+        }
+        finally
+        {
+            await admin.PutAsJsonAsync("/api/environments/policy", new SavePolicyRequest(original.Yaml, "restore"));
+        }
+    }
+
+    [Fact]
     public async Task Prod_waits_for_an_approver_who_is_not_the_requester()
     {
         using var ben = factory.ClientWithToken(_ben);

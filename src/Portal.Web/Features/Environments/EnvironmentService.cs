@@ -127,6 +127,9 @@ public sealed class EnvironmentService(
             return EnvironmentOutcome.Forbidden(
                 $"Only members of {(component.Owner is null ? "the owning team" : PolicyEvaluator.NameOf(component.Owner))} (or admins) request environments for {component.Ref}.");
         }
+        // One request per team at a time, so two concurrent requests cannot both fit the last slot of a quota.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockTeamAsync(db, component?.Owner, cancellationToken);
         var usage = component?.Owner is null ? new TeamUsage(0, 0, 0) : await UsageAsync(db, component.Owner, null, cancellationToken);
         var outcome = PolicyEvaluator.Evaluate(policy, Ask(request), component, usage);
         var violations = outcome.Violations.ToList();
@@ -157,6 +160,7 @@ public sealed class EnvironmentService(
         {
             AuditLog.Record(db, actor, "environment.request", target, "denied", after: new { request, violations });
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return EnvironmentOutcome.Invalid(violations);
         }
 
@@ -201,6 +205,7 @@ public sealed class EnvironmentService(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -261,11 +266,14 @@ public sealed class EnvironmentService(
         }
         var now = time.GetUtcNow();
         EnvironmentRun? run = null;
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null;
         if (approve)
         {
             // The policy is checked again: quotas and rules may have changed since the request.
             var (version, policy) = await LoadPolicyAsync(db, cancellationToken);
             var component = await ComponentAsync(db, environment.ComponentRef, cancellationToken);
+            transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await LockTeamAsync(db, environment.OwnerTeam, cancellationToken);
             var usage = await UsageAsync(db, environment.OwnerTeam, environment.Id, cancellationToken);
             var ask = new EnvironmentAsk(environment.Name, environment.ComponentRef, environment.Type, environment.Tier, environment.Region,
                 environment.Ttl is { } ttl ? Ttl.Format(ttl) : null);
@@ -280,6 +288,7 @@ public sealed class EnvironmentService(
             {
                 AuditLog.Record(db, actor, action, target, "denied", after: new { violations });
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return EnvironmentOutcome.Invalid(violations);
             }
             EnvironmentLifecycle.Move(environment, EnvironmentStatus.Approved, PersonName(user, actor), now, comment);
@@ -295,6 +304,11 @@ public sealed class EnvironmentService(
         if (!await SaveAsync(db, cancellationToken))
         {
             return EnvironmentOutcome.NotNow("Someone else changed this environment at the same moment; reload and try again.");
+        }
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
         }
         Enqueue(run);
         await notifier.SendAsync(Notify(environment, action == "environment.approve" ? "environment.approved" : "environment.rejected",
@@ -421,6 +435,15 @@ public sealed class EnvironmentService(
         }
         Enqueue(run);
         return EnvironmentOutcome.Done(environment);
+    }
+
+    /// <summary>A transaction-scoped advisory lock per team: quota checks and the insert they guard happen one at a time per team.</summary>
+    private static async Task LockTeamAsync(PortalDbContext db, string? team, CancellationToken cancellationToken)
+    {
+        if (team is not null)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"environment-quota:" + team}))", cancellationToken);
+        }
     }
 
     /// <summary>Members of the owning team and admins change an environment, with the environments:write scope.</summary>
