@@ -17,6 +17,9 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
     // One writer per repository in this process; other replicas are handled by push-retry.
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
+    /// <summary>Checkouts known to equal their remote branch (only touched under <see cref="Gate"/>).</summary>
+    private static readonly HashSet<string> InSync = new(StringComparer.Ordinal);
+
     public string Name => DriverName;
 
     private GitOpsOptions GitOps => options.Value.GitOps;
@@ -57,9 +60,16 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
             var checkout = await CheckoutAsync(cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
-                await Git(checkout, cancellationToken, "fetch", "--quiet", "origin", GitOps.Branch);
-                await Git(checkout, cancellationToken, "reset", "--quiet", "--hard", $"origin/{GitOps.Branch}");
-                await Git(checkout, cancellationToken, "clean", "-fdxq");
+                // After this process's own successful push the checkout already equals the remote, so the
+                // fetch is skipped (it is the costly part when many environments queue up); after a start,
+                // a failure or a rejected push it is brought back to the remote first.
+                if (!InSync.Contains(checkout))
+                {
+                    await Git(checkout, cancellationToken, "fetch", "--quiet", "origin", GitOps.Branch);
+                    await Git(checkout, cancellationToken, "reset", "--quiet", "--hard", $"origin/{GitOps.Branch}");
+                    await Git(checkout, cancellationToken, "clean", "-fdxq");
+                    InSync.Add(checkout);
+                }
                 var target = Path.Combine(checkout, folder);
                 if (Directory.Exists(target))
                 {
@@ -91,6 +101,7 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
                 }
                 catch (GitException ex) when (attempt < 5)
                 {
+                    InSync.Remove(checkout);
                     // Another writer (a second replica) pushed first: start again from its commit.
                     logger.LogInformation("GitOps push of {Environment} was rejected ({Error}); retrying", env.Name, ex.Message);
                     await log.WarningAsync("commit", "The repository moved on while committing; committing again on top of it.", cancellationToken);
@@ -102,7 +113,13 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
         }
         catch (GitException ex)
         {
+            InSync.Clear();
             throw new TransientDriverException(ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            InSync.Clear(); // a half-written folder must not be taken for the remote's state
+            throw;
         }
         finally
         {
