@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Portal.TestSupport;
 
 /// <summary>A real HTTP endpoint on loopback that records the JSON bodies posted to it (a webhook receiver).</summary>
-public sealed class WebhookRecorder : IAsyncDisposable
+public sealed class WebhookRecorder : IAsyncDisposable, IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
@@ -50,8 +50,14 @@ public sealed class WebhookRecorder : IAsyncDisposable
         }
     }
 
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
+        if (!_listener.IsListening)
+        {
+            return;
+        }
         _listener.Stop();
         _listener.Close();
         await _loop;
