@@ -98,7 +98,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, userName)], "test"));
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var granted = scopes ?? PortalScopes.All.Where(s => s != PortalScopes.Admin || (roles ?? []).Contains(PortalRoles.Admin)).ToArray();
+        var granted = scopes ?? PortalScopes.All.Where(s => !AccessRules.AdminOnlyScopes.Contains(s) || (roles ?? []).Contains(PortalRoles.Admin)).ToArray();
         var created = await ApiTokens.CreateAsync(db, principal, new AuditActor("user", userName, null),
             new CreateTokenRequest($"{userName}-token", ApiTokenKind.Personal, granted, null, 30), DateTimeOffset.UtcNow, CancellationToken.None);
         return (user, created.Token);

@@ -41,4 +41,14 @@ public sealed class AccessRulesTests
         Assert.Equal([PortalScopes.CostWrite], AccessRules.ScopesBeyondCreator(Person("t", scopes: [PortalScopes.CatalogRead]), [PortalScopes.CatalogRead, PortalScopes.CostWrite]));
         Assert.Empty(AccessRules.ScopesBeyondCreator(Person("admin", admin: true), PortalScopes.All));
     }
+
+    [Fact]
+    public void Only_admins_mint_ingest_tokens()
+    {
+        Assert.Equal([PortalScopes.SloIngest, PortalScopes.CostWrite],
+            AccessRules.ScopesBeyondCreator(Person("p"), [PortalScopes.CatalogWrite, PortalScopes.SloIngest, PortalScopes.CostWrite]));
+        Assert.Empty(AccessRules.ScopesBeyondCreator(Person("admin", admin: true), [PortalScopes.SloIngest, PortalScopes.CostWrite]));
+        var refused = ApiTokens.Validate(new CreateTokenRequest("exporter", ApiTokenKind.Personal, [PortalScopes.SloIngest], null, 30), Person("p"));
+        Assert.Equal("Only platform admins issue tokens with slo:ingest.", Assert.Single(refused["scopes"]));
+    }
 }

@@ -46,7 +46,13 @@ public static class AccessRules
     /// <summary>Locations, template sources, policies, ingest tokens and users are the admins' business.</summary>
     public static bool CanAdminister(AccessFacts who) => who.IsAdmin;
 
+    /// <summary>Scopes only admins put into tokens: admin itself, and ingest tokens (telemetry and billing data that every team's figures rest on).</summary>
+    public static readonly IReadOnlySet<string> AdminOnlyScopes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        PortalScopes.Admin, PortalScopes.SloIngest, PortalScopes.CostWrite,
+    };
+
     /// <summary>A token can carry only scopes its creator holds: nobody mints more power than they have.</summary>
     public static IReadOnlyList<string> ScopesBeyondCreator(AccessFacts creator, IEnumerable<string> requested) =>
-        requested.Where(s => s == PortalScopes.Admin ? !creator.IsAdmin : !HasScope(creator, s)).ToList();
+        requested.Where(s => AdminOnlyScopes.Contains(s) ? !creator.IsAdmin : !HasScope(creator, s)).ToList();
 }

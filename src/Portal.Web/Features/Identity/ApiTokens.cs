@@ -44,7 +44,9 @@ public static class ApiTokens
             var beyond = AccessRules.ScopesBeyondCreator(creator, scopes);
             if (beyond.Count > 0)
             {
-                errors["scopes"] = [$"You cannot grant scope(s) you do not hold: {string.Join(", ", beyond)}."];
+                errors["scopes"] = [beyond.All(AccessRules.AdminOnlyScopes.Contains)
+                    ? $"Only platform admins issue tokens with {string.Join(", ", beyond)}."
+                    : $"You cannot grant scope(s) you do not hold: {string.Join(", ", beyond)}."];
             }
         }
         if ((request.Services ?? []).Length > 0 && !scopes.Contains(PortalScopes.SloIngest))
