@@ -92,7 +92,13 @@ public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<Port
         var adminScope = await memberClient.PostAsJsonAsync("/api/identity/tokens",
             new CreateTokenRequest("sneaky", ApiTokenKind.Personal, [PortalScopes.Admin], null, 30));
         Assert.Equal(HttpStatusCode.BadRequest, adminScope.StatusCode);
-        Assert.Contains("cannot grant scope(s) you do not hold: admin", await adminScope.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Only platform admins issue tokens with admin", await adminScope.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Ingest tokens are the admins' business too, even as personal tokens.
+        var ingest = await memberClient.PostAsJsonAsync("/api/identity/tokens",
+            new CreateTokenRequest("my-exporter", ApiTokenKind.Personal, [PortalScopes.SloIngest], ["checkout-service"], 30));
+        Assert.Equal(HttpStatusCode.BadRequest, ingest.StatusCode);
+        Assert.Contains("Only platform admins issue tokens with slo:ingest", await ingest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var invalid = await memberClient.PostAsJsonAsync("/api/identity/tokens",
             new CreateTokenRequest("", ApiTokenKind.Personal, ["catalog:everything"], null, 400));
