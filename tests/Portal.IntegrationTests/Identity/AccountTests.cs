@@ -40,6 +40,45 @@ public sealed partial class AccountTests(PortalAppFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_disabled_user_can_neither_sign_in_nor_use_tokens_until_enabled_again()
+    {
+        var (user, token) = await factory.UserWithTokenAsync("leaver");
+        using var admin = factory.AdminClient();
+        using var tokenClient = factory.ClientWithToken(token);
+        using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await tokenClient.GetAsync(new Uri("/api/identity/me", UriKind.Relative))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/identity/users/{user.Id}/disable", UriKind.Relative), null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tokenClient.GetAsync(new Uri("/api/identity/me", UriKind.Relative))).StatusCode);
+        var refused = await SignInAsync(browser, "leaver", PortalAppFactory.TestPassword, "/");
+        Assert.StartsWith("/account/login?error=locked", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await AuditAssert.RecordedAsync(factory, "identity.user.disable", "user:leaver", "bootstrap-admin-token");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/identity/users/{user.Id}/unlock", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tokenClient.GetAsync(new Uri("/api/identity/me", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_reset_gives_a_one_time_password_that_must_be_changed_at_sign_in()
+    {
+        var (user, _) = await factory.UserWithTokenAsync("forgetful");
+        using var admin = factory.AdminClient();
+        using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var reset = await admin.PostAsync(new Uri($"/api/identity/users/{user.Id}/reset-password", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        var password = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Portal.Web.Features.Identity.OneTimePassword>(reset.Content))!.Password;
+
+        var old = await SignInAsync(browser, "forgetful", PortalAppFactory.TestPassword, "/");
+        Assert.Contains("error=", old.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var fresh = await SignInAsync(browser, "forgetful", password, "/");
+        Assert.StartsWith("/account/password", fresh.Headers.Location!.OriginalString, StringComparison.Ordinal); // the change-password page
+        var audit = await AuditAssert.RecordedAsync(factory, "identity.user.reset-password", "user:forgetful", "bootstrap-admin-token");
+        Assert.DoesNotContain(password, audit.Changes?.RootElement.GetRawText() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_sign_in_post_without_the_antiforgery_token_is_refused()
     {
         await factory.UserWithTokenAsync("csrf-target");

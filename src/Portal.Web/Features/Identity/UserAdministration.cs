@@ -96,6 +96,72 @@ public static class UserAdministration
         return [];
     }
 
+    /// <summary>Lets a locked-out or disabled person sign in again.</summary>
+    public static async Task<bool> UnlockAsync(UserManager<PortalUser> users, PortalDbContext db, AuditActor actor, string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return false;
+        }
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        AuditLog.Record(db, actor, "identity.user.unlock", $"user:{user.UserName}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Disables an account: it cannot sign in, its sessions end at their next validation and its
+    /// personal tokens stop working (the token handler refuses locked-out users). Admins cannot disable themselves.
+    /// </summary>
+    public static async Task<string?> DisableAsync(UserManager<PortalUser> users, PortalDbContext db, AuditActor actor, string? actingUserId,
+        string userId, CancellationToken cancellationToken)
+    {
+        if (userId == actingUserId)
+        {
+            return "You cannot disable your own account.";
+        }
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return null;
+        }
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+        await users.UpdateSecurityStampAsync(user);
+        AuditLog.Record(db, actor, "identity.user.disable", $"user:{user.UserName}");
+        await db.SaveChangesAsync(cancellationToken);
+        return "";
+    }
+
+    /// <summary>Gives a local account a one-time password (returned once, never stored in clear) that must be changed at the next sign-in.</summary>
+    public static async Task<(string? Password, string? Error)> ResetPasswordAsync(UserManager<PortalUser> users, PortalDbContext db, AuditActor actor,
+        string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return (null, null);
+        }
+        if (user.Source != "local")
+        {
+            return (null, "This person signs in with single sign-on; their password is kept by the identity provider.");
+        }
+        var password = LocalAccounts.NewOneTimePassword();
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+        {
+            return (null, string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+        user.MustChangePassword = true;
+        await users.UpdateAsync(user);
+        AuditLog.Record(db, actor, "identity.user.reset-password", $"user:{user.UserName}");
+        await db.SaveChangesAsync(cancellationToken);
+        return (password, null);
+    }
+
     public static UserView ToView(PortalUser u, string[] roles) =>
         new(u.Id, u.UserName!, u.Email, u.DisplayName, u.Source, roles, u.LockoutEnd is not null && u.LockoutEnd > DateTimeOffset.UtcNow);
 
@@ -107,6 +173,9 @@ public static class UserAdministration
             facts.Teams.Order().ToArray(), facts.Scopes?.Order().ToArray(), user.HasClaim(c => c.Type == PortalClaims.TokenId));
     }
 }
+
+/// <summary>A one-time password, shown once to the admin who reset it.</summary>
+public sealed record OneTimePassword(string Password);
 
 public static class UserEndpoints
 {
@@ -135,17 +204,22 @@ public static class UserEndpoints
 
         users.MapPost("/{id}/unlock", async Task<Results<NoContent, NotFound>> (string id, UserManager<PortalUser> userManager, PortalDbContext db,
             HttpContext http, CancellationToken ct) =>
+            await UserAdministration.UnlockAsync(userManager, db, AuditActor.From(http), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+
+        users.MapPost("/{id}/disable", async Task<Results<NoContent, NotFound, ValidationProblem>> (string id, UserManager<PortalUser> userManager,
+            PortalDbContext db, HttpContext http, CancellationToken ct) =>
         {
-            var user = await userManager.FindByIdAsync(id);
-            if (user is null)
-            {
-                return TypedResults.NotFound();
-            }
-            await userManager.SetLockoutEndDateAsync(user, null);
-            await userManager.ResetAccessFailedCountAsync(user);
-            AuditLog.Record(db, AuditActor.From(http), "identity.user.unlock", $"user:{user.UserName}");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.NoContent();
+            var outcome = await UserAdministration.DisableAsync(userManager, db, AuditActor.From(http), http.User.FindFirstValue(ClaimTypes.NameIdentifier), id, ct);
+            return outcome is null ? TypedResults.NotFound()
+                : outcome.Length > 0 ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [outcome] }) : TypedResults.NoContent();
+        });
+
+        users.MapPost("/{id}/reset-password", async Task<Results<Ok<OneTimePassword>, NotFound, ValidationProblem>> (string id,
+            UserManager<PortalUser> userManager, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var (password, error) = await UserAdministration.ResetPasswordAsync(userManager, db, AuditActor.From(http), id, ct);
+            return error is not null ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [error] })
+                : password is null ? TypedResults.NotFound() : TypedResults.Ok(new OneTimePassword(password));
         });
     }
 }
