@@ -1,5 +1,6 @@
 using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Cost;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Infrastructure.Hosting;
@@ -17,6 +18,7 @@ try
     builder.AddCatalog();
     builder.AddNotifications();
     builder.AddEnvironments();
+    builder.AddCost();
 
     await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
@@ -36,6 +38,7 @@ try
     app.ScheduleCatalogJobs();
     app.MapEnvironments();
     app.ScheduleEnvironmentJobs();
+    app.MapCost();
     app.MapUi();
     await app.RunAsync();
     return 0;

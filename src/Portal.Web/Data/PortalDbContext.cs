@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Cost;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
@@ -23,6 +24,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<EnvironmentLogLine> EnvironmentLogLines => Set<EnvironmentLogLine>();
     public DbSet<EnvironmentPolicyVersion> EnvironmentPolicyVersions => Set<EnvironmentPolicyVersion>();
     public DbSet<PolicyDecision> PolicyDecisions => Set<PolicyDecision>();
+    public DbSet<CostImport> CostImports => Set<CostImport>();
+    public DbSet<CostLineItem> CostLineItems => Set<CostLineItem>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every replica (cookies and antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -511,6 +511,258 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("catalog_relations", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("BilledCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("billed_cost");
+
+                    b.Property<string>("BillingAccounts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("billing_accounts");
+
+                    b.Property<double>("DurationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<decimal>("EffectiveCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("effective_cost");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("ExtraColumns")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("extra_columns");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("imported_by");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<DateTime?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTime?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<int>("RejectedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected_rows");
+
+                    b.Property<int>("ReplacedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("replaced_rows");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_imports");
+
+                    b.HasIndex("ImportedAt")
+                        .HasDatabaseName("ix_cost_imports_imported_at");
+
+                    b.ToTable("cost_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostLineItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("BilledCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("billed_cost");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<string>("BillingAccountName")
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_name");
+
+                    b.Property<string>("BillingCurrency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_currency");
+
+                    b.Property<DateTime>("BillingPeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billing_period_end");
+
+                    b.Property<DateTime>("BillingPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billing_period_start");
+
+                    b.Property<string>("ChargeCategory")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("charge_category");
+
+                    b.Property<string>("ChargeDescription")
+                        .HasColumnType("text")
+                        .HasColumnName("charge_description");
+
+                    b.Property<DateTime>("ChargePeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("charge_period_end");
+
+                    b.Property<DateTime>("ChargePeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("charge_period_start");
+
+                    b.Property<string>("Component")
+                        .HasColumnType("text")
+                        .HasColumnName("component");
+
+                    b.Property<decimal?>("ContractedCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("contracted_cost");
+
+                    b.Property<decimal>("EffectiveCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("effective_cost");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("text")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("Extra")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("extra");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<string>("InvoiceIssuerName")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_issuer_name");
+
+                    b.Property<long>("Line")
+                        .HasColumnType("bigint")
+                        .HasColumnName("line");
+
+                    b.Property<decimal>("ListCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("list_cost");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("PublisherName")
+                        .HasColumnType("text")
+                        .HasColumnName("publisher_name");
+
+                    b.Property<string>("RegionId")
+                        .HasColumnType("text")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("RegionName")
+                        .HasColumnType("text")
+                        .HasColumnName("region_name");
+
+                    b.Property<string>("ResourceId")
+                        .HasColumnType("text")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceName")
+                        .HasColumnType("text")
+                        .HasColumnName("resource_name");
+
+                    b.Property<string>("ResourceType")
+                        .HasColumnType("text")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("ServiceCategory")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("service_category");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<string>("SubAccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("sub_account_id");
+
+                    b.Property<string>("SubAccountName")
+                        .HasColumnType("text")
+                        .HasColumnName("sub_account_name");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("Team")
+                        .HasColumnType("text")
+                        .HasColumnName("team");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_line_items");
+
+                    b.HasIndex("ChargePeriodStart")
+                        .HasDatabaseName("ix_cost_line_items_charge_period_start");
+
+                    b.HasIndex("ImportId")
+                        .HasDatabaseName("ix_cost_line_items_import_id");
+
+                    b.HasIndex("BillingAccountId", "BillingPeriodStart")
+                        .HasDatabaseName("ix_cost_line_items_billing_account_id_billing_period_start");
+
+                    b.HasIndex("Component", "ChargePeriodStart")
+                        .HasDatabaseName("ix_cost_line_items_component_charge_period_start");
+
+                    b.HasIndex("Team", "ChargePeriodStart")
+                        .HasDatabaseName("ix_cost_line_items_team_charge_period_start");
+
+                    b.ToTable("cost_line_items", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Environments.EnvironmentLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -1230,6 +1482,16 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostLineItem", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Cost.CostImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_cost_line_items_cost_imports_import_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.EnvironmentLogLine", b =>

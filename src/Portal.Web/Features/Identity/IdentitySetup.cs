@@ -17,6 +17,7 @@ public static class PortalPolicies
     public const string CatalogWrite = "scope:catalog:write";
     public const string EnvironmentsRead = "environments:read";
     public const string EnvironmentsWrite = "scope:environments:write";
+    public const string CostWrite = "scope:cost:write";
     public const string SignInRateLimit = "sign-in";
     public const string TokenRateLimit = "tokens";
 }
@@ -126,6 +127,9 @@ public static class IdentitySetup
             // Reading environments: a person, or a token that may read the catalog or work with environments.
             .AddPolicy(PortalPolicies.EnvironmentsRead, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogRead) || AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)))
+            // Billing data is the platform team's: importing it takes an admin, or an admin-issued cost:write token.
+            .AddPolicy(PortalPolicies.CostWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CostWrite) && (AccessFacts.From(c.User).IsAdmin || AccessFacts.From(c.User).Scopes is not null)))
             .AddPolicy(PortalPolicies.EnvironmentsWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)));
 
         services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Portal.Web.Data;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Cost;
+
+/// <summary>
+/// Imports a FOCUS file: streams it row by row into a staging table with binary COPY, then, in
+/// the same transaction, replaces every (billing account, billing period) the file covers. Importing
+/// the same export twice therefore leaves the totals unchanged. Rows that cannot be read are
+/// rejected and reported by line number; the others are imported (the file fails whole only when
+/// its header lacks mandatory columns or no row can be read).
+/// </summary>
+public static class CostImporter
+{
+    public const int MaxErrorsKept = 1_000;
+
+    private const string Columns = "import_id, line, billing_account_id, billing_account_name, billing_currency, billing_period_start, billing_period_end, " +
+        "charge_period_start, charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, charge_category, charge_description, " +
+        "provider_name, publisher_name, invoice_issuer_name, service_name, service_category, region_id, region_name, resource_id, resource_name, " +
+        "resource_type, sub_account_id, sub_account_name, tags, extra, team, component, environment";
+
+    public static async Task<CatalogNames> CatalogNamesAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var teams = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Group").Select(e => e.EntityRef).ToListAsync(cancellationToken);
+        var components = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Component").Select(e => new { e.EntityRef, e.Owner })
+            .ToListAsync(cancellationToken);
+        return new CatalogNames(teams.ToHashSet(StringComparer.Ordinal), components.ToDictionary(c => c.EntityRef, c => c.Owner, StringComparer.Ordinal));
+    }
+
+    public static async Task<CostImport> ImportAsync(PortalDbContext db, Stream content, string fileName, AuditActor actor,
+        CostAttributionOptions attribution, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var record = new CostImport { FileName = Path.GetFileName(fileName), ImportedAt = time.GetUtcNow(), ImportedBy = actor.Name, Status = "failed" };
+        var source = await GzipAwareAsync(content, cancellationToken);
+        using var text = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var (reader, missing) = FocusCsvReader.Open(text);
+        if (reader is null)
+        {
+            record.Message = $"The file is not a FOCUS export: the header lacks the mandatory column(s) {string.Join(", ", missing)}. Nothing was imported.";
+            return await SaveFailedAsync(db, record, actor, clock, cancellationToken);
+        }
+        record.ExtraColumns = [.. reader.ExtraColumns];
+        var catalog = await CatalogNamesAsync(db, cancellationToken);
+        var accounts = new HashSet<string>(StringComparer.Ordinal);
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE cost_staging ON COMMIT DROP AS SELECT {Columns} FROM cost_line_items WITH NO DATA", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY cost_staging ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            while (reader.Read() is { } next)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (next.Error is { } error)
+                {
+                    record.RejectedRows++;
+                    if (record.Errors.Count < MaxErrorsKept)
+                    {
+                        record.Errors.Add(error);
+                    }
+                    continue;
+                }
+                var row = next.Row!;
+                var who = CostAttribution.Attribute(row.Tags, row.SubAccountId, attribution, catalog);
+                await WriteAsync(copy, record.Id, row, who, cancellationToken);
+                record.Rows++;
+                record.BilledCost += row.BilledCost;
+                record.EffectiveCost += row.EffectiveCost;
+                record.PeriodStart = record.PeriodStart is { } s && s <= row.ChargePeriodStart ? s : row.ChargePeriodStart;
+                record.PeriodEnd = record.PeriodEnd is { } e && e >= row.ChargePeriodEnd ? e : row.ChargePeriodEnd;
+                accounts.Add(row.BillingAccountId);
+            }
+            if (record.Rows > 0)
+            {
+                await copy.CompleteAsync(cancellationToken);
+            }
+        }
+        if (record.Rows == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            record.Message = record.RejectedRows == 0 ? "The file has a header but no rows." : $"None of the {record.RejectedRows} rows could be read; nothing was imported.";
+            return await SaveFailedAsync(db, record, actor, clock, cancellationToken);
+        }
+
+        // The import row first: line items reference it.
+        record.Status = "succeeded";
+        record.BillingAccounts = [.. accounts.Order(StringComparer.Ordinal)];
+        record.Message = record.RejectedRows == 0 ? null : $"{record.RejectedRows} row(s) could not be read and were skipped; see the errors.";
+        db.CostImports.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        await using (var replace = new NpgsqlCommand("""
+            DELETE FROM cost_line_items c
+            USING (SELECT DISTINCT billing_account_id, billing_period_start FROM cost_staging) s
+            WHERE c.billing_account_id = s.billing_account_id AND c.billing_period_start = s.billing_period_start
+            """, connection))
+        {
+            record.ReplacedRows = await replace.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var insert = new NpgsqlCommand($"INSERT INTO cost_line_items ({Columns}) SELECT {Columns} FROM cost_staging", connection))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        record.DurationSeconds = clock.Elapsed.TotalSeconds;
+        AuditLog.Record(db, actor, "cost.import", $"cost-import:{record.Id}", after: new
+        {
+            record.FileName, record.Rows, record.RejectedRows, record.ReplacedRows, record.BilledCost, record.EffectiveCost, record.BillingAccounts,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    private static async Task<CostImport> SaveFailedAsync(PortalDbContext db, CostImport record, AuditActor actor, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        record.DurationSeconds = clock.Elapsed.TotalSeconds;
+        db.ChangeTracker.Clear();
+        db.CostImports.Add(record);
+        AuditLog.Record(db, actor, "cost.import", $"cost-import:{record.Id}", "failed", after: new { record.FileName, record.Message });
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>gzip is recognised by its magic bytes, whatever the file is called.</summary>
+    private static async Task<Stream> GzipAwareAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var buffered = content;
+        if (!buffered.CanSeek)
+        {
+            var spooled = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            await content.CopyToAsync(spooled, cancellationToken);
+            spooled.Position = 0;
+            buffered = spooled;
+        }
+        var magic = new byte[2];
+        var read = await buffered.ReadAsync(magic, cancellationToken);
+        buffered.Position -= read;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+    }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid importId, FocusRow r, Attribution who, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(importId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(r.Line, NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(r.BillingAccountId, NpgsqlDbType.Text, ct);
+        await Nullable(copy, r.BillingAccountName, ct);
+        await copy.WriteAsync(r.BillingCurrency, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(r.BillingPeriodStart, NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(r.BillingPeriodEnd, NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(r.ChargePeriodStart, NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(r.ChargePeriodEnd, NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(r.BilledCost, NpgsqlDbType.Numeric, ct);
+        await copy.WriteAsync(r.EffectiveCost, NpgsqlDbType.Numeric, ct);
+        await copy.WriteAsync(r.ListCost, NpgsqlDbType.Numeric, ct);
+        if (r.ContractedCost is { } contracted)
+        {
+            await copy.WriteAsync(contracted, NpgsqlDbType.Numeric, ct);
+        }
+        else
+        {
+            await copy.WriteNullAsync(ct);
+        }
+        await copy.WriteAsync(r.ChargeCategory, NpgsqlDbType.Text, ct);
+        await Nullable(copy, r.ChargeDescription, ct);
+        await copy.WriteAsync(r.ProviderName, NpgsqlDbType.Text, ct);
+        await Nullable(copy, r.PublisherName, ct);
+        await Nullable(copy, r.InvoiceIssuerName, ct);
+        await copy.WriteAsync(r.ServiceName, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(r.ServiceCategory, NpgsqlDbType.Text, ct);
+        await Nullable(copy, r.RegionId, ct);
+        await Nullable(copy, r.RegionName, ct);
+        await Nullable(copy, r.ResourceId, ct);
+        await Nullable(copy, r.ResourceName, ct);
+        await Nullable(copy, r.ResourceType, ct);
+        await Nullable(copy, r.SubAccountId, ct);
+        await Nullable(copy, r.SubAccountName, ct);
+        await copy.WriteAsync(JsonSerializer.Serialize(r.Tags), NpgsqlDbType.Jsonb, ct);
+        await copy.WriteAsync(JsonSerializer.Serialize(r.Extra), NpgsqlDbType.Jsonb, ct);
+        await Nullable(copy, who.Team, ct);
+        await Nullable(copy, who.Component, ct);
+        await Nullable(copy, who.Environment, ct);
+    }
+
+    private static async Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync(ct);
+        }
+        else
+        {
+            await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+        }
+    }
+}

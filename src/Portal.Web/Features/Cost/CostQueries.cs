@@ -1,0 +1,126 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Cost;
+
+public sealed record CostSummaryRow(string Key, decimal BilledCost, decimal EffectiveCost, decimal PreviousPeriodCost, decimal? Change);
+
+public sealed record CostSummary(
+    string GroupBy, DateTime From, DateTime To, string? Currency, IReadOnlyList<CostSummaryRow> Rows,
+    decimal BilledCost, decimal EffectiveCost, decimal UnallocatedBilledCost, decimal UnallocatedEffectiveCost);
+
+public sealed record CostDailyPoint(DateTime Day, string Key, decimal EffectiveCost);
+
+/// <summary>Cost reports over the line items: totals by a dimension with the change against the period before.</summary>
+public static class CostQueries
+{
+    /// <summary>The dimensions a summary can be grouped by.</summary>
+    public static readonly string[] GroupBys = ["team", "component", "environment", "serviceCategory", "provider", "region", "service", "subAccount"];
+
+    /// <summary>The key of "nobody": cost whose dimension is unknown.</summary>
+    public const string Unallocated = "(unallocated)";
+
+    public static Expression<Func<CostLineItem, string?>>? KeyOf(string groupBy) => groupBy switch
+    {
+        "team" => c => c.Team,
+        "component" => c => c.Component,
+        "environment" => c => c.Environment,
+        "serviceCategory" => c => c.ServiceCategory,
+        "provider" => c => c.ProviderName,
+        "region" => c => c.RegionId,
+        "service" => c => c.ServiceName,
+        "subAccount" => c => c.SubAccountId,
+        _ => null,
+    };
+
+    /// <summary>The default window: the 30 days up to the newest charge in the data (or up to now when there is none).</summary>
+    public static async Task<(DateTime From, DateTime To)> DefaultWindowAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var latest = await db.CostLineItems.MaxAsync(c => (DateTime?)c.ChargePeriodEnd, cancellationToken) ?? DateTime.UtcNow.Date.AddDays(1);
+        return (latest.AddDays(-30), latest);
+    }
+
+    public static async Task<CostSummary> SummaryAsync(PortalDbContext db, string groupBy, DateTime from, DateTime to, string? currency, string? team,
+        CancellationToken cancellationToken)
+    {
+        var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
+        var previousFrom = from - (to - from);
+        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= previousFrom && c.ChargePeriodStart < to);
+        if (!string.IsNullOrWhiteSpace(currency))
+        {
+            scoped = scoped.Where(c => c.BillingCurrency == currency);
+        }
+        if (!string.IsNullOrWhiteSpace(team))
+        {
+            scoped = scoped.Where(c => c.Team == team);
+        }
+        var grouped = await scoped
+            .Select(Project(key))
+            .GroupBy(x => new { x.Key, Current = x.At >= from })
+            .Select(g => new { g.Key.Key, g.Key.Current, Billed = g.Sum(x => x.Billed), Effective = g.Sum(x => x.Effective) })
+            .ToListAsync(cancellationToken);
+        var rows = grouped.GroupBy(g => g.Key ?? Unallocated).Select(g =>
+        {
+            var current = g.Where(x => x.Current).ToList();
+            var previous = g.Where(x => !x.Current).Sum(x => x.Effective);
+            var effective = current.Sum(x => x.Effective);
+            return new CostSummaryRow(g.Key, current.Sum(x => x.Billed), effective, previous,
+                previous == 0 ? null : decimal.Round((effective - previous) / Math.Abs(previous), 4));
+        }).Where(r => r.BilledCost != 0 || r.EffectiveCost != 0 || r.PreviousPeriodCost != 0)
+          .OrderByDescending(r => r.EffectiveCost).ToList();
+        var unallocated = rows.FirstOrDefault(r => r.Key == Unallocated);
+        return new CostSummary(groupBy, from, to, currency, rows,
+            rows.Sum(r => r.BilledCost), rows.Sum(r => r.EffectiveCost), unallocated?.BilledCost ?? 0, unallocated?.EffectiveCost ?? 0);
+    }
+
+    public static async Task<IReadOnlyList<CostDailyPoint>> DailyAsync(PortalDbContext db, string groupBy, DateTime from, DateTime to, string? team,
+        CancellationToken cancellationToken)
+    {
+        var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
+        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= from && c.ChargePeriodStart < to);
+        if (!string.IsNullOrWhiteSpace(team))
+        {
+            scoped = scoped.Where(c => c.Team == team);
+        }
+        var points = await scoped.Select(Project(key))
+            .GroupBy(x => new { x.Key, Day = x.At.Date })
+            .Select(g => new { g.Key.Day, g.Key.Key, Effective = g.Sum(x => x.Effective) })
+            .ToListAsync(cancellationToken);
+        return points.Select(p => new CostDailyPoint(DateTime.SpecifyKind(p.Day, DateTimeKind.Utc), p.Key ?? Unallocated, p.Effective))
+            .OrderBy(p => p.Day).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The five charges (service and resource) that cost the most in the window.</summary>
+    public static async Task<IReadOnlyList<CostSummaryRow>> TopDriversAsync(PortalDbContext db, DateTime from, DateTime to, string? team, CancellationToken cancellationToken)
+    {
+        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= from && c.ChargePeriodStart < to);
+        if (!string.IsNullOrWhiteSpace(team))
+        {
+            scoped = scoped.Where(c => c.Team == team);
+        }
+        var top = await scoped.GroupBy(c => new { c.ServiceName, c.ResourceId })
+            .Select(g => new { g.Key.ServiceName, g.Key.ResourceId, Billed = g.Sum(c => c.BilledCost), Effective = g.Sum(c => c.EffectiveCost) })
+            .OrderByDescending(g => g.Effective).ThenByDescending(g => g.Billed).Take(5).ToListAsync(cancellationToken);
+        return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
+    }
+
+    private static Expression<Func<CostLineItem, Keyed>> Project(Expression<Func<CostLineItem, string?>> key)
+    {
+        var item = key.Parameters[0];
+        var body = Expression.MemberInit(Expression.New(typeof(Keyed)),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Key))!, key.Body),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.At))!, Expression.Property(item, nameof(CostLineItem.ChargePeriodStart))),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Billed))!, Expression.Property(item, nameof(CostLineItem.BilledCost))),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Effective))!, Expression.Property(item, nameof(CostLineItem.EffectiveCost))));
+        return Expression.Lambda<Func<CostLineItem, Keyed>>(body, item);
+    }
+
+    private sealed class Keyed
+    {
+        public string? Key { get; init; }
+        public DateTime At { get; init; }
+        public decimal Billed { get; init; }
+        public decimal Effective { get; init; }
+    }
+}
