@@ -11,6 +11,12 @@ public sealed class CostAttributionOptions
 
     /// <summary>Sub-account (project, subscription, compartment) id → team name, for accounts that belong to one team.</summary>
     public Dictionary<string, string> SubAccountTeams { get; set; } = [];
+
+    /// <summary>Services whose cost is shared by all teams (e.g. a shared network or support plan), split in proportion to each team's allocated cost.</summary>
+    public List<string> SharedServices { get; set; } = [];
+
+    /// <summary>Sub-accounts whose cost is shared the same way.</summary>
+    public List<string> SharedSubAccounts { get; set; } = [];
 }
 
 /// <summary>The catalog as attribution sees it: team names, and components with their owners.</summary>
@@ -25,8 +31,17 @@ public sealed record Attribution(string? Team, string? Component, string? Enviro
 /// </summary>
 public static class CostAttribution
 {
-    public static Attribution Attribute(IReadOnlyDictionary<string, string> tags, string? subAccountId, CostAttributionOptions options, CatalogNames catalog)
+    /// <summary>The team of shared cost: split over the teams when reported, never a team of its own.</summary>
+    public const string SharedTeam = "(shared)";
+
+    public static Attribution Attribute(IReadOnlyDictionary<string, string> tags, string? subAccountId, CostAttributionOptions options, CatalogNames catalog,
+        string? serviceName = null)
     {
+        if ((serviceName is not null && options.SharedServices.Contains(serviceName, StringComparer.OrdinalIgnoreCase))
+            || (subAccountId is not null && options.SharedSubAccounts.Contains(subAccountId, StringComparer.Ordinal)))
+        {
+            return new Attribution(SharedTeam, null, null);
+        }
         string? Tag(List<string> keys)
         {
             foreach (var key in keys)

@@ -73,7 +73,7 @@ public static class CostImporter
                     continue;
                 }
                 var row = next.Row!;
-                var who = CostAttribution.Attribute(row.Tags, row.SubAccountId, attribution, catalog);
+                var who = CostAttribution.Attribute(row.Tags, row.SubAccountId, attribution, catalog, row.ServiceName);
                 await WriteAsync(copy, record.Id, row, who, cancellationToken);
                 record.Rows++;
                 record.BilledCost += row.BilledCost;

@@ -4,11 +4,16 @@ using Portal.Web.Data;
 
 namespace Portal.Web.Features.Cost;
 
-public sealed record CostSummaryRow(string Key, decimal BilledCost, decimal EffectiveCost, decimal PreviousPeriodCost, decimal? Change);
+/// <summary>A row of a cost report. By team, <c>SharedCost</c> is the team's part of the shared cost (included in EffectiveCost).</summary>
+public sealed record CostSummaryRow(string Key, decimal BilledCost, decimal EffectiveCost, decimal PreviousPeriodCost, decimal? Change, decimal SharedCost = 0);
 
 public sealed record CostSummary(
     string GroupBy, DateTime From, DateTime To, string? Currency, IReadOnlyList<CostSummaryRow> Rows,
-    decimal BilledCost, decimal EffectiveCost, decimal UnallocatedBilledCost, decimal UnallocatedEffectiveCost);
+    decimal BilledCost, decimal EffectiveCost, decimal UnallocatedBilledCost, decimal UnallocatedEffectiveCost, decimal SharedCost)
+{
+    /// <summary>The share of effective cost nobody owns.</summary>
+    public decimal? UnallocatedShare => EffectiveCost == 0 ? null : decimal.Round(UnallocatedEffectiveCost / EffectiveCost, 4);
+}
 
 public sealed record CostDailyPoint(DateTime Day, string Key, decimal EffectiveCost);
 
@@ -69,9 +74,24 @@ public static class CostQueries
                 previous == 0 ? null : decimal.Round((effective - previous) / Math.Abs(previous), 4));
         }).Where(r => r.BilledCost != 0 || r.EffectiveCost != 0 || r.PreviousPeriodCost != 0)
           .OrderByDescending(r => r.EffectiveCost).ToList();
+        // By team, shared cost is split over the teams in proportion to their allocated effective cost, to the cent.
+        var shared = rows.FirstOrDefault(r => r.Key == CostAttribution.SharedTeam);
+        if (groupBy == "team" && shared is not null)
+        {
+            var teams = rows.Where(r => r.Key is not Unallocated and not CostAttribution.SharedTeam).ToList();
+            if (teams.Count > 0)
+            {
+                var split = CostAttribution.SplitShared(shared.EffectiveCost, teams.ToDictionary(r => r.Key, r => r.EffectiveCost));
+                rows = [.. rows.Where(r => r.Key != CostAttribution.SharedTeam)
+                    .Select(r => split.TryGetValue(r.Key, out var part) ? r with { EffectiveCost = r.EffectiveCost + part, SharedCost = part } : r)
+                    .OrderByDescending(r => r.EffectiveCost)];
+                // Billed cost of the shared part is reported in the totals, effective cost in the teams' rows.
+            }
+        }
         var unallocated = rows.FirstOrDefault(r => r.Key == Unallocated);
         return new CostSummary(groupBy, from, to, currency, rows,
-            rows.Sum(r => r.BilledCost), rows.Sum(r => r.EffectiveCost), unallocated?.BilledCost ?? 0, unallocated?.EffectiveCost ?? 0);
+            grouped.Where(g => g.Current).Sum(g => g.Billed), grouped.Where(g => g.Current).Sum(g => g.Effective),
+            unallocated?.BilledCost ?? 0, unallocated?.EffectiveCost ?? 0, shared?.EffectiveCost ?? 0);
     }
 
     public static async Task<IReadOnlyList<CostDailyPoint>> DailyAsync(PortalDbContext db, string groupBy, DateTime from, DateTime to, string? team,
