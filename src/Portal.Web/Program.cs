@@ -39,6 +39,7 @@ try
     app.MapEnvironments();
     app.ScheduleEnvironmentJobs();
     app.MapCost();
+    app.ScheduleCostJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

@@ -26,6 +26,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<PolicyDecision> PolicyDecisions => Set<PolicyDecision>();
     public DbSet<CostImport> CostImports => Set<CostImport>();
     public DbSet<CostLineItem> CostLineItems => Set<CostLineItem>();
+    public DbSet<CostBudget> CostBudgets => Set<CostBudget>();
+    public DbSet<CostBudgetAlert> CostBudgetAlerts => Set<CostBudgetAlert>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every replica (cookies and antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -511,6 +511,96 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("catalog_relations", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostBudget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Component")
+                        .HasColumnType("text")
+                        .HasColumnName("component");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<decimal>("MonthlyAmount")
+                        .HasColumnType("numeric")
+                        .HasColumnName("monthly_amount");
+
+                    b.Property<string>("Team")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("team");
+
+                    b.Property<string>("Thresholds")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("thresholds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_budgets");
+
+                    b.HasIndex("Team", "Component")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cost_budgets_team_component");
+
+                    b.ToTable("cost_budgets", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostBudgetAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("basis");
+
+                    b.Property<Guid>("BudgetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("budget_id");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("month");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_budget_alerts");
+
+                    b.HasIndex("BudgetId", "Month", "Threshold", "Basis")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cost_budget_alerts_budget_id_month_threshold_basis");
+
+                    b.ToTable("cost_budget_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Cost.CostImport", b =>
                 {
                     b.Property<Guid>("Id")

@@ -125,6 +125,19 @@ public static class CostQueries
         return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
     }
 
+    /// <summary>The summary as CSV (RFC 4180; keys quoted, numbers invariant).</summary>
+    public static string ToCsv(CostSummary summary)
+    {
+        var csv = new System.Text.StringBuilder();
+        csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{summary.GroupBy},billedCost,effectiveCost,sharedCost,previousPeriodCost,change\n");
+        foreach (var r in summary.Rows)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"\"{r.Key.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.BilledCost},{r.EffectiveCost},{r.SharedCost},{r.PreviousPeriodCost},{r.Change}\n");
+        }
+        return csv.ToString();
+    }
+
     private static Expression<Func<CostLineItem, Keyed>> Project(Expression<Func<CostLineItem, string?>> key)
     {
         var item = key.Parameters[0];

@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,11 @@ public sealed record CostImportView(
         i.ReplacedRows, i.BilledCost, i.EffectiveCost, i.PeriodStart, i.PeriodEnd, i.BillingAccounts, i.Errors, i.DurationSeconds);
 }
 
+public sealed record BudgetView(Guid Id, string Team, string? Component, decimal MonthlyAmount, string Currency, IReadOnlyList<int> Thresholds,
+    decimal MonthToDate, decimal Forecast, decimal PercentUsed, IReadOnlyList<BudgetAlert> Alerts);
+
+public sealed record BudgetRequest(string? Team, decimal? MonthlyAmount, string? Component = null, int[]? Thresholds = null, string? Currency = null);
+
 public static class CostSetup
 {
     /// <summary>Largest upload accepted (compressed size); larger exports go through the watched folder.</summary>
@@ -24,8 +30,13 @@ public static class CostSetup
     public static WebApplicationBuilder AddCost(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CostAttributionOptions>().BindConfiguration(CostAttributionOptions.Section);
+        builder.Services.AddTransient<CostBudgetAlertJob>();
         return builder;
     }
+
+    public static void ScheduleCostJobs(this WebApplication app) =>
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CostBudgetAlertJob>(
+            CostBudgetAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
 
     public static void MapCost(this WebApplication app)
     {
@@ -46,6 +57,8 @@ public static class CostSetup
             return result.Status == "succeeded" ? TypedResults.Created($"/api/cost/imports/{result.Id}", view) : TypedResults.UnprocessableEntity(view);
         }).RequireAuthorization(PortalPolicies.CostWrite).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes))
           .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
+
+        MapBudgets(api);
 
         api.MapGet("/imports", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
@@ -71,6 +84,22 @@ public static class CostSetup
             return TypedResults.Ok(await CostQueries.SummaryAsync(db, groupBy, window.From, window.To, currency, TeamRef(team), ct));
         });
 
+        // Any table as CSV: the summary in the same shape as the JSON rows.
+        api.MapGet("/summary.csv", async Task<IResult> (string? groupBy, DateTime? from, DateTime? to, string? currency, string? team,
+            IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var window = await WindowAsync(db, from, to, ct);
+            groupBy ??= "team";
+            if (window.Problem is not null || CostQueries.KeyOf(groupBy) is null)
+            {
+                return window.Problem ?? TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}.");
+            }
+            var summary = await CostQueries.SummaryAsync(db, groupBy, window.From, window.To, currency, TeamRef(team), ct);
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(CostQueries.ToCsv(summary)), "text/csv",
+                $"cost-by-{groupBy}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv");
+        });
+
         api.MapGet("/daily", async Task<Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>> (string? groupBy, DateTime? from, DateTime? to,
             string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
@@ -87,6 +116,62 @@ public static class CostSetup
             }
             return TypedResults.Ok(await CostQueries.DailyAsync(db, groupBy, window.From, window.To, TeamRef(team), ct));
         });
+    }
+
+    private static void MapBudgets(RouteGroupBuilder api)
+    {
+        api.MapGet("/budgets", async (IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var asOf = await BudgetMath.AsOfAsync(db, time, ct);
+            return TypedResults.Ok((await BudgetMath.StatusAsync(db, asOf, ct)).Select(s => new BudgetView(s.Budget.Id, s.Budget.Team, s.Budget.Component,
+                s.Budget.MonthlyAmount, s.Budget.Currency, s.Budget.Thresholds, s.MonthToDate, s.Forecast, s.PercentUsed, s.Alerts)).ToList());
+        });
+        api.MapPut("/budgets", async Task<Results<Ok<BudgetView>, ValidationProblem>> (BudgetRequest request, IDbContextFactory<PortalDbContext> dbFactory,
+            TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrWhiteSpace(request.Team)) { errors["team"] = ["Name the team (a catalog Group)."]; }
+            if (request.MonthlyAmount is not > 0 || request.MonthlyAmount > 1_000_000_000) { errors["monthlyAmount"] = ["The monthly amount must be above 0."]; }
+            if (request.Thresholds is { } t && (t.Length == 0 || t.Any(x => x is < 1 or > 1000))) { errors["thresholds"] = ["Thresholds are percentages from 1 to 1000."]; }
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var team = TeamRef(request.Team)!;
+            var component = string.IsNullOrWhiteSpace(request.Component) ? null
+                : request.Component.Contains(':', StringComparison.Ordinal) ? request.Component.ToLowerInvariant() : $"component:default/{request.Component.ToLowerInvariant()}";
+            if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == team, ct))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team"] = [$"{request.Team} is not a team in the catalog."] });
+            }
+            var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Team == team && b.Component == component, ct);
+            var before = budget is null ? null : new { budget.MonthlyAmount, budget.Thresholds };
+            if (budget is null)
+            {
+                budget = new CostBudget { Team = team, Component = component, Currency = request.Currency ?? "USD", CreatedAt = time.GetUtcNow(), CreatedBy = AuditActor.From(http).Name };
+                db.CostBudgets.Add(budget);
+            }
+            budget.MonthlyAmount = request.MonthlyAmount!.Value;
+            budget.Thresholds = [.. (request.Thresholds ?? [80, 100]).Distinct().Order()];
+            AuditLog.Record(db, AuditActor.From(http), "cost.budget.set", $"budget:{component ?? team}", before: before, after: new { budget.MonthlyAmount, budget.Thresholds });
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(new BudgetView(budget.Id, budget.Team, budget.Component, budget.MonthlyAmount, budget.Currency, budget.Thresholds, 0, 0, 0, []));
+        }).RequireAuthorization(PortalPolicies.Admin);
+        api.MapDelete("/budgets/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Id == id, ct);
+            if (budget is null)
+            {
+                return TypedResults.NotFound();
+            }
+            db.CostBudgets.Remove(budget);
+            AuditLog.Record(db, AuditActor.From(http), "cost.budget.delete", $"budget:{budget.Component ?? budget.Team}", before: new { budget.MonthlyAmount });
+            await db.SaveChangesAsync(ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(PortalPolicies.Admin);
     }
 
     private static string? TeamRef(string? team) =>

@@ -118,7 +118,9 @@ public static class DatabaseSetup
                 app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, TimeProvider.System,
                 Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "demo-catalog"), CancellationToken.None))
         {
-            app.Logger.LogInformation("Seeded the demo organisation (turn off with Portal:Demo:Seed=false).");
+            await Features.Cost.CostDemoData.SeedAsync(db, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Features.Cost.CostAttributionOptions>>().Value,
+                TimeProvider.System, CancellationToken.None);
+            app.Logger.LogInformation("Seeded the demo organisation and its billing data (turn off with Portal:Demo:Seed=false).");
         }
     }
 }

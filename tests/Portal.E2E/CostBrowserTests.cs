@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+[Collection(PortalBrowserCollection.Name)]
+public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task An_admin_uploads_a_focus_file_and_a_team_sees_its_drivers_and_budget_alert()
+    {
+        await SignInAsync(returnUrl: "/cost");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Cost", Level = 1 })).ToBeVisibleAsync();
+
+        // Upload the FOCUS 1.0 sample (its charges are from 2024, so the demo month stays in view).
+        await Page.Locator("input[type=file]").SetInputFilesAsync(
+            Path.Combine(Portal.TestSupport.SharedTestData.Root, "focus", "focus_sample.csv"));
+        await Expect(Page.GetByTestId("import-result")).ToContainTextAsync("focus_sample.csv: 1,000 rows imported", new() { Timeout = 30_000 });
+        await Expect(Page.GetByTestId("import-result")).ToContainTextAsync("20.52 billed");
+        await ScreenshotAsync("Import_result");
+
+        await Expect(Page.GetByTestId("cost-table")).ToContainTextAsync("(unallocated)");
+        await Page.GetByTestId("cost-team").ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = "payments", Exact = true }).ClickAsync();
+
+        await Expect(Page.GetByTestId("cost-table")).Not.ToContainTextAsync("checkout");
+        await Expect(Page.GetByTestId("top-drivers").Locator("tr")).ToHaveCountAsync(5);
+        await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("payments");
+        await Expect(Page.GetByTestId("cost-chart")).ToBeVisibleAsync();
+        await ScreenshotAsync("Team_dashboard");
+        AssertNoConsoleErrors();
+    }
+}
