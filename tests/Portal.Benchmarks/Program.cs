@@ -3,6 +3,11 @@ using Portal.Benchmarks;
 
 // dotnet run -c Release --project tests/Portal.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/Portal.Benchmarks -- catalog-scale [--entities 100000] [--clients 8] [--queries 200]
+// dotnet run -c Release --project tests/Portal.Benchmarks -- cost-scale [--rows 1000000] [--queries 50]
+if (args.Length > 0 && args[0] == "cost-scale")
+{
+    return await CostScaleHarness.RunAsync(args[1..]);
+}
 // dotnet run -c Release --project tests/Portal.Benchmarks -- environments-scale [--requests 100]
 if (args.Length > 0 && args[0] == "environments-scale")
 {

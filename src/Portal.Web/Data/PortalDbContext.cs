@@ -26,6 +26,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<PolicyDecision> PolicyDecisions => Set<PolicyDecision>();
     public DbSet<CostImport> CostImports => Set<CostImport>();
     public DbSet<CostLineItem> CostLineItems => Set<CostLineItem>();
+    public DbSet<CostDaily> CostDaily => Set<CostDaily>();
     public DbSet<CostBudget> CostBudgets => Set<CostBudget>();
     public DbSet<CostBudgetAlert> CostBudgetAlerts => Set<CostBudgetAlert>();
 

@@ -601,6 +601,95 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("cost_budget_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostDaily", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("BilledCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("billed_cost");
+
+                    b.Property<string>("BillingAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_account_id");
+
+                    b.Property<string>("BillingCurrency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("billing_currency");
+
+                    b.Property<DateTime>("BillingPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billing_period_start");
+
+                    b.Property<string>("Component")
+                        .HasColumnType("text")
+                        .HasColumnName("component");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<decimal>("EffectiveCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("effective_cost");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("text")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("RegionId")
+                        .HasColumnType("text")
+                        .HasColumnName("region_id");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("ServiceCategory")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("service_category");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<string>("SubAccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("sub_account_id");
+
+                    b.Property<string>("Team")
+                        .HasColumnType("text")
+                        .HasColumnName("team");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_daily");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_cost_daily_day");
+
+                    b.HasIndex("BillingAccountId", "BillingPeriodStart")
+                        .HasDatabaseName("ix_cost_daily_billing_account_id_billing_period_start");
+
+                    b.HasIndex("Team", "Day")
+                        .HasDatabaseName("ix_cost_daily_team_day");
+
+                    b.ToTable("cost_daily", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Cost.CostImport", b =>
                 {
                     b.Property<Guid>("Id")

@@ -97,7 +97,7 @@ public static class BudgetMath
     {
         var monthStart = new DateTime(asOf.Year, asOf.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var budgets = await db.CostBudgets.AsNoTracking().ToListAsync(cancellationToken);
-        var byTeam = await db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= monthStart && c.ChargePeriodStart < asOf && c.Team != null)
+        var byTeam = await db.CostDaily.AsNoTracking().Where(c => c.Day >= monthStart && c.Day < asOf && c.Team != null)
             .GroupBy(c => new { c.Team, c.Component }).Select(g => new { g.Key.Team, g.Key.Component, Cost = g.Sum(c => c.EffectiveCost) })
             .ToListAsync(cancellationToken);
         return budgets.Select(b =>

@@ -54,11 +54,11 @@ public static class CostImporter
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE cost_staging ON COMMIT DROP AS SELECT {Columns} FROM cost_line_items WITH NO DATA", connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY cost_staging ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        // The import row first (line items reference it); everything below is one transaction.
+        record.Status = "importing";
+        db.CostImports.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY cost_line_items ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             while (reader.Read() is { } next)
             {
@@ -90,27 +90,47 @@ public static class CostImporter
         if (record.Rows == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
+            record.Status = "failed";
             record.Message = record.RejectedRows == 0 ? "The file has a header but no rows." : $"None of the {record.RejectedRows} rows could be read; nothing was imported.";
             return await SaveFailedAsync(db, record, actor, clock, cancellationToken);
         }
 
-        // The import row first: line items reference it.
         record.Status = "succeeded";
         record.BillingAccounts = [.. accounts.Order(StringComparer.Ordinal)];
         record.Message = record.RejectedRows == 0 ? null : $"{record.RejectedRows} row(s) could not be read and were skipped; see the errors.";
-        db.CostImports.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        await using (var replace = new NpgsqlCommand("""
-            DELETE FROM cost_line_items c
-            USING (SELECT DISTINCT billing_account_id, billing_period_start FROM cost_staging) s
-            WHERE c.billing_account_id = s.billing_account_id AND c.billing_period_start = s.billing_period_start
+        // Replace what earlier imports said about the same billing accounts and periods, then rebuild their daily rollup.
+        await using (var periods = new NpgsqlCommand("""
+            CREATE TEMP TABLE cost_import_periods ON COMMIT DROP AS
+                SELECT DISTINCT billing_account_id, billing_period_start FROM cost_line_items WHERE import_id = @id
             """, connection))
         {
+            periods.Parameters.AddWithValue("id", record.Id);
+            await periods.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var replace = new NpgsqlCommand("""
+            DELETE FROM cost_line_items c USING cost_import_periods s
+            WHERE c.billing_account_id = s.billing_account_id AND c.billing_period_start = s.billing_period_start AND c.import_id <> @id;
+            """, connection))
+        {
+            replace.Parameters.AddWithValue("id", record.Id);
             record.ReplacedRows = await replace.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var insert = new NpgsqlCommand($"INSERT INTO cost_line_items ({Columns}) SELECT {Columns} FROM cost_staging", connection))
+        await using (var rollup = new NpgsqlCommand("""
+            DELETE FROM cost_daily d USING cost_import_periods s
+            WHERE d.billing_account_id = s.billing_account_id AND d.billing_period_start = s.billing_period_start;
+            INSERT INTO cost_daily (day, billing_account_id, billing_period_start, billing_currency, team, component, environment,
+                                    provider_name, service_category, service_name, region_id, sub_account_id, billed_cost, effective_cost, rows)
+            SELECT date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', billing_account_id, billing_period_start, billing_currency,
+                   team, component, environment, provider_name, service_category, service_name, region_id, sub_account_id,
+                   sum(billed_cost), sum(effective_cost), count(*)
+            FROM cost_line_items WHERE import_id = @id
+            GROUP BY 1, billing_account_id, billing_period_start, billing_currency, team, component, environment,
+                     provider_name, service_category, service_name, region_id, sub_account_id;
+            """, connection))
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            rollup.Parameters.AddWithValue("id", record.Id);
+            rollup.CommandTimeout = 3600;
+            await rollup.ExecuteNonQueryAsync(cancellationToken);
         }
         record.DurationSeconds = clock.Elapsed.TotalSeconds;
         AuditLog.Record(db, actor, "cost.import", $"cost-import:{record.Id}", after: new

@@ -26,16 +26,17 @@ public static class CostQueries
     /// <summary>The key of "nobody": cost whose dimension is unknown.</summary>
     public const string Unallocated = "(unallocated)";
 
-    public static Expression<Func<CostLineItem, string?>>? KeyOf(string groupBy) => groupBy switch
+    /// <summary>The property a dimension is kept in (the same name on line items and on the daily rollup).</summary>
+    public static string? KeyOf(string groupBy) => groupBy switch
     {
-        "team" => c => c.Team,
-        "component" => c => c.Component,
-        "environment" => c => c.Environment,
-        "serviceCategory" => c => c.ServiceCategory,
-        "provider" => c => c.ProviderName,
-        "region" => c => c.RegionId,
-        "service" => c => c.ServiceName,
-        "subAccount" => c => c.SubAccountId,
+        "team" => nameof(CostDaily.Team),
+        "component" => nameof(CostDaily.Component),
+        "environment" => nameof(CostDaily.Environment),
+        "serviceCategory" => nameof(CostDaily.ServiceCategory),
+        "provider" => nameof(CostDaily.ProviderName),
+        "region" => nameof(CostDaily.RegionId),
+        "service" => nameof(CostDaily.ServiceName),
+        "subAccount" => nameof(CostDaily.SubAccountId),
         _ => null,
     };
 
@@ -51,7 +52,8 @@ public static class CostQueries
     {
         var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
         var previousFrom = from - (to - from);
-        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= previousFrom && c.ChargePeriodStart < to);
+        // Whole days from the rollup; a window starting mid-day counts that day.
+        var scoped = db.CostDaily.AsNoTracking().Where(c => c.Day >= previousFrom.Date && c.Day < to);
         if (!string.IsNullOrWhiteSpace(currency))
         {
             scoped = scoped.Where(c => c.BillingCurrency == currency);
@@ -62,7 +64,7 @@ public static class CostQueries
         }
         var grouped = await scoped
             .Select(Project(key))
-            .GroupBy(x => new { x.Key, Current = x.At >= from })
+            .GroupBy(x => new { x.Key, Current = x.At >= from.Date })
             .Select(g => new { g.Key.Key, g.Key.Current, Billed = g.Sum(x => x.Billed), Effective = g.Sum(x => x.Effective) })
             .ToListAsync(cancellationToken);
         var rows = grouped.GroupBy(g => g.Key ?? Unallocated).Select(g =>
@@ -98,13 +100,13 @@ public static class CostQueries
         CancellationToken cancellationToken)
     {
         var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
-        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= from && c.ChargePeriodStart < to);
+        var scoped = db.CostDaily.AsNoTracking().Where(c => c.Day >= from.Date && c.Day < to);
         if (!string.IsNullOrWhiteSpace(team))
         {
             scoped = scoped.Where(c => c.Team == team);
         }
         var points = await scoped.Select(Project(key))
-            .GroupBy(x => new { x.Key, Day = x.At.Date })
+            .GroupBy(x => new { x.Key, Day = x.At })
             .Select(g => new { g.Key.Day, g.Key.Key, Effective = g.Sum(x => x.Effective) })
             .ToListAsync(cancellationToken);
         return points.Select(p => new CostDailyPoint(DateTime.SpecifyKind(p.Day, DateTimeKind.Utc), p.Key ?? Unallocated, p.Effective))
@@ -138,15 +140,15 @@ public static class CostQueries
         return csv.ToString();
     }
 
-    private static Expression<Func<CostLineItem, Keyed>> Project(Expression<Func<CostLineItem, string?>> key)
+    private static Expression<Func<CostDaily, Keyed>> Project(string key)
     {
-        var item = key.Parameters[0];
+        var item = Expression.Parameter(typeof(CostDaily), "d");
         var body = Expression.MemberInit(Expression.New(typeof(Keyed)),
-            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Key))!, key.Body),
-            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.At))!, Expression.Property(item, nameof(CostLineItem.ChargePeriodStart))),
-            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Billed))!, Expression.Property(item, nameof(CostLineItem.BilledCost))),
-            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Effective))!, Expression.Property(item, nameof(CostLineItem.EffectiveCost))));
-        return Expression.Lambda<Func<CostLineItem, Keyed>>(body, item);
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Key))!, Expression.Property(item, key)),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.At))!, Expression.Property(item, nameof(CostDaily.Day))),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Billed))!, Expression.Property(item, nameof(CostDaily.BilledCost))),
+            Expression.Bind(typeof(Keyed).GetProperty(nameof(Keyed.Effective))!, Expression.Property(item, nameof(CostDaily.EffectiveCost))));
+        return Expression.Lambda<Func<CostDaily, Keyed>>(body, item);
     }
 
     private sealed class Keyed

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.TestSupport;
+using Portal.Web.Data;
+using Portal.Web.Features.Cost;
+using Portal.Web.Features.Identity;
+
+// Random only makes test data; a fixed seed keeps runs comparable.
+#pragma warning disable CA5394
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// FOCUS import and cost queries at scale, through the real importer and queries on the test cluster:
+/// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- cost-scale [--rows 1000000] [--queries 50]</code>
+/// Generates a FOCUS CSV file (hourly charges, 3 providers, tags for 200 components), imports it once
+/// (rows/s, peak working set), then measures p50/p95 of the summary and daily queries over all rows.
+/// </summary>
+public static class CostScaleHarness
+{
+    private const string Command = "dotnet run -c Release --project tests/Portal.Benchmarks -- cost-scale";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = Arg(args, "--rows", 1_000_000);
+        var queries = Arg(args, "--queries", 50);
+        var connection = TestCluster.CreateDatabase();
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connection, npgsql => npgsql.CommandTimeout(600)).UseSnakeCaseNamingConvention().Options;
+        await using (var setup = new PortalDbContext(options))
+        {
+            await setup.Database.MigrateAsync();
+        }
+        var file = Path.Combine(TestCluster.Root, $"focus-{rows}.csv");
+        var generate = Stopwatch.StartNew();
+        await GenerateAsync(file, rows);
+        Console.Error.WriteLine($"Generated {rows:N0} rows ({new FileInfo(file).Length / 1024 / 1024:N0} MB) in {generate.Elapsed.TotalSeconds:0.0} s");
+
+        var before = Process.GetCurrentProcess().PeakWorkingSet64;
+        var import = Stopwatch.StartNew();
+        CostImport result;
+        await using (var db = new PortalDbContext(options))
+        await using (var stream = File.OpenRead(file))
+        {
+            result = await CostImporter.ImportAsync(db, stream, file, AuditActor.System, new CostAttributionOptions(), TimeProvider.System, CancellationToken.None);
+        }
+        var importSeconds = import.Elapsed.TotalSeconds;
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.Error.WriteLine($"Imported {result.Rows:N0} rows in {importSeconds:0.0} s ({result.Rows / importSeconds:N0} rows/s)");
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command} --rows {rows} --queries {queries}`  ");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}  ");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Import: {result.Rows:N0} rows, {new FileInfo(file).Length / 1024 / 1024:N0} MB, {importSeconds:0.0} s = **{result.Rows / importSeconds:N0} rows/s**; peak working set {peak / 1024 / 1024:N0} MB (before: {before / 1024 / 1024:N0} MB)");
+        report.AppendLine();
+        report.AppendLine("| Query | p50 (ms) | p95 (ms) | max (ms) |");
+        report.AppendLine("|---|---:|---:|---:|");
+        await using (var db = new PortalDbContext(options))
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE cost_line_items; ANALYZE cost_daily");
+            var (from, to) = await CostQueries.DefaultWindowAsync(db, CancellationToken.None);
+            await MeasureAsync(report, "summary by team, 30 days", queries, () => CostQueries.SummaryAsync(db, "team", from, to, null, null, CancellationToken.None));
+            await MeasureAsync(report, "summary by serviceCategory, 30 days", queries, () => CostQueries.SummaryAsync(db, "serviceCategory", from, to, null, null, CancellationToken.None));
+            await MeasureAsync(report, "summary by provider, 90 days", queries, () => CostQueries.SummaryAsync(db, "provider", to.AddDays(-90), to, null, null, CancellationToken.None));
+            await MeasureAsync(report, "daily by team, 30 days", queries, () => CostQueries.DailyAsync(db, "team", from, to, null, CancellationToken.None));
+        }
+        Console.WriteLine(report);
+        Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
+        await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "cost-scale.md"), report.ToString());
+        File.Delete(file);
+        return 0;
+    }
+
+    private static async Task MeasureAsync<T>(StringBuilder report, string name, int runs, Func<Task<T>> query)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await query();
+        }
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await query();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| {name} | {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.5):0.0} | {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.95):0.0} | {times[^1]:0.0} |");
+        Console.Error.WriteLine($"{name}: p95 {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.95):0.0} ms");
+    }
+
+    private static async Task GenerateAsync(string path, int rows)
+    {
+        var random = new Random(20_261_126);
+        string[] providers = ["AWS", "Microsoft", "Google Cloud"];
+        string[] categories = ["Compute", "Storage", "Databases", "Networking", "Analytics"];
+        var start = new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc);
+        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        FocusCsvWriter.WriteHeader(writer);
+        for (var i = 0; i < rows; i++)
+        {
+            var component = random.Next(200);
+            var hour = start.AddHours(i % (24 * 90));
+            var tags = new Dictionary<string, string>
+            {
+                ["team"] = $"team-{component % 20}", ["service"] = $"service-{component}", ["env"] = component % 3 == 0 ? "dev" : "prod",
+            };
+            FocusCsvWriter.WriteRow(writer, FocusCsvWriter.Usage(hour, decimal.Round((decimal)random.NextDouble() * 3m, 6), providers[component % 3],
+                $"Service {component % 40}", categories[component % 5], $"region-{component % 7}", $"res-{component}-{i % 50}", tags, $"acct-{component % 3}"));
+        }
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
