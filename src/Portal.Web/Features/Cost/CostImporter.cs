@@ -21,6 +21,9 @@ public static class CostImporter
 {
     public const int MaxErrorsKept = 1_000;
 
+    /// <summary>Replacing and rolling up tens of millions of rows takes minutes, not the default 30 s.</summary>
+    private const int LongCommandSeconds = 3_600;
+
     private const string Columns = "import_id, line, billing_account_id, billing_account_name, billing_currency, billing_period_start, billing_period_end, " +
         "charge_period_start, charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, charge_category, charge_description, " +
         "provider_name, publisher_name, invoice_issuer_name, service_name, service_category, region_id, region_name, resource_id, resource_name, " +
@@ -105,6 +108,7 @@ public static class CostImporter
             """, connection))
         {
             periods.Parameters.AddWithValue("id", record.Id);
+            periods.CommandTimeout = LongCommandSeconds;
             await periods.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var replace = new NpgsqlCommand("""
@@ -113,6 +117,7 @@ public static class CostImporter
             """, connection))
         {
             replace.Parameters.AddWithValue("id", record.Id);
+            replace.CommandTimeout = LongCommandSeconds;
             record.ReplacedRows = await replace.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var rollup = new NpgsqlCommand("""
@@ -129,7 +134,7 @@ public static class CostImporter
             """, connection))
         {
             rollup.Parameters.AddWithValue("id", record.Id);
-            rollup.CommandTimeout = 3600;
+            rollup.CommandTimeout = LongCommandSeconds;
             await rollup.ExecuteNonQueryAsync(cancellationToken);
         }
         record.DurationSeconds = clock.Elapsed.TotalSeconds;

@@ -48,7 +48,7 @@ public static class CostQueries
     }
 
     public static async Task<CostSummary> SummaryAsync(PortalDbContext db, string groupBy, DateTime from, DateTime to, string? currency, string? team,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? component = null)
     {
         var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
         var previousFrom = from - (to - from);
@@ -61,6 +61,10 @@ public static class CostQueries
         if (!string.IsNullOrWhiteSpace(team))
         {
             scoped = scoped.Where(c => c.Team == team);
+        }
+        if (!string.IsNullOrWhiteSpace(component))
+        {
+            scoped = scoped.Where(c => c.Component == component);
         }
         var grouped = await scoped
             .Select(Project(key))

@@ -30,13 +30,27 @@ public static class CostSetup
     public static WebApplicationBuilder AddCost(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CostAttributionOptions>().BindConfiguration(CostAttributionOptions.Section);
+        builder.Services.AddOptions<CostOptions>().BindConfiguration(CostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<CostBudgetAlertJob>();
+        builder.Services.AddTransient<CostFolderImportJob>();
         return builder;
     }
 
-    public static void ScheduleCostJobs(this WebApplication app) =>
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CostBudgetAlertJob>(
-            CostBudgetAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+    public static void ScheduleCostJobs(this WebApplication app)
+    {
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<CostBudgetAlertJob>(CostBudgetAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+        var options = app.Services.GetRequiredService<IOptions<CostOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.WatchFolder))
+        {
+            jobs.RemoveIfExists(CostFolderImportJob.RecurringId);
+        }
+        else
+        {
+            jobs.AddOrUpdate<CostFolderImportJob>(CostFolderImportJob.RecurringId, j => j.RunAsync(CancellationToken.None),
+                $"*/{Math.Clamp(options.WatchIntervalMinutes, 1, 59)} * * * *");
+        }
+    }
 
     public static void MapCost(this WebApplication app)
     {
@@ -59,6 +73,19 @@ public static class CostSetup
           .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
 
         MapBudgets(api);
+
+        api.MapGet("/anomalies", async Task<Results<Ok<IReadOnlyList<CostAnomaly>>, ProblemHttpResult>> (string? groupBy, int? days, decimal? floor,
+            IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            groupBy ??= "team";
+            if (groupBy is not ("team" or "component") || days is < 1 or > 365 || floor is < 0)
+            {
+                return TypedResults.Problem(statusCode: 400, title: "Bad query", detail: "groupBy is team or component, days 1–365, floor 0 or more.");
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var (_, to) = await CostQueries.DefaultWindowAsync(db, ct);
+            return TypedResults.Ok(await CostAnomalies.FindAsync(db, groupBy, to, days ?? 14, floor ?? 10m, ct));
+        });
 
         api.MapGet("/imports", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
