@@ -63,6 +63,7 @@ public static class CostImporter
         await db.SaveChangesAsync(cancellationToken);
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY cost_line_items ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
+            copy.Timeout = TimeSpan.FromSeconds(LongCommandSeconds);
             while (reader.Read() is { } next)
             {
                 cancellationToken.ThrowIfCancellationRequested();

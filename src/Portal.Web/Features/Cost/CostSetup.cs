@@ -33,6 +33,9 @@ public static class CostSetup
         builder.Services.AddOptions<CostOptions>().BindConfiguration(CostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<CostBudgetAlertJob>();
         builder.Services.AddTransient<CostFolderImportJob>();
+        builder.Services.AddOptions<OpenCostOptions>().BindConfiguration(OpenCostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient(OpenCostImportJob.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddTransient<OpenCostImportJob>();
         return builder;
     }
 
@@ -40,6 +43,14 @@ public static class CostSetup
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<CostBudgetAlertJob>(CostBudgetAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+        if (string.IsNullOrWhiteSpace(app.Services.GetRequiredService<IOptions<OpenCostOptions>>().Value.Url))
+        {
+            jobs.RemoveIfExists(OpenCostImportJob.RecurringId);
+        }
+        else
+        {
+            jobs.AddOrUpdate<OpenCostImportJob>(OpenCostImportJob.RecurringId, j => j.RunAsync(CancellationToken.None), "17 * * * *");
+        }
         var options = app.Services.GetRequiredService<IOptions<CostOptions>>().Value;
         if (string.IsNullOrWhiteSpace(options.WatchFolder))
         {
