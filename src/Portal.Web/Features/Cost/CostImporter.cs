@@ -158,21 +158,25 @@ public static class CostImporter
         return record;
     }
 
-    /// <summary>gzip is recognised by its magic bytes, whatever the file is called.</summary>
+    /// <summary>
+    /// gzip is recognised by its magic bytes, whatever the file is called. A stream that cannot seek
+    /// (a browser upload, a generated stream) is first spooled to a temporary file: the reader is
+    /// synchronous and buffered, and memory stays flat whatever the size.
+    /// </summary>
     private static async Task<Stream> GzipAwareAsync(Stream content, CancellationToken cancellationToken)
     {
-        var buffered = content;
-        if (!buffered.CanSeek)
+        var seekable = content;
+        if (!seekable.CanSeek)
         {
             var spooled = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             await content.CopyToAsync(spooled, cancellationToken);
             spooled.Position = 0;
-            buffered = spooled;
+            seekable = spooled;
         }
         var magic = new byte[2];
-        var read = await buffered.ReadAsync(magic, cancellationToken);
-        buffered.Position -= read;
-        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+        var read = await seekable.ReadAsync(magic, cancellationToken);
+        seekable.Position -= read;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
     }
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid importId, FocusRow r, Attribution who, CancellationToken ct)

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Web.Features.Cost;
+using Portal.Web.Features.Identity;
+
+namespace Portal.IntegrationTests.Cost;
+
+/// <summary>A 1 GB FOCUS file, generated as it is read (never on disk or in memory whole), imports with flat memory.</summary>
+public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    private const long OneGigabyte = 1024L * 1024 * 1024;
+
+    [Fact]
+    public async Task A_one_gigabyte_file_streams_through_with_bounded_memory()
+    {
+        await using var db = await factory.DbAsync();
+        var attribution = factory.Services.GetRequiredService<IOptions<CostAttributionOptions>>().Value;
+        using var process = Process.GetCurrentProcess();
+        GC.Collect();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(100);
+            }
+        });
+        await using var file = new GeneratedFocusStream(OneGigabyte);
+
+        var result = await CostImporter.ImportAsync(db, file, "one-gigabyte.csv", AuditActor.System, attribution, TimeProvider.System, CancellationToken.None);
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.Equal("succeeded", result.Status);
+        Assert.True(file.Produced >= OneGigabyte, $"only {file.Produced:N0} bytes were generated");
+        Assert.Equal(file.Rows, result.Rows);
+        Assert.Equal(file.Rows * 0.25m, result.EffectiveCost);
+        var grown = (peak - before) / 1024 / 1024;
+        Assert.True(grown < 400, $"the working set grew by {grown:N0} MB while importing 1 GB");
+    }
+
+    /// <summary>A read-only stream of FOCUS CSV made on demand: a header, then rows until the size is reached.</summary>
+    private sealed class GeneratedFocusStream(long size) : Stream
+    {
+        private byte[] _pending = Encoding.UTF8.GetBytes(Header());
+        private int _offset;
+
+        public long Produced { get; private set; }
+        public int Rows { get; private set; }
+
+        private static string Header()
+        {
+            using var text = new StringWriter();
+            FocusCsvWriter.WriteHeader(text);
+            return text.ToString();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_offset == _pending.Length)
+            {
+                if (Produced >= size)
+                {
+                    return 0;
+                }
+                using var text = new StringWriter();
+                for (var i = 0; i < 1000; i++)
+                {
+                    var hour = new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(Rows % 2000);
+                    FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(hour, 0.25m, "AWS", "Amazon EC2", "Compute", "us-east-1", $"i-{Rows % 5000:00000}",
+                        new Dictionary<string, string> { ["team"] = "payments", ["service"] = "payment-gateway", ["env"] = "prod" }, "large-file-account"));
+                    Rows++;
+                }
+                _pending = Encoding.UTF8.GetBytes(text.ToString());
+                _offset = 0;
+            }
+            var n = Math.Min(count, _pending.Length - _offset);
+            Array.Copy(_pending, _offset, buffer, offset, n);
+            _offset += n;
+            Produced += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Produced; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
