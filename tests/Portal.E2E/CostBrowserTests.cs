@@ -28,6 +28,11 @@ public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest
         await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("payments");
         await Expect(Page.GetByTestId("cost-chart")).ToBeVisibleAsync();
         await ScreenshotAsync("Team_dashboard");
+
+        await GotoAsync("/cost/rules");
+        await Expect(Page.GetByTestId("rules-table")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("rules-table").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+        await ScreenshotAsync("Allocation_rules");
         AssertNoConsoleErrors();
     }
 }

@@ -27,6 +27,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<CostImport> CostImports => Set<CostImport>();
     public DbSet<CostLineItem> CostLineItems => Set<CostLineItem>();
     public DbSet<CostDaily> CostDaily => Set<CostDaily>();
+    public DbSet<CostAllocationRule> CostAllocationRules => Set<CostAllocationRule>();
     public DbSet<CostBudget> CostBudgets => Set<CostBudget>();
     public DbSet<CostBudgetAlert> CostBudgetAlerts => Set<CostBudgetAlert>();
 

@@ -511,6 +511,51 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("catalog_relations", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Cost.CostAllocationRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Dimension")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("match");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_allocation_rules");
+
+                    b.HasIndex("Position")
+                        .HasDatabaseName("ix_cost_allocation_rules_position");
+
+                    b.ToTable("cost_allocation_rules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Cost.CostBudget", b =>
                 {
                     b.Property<Guid>("Id")

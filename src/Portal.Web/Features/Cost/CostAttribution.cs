@@ -25,58 +25,19 @@ public sealed record CatalogNames(IReadOnlySet<string> Teams, IReadOnlyDictionar
 public sealed record Attribution(string? Team, string? Component, string? Environment);
 
 /// <summary>
-/// Attributes a charge to a catalog team, component and environment from its tags (and its
-/// sub-account). A value the catalog does not know stays unallocated: cost is never given to a
-/// team that does not exist. A component without a team tag brings its owner.
+/// Attributes a charge to a catalog team, component and environment (the rules are in
+/// <see cref="CostRules"/>). A value the catalog does not know stays unallocated: cost is never
+/// given to a team that does not exist. A component without a team brings its owner.
 /// </summary>
 public static class CostAttribution
 {
     /// <summary>The team of shared cost: split over the teams when reported, never a team of its own.</summary>
     public const string SharedTeam = "(shared)";
 
+    /// <summary>Attribution with the configured default rules (see <see cref="CostRules.Defaults"/>).</summary>
     public static Attribution Attribute(IReadOnlyDictionary<string, string> tags, string? subAccountId, CostAttributionOptions options, CatalogNames catalog,
-        string? serviceName = null)
-    {
-        if ((serviceName is not null && options.SharedServices.Contains(serviceName, StringComparer.OrdinalIgnoreCase))
-            || (subAccountId is not null && options.SharedSubAccounts.Contains(subAccountId, StringComparer.Ordinal)))
-        {
-            return new Attribution(SharedTeam, null, null);
-        }
-        string? Tag(List<string> keys)
-        {
-            foreach (var key in keys)
-            {
-                foreach (var (k, v) in tags)
-                {
-                    if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(v))
-                    {
-                        return v.Trim();
-                    }
-                }
-            }
-            return null;
-        }
-
-        string? component = null;
-        if (Tag(options.ComponentTags) is { } c)
-        {
-            var reference = $"component:default/{c.ToLowerInvariant()}";
-            component = catalog.ComponentOwners.ContainsKey(reference) ? reference : null;
-        }
-        string? team = null;
-        var teamName = Tag(options.TeamTags)
-            ?? (subAccountId is not null && options.SubAccountTeams.TryGetValue(subAccountId, out var mapped) ? mapped : null);
-        if (teamName is not null)
-        {
-            var reference = $"group:default/{teamName.ToLowerInvariant()}";
-            team = catalog.Teams.Contains(reference) ? reference : null;
-        }
-        if (team is null && component is not null)
-        {
-            team = catalog.ComponentOwners[component];
-        }
-        return new Attribution(team, component, Tag(options.EnvironmentTags)?.ToLowerInvariant());
-    }
+        string? serviceName = null) =>
+        CostRules.Apply(new ChargeFacts(tags, null, subAccountId, serviceName), CostRules.Defaults(options), catalog);
 
     /// <summary>
     /// Splits shared cost over teams in proportion to their allocated cost, to the cent, with the

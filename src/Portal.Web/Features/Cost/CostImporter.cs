@@ -52,6 +52,7 @@ public static class CostImporter
         }
         record.ExtraColumns = [.. reader.ExtraColumns];
         var catalog = await CatalogNamesAsync(db, cancellationToken);
+        var rules = await CostRules.LoadAsync(db, attribution, cancellationToken);
         var accounts = new HashSet<string>(StringComparer.Ordinal);
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -77,7 +78,7 @@ public static class CostImporter
                     continue;
                 }
                 var row = next.Row!;
-                var who = CostAttribution.Attribute(row.Tags, row.SubAccountId, attribution, catalog, row.ServiceName);
+                var who = CostRules.Apply(new ChargeFacts(row.Tags, row.ResourceId, row.SubAccountId, row.ServiceName), rules, catalog);
                 await WriteAsync(copy, record.Id, row, who, cancellationToken);
                 record.Rows++;
                 record.BilledCost += row.BilledCost;

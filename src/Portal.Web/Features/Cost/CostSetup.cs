@@ -20,6 +20,11 @@ public sealed record CostImportView(
 public sealed record BudgetView(Guid Id, string Team, string? Component, decimal MonthlyAmount, string Currency, IReadOnlyList<int> Thresholds,
     decimal MonthToDate, decimal Forecast, decimal PercentUsed, IReadOnlyList<BudgetAlert> Alerts);
 
+public sealed record RuleView(string? Kind, string? Match, string? Dimension, string? Value)
+{
+    public static RuleView From(CostAllocationRule r) => new(r.Kind, r.Match, r.Dimension, r.Value);
+}
+
 public sealed record BudgetRequest(string? Team, decimal? MonthlyAmount, string? Component = null, int[]? Thresholds = null, string? Currency = null);
 
 public static class CostSetup
@@ -33,6 +38,7 @@ public static class CostSetup
         builder.Services.AddOptions<CostOptions>().BindConfiguration(CostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<CostBudgetAlertJob>();
         builder.Services.AddTransient<CostFolderImportJob>();
+        builder.Services.AddTransient<CostRecomputeJob>();
         builder.Services.AddOptions<OpenCostOptions>().BindConfiguration(OpenCostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient(OpenCostImportJob.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(2));
         builder.Services.AddTransient<OpenCostImportJob>();
@@ -84,6 +90,23 @@ public static class CostSetup
           .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
 
         MapBudgets(api);
+
+        api.MapGet("/rules", async (IDbContextFactory<PortalDbContext> dbFactory, IOptions<CostAttributionOptions> attribution, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return TypedResults.Ok((await CostRules.LoadAsync(db, attribution.Value, ct)).Select(RuleView.From).ToList());
+        });
+        api.MapPut("/rules", async Task<Results<Accepted<List<RuleView>>, ValidationProblem>> (List<RuleView> body, IDbContextFactory<PortalDbContext> dbFactory,
+            IOptions<CostAttributionOptions> attribution, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var (rules, errors) = await CostRules.SaveAsync(db, AuditActor.From(http), body, attribution.Value, jobs, ct);
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] });
+            }
+            return TypedResults.Accepted("/api/cost/rules", rules.Select(RuleView.From).ToList());
+        }).RequireAuthorization(PortalPolicies.Admin);
 
         api.MapGet("/anomalies", async Task<Results<Ok<IReadOnlyList<CostAnomaly>>, ProblemHttpResult>> (string? groupBy, int? days, decimal? floor,
             IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>

@@ -1,0 +1,264 @@
+using System.Text.RegularExpressions;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Npgsql;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Cost;
+
+/// <summary>
+/// One attribution rule, edited by admins and applied in <see cref="Position"/> order: for each
+/// dimension (team, component, environment) the first rule that matches a charge decides it.
+/// </summary>
+public sealed class CostAllocationRule
+{
+    public int Id { get; set; }
+    public int Position { get; set; }
+
+    /// <summary>"tag" (Match is a tag key), "resource" (Match is a regular expression over ResourceId), "subaccount" (Match is a SubAccountId) or "service" (Match is a ServiceName).</summary>
+    public required string Kind { get; set; }
+    public required string Match { get; set; }
+
+    /// <summary>"team", "component", "environment", or "shared" (the charge is shared by all teams).</summary>
+    public required string Dimension { get; set; }
+
+    /// <summary>The name to assign; empty for tag rules means the tag's own value.</summary>
+    public string? Value { get; set; }
+}
+
+internal sealed class CostAllocationRuleConfiguration : IEntityTypeConfiguration<CostAllocationRule>
+{
+    public void Configure(EntityTypeBuilder<CostAllocationRule> builder)
+    {
+        builder.ToTable("cost_allocation_rules");
+        builder.Property(r => r.Kind).HasMaxLength(20);
+        builder.Property(r => r.Dimension).HasMaxLength(20);
+        builder.Property(r => r.Match).HasMaxLength(500);
+        builder.Property(r => r.Value).HasMaxLength(200);
+        builder.HasIndex(r => r.Position);
+    }
+}
+
+/// <summary>The facts of a charge that rules look at.</summary>
+public sealed record ChargeFacts(IReadOnlyDictionary<string, string> Tags, string? ResourceId, string? SubAccountId, string? ServiceName);
+
+/// <summary>The recurring-free job that recomputes attribution after the rules change (enqueued by the rules endpoint).</summary>
+public sealed class CostRecomputeJob(IDbContextFactory<PortalDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<CostAttributionOptions> options)
+{
+    [Hangfire.DisableConcurrentExecution(3600)]
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await CostRules.RecomputeAsync(db, options.Value, cancellationToken);
+    }
+}
+
+/// <summary>Ordered rules as a pure function from a charge to its team, component and environment.</summary>
+public static class CostRules
+{
+    public static readonly string[] Kinds = ["tag", "resource", "subaccount", "service"];
+    public static readonly string[] Dimensions = ["team", "component", "environment", "shared"];
+
+    /// <summary>The rules a new install starts with, from configuration (tag keys, sub-account teams, shared services).</summary>
+    public static List<CostAllocationRule> Defaults(CostAttributionOptions options)
+    {
+        var rules = new List<CostAllocationRule>();
+        void Add(string kind, string match, string dimension, string? value = null) =>
+            rules.Add(new CostAllocationRule { Position = rules.Count, Kind = kind, Match = match, Dimension = dimension, Value = value });
+        foreach (var account in options.SharedSubAccounts) { Add("subaccount", account, "shared"); }
+        foreach (var service in options.SharedServices) { Add("service", service, "shared"); }
+        foreach (var key in options.TeamTags) { Add("tag", key, "team"); }
+        foreach (var (account, team) in options.SubAccountTeams) { Add("subaccount", account, "team", team); }
+        foreach (var key in options.ComponentTags) { Add("tag", key, "component"); }
+        foreach (var key in options.EnvironmentTags) { Add("tag", key, "environment"); }
+        return rules;
+    }
+
+    /// <summary>Problems with a rule list, each naming its position (1-based) as an admin sees it.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<CostAllocationRule> rules)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var r = rules[i];
+            if (!Kinds.Contains(r.Kind)) { errors.Add($"Rule {i + 1}: kind must be one of {string.Join(", ", Kinds)}."); }
+            if (!Dimensions.Contains(r.Dimension)) { errors.Add($"Rule {i + 1}: dimension must be one of {string.Join(", ", Dimensions)}."); }
+            if (string.IsNullOrWhiteSpace(r.Match)) { errors.Add($"Rule {i + 1}: say what it matches."); }
+            if (r.Kind == "resource")
+            {
+                try { _ = new Regex(r.Match, RegexOptions.None, TimeSpan.FromMilliseconds(50)); }
+                catch (ArgumentException ex) { errors.Add($"Rule {i + 1}: '{r.Match}' is not a regular expression: {ex.Message}"); }
+            }
+            if (r.Kind != "tag" && r.Dimension != "shared" && string.IsNullOrWhiteSpace(r.Value))
+            {
+                errors.Add($"Rule {i + 1}: a {r.Kind} rule needs the {r.Dimension} it assigns.");
+            }
+        }
+        return errors;
+    }
+
+    public static Attribution Apply(ChargeFacts charge, IReadOnlyList<CostAllocationRule> rules, CatalogNames catalog)
+    {
+        string? team = null, component = null, environment = null;
+        foreach (var rule in rules.OrderBy(r => r.Position))
+        {
+            if (Value(rule, charge) is not { } value)
+            {
+                continue;
+            }
+            switch (rule.Dimension)
+            {
+                case "shared":
+                    return new Attribution(CostAttribution.SharedTeam, null, null);
+                case "team" when team is null:
+                    var teamRef = $"group:default/{value.ToLowerInvariant()}";
+                    team = catalog.Teams.Contains(teamRef) ? teamRef : null;
+                    break;
+                case "component" when component is null:
+                    var componentRef = $"component:default/{value.ToLowerInvariant()}";
+                    component = catalog.ComponentOwners.ContainsKey(componentRef) ? componentRef : null;
+                    break;
+                case "environment" when environment is null:
+                    environment = value.ToLowerInvariant();
+                    break;
+            }
+        }
+        team ??= component is null ? null : catalog.ComponentOwners[component];
+        return new Attribution(team, component, environment);
+    }
+
+    private static string? Value(CostAllocationRule rule, ChargeFacts charge)
+    {
+        switch (rule.Kind)
+        {
+            case "tag":
+                foreach (var (k, v) in charge.Tags)
+                {
+                    if (string.Equals(k, rule.Match, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(v))
+                    {
+                        return string.IsNullOrWhiteSpace(rule.Value) ? v.Trim() : rule.Value;
+                    }
+                }
+                return null;
+            case "resource":
+                return charge.ResourceId is not null && Regex.IsMatch(charge.ResourceId, rule.Match, RegexOptions.None, TimeSpan.FromMilliseconds(50))
+                    ? rule.Value ?? "" : null;
+            case "subaccount":
+                return charge.SubAccountId == rule.Match ? rule.Value ?? "" : null;
+            case "service":
+                return string.Equals(charge.ServiceName, rule.Match, StringComparison.OrdinalIgnoreCase) ? rule.Value ?? "" : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The rules in force: the admins' list, or the configured defaults while there is none.</summary>
+    public static async Task<List<CostAllocationRule>> LoadAsync(PortalDbContext db, CostAttributionOptions options, CancellationToken cancellationToken)
+    {
+        var rules = await db.CostAllocationRules.AsNoTracking().OrderBy(r => r.Position).ToListAsync(cancellationToken);
+        return rules.Count > 0 ? rules : Defaults(options);
+    }
+
+    /// <summary>Replaces the rule list (validated, audited) and queues the recomputation of every line item.</summary>
+    public static async Task<(List<CostAllocationRule> Rules, IReadOnlyList<string> Errors)> SaveAsync(PortalDbContext db, Identity.AuditActor actor,
+        IReadOnlyList<RuleView> wanted, CostAttributionOptions options, Hangfire.IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    {
+        var rules = wanted.Select((r, i) => new CostAllocationRule
+        {
+            Position = i, Kind = r.Kind?.Trim() ?? "", Match = r.Match?.Trim() ?? "", Dimension = r.Dimension?.Trim() ?? "",
+            Value = string.IsNullOrWhiteSpace(r.Value) ? null : r.Value.Trim(),
+        }).ToList();
+        var errors = rules.Count > 500 ? ["At most 500 rules."] : Validate(rules);
+        if (errors.Count > 0)
+        {
+            return (rules, errors);
+        }
+        var before = (await LoadAsync(db, options, cancellationToken)).Select(RuleView.From).ToList();
+        db.CostAllocationRules.RemoveRange(await db.CostAllocationRules.ToListAsync(cancellationToken));
+        db.CostAllocationRules.AddRange(rules);
+        Identity.AuditLog.Record(db, actor, "cost.rules.update", "cost-allocation-rules", before: before, after: rules.Select(RuleView.From));
+        await db.SaveChangesAsync(cancellationToken);
+        // Allocation follows the rules: every line item is re-attributed in the background.
+        jobs.Enqueue<CostRecomputeJob>(j => j.RunAsync(CancellationToken.None));
+        return (rules, []);
+    }
+
+    /// <summary>
+    /// Re-attributes every line item with the rules in force and rebuilds the daily rollup, in one
+    /// transaction (the reports never show a half-recomputed state). Run after the rules change.
+    /// </summary>
+    public static async Task<int> RecomputeAsync(PortalDbContext db, CostAttributionOptions options, CancellationToken cancellationToken)
+    {
+        var rules = await LoadAsync(db, options, cancellationToken);
+        var catalog = await CostImporter.CatalogNamesAsync(db, cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE cost_reattribution (id bigint, team text, component text, environment text) ON COMMIT DROP", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var changed = 0;
+        long after = 0;
+        while (true)
+        {
+            var batch = await db.CostLineItems.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(50_000)
+                .Select(c => new { c.Id, c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment })
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            await using (var copy = await connection.BeginBinaryImportAsync("COPY cost_reattribution (id, team, component, environment) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var c in batch)
+                {
+                    var who = Apply(new ChargeFacts(c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName), rules, catalog);
+                    if (who.Team == c.Team && who.Component == c.Component && who.Environment == c.Environment)
+                    {
+                        continue;
+                    }
+                    changed++;
+                    await copy.StartRowAsync(cancellationToken);
+                    await copy.WriteAsync(c.Id, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                    await WriteNullableAsync(copy, who.Team, cancellationToken);
+                    await WriteNullableAsync(copy, who.Component, cancellationToken);
+                    await WriteNullableAsync(copy, who.Environment, cancellationToken);
+                }
+                await copy.CompleteAsync(cancellationToken);
+            }
+            after = batch[^1].Id;
+        }
+        await using (var update = new NpgsqlCommand("""
+            UPDATE cost_line_items c SET team = r.team, component = r.component, environment = r.environment
+            FROM cost_reattribution r WHERE c.id = r.id;
+            TRUNCATE cost_daily;
+            INSERT INTO cost_daily (day, billing_account_id, billing_period_start, billing_currency, team, component, environment,
+                                    provider_name, service_category, service_name, region_id, sub_account_id, billed_cost, effective_cost, rows)
+            SELECT date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', billing_account_id, billing_period_start, billing_currency,
+                   team, component, environment, provider_name, service_category, service_name, region_id, sub_account_id,
+                   sum(billed_cost), sum(effective_cost), count(*)
+            FROM cost_line_items
+            GROUP BY 1, billing_account_id, billing_period_start, billing_currency, team, component, environment,
+                     provider_name, service_category, service_name, region_id, sub_account_id;
+            """, connection) { CommandTimeout = 3_600 })
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+        }
+    }
+}
