@@ -67,6 +67,15 @@ public sealed class CostAttributionApiTests(PortalAppFactory factory) : IClassFi
         var daily = (await admin.GetFromJsonAsync<List<CostDailyPoint>>("/api/cost/daily?groupBy=team&from=2026-10-01&to=2026-11-01&team=payments"))!;
         Assert.Equal(30.50m, Assert.Single(daily).EffectiveCost);
 
+        var csv = await admin.GetAsync(new Uri("/api/cost/summary.csv?groupBy=team&from=2026-10-01&to=2026-11-01", UriKind.Relative));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("team,billedCost,effectiveCost,sharedCost,previousPeriodCost,change", lines[0]);
+        Assert.Contains("\"group:default/payments\",30.50,35.54,5.04,0,", lines);
+        var drivers = (await admin.GetStringAsync(new Uri("/api/cost/drivers.csv?from=2026-10-01&to=2026-11-01", UriKind.Relative))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, drivers.Length); // header and the top 5
+        Assert.StartsWith("\"Amazon RDS: db-1\",20.50,20.50", drivers[1], StringComparison.Ordinal);
+
         var bad = await admin.GetAsync(new Uri("/api/cost/summary?groupBy=colour", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }

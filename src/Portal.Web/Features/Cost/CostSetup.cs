@@ -161,6 +161,27 @@ public static class CostSetup
                 $"cost-by-{groupBy}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv");
         });
 
+        api.MapGet("/drivers", async Task<Results<Ok<IReadOnlyList<CostSummaryRow>>, ProblemHttpResult>> (DateTime? from, DateTime? to, string? team,
+            IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var window = await WindowAsync(db, from, to, ct);
+            return window.Problem is not null ? window.Problem : TypedResults.Ok(await CostQueries.TopDriversAsync(db, window.From, window.To, TeamRef(team), ct));
+        });
+
+        api.MapGet("/drivers.csv", async Task<IResult> (DateTime? from, DateTime? to, string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var window = await WindowAsync(db, from, to, ct);
+            if (window.Problem is not null)
+            {
+                return window.Problem;
+            }
+            var drivers = await CostQueries.TopDriversAsync(db, window.From, window.To, TeamRef(team), ct);
+            var summary = new CostSummary("driver", window.From, window.To, null, drivers, drivers.Sum(d => d.BilledCost), drivers.Sum(d => d.EffectiveCost), 0, 0, 0);
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(CostQueries.ToCsv(summary)), "text/csv", $"cost-drivers-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv");
+        });
+
         api.MapGet("/daily", async Task<Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>> (string? groupBy, DateTime? from, DateTime? to,
             string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
