@@ -50,8 +50,8 @@ public sealed class OpenCostImportTests(PortalAppFactory factory) : IClassFixtur
         var first = await job.RunAsync(CancellationToken.None);
         var second = await job.RunAsync(CancellationToken.None);
 
-        Assert.Equal(5, first!.Rows);
-        Assert.Equal(5, second!.ReplacedRows);
+        Assert.Equal(6, first!.Rows);
+        Assert.Equal(6, second!.ReplacedRows);
         Assert.Contains(_openCost!.Requests, r => r.Contains("/allocation/compute?window=3d&aggregate=namespace&step=1d", StringComparison.Ordinal));
         await using var check = await factory.DbAsync();
         var environment = await check.CostLineItems.Where(c => c.Environment == "refunds-dev").ToListAsync();
@@ -59,7 +59,9 @@ public sealed class OpenCostImportTests(PortalAppFactory factory) : IClassFixtur
         Assert.All(environment, c => Assert.Equal(("group:default/payments", "component:default/refund-service"), (c.Team, c.Component)));
         Assert.Equal(3.0048m, environment.Sum(c => c.EffectiveCost)); // the environment's cost over its lifetime so far
         Assert.Equal(1.44m + 1.65m, await check.CostLineItems.Where(c => c.Team == null).SumAsync(c => c.EffectiveCost)); // kube-system and idle: unallocated
-        Assert.Equal(6.0948m, await check.CostLineItems.SumAsync(c => c.EffectiveCost));
+        var labelled = Assert.Single(await check.CostLineItems.Where(c => c.ResourceId == "namespace/search-batch").ToListAsync());
+        Assert.Equal(("group:default/search", "prod"), (labelled.Team, labelled.Environment)); // attributed by its namespace labels
+        Assert.Equal(6.5948m, await check.CostLineItems.SumAsync(c => c.EffectiveCost));
         Assert.Equal(["opencost:eu-1"], await check.CostLineItems.Select(c => c.BillingAccountId).Distinct().ToListAsync());
     }
 }

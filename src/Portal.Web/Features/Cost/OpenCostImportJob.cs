@@ -24,13 +24,14 @@ public sealed class OpenCostOptions
     public int Days { get; set; } = 3;
 }
 
-/// <summary>One namespace's cost for one step, as OpenCost reports it.</summary>
-public sealed record OpenCostAllocation(string Namespace, DateTime Start, DateTime End, decimal TotalCost);
+/// <summary>One namespace's cost for one step, as OpenCost reports it, with the namespace's labels.</summary>
+public sealed record OpenCostAllocation(string Namespace, DateTime Start, DateTime End, decimal TotalCost, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>
 /// The recurring job <c>cost-opencost</c>: pulls <c>/allocation/compute?aggregate=namespace&amp;step=1d</c>
 /// from OpenCost, maps namespaces to the portal's environments (a namespace is an environment's
-/// name; its team, component and environment come from there), and imports the allocations as FOCUS
+/// name; its team, component and environment come from there; other namespaces are attributed by their
+/// labels through the allocation rules), and imports the allocations as FOCUS
 /// rows through the same importer as billing files, one billing period per cluster and day.
 /// </summary>
 public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFactory, IHttpClientFactory http, IOptions<OpenCostOptions> options,
@@ -62,7 +63,8 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
         foreach (var a in allocations)
         {
             var environment = environments.FirstOrDefault(e => e.Name == a.Namespace);
-            var tags = new Dictionary<string, string> { ["namespace"] = a.Namespace };
+            // Namespace labels are tags: the allocation rules (team, service, env, ...) read them as they read cloud tags.
+            var tags = new Dictionary<string, string>(a.Labels, StringComparer.Ordinal) { ["namespace"] = a.Namespace };
             if (environment is not null)
             {
                 tags["team"] = PolicyName(environment.OwnerTeam);
@@ -99,7 +101,21 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
                 var start = FocusCsvReader.Timestamp("start", value.GetProperty("start").GetString()!);
                 var end = FocusCsvReader.Timestamp("end", value.GetProperty("end").GetString()!);
                 var total = decimal.Parse(value.GetProperty("totalCost").GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture);
-                result.Add(new OpenCostAllocation(allocation.Name, start, end, decimal.Round(total, 6)));
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (value.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var field in (string[])["namespaceLabels", "labels"])
+                    {
+                        if (properties.TryGetProperty(field, out var map) && map.ValueKind == JsonValueKind.Object)
+                        {
+                            foreach (var label in map.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.String))
+                            {
+                                labels.TryAdd(label.Name, label.Value.GetString()!);
+                            }
+                        }
+                    }
+                }
+                result.Add(new OpenCostAllocation(allocation.Name, start, end, decimal.Round(total, 6), labels));
             }
         }
         return result;
