@@ -35,6 +35,21 @@ public static class CostAnomalies
         return found;
     }
 
+    /// <summary>The resource whose cost on <paramref name="day"/> rose most over its own 30-day daily mean (line items, one key and 31 days).</summary>
+    private static async Task<(string Id, decimal Rise)?> TopResourceAsync(PortalDbContext db, string groupBy, string key, DateTime day, CancellationToken cancellationToken)
+    {
+        var start = day.AddDays(-BaselineDays);
+        var end = day.AddDays(1);
+        var items = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= start && c.ChargePeriodStart < end && c.ResourceId != null);
+        items = groupBy == "component" ? items.Where(c => c.Component == key) : items.Where(c => c.Team == key);
+        var sums = await items.GroupBy(c => new { c.ResourceId, OnDay = c.ChargePeriodStart >= day })
+            .Select(g => new { g.Key.ResourceId, g.Key.OnDay, Cost = g.Sum(c => c.EffectiveCost) }).ToListAsync(cancellationToken);
+        var top = sums.GroupBy(s => s.ResourceId!).Select(g => (Id: g.Key,
+                Rise: g.Where(s => s.OnDay).Sum(s => s.Cost) - g.Where(s => !s.OnDay).Sum(s => s.Cost) / BaselineDays))
+            .OrderByDescending(r => r.Rise).FirstOrDefault();
+        return top.Id is null || top.Rise <= 0 ? null : (top.Id, decimal.Round(top.Rise, 2));
+    }
+
     /// <summary>Anomalies per team (or per component) over the last <paramref name="days"/> days of data.</summary>
     public static async Task<IReadOnlyList<CostAnomaly>> FindAsync(PortalDbContext db, string groupBy, DateTime to, int days, decimal floor, CancellationToken cancellationToken)
     {
@@ -57,8 +72,10 @@ public static class CostAnomalies
                     g.Key,
                     Rise = g.Where(r => r.Day == day).Sum(r => r.EffectiveCost) - g.Where(r => r.Day >= baselineStart && r.Day < day).Sum(r => r.EffectiveCost) / BaselineDays,
                 }).OrderByDescending(g => g.Rise).First();
+                var resource = await TopResourceAsync(db, groupBy, group.Key, day, cancellationToken);
                 result.Add(new CostAnomaly(group.Key, day, cost, mean, sd,
-                    $"{growth.Key.ServiceCategory} ({growth.Key.ServiceName}) rose by {growth.Rise:N2} over its 30-day daily mean."));
+                    $"{growth.Key.ServiceCategory} ({growth.Key.ServiceName}) rose by {growth.Rise:N2} over its 30-day daily mean" +
+                    (resource is null ? "." : $"; the resource that grew most is {resource.Value.Id} (+{resource.Value.Rise:N2}).")));
             }
         }
         return result.OrderByDescending(a => a.Day).ThenByDescending(a => a.Cost - a.Mean).ToList();
