@@ -101,7 +101,7 @@ public static class CostRules
     public static Attribution Apply(ChargeFacts charge, IReadOnlyList<CostAllocationRule> rules, CatalogNames catalog)
     {
         string? team = null, component = null, environment = null;
-        foreach (var rule in rules.OrderBy(r => r.Position))
+        foreach (var rule in rules) // in Position order: LoadAsync, Defaults and SaveAsync all produce ordered lists
         {
             if (Value(rule, charge) is not { } value)
             {

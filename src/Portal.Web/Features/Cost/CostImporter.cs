@@ -217,7 +217,7 @@ public static class CostImporter
         await Nullable(copy, r.ResourceType, ct);
         await Nullable(copy, r.SubAccountId, ct);
         await Nullable(copy, r.SubAccountName, ct);
-        await copy.WriteAsync(JsonSerializer.Serialize(r.Tags), NpgsqlDbType.Jsonb, ct);
+        await copy.WriteAsync(r.TagsJson ?? JsonSerializer.Serialize(r.Tags), NpgsqlDbType.Jsonb, ct);
         await copy.WriteAsync(JsonSerializer.Serialize(r.Extra), NpgsqlDbType.Jsonb, ct);
         await Nullable(copy, who.Team, ct);
         await Nullable(copy, who.Component, ct);
