@@ -37,7 +37,7 @@ public sealed class CostFolderImportJob(IDbContextFactory<PortalDbContext> dbFac
         {
             return 0;
         }
-        var files = Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        var files = Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).ToList();
         foreach (var file in files)
         {

@@ -174,10 +174,22 @@ public static class CostImporter
             spooled.Position = 0;
             seekable = spooled;
         }
-        var magic = new byte[2];
+        var magic = new byte[4];
         var read = await seekable.ReadAsync(magic, cancellationToken);
         seekable.Position -= read;
-        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
+        if (FocusParquet.IsParquet(magic.AsSpan(0, read)))
+        {
+            // Parquet becomes CSV in a temporary file, one row group at a time, and takes the CSV path from here.
+            var csv = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            await using (var writer = new StreamWriter(csv, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            {
+                await FocusParquet.ToCsvAsync(seekable, writer, cancellationToken);
+            }
+            await seekable.DisposeAsync();
+            csv.Position = 0;
+            return csv;
+        }
+        return read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(seekable, CompressionMode.Decompress) : seekable;
     }
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid importId, FocusRow r, Attribution who, CancellationToken ct)
