@@ -426,9 +426,7 @@ public static class CatalogScaleHarness
         }
     }
 
-    /// <summary>Nearest-rank percentile of sorted values: the smallest value with at least <paramref name="p"/> of the values at or below it.</summary>
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static double Percentile(List<double> sorted, double p) => Portal.Web.Features.Environments.EnvironmentFigures.Percentile(sorted, p);
 
     // ---------------------------------------------------------------- helpers
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Cost;
+using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
 // Random only makes test data; a fixed seed keeps runs comparable.
@@ -89,8 +90,8 @@ public static class CostScaleHarness
         }
         times.Sort();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.5):0.0} | {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.95):0.0} | {times[^1]:0.0} |");
-        Console.Error.WriteLine($"{name}: p95 {Portal.Web.Features.Environments.EnvironmentFigures.Percentile(times, 0.95):0.0} ms");
+            $"| {name} | {EnvironmentFigures.Percentile(times, 0.5):0.0} | {EnvironmentFigures.Percentile(times, 0.95):0.0} | {times[^1]:0.0} |");
+        Console.Error.WriteLine($"{name}: p95 {EnvironmentFigures.Percentile(times, 0.95):0.0} ms");
     }
 
     private static async Task GenerateAsync(string path, int rows)

@@ -88,7 +88,7 @@ public static class EnvironmentScaleHarness
             report.AppendLine("| Requests | Ready | Accepted all (s) | All Ready (s) | p50 request→Ready (s) | p95 (s) | max (s) | GitOps commits |");
             report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"| {requests} | {rows.Count} | {accepted.TotalSeconds:0.0} | {allReady.TotalSeconds:0.0} | {Percentile(seconds, 0.50):0.00} | {Percentile(seconds, 0.95):0.00} | {seconds[^1]:0.00} | {commits - 1} (+1 initial) |");
+                $"| {requests} | {rows.Count} | {accepted.TotalSeconds:0.0} | {allReady.TotalSeconds:0.0} | {EnvironmentFigures.Percentile(seconds, 0.50):0.00} | {EnvironmentFigures.Percentile(seconds, 0.95):0.00} | {seconds[^1]:0.00} | {commits - 1} (+1 initial) |");
             Console.WriteLine(report);
             Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
             await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "environments-scale.md"), report.ToString());
@@ -99,6 +99,4 @@ public static class EnvironmentScaleHarness
             TestCluster.TryDelete(dir);
         }
     }
-
-    private static double Percentile(IReadOnlyList<double> sorted, double p) => EnvironmentFigures.Percentile(sorted, p);
 }

@@ -11,15 +11,15 @@ public static class JsonColumn
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class, new()
     {
         var comparer = new ValueComparer<T>(
-            (a, b) => JsonSerializer.Serialize(a, CatalogJsonOptions) == JsonSerializer.Serialize(b, CatalogJsonOptions),
-            v => JsonSerializer.Serialize(v, CatalogJsonOptions).GetHashCode(StringComparison.Ordinal),
-            v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, CatalogJsonOptions), CatalogJsonOptions)!);
+            (a, b) => JsonSerializer.Serialize(a, SerializerOptions) == JsonSerializer.Serialize(b, SerializerOptions),
+            v => JsonSerializer.Serialize(v, SerializerOptions).GetHashCode(StringComparison.Ordinal),
+            v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, SerializerOptions), SerializerOptions)!);
         property.HasConversion(
-            v => JsonSerializer.Serialize(v, CatalogJsonOptions),
-            s => JsonSerializer.Deserialize<T>(s, CatalogJsonOptions) ?? new T(),
+            v => JsonSerializer.Serialize(v, SerializerOptions),
+            s => JsonSerializer.Deserialize<T>(s, SerializerOptions) ?? new T(),
             comparer).HasColumnType("jsonb");
         return property;
     }
 
-    private static readonly JsonSerializerOptions CatalogJsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 }

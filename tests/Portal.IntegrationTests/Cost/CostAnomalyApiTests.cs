@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Portal.Web.Features.Cost;
 
 namespace Portal.IntegrationTests.Cost;
@@ -17,23 +15,18 @@ public sealed class CostAnomalyApiTests(PortalAppFactory factory) : IClassFixtur
     {
         var start = new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc);
         var payments = new Dictionary<string, string> { ["team"] = "payments" };
-        using var text = new StringWriter();
-        FocusCsvWriter.WriteHeader(text);
+        var rows = new List<FocusRow>();
         for (var d = 0; d < 40; d++)
         {
             var day = start.AddDays(d);
-            FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(day, d % 2 == 0 ? 9.00m : 11.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-steady", payments));
+            rows.Add(FocusCsvWriter.Usage(day, d % 2 == 0 ? 9.00m : 11.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-steady", payments));
             if (d == 36)
             {
-                FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(day.AddHours(3), 80.00m, "AWS", "Amazon SageMaker", "AI and Machine Learning", "us-east-1", "ml-runaway", payments));
+                rows.Add(FocusCsvWriter.Usage(day.AddHours(3), 80.00m, "AWS", "Amazon SageMaker", "AI and Machine Learning", "us-east-1", "ml-runaway", payments));
             }
         }
         using var admin = factory.AdminClient();
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString()));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "spike.csv");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), form)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CostKit.ImportAsync(admin, "spike.csv", rows)).StatusCode);
 
         var anomalies = (await admin.GetFromJsonAsync<List<CostAnomaly>>("/api/cost/anomalies?groupBy=team&days=10"))!;
 

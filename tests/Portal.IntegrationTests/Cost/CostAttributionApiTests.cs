@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Portal.Web.Features.Cost;
 
 namespace Portal.IntegrationTests.Cost;
@@ -33,18 +31,8 @@ public sealed class CostAttributionApiTests(PortalAppFactory factory) : IClassFi
             FocusCsvWriter.Usage(day, 7.77m, "AWS", "Amazon S3", "Storage", "us-east-1", "bucket-1", none),
             FocusCsvWriter.Usage(day, 10.00m, "AWS", "Shared Networking", "Networking", "us-east-1", null, payments),
         ];
-        using var text = new StringWriter();
-        FocusCsvWriter.WriteHeader(text);
-        foreach (var row in rows)
-        {
-            FocusCsvWriter.WriteRow(text, row);
-        }
         using var admin = factory.AdminClient();
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString()));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "generated.csv");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), form)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CostKit.ImportAsync(admin, "generated.csv", rows)).StatusCode);
 
         var summary = (await admin.GetFromJsonAsync<CostSummary>("/api/cost/summary?groupBy=team&from=2026-10-01&to=2026-11-01"))!;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.TestSupport;
 using Portal.Web.Features.Cost;
@@ -30,16 +28,13 @@ public sealed class CostBudgetTests(PortalAppFactory factory, WebhookRecorder we
         {
             hour = hour.AddHours(-1);
         }
-        using var text = new StringWriter();
-        FocusCsvWriter.WriteHeader(text);
-        FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(hour, 90.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-budget",
-            new Dictionary<string, string> { ["team"] = "payments" }, "budget-test-account"));
+        FocusRow[] rows =
+        [
+            FocusCsvWriter.Usage(hour, 90.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-budget",
+                new Dictionary<string, string> { ["team"] = "payments" }, "budget-test-account"),
+        ];
         using var admin = factory.AdminClient();
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString()));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "this-month.csv");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), form)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CostKit.ImportAsync(admin, "this-month.csv", rows)).StatusCode);
 
         var invalid = await admin.PutAsJsonAsync("/api/cost/budgets", new BudgetRequest("payments", -5m));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Portal.TestSupport;
 using Portal.Web.Features.Cost;
 
@@ -19,17 +17,14 @@ public sealed class CostRulesTests(PortalAppFactory factory) : IClassFixture<Por
     {
         var day = new DateTime(2026, 10, 7, 0, 0, 0, DateTimeKind.Utc);
         var none = new Dictionary<string, string>();
-        using var text = new StringWriter();
-        FocusCsvWriter.WriteHeader(text);
-        FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(day, 11.00m, "AWS", "Amazon RDS", "Databases", "us-east-1", "arn:aws:rds:db/pay-ledger", none));
-        FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(day, 22.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-chk-0042", none));
-        FocusCsvWriter.WriteRow(text, FocusCsvWriter.Usage(day, 5.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-other", new Dictionary<string, string> { ["team"] = "payments" }));
+        FocusRow[] rows =
+        [
+            FocusCsvWriter.Usage(day, 11.00m, "AWS", "Amazon RDS", "Databases", "us-east-1", "arn:aws:rds:db/pay-ledger", none),
+            FocusCsvWriter.Usage(day, 22.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-chk-0042", none),
+            FocusCsvWriter.Usage(day, 5.00m, "AWS", "Amazon EC2", "Compute", "us-east-1", "i-other", new Dictionary<string, string> { ["team"] = "payments" }),
+        ];
         using var admin = factory.AdminClient();
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString()));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "untagged.csv");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), form)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CostKit.ImportAsync(admin, "untagged.csv", rows)).StatusCode);
         const string Window = "/api/cost/summary?groupBy=team&from=2026-10-01&to=2026-11-01";
         Assert.Equal(33.00m, (await admin.GetFromJsonAsync<CostSummary>(Window))!.UnallocatedEffectiveCost);
 

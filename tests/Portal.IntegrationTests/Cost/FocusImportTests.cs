@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -18,15 +17,6 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
     private static JsonElement Expected =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedTestData.Root, "focus", "focus_sample.expected.json"))).RootElement;
 
-    private static MultipartFormDataContent Upload(byte[] content, string name)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(content);
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", name);
-        return form;
-    }
-
     private static decimal Dec(JsonElement e, string name) => decimal.Parse(e.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
@@ -35,7 +25,7 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
         using var admin = factory.AdminClient();
         var bytes = await File.ReadAllBytesAsync(Sample);
 
-        var first = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), Upload(bytes, "focus_sample.csv"));
+        var first = await CostKit.ImportAsync(admin, bytes, "focus_sample.csv");
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var result = (await first.Content.ReadFromJsonAsync<CostImportView>())!;
 
@@ -49,7 +39,7 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
         await AssertTotalsAsync(expected);
 
         // The same export again: it replaces its own billing accounts and periods, nothing is counted twice.
-        var again = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), Upload(bytes, "focus_sample.csv"));
+        var again = await CostKit.ImportAsync(admin, bytes, "focus_sample.csv");
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(1000, (await again.Content.ReadFromJsonAsync<CostImportView>())!.ReplacedRows);
         await AssertTotalsAsync(expected);
@@ -60,7 +50,7 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
         {
             await zip.WriteAsync(bytes);
         }
-        var gzipped = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), Upload(gz.ToArray(), "focus_sample.csv.gz"));
+        var gzipped = await CostKit.ImportAsync(admin, gz.ToArray(), "focus_sample.csv.gz");
         Assert.Equal(HttpStatusCode.Created, gzipped.StatusCode);
         await AssertTotalsAsync(expected);
         await AuditAssert.RecordedAsync(factory, "cost.import", $"cost-import:{result.Id}", "bootstrap-admin-token");
@@ -97,7 +87,7 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
         using var admin = factory.AdminClient();
         var csv = "BilledCost,BillingCurrency,ServiceName\n1.5,USD,Compute\n";
 
-        var response = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), Upload(Encoding.UTF8.GetBytes(csv), "partial.csv"));
+        var response = await CostKit.ImportAsync(admin, Encoding.UTF8.GetBytes(csv), "partial.csv");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var result = (await response.Content.ReadFromJsonAsync<CostImportView>())!;
@@ -129,7 +119,7 @@ public sealed class FocusImportTests(PortalAppFactory factory) : IClassFixture<P
         lines.Add("\"unclosed,1,2");                          // line 7: an unclosed quote
         var content = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
 
-        var response = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), Upload(content, "broken.csv"));
+        var response = await CostKit.ImportAsync(admin, content, "broken.csv");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var result = (await response.Content.ReadFromJsonAsync<CostImportView>())!;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Parquet.Schema;
 using Portal.Web.Features.Cost;
@@ -66,12 +65,8 @@ public sealed class FocusParquetTests(PortalAppFactory factory) : IClassFixture<
             Assert.Equal(2, check.RowGroupCount);
         }
         using var admin = factory.AdminClient();
-        using var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(file.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.apache.parquet");
-        form.Add(content, "file", "azure-2026-10.parquet");
 
-        var response = await admin.PostAsync(new Uri("/api/cost/imports", UriKind.Relative), form);
+        var response = await CostKit.ImportAsync(admin, file.ToArray(), "azure-2026-10.parquet", "application/vnd.apache.parquet");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var result = (await response.Content.ReadFromJsonAsync<CostImportView>())!;

@@ -222,9 +222,9 @@ public static class CostRules
                     changed++;
                     await copy.StartRowAsync(cancellationToken);
                     await copy.WriteAsync(c.Id, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-                    await WriteNullableAsync(copy, who.Team, cancellationToken);
-                    await WriteNullableAsync(copy, who.Component, cancellationToken);
-                    await WriteNullableAsync(copy, who.Environment, cancellationToken);
+                    await copy.WriteNullableAsync(who.Team, cancellationToken);
+                    await copy.WriteNullableAsync(who.Component, cancellationToken);
+                    await copy.WriteNullableAsync(who.Environment, cancellationToken);
                 }
                 await copy.CompleteAsync(cancellationToken);
             }
@@ -248,17 +248,5 @@ public static class CostRules
         }
         await transaction.CommitAsync(cancellationToken);
         return changed;
-    }
-
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-        }
     }
 }

@@ -198,7 +198,7 @@ public static class CostImporter
         await copy.WriteAsync(importId, NpgsqlDbType.Uuid, ct);
         await copy.WriteAsync(r.Line, NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(r.BillingAccountId, NpgsqlDbType.Text, ct);
-        await Nullable(copy, r.BillingAccountName, ct);
+        await copy.WriteNullableAsync(r.BillingAccountName, ct);
         await copy.WriteAsync(r.BillingCurrency, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(r.BillingPeriodStart, NpgsqlDbType.TimestampTz, ct);
         await copy.WriteAsync(r.BillingPeriodEnd, NpgsqlDbType.TimestampTz, ct);
@@ -207,44 +207,25 @@ public static class CostImporter
         await copy.WriteAsync(r.BilledCost, NpgsqlDbType.Numeric, ct);
         await copy.WriteAsync(r.EffectiveCost, NpgsqlDbType.Numeric, ct);
         await copy.WriteAsync(r.ListCost, NpgsqlDbType.Numeric, ct);
-        if (r.ContractedCost is { } contracted)
-        {
-            await copy.WriteAsync(contracted, NpgsqlDbType.Numeric, ct);
-        }
-        else
-        {
-            await copy.WriteNullAsync(ct);
-        }
+        await copy.WriteNullableAsync(r.ContractedCost, ct);
         await copy.WriteAsync(r.ChargeCategory, NpgsqlDbType.Text, ct);
-        await Nullable(copy, r.ChargeDescription, ct);
+        await copy.WriteNullableAsync(r.ChargeDescription, ct);
         await copy.WriteAsync(r.ProviderName, NpgsqlDbType.Text, ct);
-        await Nullable(copy, r.PublisherName, ct);
-        await Nullable(copy, r.InvoiceIssuerName, ct);
+        await copy.WriteNullableAsync(r.PublisherName, ct);
+        await copy.WriteNullableAsync(r.InvoiceIssuerName, ct);
         await copy.WriteAsync(r.ServiceName, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(r.ServiceCategory, NpgsqlDbType.Text, ct);
-        await Nullable(copy, r.RegionId, ct);
-        await Nullable(copy, r.RegionName, ct);
-        await Nullable(copy, r.ResourceId, ct);
-        await Nullable(copy, r.ResourceName, ct);
-        await Nullable(copy, r.ResourceType, ct);
-        await Nullable(copy, r.SubAccountId, ct);
-        await Nullable(copy, r.SubAccountName, ct);
+        await copy.WriteNullableAsync(r.RegionId, ct);
+        await copy.WriteNullableAsync(r.RegionName, ct);
+        await copy.WriteNullableAsync(r.ResourceId, ct);
+        await copy.WriteNullableAsync(r.ResourceName, ct);
+        await copy.WriteNullableAsync(r.ResourceType, ct);
+        await copy.WriteNullableAsync(r.SubAccountId, ct);
+        await copy.WriteNullableAsync(r.SubAccountName, ct);
         await copy.WriteAsync(r.TagsJson ?? JsonSerializer.Serialize(r.Tags), NpgsqlDbType.Jsonb, ct);
         await copy.WriteAsync(JsonSerializer.Serialize(r.Extra), NpgsqlDbType.Jsonb, ct);
-        await Nullable(copy, who.Team, ct);
-        await Nullable(copy, who.Component, ct);
-        await Nullable(copy, who.Environment, ct);
-    }
-
-    private static async Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(ct);
-        }
-        else
-        {
-            await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
-        }
+        await copy.WriteNullableAsync(who.Team, ct);
+        await copy.WriteNullableAsync(who.Component, ct);
+        await copy.WriteNullableAsync(who.Environment, ct);
     }
 }

@@ -131,12 +131,12 @@ public static class CostQueries
         return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
     }
 
-    /// <summary>The summary as CSV (RFC 4180; keys quoted, numbers invariant).</summary>
-    public static string ToCsv(CostSummary summary)
+    /// <summary>Report rows as CSV (RFC 4180; keys quoted, numbers invariant), headed by the dimension's name.</summary>
+    public static string ToCsv(string keyHeader, IEnumerable<CostSummaryRow> rows)
     {
         var csv = new System.Text.StringBuilder();
-        csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{summary.GroupBy},billedCost,effectiveCost,sharedCost,previousPeriodCost,change\n");
-        foreach (var r in summary.Rows)
+        csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{keyHeader},billedCost,effectiveCost,sharedCost,previousPeriodCost,change\n");
+        foreach (var r in rows)
         {
             csv.Append(System.Globalization.CultureInfo.InvariantCulture,
                 $"\"{r.Key.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.BilledCost},{r.EffectiveCost},{r.SharedCost},{r.PreviousPeriodCost},{r.Change}\n");

@@ -132,73 +132,50 @@ public static class CostSetup
             string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var window = await WindowAsync(db, from, to, ct);
-            if (window.Problem is not null)
-            {
-                return window.Problem;
-            }
-            groupBy ??= "team";
-            if (CostQueries.KeyOf(groupBy) is null)
-            {
-                return TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}.");
-            }
-            return TypedResults.Ok(await CostQueries.SummaryAsync(db, groupBy, window.From, window.To, currency, TeamRef(team), ct));
+            var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+            return q.Problem ?? (Results<Ok<CostSummary>, ProblemHttpResult>)TypedResults.Ok(
+                await CostQueries.SummaryAsync(db, q.GroupBy, q.From, q.To, currency, TeamRef(team), ct));
         });
 
-        // Any table as CSV: the summary in the same shape as the JSON rows.
+        // Any table as CSV: the summary and the drivers, in the same shape as their JSON rows.
         api.MapGet("/summary.csv", async Task<IResult> (string? groupBy, DateTime? from, DateTime? to, string? currency, string? team,
             IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var window = await WindowAsync(db, from, to, ct);
-            groupBy ??= "team";
-            if (window.Problem is not null || CostQueries.KeyOf(groupBy) is null)
-            {
-                return window.Problem ?? TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}.");
-            }
-            var summary = await CostQueries.SummaryAsync(db, groupBy, window.From, window.To, currency, TeamRef(team), ct);
-            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(CostQueries.ToCsv(summary)), "text/csv",
-                $"cost-by-{groupBy}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv");
+            var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+            return q.Problem is { } problem ? problem : Csv(CostQueries.ToCsv(q.GroupBy, (await CostQueries.SummaryAsync(db, q.GroupBy, q.From, q.To, currency, TeamRef(team), ct)).Rows),
+                $"cost-by-{q.GroupBy}-{q.From:yyyyMMdd}-{q.To:yyyyMMdd}.csv");
         });
 
         api.MapGet("/drivers", async Task<Results<Ok<IReadOnlyList<CostSummaryRow>>, ProblemHttpResult>> (DateTime? from, DateTime? to, string? team,
             IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var window = await WindowAsync(db, from, to, ct);
-            return window.Problem is not null ? window.Problem : TypedResults.Ok(await CostQueries.TopDriversAsync(db, window.From, window.To, TeamRef(team), ct));
+            var q = await ReportQueryAsync(db, null, from, to, ct);
+            return q.Problem ?? (Results<Ok<IReadOnlyList<CostSummaryRow>>, ProblemHttpResult>)TypedResults.Ok(
+                await CostQueries.TopDriversAsync(db, q.From, q.To, TeamRef(team), ct));
         });
 
         api.MapGet("/drivers.csv", async Task<IResult> (DateTime? from, DateTime? to, string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var window = await WindowAsync(db, from, to, ct);
-            if (window.Problem is not null)
-            {
-                return window.Problem;
-            }
-            var drivers = await CostQueries.TopDriversAsync(db, window.From, window.To, TeamRef(team), ct);
-            var summary = new CostSummary("driver", window.From, window.To, null, drivers, drivers.Sum(d => d.BilledCost), drivers.Sum(d => d.EffectiveCost), 0, 0, 0);
-            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(CostQueries.ToCsv(summary)), "text/csv", $"cost-drivers-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv");
+            var q = await ReportQueryAsync(db, null, from, to, ct);
+            return q.Problem is { } problem ? problem : Csv(CostQueries.ToCsv("driver", await CostQueries.TopDriversAsync(db, q.From, q.To, TeamRef(team), ct)),
+                $"cost-drivers-{q.From:yyyyMMdd}-{q.To:yyyyMMdd}.csv");
         });
 
         api.MapGet("/daily", async Task<Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>> (string? groupBy, DateTime? from, DateTime? to,
             string? team, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var window = await WindowAsync(db, from, to, ct);
-            if (window.Problem is not null)
-            {
-                return window.Problem;
-            }
-            groupBy ??= "team";
-            if (CostQueries.KeyOf(groupBy) is null)
-            {
-                return TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}.");
-            }
-            return TypedResults.Ok(await CostQueries.DailyAsync(db, groupBy, window.From, window.To, TeamRef(team), ct));
+            var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+            return q.Problem ?? (Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>)TypedResults.Ok(
+                await CostQueries.DailyAsync(db, q.GroupBy, q.From, q.To, TeamRef(team), ct));
         });
     }
+
+    private static FileContentHttpResult Csv(string text, string fileName) =>
+        TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/csv", fileName);
 
     private static void MapBudgets(RouteGroupBuilder api)
     {
@@ -259,15 +236,23 @@ public static class CostSetup
     private static string? TeamRef(string? team) =>
         string.IsNullOrWhiteSpace(team) ? null : team.Contains(':', StringComparison.Ordinal) ? team.ToLowerInvariant() : $"group:default/{team.ToLowerInvariant()}";
 
-    private static async Task<(DateTime From, DateTime To, ProblemHttpResult? Problem)> WindowAsync(PortalDbContext db, DateTime? from, DateTime? to, CancellationToken ct)
+    /// <summary>The report's dimension (default team) and window (default: the 30 days up to the newest data), or the 400 that says what is wrong.</summary>
+    private static async Task<(string GroupBy, DateTime From, DateTime To, ProblemHttpResult? Problem)> ReportQueryAsync(PortalDbContext db, string? groupBy,
+        DateTime? from, DateTime? to, CancellationToken ct)
     {
+        groupBy ??= "team";
+        if (CostQueries.KeyOf(groupBy) is null)
+        {
+            return (groupBy, default, default,
+                TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}."));
+        }
         var (defaultFrom, defaultTo) = await CostQueries.DefaultWindowAsync(db, ct);
         var start = from is { } f ? DateTime.SpecifyKind(f.ToUniversalTime(), DateTimeKind.Utc) : defaultFrom;
         var end = to is { } t ? DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc) : from is null ? defaultTo : start.AddDays(30);
         if (end <= start || end - start > TimeSpan.FromDays(800))
         {
-            return (start, end, TypedResults.Problem(statusCode: 400, title: "Bad period", detail: "'to' must be after 'from', and the period at most 800 days."));
+            return (groupBy, start, end, TypedResults.Problem(statusCode: 400, title: "Bad period", detail: "'to' must be after 'from', and the period at most 800 days."));
         }
-        return (start, end, null);
+        return (groupBy, start, end, null);
     }
 }

@@ -126,10 +126,10 @@ public static class IdentitySetup
             .AddPolicy(PortalPolicies.CatalogWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogWrite)))
             // Reading environments: a person, or a token that may read the catalog or work with environments.
             .AddPolicy(PortalPolicies.EnvironmentsRead, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CatalogRead) || AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)))
+                AccessFacts.From(c.User) is var who && (AccessRules.HasScope(who, PortalScopes.CatalogRead) || AccessRules.HasScope(who, PortalScopes.EnvironmentsWrite))))
             // Billing data is the platform team's: importing it takes an admin, or an admin-issued cost:write token.
             .AddPolicy(PortalPolicies.CostWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.CostWrite) && (AccessFacts.From(c.User).IsAdmin || AccessFacts.From(c.User).Scopes is not null)))
+                AccessFacts.From(c.User) is var who && AccessRules.HasScope(who, PortalScopes.CostWrite) && (who.IsAdmin || who.Scopes is not null)))
             .AddPolicy(PortalPolicies.EnvironmentsWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)));
 
         services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();

@@ -203,26 +203,23 @@ public static class CatalogIngestion
             await copy.WriteAsync(e.Kind, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(e.Namespace, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(e.Name, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken);
-            await WriteNullableAsync(copy, e.Title, cancellationToken);
-            await WriteNullableAsync(copy, e.Description, cancellationToken);
-            await WriteNullableAsync(copy, e.Type, cancellationToken);
-            await WriteNullableAsync(copy, e.Lifecycle, cancellationToken);
-            await WriteNullableAsync(copy, e.Owner, cancellationToken);
-            await WriteNullableAsync(copy, e.System, cancellationToken);
+            await copy.WriteNullableAsync(e.Title, cancellationToken);
+            await copy.WriteNullableAsync(e.Description, cancellationToken);
+            await copy.WriteNullableAsync(e.Type, cancellationToken);
+            await copy.WriteNullableAsync(e.Lifecycle, cancellationToken);
+            await copy.WriteNullableAsync(e.Owner, cancellationToken);
+            await copy.WriteNullableAsync(e.System, cancellationToken);
             await copy.WriteAsync(e.Tags, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(e.FilterKeys, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(json, NpgsqlTypes.NpgsqlDbType.Jsonb, cancellationToken);
             await copy.WriteAsync(e.LocationId!.Value, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
-            await WriteNullableAsync(copy, e.Source, cancellationToken);
-            await WriteNullableAsync(copy, e.ContentHash, cancellationToken);
+            await copy.WriteNullableAsync(e.Source, cancellationToken);
+            await copy.WriteNullableAsync(e.ContentHash, cancellationToken);
             await copy.WriteAsync(e.CreatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
             await copy.WriteAsync(e.UpdatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
     }
-
-    private static Task WriteNullableAsync(Npgsql.NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
 
     private static async Task FlagOrphansAsync(PortalDbContext db, Guid locationId, HashSet<string> present, DateTimeOffset now, TimeSpan grace,
         CancellationToken cancellationToken)

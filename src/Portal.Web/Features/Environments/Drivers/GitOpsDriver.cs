@@ -131,7 +131,7 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
     {
         var work = options.Value.ResolveWorkDirectory();
         Directory.CreateDirectory(work);
-        await EnsureDefaultRepositoryAsync(work, cancellationToken);
+        await EnsureDefaultRepositoryAsync(cancellationToken);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RepositoryUrl)))[..16];
         var checkout = Path.Combine(work, "gitops-checkouts", key);
         if (!Directory.Exists(Path.Combine(checkout, ".git")))
@@ -147,7 +147,7 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
     }
 
     /// <summary>Creates the local bare repository (with a README commit) when no repository is configured.</summary>
-    private async Task EnsureDefaultRepositoryAsync(string work, CancellationToken cancellationToken)
+    private async Task EnsureDefaultRepositoryAsync(CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(GitOps.RepositoryUrl) || Directory.Exists(RepositoryUrl))
         {
@@ -155,7 +155,6 @@ public sealed class GitOpsDriver(IOptions<EnvironmentsOptions> options, ILogger<
         }
         await CreateRepositoryAsync(RepositoryUrl, GitOps, cancellationToken);
         logger.LogInformation("Created the GitOps repository {Repository}", RepositoryUrl);
-        _ = work;
     }
 
     /// <summary>Creates a bare repository whose branch holds a README that documents the layout.</summary>

@@ -14,8 +14,8 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126183449_CostAllocationRules")]
-    partial class CostAllocationRules
+    [Migration("20261126190007_Cost")]
+    partial class Cost
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -13,6 +13,85 @@ namespace Portal.Web.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "cost_allocation_rules",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    match = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    dimension = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    value = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cost_allocation_rules", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cost_budget_alerts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    budget_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    month = table.Column<string>(type: "text", nullable: false),
+                    threshold = table.Column<int>(type: "integer", nullable: false),
+                    basis = table.Column<string>(type: "text", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cost_budget_alerts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cost_budgets",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    team = table.Column<string>(type: "text", nullable: false),
+                    component = table.Column<string>(type: "text", nullable: true),
+                    monthly_amount = table.Column<decimal>(type: "numeric", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    thresholds = table.Column<string>(type: "jsonb", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cost_budgets", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cost_daily",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    day = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    billing_account_id = table.Column<string>(type: "text", nullable: false),
+                    billing_period_start = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    billing_currency = table.Column<string>(type: "text", nullable: false),
+                    team = table.Column<string>(type: "text", nullable: true),
+                    component = table.Column<string>(type: "text", nullable: true),
+                    environment = table.Column<string>(type: "text", nullable: true),
+                    provider_name = table.Column<string>(type: "text", nullable: false),
+                    service_category = table.Column<string>(type: "text", nullable: false),
+                    service_name = table.Column<string>(type: "text", nullable: false),
+                    region_id = table.Column<string>(type: "text", nullable: true),
+                    sub_account_id = table.Column<string>(type: "text", nullable: true),
+                    billed_cost = table.Column<decimal>(type: "numeric", nullable: false),
+                    effective_cost = table.Column<decimal>(type: "numeric", nullable: false),
+                    rows = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cost_daily", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "cost_imports",
                 columns: table => new
                 {
@@ -90,6 +169,38 @@ namespace Portal.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_cost_allocation_rules_position",
+                table: "cost_allocation_rules",
+                column: "position");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cost_budget_alerts_budget_id_month_threshold_basis",
+                table: "cost_budget_alerts",
+                columns: new[] { "budget_id", "month", "threshold", "basis" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cost_budgets_team_component",
+                table: "cost_budgets",
+                columns: new[] { "team", "component" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cost_daily_billing_account_id_billing_period_start",
+                table: "cost_daily",
+                columns: new[] { "billing_account_id", "billing_period_start" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cost_daily_day",
+                table: "cost_daily",
+                column: "day");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cost_daily_team_day",
+                table: "cost_daily",
+                columns: new[] { "team", "day" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_cost_imports_imported_at",
                 table: "cost_imports",
                 column: "imported_at");
@@ -123,6 +234,18 @@ namespace Portal.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "cost_allocation_rules");
+
+            migrationBuilder.DropTable(
+                name: "cost_budget_alerts");
+
+            migrationBuilder.DropTable(
+                name: "cost_budgets");
+
+            migrationBuilder.DropTable(
+                name: "cost_daily");
+
             migrationBuilder.DropTable(
                 name: "cost_line_items");
 
