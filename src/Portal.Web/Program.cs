@@ -3,6 +3,7 @@ using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Templates;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Infrastructure.Notifications;
@@ -19,6 +20,7 @@ try
     builder.AddNotifications();
     builder.AddEnvironments();
     builder.AddCost();
+    builder.AddTemplates();
 
     await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
@@ -28,6 +30,7 @@ try
     }
     await app.PrepareDatabaseAsync();
     await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
+    await app.RegisterBuiltInTemplatesAsync();
 
     app.UseUi();
     app.UseIdentityAndAccess();
@@ -40,6 +43,7 @@ try
     app.ScheduleEnvironmentJobs();
     app.MapCost();
     app.ScheduleCostJobs();
+    app.MapTemplates();
     app.MapUi();
     await app.RunAsync();
     return 0;

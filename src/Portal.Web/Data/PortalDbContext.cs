@@ -5,6 +5,7 @@ using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Templates;
 
 namespace Portal.Web.Data;
 
@@ -30,6 +31,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<CostAllocationRule> CostAllocationRules => Set<CostAllocationRule>();
     public DbSet<CostBudget> CostBudgets => Set<CostBudget>();
     public DbSet<CostBudgetAlert> CostBudgetAlerts => Set<CostBudgetAlert>();
+    public DbSet<ScaffolderTask> ScaffolderTasks => Set<ScaffolderTask>();
+    public DbSet<ScaffolderLogLine> ScaffolderLogLines => Set<ScaffolderLogLine>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every replica (cookies and antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Catalog.Ingestion;
+
+namespace Portal.Web.Features.Templates.Actions;
+
+/// <summary>
+/// <c>catalog:register</c>: registers the new repository's <c>catalog-info.yaml</c> as a git location, so the
+/// component is in the catalog when the task ends and stays fresh with the usual refresh.
+/// </summary>
+public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbFactory, LocationReader reader, IOptions<CatalogOptions> catalogOptions,
+    TimeProvider time) : IScaffolderAction
+{
+    public string Id => "catalog:register";
+    public string Description => "Registers a repository's catalog-info.yaml in the catalog as a git location.";
+    public bool HasSideEffects => true;
+    public IReadOnlyList<ActionField> Inputs { get; } =
+    [
+        new("repoContentsUrl", "string", true, "The repository (a git URL), usually ${{ steps['publish'].output.repoContentsUrl }}."),
+        new("catalogInfoPath", "string", false, "The descriptor's path in the repository (default /catalog-info.yaml)."),
+        new("branch", "string", false, "The branch to read (default: the repository's default branch)."),
+        new("optional", "boolean", false, "Do not fail when the descriptor cannot be registered."),
+    ];
+    public IReadOnlyList<ActionField> Outputs { get; } =
+    [
+        new("entityRef", "string", true, "The registered entity (the first Component, else the first entity)."),
+        new("catalogInfoUrl", "string", true, "Where the descriptor was read from."),
+    ];
+
+    public async Task<JsonObject> RunAsync(ActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var repo = ActionInput.Text(input, "repoContentsUrl")!;
+        var path = "/" + Workspace.SafePath(ActionInput.Text(input, "catalogInfoPath") ?? "/catalog-info.yaml", "catalogInfoPath");
+        var catalogInfoUrl = repo + "#" + path;
+        if (context.DryRun)
+        {
+            var entityRef = EntityRefIn(context.Workspace, path.TrimStart('/'));
+            context.Log($"Dry run: would register {path} of {repo} in the catalog{(entityRef is null ? "" : $" ({entityRef})")}.");
+            return new JsonObject { ["entityRef"] = entityRef ?? "", ["catalogInfoUrl"] = catalogInfoUrl };
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, catalogOptions.Value, time, context.Actor,
+            new RegisterLocationRequest("git", repo, ActionInput.Text(input, "branch"), path), dryRun: false, cancellationToken);
+        if (outcome.Errors.Count > 0)
+        {
+            var message = "The catalog did not accept the descriptor: " + string.Join(" ", outcome.Errors.SelectMany(e => e.Value));
+            if (ActionInput.Bool(input, "optional"))
+            {
+                context.Log(message + " (optional: carrying on)");
+                return new JsonObject { ["entityRef"] = "", ["catalogInfoUrl"] = catalogInfoUrl };
+            }
+            throw new TemplateRenderException(message);
+        }
+        var location = outcome.Result!.Location!;
+        // A resumed task finds the location it registered before; its entities are read from the database.
+        var refs = await db.CatalogEntities.AsNoTracking().Where(e => e.LocationId == location.Id)
+            .OrderBy(e => e.Kind == "Component" ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+        foreach (var problem in outcome.Result.Problems)
+        {
+            context.Log($"Catalog: {problem.Message}");
+        }
+        var registered = refs.FirstOrDefault() ?? "";
+        context.Log(outcome.Conflict
+            ? $"{repo} was already registered; it holds {refs.Count} entities."
+            : $"Registered {path} of {repo}: {refs.Count} entities ({string.Join(", ", refs)}).");
+        return new JsonObject { ["entityRef"] = registered, ["catalogInfoUrl"] = catalogInfoUrl };
+    }
+
+    private static string? EntityRefIn(Workspace workspace, string path)
+    {
+        if (!workspace.Files.TryGetValue(path, out var content))
+        {
+            return null;
+        }
+        var entities = DescriptorYaml.Parse(Encoding.UTF8.GetString(content)).Select(d => d.Entity).OfType<JsonObject>().ToList();
+        var first = entities.FirstOrDefault(e => string.Equals(e["kind"]?.ToString(), "Component", StringComparison.OrdinalIgnoreCase)) ?? entities.FirstOrDefault();
+        return first is null ? null : CatalogIngestion.RefOrName(first);
+    }
+}

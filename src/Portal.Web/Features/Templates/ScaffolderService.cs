@@ -1,0 +1,237 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Templates;
+
+public sealed record TemplateSummary(string EntityRef, string Namespace, string Name, string Title, string? Description, IReadOnlyList<string> Tags,
+    string? Owner, string? Type);
+
+public sealed record TaskCreated(Guid? Id, Dictionary<string, string[]> Errors, bool TemplateMissing);
+
+public sealed record TaskLogView(long Id, DateTimeOffset At, string? StepId, string Level, string Message);
+
+public sealed record TaskView(Guid Id, string TemplateRef, string TemplateTitle, string Status, string CreatedBy, DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Attempts, JsonObject Values, IReadOnlyList<TaskStepState> Steps, JsonObject? Output,
+    string? Error, IReadOnlyList<TaskLogView> Log);
+
+public sealed record DryRunOutcome(DryRunResult? Result, Dictionary<string, string[]> Errors, bool TemplateMissing);
+
+/// <summary>Templates and tasks: one implementation for the API and the pages.</summary>
+public sealed class ScaffolderService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    TemplateRunner runner,
+    IBackgroundJobClient jobs,
+    IDataProtectionProvider protection,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<TemplateSummary>> ListTemplatesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Template" && e.OrphanedAt == null)
+            .OrderBy(e => e.Title ?? e.Name).ToListAsync(cancellationToken);
+        return entities.Select(e => TemplateDefinition.FromCatalog(e))
+            .Select(t => new TemplateSummary(t.EntityRef, t.Namespace, t.Name, t.Title, t.Description, t.Tags, t.Owner, t.Type)).ToList();
+    }
+
+    public async Task<TemplateDefinition?> FindTemplateAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var (definition, _) = await LoadAsync(new EntityRef("template", ns, name).ToString(), cancellationToken);
+        return definition;
+    }
+
+    private async Task<(TemplateDefinition? Definition, CatalogEntity? Entity)> LoadAsync(string templateRef, CancellationToken cancellationToken)
+    {
+        EntityRef parsed;
+        try
+        {
+            parsed = EntityRef.Parse(templateRef, defaultKind: "template");
+        }
+        catch (FormatException)
+        {
+            return (null, null);
+        }
+        var key = parsed.ToString();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template", cancellationToken);
+        return entity is null ? (null, null) : (TemplateDefinition.FromCatalog(entity), entity);
+    }
+
+    /// <summary>The data <c>${{ user.* }}</c> sees: the person's catalog User entity when there is one.</summary>
+    public static async Task<JsonObject> UserModelAsync(PortalDbContext db, string? userRef, CancellationToken cancellationToken)
+    {
+        var user = new JsonObject { ["ref"] = userRef ?? "" };
+        if (userRef is not null)
+        {
+            var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == userRef, cancellationToken);
+            if (entity is not null)
+            {
+                user["entity"] = TemplateDefinition.Parse(entity.Document);
+            }
+        }
+        return user;
+    }
+
+    public async Task<DryRunOutcome> DryRunAsync(ClaimsPrincipal principal, string ns, string name, JsonObject? values, CancellationToken cancellationToken)
+    {
+        var (template, _) = await LoadAsync(new EntityRef("template", ns, name).ToString(), cancellationToken);
+        if (template is null)
+        {
+            return new DryRunOutcome(null, [], true);
+        }
+        values ??= [];
+        var errors = TemplateParameters.Validate(template.Pages, values);
+        if (errors.Count > 0)
+        {
+            return new DryRunOutcome(null, errors, false);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await UserModelAsync(db, principal.FindFirstValue(PortalClaims.CatalogUser), cancellationToken);
+        var result = await runner.DryRunAsync(template, values, user, AuditActor.From(principal, null), TemplateParameters.SecretNames(template.Pages), cancellationToken);
+        return new DryRunOutcome(result, [], false);
+    }
+
+    public async Task<TaskCreated> CreateTaskAsync(ClaimsPrincipal principal, string? templateRef, JsonObject? values, string? ip, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(templateRef))
+        {
+            return new TaskCreated(null, new() { ["templateRef"] = ["templateRef is required, e.g. template:default/aspnet-service."] }, false);
+        }
+        var (template, entity) = await LoadAsync(templateRef, cancellationToken);
+        if (template is null || entity is null)
+        {
+            return new TaskCreated(null, [], true);
+        }
+        values ??= [];
+        var errors = TemplateParameters.Validate(template.Pages, values);
+        var problems = runner.Check(template);
+        if (problems.Count > 0)
+        {
+            errors["templateRef"] = [.. problems];
+        }
+        if (errors.Count > 0)
+        {
+            return new TaskCreated(null, errors, false);
+        }
+        var secretNames = TemplateParameters.SecretNames(template.Pages);
+        var secrets = new JsonObject(secretNames.Where(n => values.ContainsKey(n)).Select(n => KeyValuePair.Create(n, values[n]?.DeepClone())));
+        var actor = AuditActor.From(principal, ip);
+        var task = new ScaffolderTask
+        {
+            TemplateRef = template.EntityRef,
+            TemplateTitle = template.Title,
+            TemplateDocument = entity.Document.RootElement.GetRawText(),
+            TemplateSource = entity.Source,
+            Values = SecretMasker.Masked(values, secretNames).ToJsonString(),
+            ProtectedSecrets = secrets.Count == 0 ? null : protection.CreateProtector(ScaffolderTaskJob.SecretsPurpose).Protect(secrets.ToJsonString()),
+            Steps = template.Steps.Select(s => new TaskStepState { Id = s.Id, Name = s.Name, Action = s.Action }).ToList(),
+            CreatedBy = actor.Name,
+            CreatedByUserRef = principal.FindFirstValue(PortalClaims.CatalogUser),
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ScaffolderTasks.Add(task);
+        AuditLog.Record(db, actor, "scaffolder.task.create", task.Id.ToString(), after: new { task.TemplateRef, values = JsonNode.Parse(task.Values) });
+        await db.SaveChangesAsync(cancellationToken);
+        jobs.Enqueue<ScaffolderTaskJob>(j => j.RunAsync(task.Id, CancellationToken.None));
+        return new TaskCreated(task.Id, [], false);
+    }
+
+    public async Task<TaskView?> GetTaskAsync(Guid id, long afterLogId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var task = await db.ScaffolderTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (task is null)
+        {
+            return null;
+        }
+        var log = await db.ScaffolderLogLines.AsNoTracking().Where(l => l.TaskId == id && l.Id > afterLogId).OrderBy(l => l.Id).Take(5000)
+            .Select(l => new TaskLogView(l.Id, l.At, l.StepId, l.Level, l.Message)).ToListAsync(cancellationToken);
+        return View(task, log);
+    }
+
+    public static TaskView View(ScaffolderTask task, IReadOnlyList<TaskLogView> log) =>
+        new(task.Id, task.TemplateRef, task.TemplateTitle, task.Status, task.CreatedBy, task.CreatedAt, task.StartedAt, task.FinishedAt, task.Attempts,
+            JsonNode.Parse(task.Values)!.AsObject(), task.Steps, task.Output is null ? null : JsonNode.Parse(task.Output)!.AsObject(), task.Error, log);
+
+    public async Task<IReadOnlyList<TaskView>> ListTasksAsync(string? createdBy, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.ScaffolderTasks.AsNoTracking();
+        if (!string.IsNullOrEmpty(createdBy))
+        {
+            query = query.Where(t => t.CreatedBy == createdBy);
+        }
+        var tasks = await query.OrderByDescending(t => t.CreatedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
+        return tasks.Select(t => View(t, [])).ToList();
+    }
+
+    /// <summary>Cancels a task: an open one at once, a processing one at its next heartbeat. False when it already finished.</summary>
+    public async Task<bool?> CancelAsync(ClaimsPrincipal principal, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var task = await db.ScaffolderTasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (task is null)
+        {
+            return null;
+        }
+        if (ScaffolderTaskStatus.IsFinished(task.Status))
+        {
+            return false;
+        }
+        task.CancelRequested = true;
+        if (task.Status == ScaffolderTaskStatus.Open)
+        {
+            task.Status = ScaffolderTaskStatus.Cancelled;
+            task.FinishedAt = time.GetUtcNow();
+            task.ProtectedSecrets = null;
+            foreach (var step in task.Steps)
+            {
+                step.Status = StepStatus.Cancelled;
+            }
+            db.Entry(task).Property(t => t.Steps).IsModified = true;
+        }
+        AuditLog.Record(db, AuditActor.From(principal, null), "scaffolder.task.cancel", id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Runs a failed or cancelled task again from the step that did not complete. False when it cannot be retried.</summary>
+    public async Task<bool?> RetryAsync(ClaimsPrincipal principal, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var task = await db.ScaffolderTasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (task is null)
+        {
+            return null;
+        }
+        var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource);
+        var needsSecrets = TemplateParameters.SecretNames(template.Pages).Count > 0 && task.ProtectedSecrets is null
+            && JsonNode.Parse(task.Values)!.AsObject().Any(v => v.Value?.ToString() == SecretMasker.Placeholder);
+        if (task.Status != ScaffolderTaskStatus.Failed && task.Status != ScaffolderTaskStatus.Cancelled || needsSecrets)
+        {
+            return false;
+        }
+        foreach (var step in task.Steps.Where(s => s.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Processing))
+        {
+            step.Status = StepStatus.Pending;
+            step.FinishedAt = null;
+        }
+        db.Entry(task).Property(t => t.Steps).IsModified = true;
+        task.Status = ScaffolderTaskStatus.Open;
+        task.Error = null;
+        task.FinishedAt = null;
+        task.CancelRequested = false;
+        task.Attempts = 0;
+        db.ScaffolderLogLines.Add(new ScaffolderLogLine { TaskId = id, At = time.GetUtcNow(), Level = "info", Message = $"Retried by {principal.Identity?.Name}." });
+        AuditLog.Record(db, AuditActor.From(principal, null), "scaffolder.task.retry", id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        jobs.Enqueue<ScaffolderTaskJob>(j => j.RunAsync(id, CancellationToken.None));
+        return true;
+    }
+}

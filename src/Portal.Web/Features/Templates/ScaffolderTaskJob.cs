@@ -1,0 +1,293 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Templates;
+
+/// <summary>
+/// Runs a scaffolder task. Idempotent and re-entrant: it claims the task (open, or processing with a stale
+/// heartbeat), re-runs the steps that only fill the workspace, skips side-effect steps that already completed
+/// (their outputs are kept) and carries on from there.
+/// </summary>
+public sealed class ScaffolderTaskJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    TemplateRunner runner,
+    TimeProvider time,
+    IDataProtectionProvider protection,
+    IOptions<TemplatesOptions> options,
+    ILogger<ScaffolderTaskJob> logger)
+{
+    public const string SecretsPurpose = "Portal.Scaffolder.Secrets";
+
+    // A crashed task comes back through the watchdog (with a recovery count), not through Hangfire's retries.
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Scaffolder task {0}")]
+    public async Task RunAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stale = now.AddSeconds(-options.Value.StaleTaskSeconds);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var claimed = await db.ScaffolderTasks
+                .Where(t => t.Id == taskId && (t.Status == ScaffolderTaskStatus.Open || (t.Status == ScaffolderTaskStatus.Processing && t.HeartbeatAt < stale)))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Status, ScaffolderTaskStatus.Processing)
+                    .SetProperty(t => t.HeartbeatAt, now)
+                    .SetProperty(t => t.StartedAt, t => t.StartedAt ?? now)
+                    .SetProperty(t => t.Attempts, t => t.Attempts + 1), cancellationToken);
+            if (claimed == 0)
+            {
+                logger.LogInformation("Scaffolder task {TaskId} is finished or running elsewhere", taskId);
+                return;
+            }
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(taskId, stop, heartbeatStop.Token);
+        try
+        {
+            await ExecuteAsync(taskId, stop.Token, cancellationToken);
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task ExecuteAsync(Guid taskId, CancellationToken stop, CancellationToken shutdown)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(shutdown);
+        var task = await db.ScaffolderTasks.FirstAsync(t => t.Id == taskId, shutdown);
+        var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource);
+        var secretNames = TemplateParameters.SecretNames(template.Pages);
+        var values = JsonNode.Parse(task.Values)!.AsObject();
+        if (task.ProtectedSecrets is { } protectedSecrets)
+        {
+            foreach (var (name, value) in JsonNode.Parse(protection.CreateProtector(SecretsPurpose).Unprotect(protectedSecrets))!.AsObject())
+            {
+                values[name] = value?.DeepClone();
+            }
+        }
+        var masker = new SecretMasker(values, secretNames);
+        var log = new TaskLog(dbFactory, taskId, time, masker);
+        if (task.Attempts > 1)
+        {
+            await log.WriteAsync(null, "info", $"Resuming (attempt {task.Attempts}): steps that changed something outside the workspace and completed are not repeated.", shutdown);
+        }
+        var user = await ScaffolderService.UserModelAsync(db, task.CreatedByUserRef, shutdown);
+        var state = new RunState(values, user);
+        var actor = new AuditActor("user", task.CreatedBy, null);
+        foreach (var step in template.Steps)
+        {
+            var stepState = task.Steps.First(s => s.Id == step.Id);
+            var action = runner.Find(step.Action);
+            if (stepState.Status is StepStatus.Completed or StepStatus.Skipped && action is { HasSideEffects: true })
+            {
+                if (stepState.Output is { } kept)
+                {
+                    state.StepOutputs[step.Id] = JsonNode.Parse(kept)!.AsObject();
+                }
+                continue;
+            }
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            var resumedPure = stepState.Status == StepStatus.Completed;
+            stepState.Status = StepStatus.Processing;
+            stepState.StartedAt = time.GetUtcNow();
+            stepState.FinishedAt = null;
+            await SaveStepsAsync(db, task, shutdown);
+            if (!resumedPure)
+            {
+                await log.WriteAsync(step.Id, "info", $"Beginning step {step.Name}", shutdown);
+            }
+            try
+            {
+                var lines = new List<string>();
+                var output = await runner.RunStepAsync(template, step, state, dryRun: false, taskId, actor, lines.Add, stop);
+                foreach (var line in lines)
+                {
+                    await log.WriteAsync(step.Id, "info", line, shutdown);
+                }
+                stepState.Status = output is null ? StepStatus.Skipped : StepStatus.Completed;
+                stepState.Output = output?.ToJsonString();
+                stepState.FinishedAt = time.GetUtcNow();
+                await SaveStepsAsync(db, task, shutdown);
+                if (!resumedPure)
+                {
+                    await log.WriteAsync(step.Id, "info", $"Finished step {step.Name}", shutdown);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested && !shutdown.IsCancellationRequested)
+            {
+                stepState.Status = StepStatus.Cancelled;
+                stepState.FinishedAt = time.GetUtcNow();
+                await log.WriteAsync(step.Id, "error", "Cancelled.", shutdown);
+                await FinishAsync(db, task, ScaffolderTaskStatus.Cancelled, "Cancelled by " + (task.CancelRequested ? "a user" : "the portal") + ".", null, shutdown);
+                return;
+            }
+            catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException or Infrastructure.Git.GitException or IOException
+                or HttpRequestException or UnauthorizedAccessException or JsonException)
+            {
+                stepState.Status = StepStatus.Failed;
+                stepState.FinishedAt = time.GetUtcNow();
+                await log.WriteAsync(step.Id, "error", ex.Message, shutdown);
+                await FinishAsync(db, task, ScaffolderTaskStatus.Failed, $"Step '{step.Name}' failed: {masker.Mask(ex.Message)}", null, shutdown);
+                return;
+            }
+        }
+        if (stop.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        {
+            await FinishAsync(db, task, ScaffolderTaskStatus.Cancelled, "Cancelled by a user.", null, shutdown);
+            return;
+        }
+        JsonObject? rendered;
+        try
+        {
+            rendered = TemplateRunner.RenderOutput(template, state);
+        }
+        catch (TemplateRenderException ex)
+        {
+            await FinishAsync(db, task, ScaffolderTaskStatus.Failed, "The template's output could not be rendered: " + masker.Mask(ex.Message), null, shutdown);
+            return;
+        }
+        await log.WriteAsync(null, "info", "Completed.", shutdown);
+        await FinishAsync(db, task, ScaffolderTaskStatus.Completed, null, rendered, shutdown);
+    }
+
+    private async Task FinishAsync(PortalDbContext db, ScaffolderTask task, string status, string? error, JsonObject? output, CancellationToken cancellationToken)
+    {
+        task.Status = status;
+        task.Error = error;
+        task.Output = output?.ToJsonString();
+        task.FinishedAt = time.GetUtcNow();
+        foreach (var step in task.Steps.Where(s => s.Status is StepStatus.Pending or StepStatus.Processing))
+        {
+            step.Status = status == ScaffolderTaskStatus.Cancelled ? StepStatus.Cancelled : StepStatus.Pending;
+        }
+        // Secrets are kept only while a run may still need them; a failed task keeps them for a retry.
+        if (status != ScaffolderTaskStatus.Failed)
+        {
+            task.ProtectedSecrets = null;
+        }
+        db.Entry(task).Property(t => t.Steps).IsModified = true;
+        AuditLog.Record(db, new AuditActor("user", task.CreatedBy, null), "scaffolder.task." + status, task.Id.ToString(),
+            outcome: status == ScaffolderTaskStatus.Completed ? "success" : "failure", after: new { task.TemplateRef, error });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task SaveStepsAsync(PortalDbContext db, ScaffolderTask task, CancellationToken cancellationToken)
+    {
+        db.Entry(task).Property(t => t.Steps).IsModified = true;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    // Keeps the heartbeat fresh and turns a cancel request into cancellation of the running step.
+    private async Task HeartbeatAsync(Guid taskId, CancellationTokenSource stop, CancellationToken heartbeatStop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.StaleTaskSeconds / 6.0)), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(heartbeatStop))
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(heartbeatStop);
+                await db.ScaffolderTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, time.GetUtcNow()), heartbeatStop);
+                if (await db.ScaffolderTasks.AnyAsync(t => t.Id == taskId && t.CancelRequested, heartbeatStop))
+                {
+                    await stop.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException)
+        {
+            logger.LogWarning(ex, "The heartbeat of scaffolder task {TaskId} failed", taskId);
+        }
+    }
+
+    /// <summary>The task's log, written line by line as it runs (the page shows it live); secrets masked.</summary>
+    private sealed class TaskLog(IDbContextFactory<PortalDbContext> dbFactory, Guid taskId, TimeProvider time, SecretMasker masker)
+    {
+        public async Task WriteAsync(string? stepId, string level, string message, CancellationToken cancellationToken)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.ScaffolderLogLines.Add(new ScaffolderLogLine
+            {
+                TaskId = taskId, StepId = stepId, Level = level, At = time.GetUtcNow(),
+                Message = Truncate(masker.Mask(message)),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        private static string Truncate(string text) => text.Length <= 4000 ? text : text[..4000] + "…";
+    }
+}
+
+/// <summary>
+/// Finds tasks whose worker died (the portal stopped or was killed mid-run): queues them again, and fails them
+/// with the reason once they have been taken up <see cref="TemplatesOptions.MaxRecoveries"/> times, so no task
+/// stays "processing" for ever.
+/// </summary>
+public sealed class ScaffolderTaskWatchdog(
+    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<TemplatesOptions> options, IBackgroundJobClient jobs,
+    ILogger<ScaffolderTaskWatchdog> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds));
+        do
+        {
+            try
+            {
+                await RecoverAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "The scaffolder watchdog could not check tasks");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stale = now.AddSeconds(-options.Value.StaleTaskSeconds);
+        var lost = now.AddSeconds(-10 * options.Value.StaleTaskSeconds);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var tasks = await db.ScaffolderTasks
+            .Where(t => (t.Status == ScaffolderTaskStatus.Processing && t.HeartbeatAt < stale) || (t.Status == ScaffolderTaskStatus.Open && t.CreatedAt < lost))
+            .ToListAsync(cancellationToken);
+        foreach (var task in tasks)
+        {
+            if (task.Attempts >= options.Value.MaxRecoveries)
+            {
+                var step = task.Steps.FirstOrDefault(s => s.Status == StepStatus.Processing);
+                task.Status = ScaffolderTaskStatus.Failed;
+                task.FinishedAt = now;
+                task.Error = $"The portal stopped {task.Attempts} times while running this task" + (step is null ? "" : $" (in step '{step.Name}')")
+                    + "; it was given up. Retry it to carry on from there.";
+                if (step is not null)
+                {
+                    step.Status = StepStatus.Failed;
+                    db.Entry(task).Property(t => t.Steps).IsModified = true;
+                }
+                db.ScaffolderLogLines.Add(new ScaffolderLogLine { TaskId = task.Id, At = now, StepId = step?.Id, Level = "error", Message = task.Error });
+                continue;
+            }
+            logger.LogWarning("Scaffolder task {TaskId} lost its worker; queueing it again", task.Id);
+            jobs.Enqueue<ScaffolderTaskJob>(j => j.RunAsync(task.Id, CancellationToken.None));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return tasks.Count;
+    }
+}

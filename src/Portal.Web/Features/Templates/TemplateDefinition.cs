@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portal.Web.Features.Catalog;
+
+namespace Portal.Web.Features.Templates;
+
+/// <summary>One entry of <c>spec.steps</c>.</summary>
+public sealed record TemplateStep(string Id, string Name, string Action, JsonObject Input, JsonNode? If);
+
+/// <summary>
+/// A <c>scaffolder.backstage.io/v1beta3</c> Template entity read into what the scaffolder needs.
+/// <see cref="BaseDirectory"/> is the folder of the template's file: relative <c>url</c>s resolve there and nowhere else.
+/// </summary>
+public sealed record TemplateDefinition(
+    string EntityRef,
+    string Namespace,
+    string Name,
+    string Title,
+    string? Description,
+    IReadOnlyList<string> Tags,
+    string? Owner,
+    string? Type,
+    IReadOnlyList<ParameterPage> Pages,
+    IReadOnlyList<TemplateStep> Steps,
+    JsonObject? Output,
+    string? BaseDirectory)
+{
+    public IEnumerable<ParameterField> Fields => Pages.SelectMany(p => p.Fields);
+
+    public static TemplateDefinition FromEntity(JsonObject entity, string? source)
+    {
+        var metadata = entity["metadata"] as JsonObject ?? [];
+        var spec = entity["spec"] as JsonObject ?? [];
+        var name = metadata["name"]?.ToString() ?? "";
+        var ns = metadata["namespace"]?.ToString() ?? Catalog.EntityRef.DefaultNamespace;
+        var steps = new List<TemplateStep>();
+        if (spec["steps"] is JsonArray stepNodes)
+        {
+            var index = 0;
+            foreach (var node in stepNodes.OfType<JsonObject>())
+            {
+                index++;
+                var id = node["id"]?.ToString() is { Length: > 0 } given ? given : $"step-{index}";
+                steps.Add(new TemplateStep(id, node["name"]?.ToString() ?? id, node["action"]?.ToString() ?? "",
+                    node["input"] as JsonObject ?? [], node["if"]?.DeepClone()));
+            }
+        }
+        return new TemplateDefinition(
+            new EntityRef("template", ns, name).ToString(),
+            ns,
+            name,
+            metadata["title"]?.ToString() ?? name,
+            metadata["description"]?.ToString(),
+            (metadata["tags"] as JsonArray)?.Select(t => t?.ToString()).OfType<string>().ToList() ?? [],
+            spec["owner"]?.ToString(),
+            spec["type"]?.ToString(),
+            TemplateParameters.ReadPages(spec["parameters"]),
+            steps,
+            spec["output"]?.DeepClone() as JsonObject,
+            source is not null && Path.IsPathRooted(source) ? Path.GetDirectoryName(source) : null);
+    }
+
+    public static TemplateDefinition FromCatalog(CatalogEntity entity) =>
+        FromEntity(JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject(), entity.Source);
+
+    public static JsonObject Parse(JsonDocument document) => JsonNode.Parse(document.RootElement.GetRawText())!.AsObject();
+}

@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Templates.Actions;
+
+namespace Portal.Web.Features.Templates;
+
+public sealed record DryRunRequest(JsonObject? Values);
+
+public sealed record CreateTaskRequest(string? TemplateRef, JsonObject? Values);
+
+public sealed record TaskCreatedResponse(Guid Id);
+
+public sealed record TemplateDetail(string EntityRef, string Title, string? Description, IReadOnlyList<string> Tags, string? Owner, string? Type,
+    JsonNode? Parameters, IReadOnlyList<TemplateStepView> Steps);
+
+public sealed record TemplateStepView(string Id, string Name, string Action);
+
+public sealed record ActionView(string Id, string Description, IReadOnlyList<ActionField> Inputs, IReadOnlyList<ActionField> Outputs);
+
+public static class TemplateEndpoints
+{
+    public static void MapTemplatesApi(this WebApplication app)
+    {
+        var templates = app.MapGroup("/api/templates").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
+
+        templates.MapGet("/", async (ScaffolderService service, CancellationToken ct) => TypedResults.Ok(await service.ListTemplatesAsync(ct)));
+
+        templates.MapGet("/{ns}/{name}", async Task<Results<Ok<TemplateDetail>, NotFound>> (string ns, string name,
+            IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            var key = new EntityRef("template", ns, name).ToString();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template", ct);
+            if (entity is null)
+            {
+                return TypedResults.NotFound();
+            }
+            var document = TemplateDefinition.Parse(entity.Document);
+            var template = TemplateDefinition.FromEntity(document, entity.Source);
+            return TypedResults.Ok(new TemplateDetail(template.EntityRef, template.Title, template.Description, template.Tags, template.Owner, template.Type,
+                document["spec"]?["parameters"]?.DeepClone(), template.Steps.Select(s => new TemplateStepView(s.Id, s.Name, s.Action)).ToList()));
+        });
+
+        templates.MapPost("/{ns}/{name}/dry-run", async Task<Results<Ok<DryRunResult>, ValidationProblem, NotFound>> (string ns, string name,
+            DryRunRequest request, ScaffolderService service, HttpContext http, CancellationToken ct) =>
+        {
+            var outcome = await service.DryRunAsync(http.User, ns, name, request.Values, ct);
+            if (outcome.TemplateMissing)
+            {
+                return TypedResults.NotFound();
+            }
+            return outcome.Result is null ? TypedResults.ValidationProblem(outcome.Errors) : TypedResults.Ok(outcome.Result);
+        });
+
+        var tasks = app.MapGroup("/api/scaffolder").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
+
+        tasks.MapGet("/actions", (TemplateRunner runner) => TypedResults.Ok(runner.Actions.OrderBy(a => a.Id, StringComparer.Ordinal)
+            .Select(a => new ActionView(a.Id, a.Description, a.Inputs, a.Outputs)).ToList()));
+
+        tasks.MapPost("/tasks", async Task<Results<Created<TaskCreatedResponse>, ValidationProblem, NotFound<string>>> (CreateTaskRequest request,
+            ScaffolderService service, HttpContext http, CancellationToken ct) =>
+        {
+            var created = await service.CreateTaskAsync(http.User, request.TemplateRef, request.Values, http.Connection.RemoteIpAddress?.ToString(), ct);
+            if (created.TemplateMissing)
+            {
+                return TypedResults.NotFound($"There is no template {request.TemplateRef} in the catalog.");
+            }
+            return created.Id is { } id
+                ? TypedResults.Created($"/api/scaffolder/tasks/{id}", new TaskCreatedResponse(id))
+                : TypedResults.ValidationProblem(created.Errors);
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+
+        tasks.MapGet("/tasks", async (bool? mine, int? limit, ScaffolderService service, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListTasksAsync(mine == true ? AuditActor.From(http).Name : null, limit ?? 100, ct)));
+
+        tasks.MapGet("/tasks/{id:guid}", async Task<Results<Ok<TaskView>, NotFound>> (Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
+            await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
+
+        tasks.MapPost("/tasks/{id:guid}/cancel", async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> (Guid id,
+            ScaffolderService service, HttpContext http, CancellationToken ct) =>
+        {
+            if (!await MayChangeAsync(service, http.User, id, ct))
+            {
+                return TypedResults.Forbid();
+            }
+            return await service.CancelAsync(http.User, id, ct) switch
+            {
+                null => TypedResults.NotFound(),
+                false => TypedResults.Conflict("The task has already finished."),
+                true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
+            };
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+
+        tasks.MapPost("/tasks/{id:guid}/retry", async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> (Guid id,
+            ScaffolderService service, HttpContext http, CancellationToken ct) =>
+        {
+            if (!await MayChangeAsync(service, http.User, id, ct))
+            {
+                return TypedResults.Forbid();
+            }
+            return await service.RetryAsync(http.User, id, ct) switch
+            {
+                null => TypedResults.NotFound(),
+                false => TypedResults.Conflict("Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot)."),
+                true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
+            };
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+    }
+
+    /// <summary>Cancelling or retrying a task is for the person who started it, or an admin.</summary>
+    public static async Task<bool> MayChangeAsync(ScaffolderService service, ClaimsPrincipal user, Guid id, CancellationToken ct)
+    {
+        var task = await service.GetTaskAsync(id, long.MaxValue, ct);
+        return task is null || task.CreatedBy == AuditActor.From(user, null).Name || AccessRules.CanAdminister(AccessFacts.From(user));
+    }
+}

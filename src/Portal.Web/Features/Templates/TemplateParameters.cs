@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Portal.Web.Features.Templates;
+
+/// <summary>One page of a template's form: a JSON Schema object with a title.</summary>
+public sealed record ParameterPage(string Title, string? Description, IReadOnlyList<ParameterField> Fields);
+
+/// <summary>One property of a parameter page, in the JSON Schema subset Backstage templates use.</summary>
+public sealed record ParameterField(
+    string Name,
+    string Title,
+    string Type,
+    bool Required,
+    string? Description = null,
+    IReadOnlyList<JsonNode?>? Enum = null,
+    IReadOnlyList<string>? EnumNames = null,
+    JsonNode? Default = null,
+    string? Pattern = null,
+    int? MinLength = null,
+    int? MaxLength = null,
+    decimal? Minimum = null,
+    decimal? Maximum = null,
+    string? Widget = null,
+    string? Field = null,
+    JsonObject? CatalogFilter = null,
+    string? Help = null,
+    bool Autofocus = false,
+    IReadOnlyList<string>? AllowedKinds = null)
+{
+    public bool IsSecret => Widget == "password";
+
+    /// <summary>The label an enum value is shown with (<c>enumNames</c>, else the value).</summary>
+    public string LabelOf(JsonNode? value)
+    {
+        if (Enum is not null && EnumNames is not null)
+        {
+            for (var i = 0; i < Enum.Count && i < EnumNames.Count; i++)
+            {
+                if (JsonNode.DeepEquals(Enum[i], value))
+                {
+                    return EnumNames[i];
+                }
+            }
+        }
+        return value?.ToString() ?? "";
+    }
+}
+
+/// <summary>
+/// Reads <c>spec.parameters</c> and validates values against it. The form validates as the user types and the
+/// server validates again with this same code, so both say the same thing.
+/// </summary>
+public static class TemplateParameters
+{
+    /// <summary>The longest value any parameter may have, whatever its schema says (a textarea included).</summary>
+    public const int MaxValueLength = 10_000;
+    public const int MaxValues = 200;
+
+    public static IReadOnlyList<ParameterPage> ReadPages(JsonNode? parameters)
+    {
+        var pages = parameters switch
+        {
+            JsonArray a => a.OfType<JsonObject>().ToList(),
+            JsonObject o => [o],
+            _ => [],
+        };
+        return pages.Select((p, i) => ReadPage(p, i)).ToList();
+    }
+
+    private static ParameterPage ReadPage(JsonObject schema, int index)
+    {
+        var required = (schema["required"] as JsonArray)?.Select(r => r?.ToString()).OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
+        var fields = new List<ParameterField>();
+        if (schema["properties"] is JsonObject properties)
+        {
+            foreach (var (name, node) in properties)
+            {
+                if (node is JsonObject property)
+                {
+                    fields.Add(ReadField(name, property, required.Contains(name)));
+                }
+            }
+        }
+        return new ParameterPage(Str(schema, "title") ?? $"Step {index + 1}", Str(schema, "description"), fields);
+    }
+
+    private static ParameterField ReadField(string name, JsonObject p, bool required)
+    {
+        var type = Str(p, "type") ?? (p["enum"] is not null ? "string" : "string");
+        var items = p["items"] as JsonObject;
+        var enumSource = type == "array" ? items : p;
+        var options = p["ui:options"] as JsonObject;
+        var allowedKinds = (options?["allowedKinds"] as JsonArray)?.Select(k => k?.ToString()).OfType<string>().ToList();
+        return new ParameterField(
+            name,
+            Str(p, "title") ?? name,
+            type,
+            required,
+            Str(p, "description"),
+            (enumSource?["enum"] as JsonArray)?.Select(v => v?.DeepClone()).ToList(),
+            (enumSource?["enumNames"] as JsonArray)?.Select(v => v?.ToString() ?? "").ToList(),
+            p["default"]?.DeepClone(),
+            Str(p, "pattern"),
+            Int(p, "minLength"),
+            Int(p, "maxLength"),
+            Dec(p, "minimum"),
+            Dec(p, "maximum"),
+            Str(p, "ui:widget"),
+            Str(p, "ui:field"),
+            options?["catalogFilter"] as JsonObject,
+            Str(p, "ui:help"),
+            p["ui:autofocus"] is JsonValue af && af.GetValueKind() == JsonValueKind.True,
+            allowedKinds);
+    }
+
+    /// <summary>The values a form starts with: each field's default.</summary>
+    public static JsonObject Defaults(IEnumerable<ParameterPage> pages)
+    {
+        var values = new JsonObject();
+        foreach (var field in pages.SelectMany(p => p.Fields))
+        {
+            if (field.Default is not null)
+            {
+                values[field.Name] = field.Default.DeepClone();
+            }
+        }
+        return values;
+    }
+
+    /// <summary>Every field's problems, keyed by field name; empty when the values are valid.</summary>
+    public static Dictionary<string, string[]> Validate(IEnumerable<ParameterPage> pages, JsonObject values)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (values.Count > MaxValues)
+        {
+            errors["values"] = [$"At most {MaxValues} values can be given."];
+            return errors;
+        }
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in pages.SelectMany(p => p.Fields))
+        {
+            known.Add(field.Name);
+            var problem = ValidateField(field, values[field.Name]);
+            if (problem is not null)
+            {
+                errors[field.Name] = [problem];
+            }
+        }
+        // Values the form does not ask for still reach the template (Backstage allows it), within the same limits.
+        foreach (var (name, value) in values)
+        {
+            if (!known.Contains(name) && value?.ToJsonString().Length > MaxValueLength)
+            {
+                errors[name] = [$"'{name}' is longer than {MaxValueLength} characters."];
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>The one problem with a field's value, or null.</summary>
+    public static string? ValidateField(ParameterField field, JsonNode? value)
+    {
+        if (IsEmpty(value))
+        {
+            return field.Required ? $"{field.Title} is required." : null;
+        }
+        switch (field.Type)
+        {
+            case "string":
+                {
+                    if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+                    {
+                        return $"{field.Title} must be text.";
+                    }
+                    var text = v.GetValue<string>();
+                    if (text.Length > MaxValueLength)
+                    {
+                        return $"{field.Title} must be at most {MaxValueLength} characters.";
+                    }
+                    if (field.MinLength is { } min && text.Length < min)
+                    {
+                        return $"{field.Title} must be at least {min} characters.";
+                    }
+                    if (field.MaxLength is { } max && text.Length > max)
+                    {
+                        return $"{field.Title} must be at most {max} characters.";
+                    }
+                    if (field.Pattern is { } pattern && !Matches(pattern, text))
+                    {
+                        return $"{field.Title} does not match the required format ({pattern}).";
+                    }
+                    return EnumProblem(field, value);
+                }
+            case "number":
+            case "integer":
+                {
+                    if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue<decimal>(out var number))
+                    {
+                        return $"{field.Title} must be a number.";
+                    }
+                    if (field.Type == "integer" && number != decimal.Truncate(number))
+                    {
+                        return $"{field.Title} must be a whole number.";
+                    }
+                    if (field.Minimum is { } min && number < min)
+                    {
+                        return $"{field.Title} must be at least {min.ToString(CultureInfo.InvariantCulture)}.";
+                    }
+                    if (field.Maximum is { } max && number > max)
+                    {
+                        return $"{field.Title} must be at most {max.ToString(CultureInfo.InvariantCulture)}.";
+                    }
+                    return EnumProblem(field, value);
+                }
+            case "boolean":
+                return value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? null : $"{field.Title} must be true or false.";
+            case "array":
+                {
+                    if (value is not JsonArray items)
+                    {
+                        return $"{field.Title} must be a list.";
+                    }
+                    if (items.Count > MaxValues)
+                    {
+                        return $"{field.Title} can have at most {MaxValues} entries.";
+                    }
+                    foreach (var item in items)
+                    {
+                        if (EnumProblem(field, item) is { } problem)
+                        {
+                            return problem;
+                        }
+                        if (item?.ToJsonString().Length > MaxValueLength)
+                        {
+                            return $"An entry of {field.Title} is longer than {MaxValueLength} characters.";
+                        }
+                    }
+                    return null;
+                }
+            default:
+                return value!.ToJsonString().Length > MaxValueLength ? $"{field.Title} is longer than {MaxValueLength} characters." : null;
+        }
+    }
+
+    public static bool IsEmpty(JsonNode? value) => value is null
+        || (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0)
+        || (value is JsonArray a && a.Count == 0);
+
+    /// <summary>The names of the fields whose values are secrets (<c>ui:widget: password</c>).</summary>
+    public static HashSet<string> SecretNames(IEnumerable<ParameterPage> pages) =>
+        pages.SelectMany(p => p.Fields).Where(f => f.IsSecret).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
+    private static string? EnumProblem(ParameterField field, JsonNode? value) =>
+        field.Enum is { Count: > 0 } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value))
+            ? $"{field.Title} must be one of: {string.Join(", ", allowed.Select(field.LabelOf))}."
+            : null;
+
+    private static bool Matches(string pattern, string text)
+    {
+        try
+        {
+            // JSON Schema patterns are unanchored ECMAScript regexes; a timeout keeps a hostile one from hanging the server.
+            return Regex.IsMatch(text, pattern, RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Str(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static int? Int(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+
+    private static decimal? Dec(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+}

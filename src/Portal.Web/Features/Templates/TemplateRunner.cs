@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Templates.Actions;
+
+namespace Portal.Web.Features.Templates;
+
+/// <summary>What the steps of one run share: the values, the user, each finished step's output and the workspace.</summary>
+public sealed class RunState(JsonObject parameters, JsonObject user)
+{
+    public JsonObject Parameters { get; } = parameters;
+    public JsonObject User { get; } = user;
+    public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
+    public Workspace Workspace { get; } = new();
+
+    /// <summary>The data expressions see: <c>parameters</c>, <c>steps['id'].output</c> and <c>user</c>.</summary>
+    public IReadOnlyDictionary<string, object?> Model => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["parameters"] = Parameters,
+        ["user"] = User,
+        ["steps"] = new JsonObject(StepOutputs.Select(s => KeyValuePair.Create<string, JsonNode?>(s.Key, new JsonObject { ["output"] = s.Value.DeepClone() }))),
+    };
+}
+
+public sealed record DryRunFile(string Path, string Base64Content);
+public sealed record DryRunLogLine(string? StepId, string Level, string Message);
+public sealed record DryRunResult(IReadOnlyList<DryRunFile> Files, IReadOnlyList<DryRunLogLine> Log, JsonObject? Output, IReadOnlyList<StepOutcome> Steps);
+public sealed record StepOutcome(string Id, string Name, string Status);
+
+/// <summary>Runs a template's steps with the registered actions: the same code for a dry-run and a real task.</summary>
+public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
+{
+    private readonly Dictionary<string, IScaffolderAction> _actions = actions.ToDictionary(a => a.Id, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<IScaffolderAction> Actions => _actions.Values;
+
+    public IScaffolderAction? Find(string id) => _actions.GetValueOrDefault(id);
+
+    /// <summary>Problems with the template itself (unknown actions, duplicate step ids): reported before anything runs.</summary>
+    public IReadOnlyList<string> Check(TemplateDefinition template)
+    {
+        var problems = new List<string>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in template.Steps)
+        {
+            if (!ids.Add(step.Id))
+            {
+                problems.Add($"Two steps have the id '{step.Id}'.");
+            }
+            if (!_actions.ContainsKey(step.Action))
+            {
+                problems.Add($"Step '{step.Id}' uses the action '{step.Action}', which this portal does not have (see /create/actions).");
+            }
+        }
+        if (template.Steps.Count == 0)
+        {
+            problems.Add("The template has no steps.");
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Runs one step: its <c>if</c>, its input rendered against the run so far, the action. Returns null when the
+    /// step's condition is false (skipped).
+    /// </summary>
+    public async Task<JsonObject?> RunStepAsync(TemplateDefinition template, TemplateStep step, RunState state, bool dryRun, Guid taskId, AuditActor actor,
+        Action<string> log, CancellationToken cancellationToken)
+    {
+        var action = Find(step.Action) ?? throw new TemplateRenderException($"Step '{step.Id}' uses the unknown action '{step.Action}'.");
+        var model = state.Model;
+        if (step.If is not null)
+        {
+            var condition = step.If is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? TemplateText.Evaluate(v.GetValue<string>(), model, $"step '{step.Id}' if")
+                : step.If;
+            if (!TemplateText.IsTruthy(condition))
+            {
+                log($"Skipped: the condition is false.");
+                return null;
+            }
+        }
+        var input = TemplateText.EvaluateTree(step.Input, model, $"step '{step.Id}' input") as JsonObject ?? [];
+        ActionInput.Check(action, input);
+        var context = new ActionContext { Template = template, Workspace = state.Workspace, DryRun = dryRun, TaskId = taskId, Actor = actor, Log = log };
+        var output = await action.RunAsync(context, input, cancellationToken);
+        state.StepOutputs[step.Id] = output;
+        return output;
+    }
+
+    /// <summary>The template's <c>spec.output</c> (links, text) rendered against the finished run.</summary>
+    public static JsonObject? RenderOutput(TemplateDefinition template, RunState state) =>
+        template.Output is null ? null : TemplateText.EvaluateTree(template.Output, state.Model, "output") as JsonObject;
+
+    /// <summary>
+    /// A preview: every step runs against an in-memory workspace; publishers and the catalog only say what they
+    /// would do. Nothing is written anywhere.
+    /// </summary>
+    public async Task<DryRunResult> DryRunAsync(TemplateDefinition template, JsonObject values, JsonObject user, AuditActor actor,
+        IReadOnlySet<string> secrets, CancellationToken cancellationToken)
+    {
+        var state = new RunState(values, user);
+        var log = new List<DryRunLogLine>();
+        var steps = new List<StepOutcome>();
+        var masker = new SecretMasker(values, secrets);
+        foreach (var problem in Check(template))
+        {
+            log.Add(new DryRunLogLine(null, "error", problem));
+        }
+        if (log.Count > 0)
+        {
+            return new DryRunResult([], log, null, []);
+        }
+        foreach (var step in template.Steps)
+        {
+            try
+            {
+                var output = await RunStepAsync(template, step, state, dryRun: true, Guid.Empty, actor,
+                    m => log.Add(new DryRunLogLine(step.Id, "info", masker.Mask(m))), cancellationToken);
+                steps.Add(new StepOutcome(step.Id, step.Name, output is null ? StepStatus.Skipped : StepStatus.Completed));
+            }
+            catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException)
+            {
+                log.Add(new DryRunLogLine(step.Id, "error", masker.Mask(ex.Message)));
+                steps.Add(new StepOutcome(step.Id, step.Name, StepStatus.Failed));
+                return new DryRunResult(Files(state), log, null, steps);
+            }
+        }
+        JsonObject? rendered = null;
+        try
+        {
+            rendered = RenderOutput(template, state);
+        }
+        catch (TemplateRenderException ex)
+        {
+            log.Add(new DryRunLogLine(null, "error", masker.Mask(ex.Message)));
+        }
+        return new DryRunResult(Files(state), log, rendered, steps);
+    }
+
+    private static List<DryRunFile> Files(RunState state) =>
+        state.Workspace.Files.Select(f => new DryRunFile(f.Key, Convert.ToBase64String(f.Value))).ToList();
+}
+
+/// <summary>Replaces secret values wherever they would otherwise appear in a log or an error.</summary>
+public sealed class SecretMasker(JsonObject values, IReadOnlySet<string> secretNames)
+{
+    public const string Placeholder = "********";
+
+    private readonly string[] _secrets = secretNames
+        .Select(n => values[n]?.ToString())
+        .OfType<string>()
+        .Where(s => s.Length > 0)
+        .OrderByDescending(s => s.Length)
+        .ToArray();
+
+    public string Mask(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            text = text.Replace(secret, Placeholder, StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    /// <summary>The values with every secret replaced, as run history shows and stores them.</summary>
+    public static JsonObject Masked(JsonObject values, IReadOnlySet<string> secretNames)
+    {
+        var copy = values.DeepClone().AsObject();
+        foreach (var name in secretNames)
+        {
+            if (copy.ContainsKey(name) && !TemplateParameters.IsEmpty(copy[name]))
+            {
+                copy[name] = Placeholder;
+            }
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Web.Features.Templates;
+
+public sealed class GitHubPublishOptions
+{
+    /// <summary>The GitHub REST API (GitHub Enterprise: https://host/api/v3).</summary>
+    [Required, Url] public string ApiBaseUrl { get; set; } = "https://api.github.com";
+
+    /// <summary>A token that may create repositories; empty turns publish:github off.</summary>
+    public string? Token { get; set; }
+}
+
+public sealed class TemplatesOptions
+{
+    public const string Section = "Portal:Templates";
+
+    /// <summary>Where publish:git creates bare repositories (owner/repo.git); empty: beside the embedded database.</summary>
+    public string? RepositoryRoot { get; set; }
+
+    /// <summary>Scratch space for publishing; empty: beside the embedded database.</summary>
+    public string? WorkDirectory { get; set; }
+
+    [Required] public string AuthorName { get; set; } = "Portal Scaffolder";
+    [Required, EmailAddress] public string AuthorEmail { get; set; } = "scaffolder@portal.localhost";
+
+    /// <summary>The folder of built-in templates registered as a catalog location at first start; empty: the ones shipped with the portal.</summary>
+    public string? BuiltInDirectory { get; set; }
+
+    public bool RegisterBuiltIns { get; set; } = true;
+
+    /// <summary>A processing task whose heartbeat is older than this is taken to have lost its worker.</summary>
+    [Range(5, 3600)] public int StaleTaskSeconds { get; set; } = 60;
+
+    [Range(1, 600)] public int WatchdogSeconds { get; set; } = 15;
+
+    /// <summary>How often a task is resumed after the portal stopped under it before it fails for good.</summary>
+    [Range(1, 10)] public int MaxRecoveries { get; set; } = 3;
+
+    [Required] public GitHubPublishOptions GitHub { get; set; } = new();
+
+    private static string Beside(string folder) =>
+        Path.Combine(Path.GetDirectoryName(Infrastructure.Postgres.EmbeddedPostgresOptions.DefaultDataDirectory())!, folder);
+
+    public string ResolveRepositoryRoot() => string.IsNullOrWhiteSpace(RepositoryRoot) ? Beside("repositories") : RepositoryRoot;
+
+    public string ResolveWorkDirectory() => string.IsNullOrWhiteSpace(WorkDirectory) ? Beside("scaffolder") : WorkDirectory;
+
+    public string ResolveBuiltInDirectory() => string.IsNullOrWhiteSpace(BuiltInDirectory)
+        ? Path.Combine(AppContext.BaseDirectory, "Features", "Templates", "BuiltIn")
+        : BuiltInDirectory;
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Templates.Actions;
+
+namespace Portal.Web.Features.Templates;
+
+public static class TemplatesSetup
+{
+    public const string BuiltInsRegisteredKey = "builtin-templates-registered";
+
+    public static WebApplicationBuilder AddTemplates(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TemplatesOptions>().BindConfiguration(TemplatesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IScaffolderAction, FetchTemplateAction>();
+        builder.Services.AddSingleton<IScaffolderAction, FetchPlainAction>();
+        builder.Services.AddSingleton<IScaffolderAction, PublishGitAction>();
+        builder.Services.AddSingleton<IScaffolderAction, PublishGitHubAction>();
+        builder.Services.AddSingleton<IScaffolderAction, CatalogRegisterAction>();
+        builder.Services.AddSingleton<IScaffolderAction, DebugLogAction>();
+        builder.Services.AddSingleton<TemplateRunner>();
+        builder.Services.AddSingleton<ScaffolderService>();
+        builder.Services.AddTransient<ScaffolderTaskJob>();
+        builder.Services.AddSingleton<ScaffolderTaskWatchdog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScaffolderTaskWatchdog>());
+        builder.Services.AddHttpClient("github", c => c.Timeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+
+    public static void MapTemplates(this WebApplication app) => app.MapTemplatesApi();
+
+    /// <summary>
+    /// Registers the built-in templates once per database as a file location (so they refresh with the catalog
+    /// and can be removed like any location).
+    /// </summary>
+    public static async Task RegisterBuiltInTemplatesAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TemplatesOptions>>().Value;
+        if (!options.RegisterBuiltIns)
+        {
+            return;
+        }
+        var directory = options.ResolveBuiltInDirectory();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        if (!Directory.Exists(directory) || await db.Settings.AnyAsync(s => s.Key == BuiltInsRegisteredKey))
+        {
+            return;
+        }
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var outcome = await CatalogLocations.RegisterAsync(db, app.Services.GetRequiredService<LocationReader>(),
+            app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value, time, AuditActor.System,
+            new RegisterLocationRequest("file", Path.Combine(Path.GetFullPath(directory), "*", "template.yaml"), null, null), dryRun: false, CancellationToken.None);
+        if (outcome.Errors.Count > 0)
+        {
+            app.Logger.LogWarning("The built-in templates were not registered: {Errors}", string.Join(" ", outcome.Errors.SelectMany(e => e.Value)));
+            return;
+        }
+        db.Settings.Add(new PortalSetting { Key = BuiltInsRegisteredKey, Value = directory, UpdatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,94 @@
+namespace Portal.Web.Features.Templates;
+
+/// <summary>A template tried to read or write outside where it may; the message names the file.</summary>
+public sealed class TemplateSecurityException(string message) : Exception(message);
+
+/// <summary>
+/// The files a run produces, held in memory: a dry-run is this and nothing else, and a real run writes it out only
+/// when it publishes. Every path is relative and stays inside the workspace.
+/// </summary>
+public sealed class Workspace
+{
+    public const long MaxBytes = 100L * 1024 * 1024;
+    public const int MaxFiles = 20_000;
+
+    private readonly SortedDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private long _bytes;
+
+    public IReadOnlyDictionary<string, byte[]> Files => _files;
+
+    public void Write(string path, byte[] content, string describedAs)
+    {
+        var safe = SafePath(path, describedAs);
+        if (_files.TryGetValue(safe, out var previous))
+        {
+            _bytes -= previous.Length;
+        }
+        else if (_files.Count >= MaxFiles)
+        {
+            throw new TemplateRenderException($"The template makes more than {MaxFiles} files.");
+        }
+        _bytes += content.Length;
+        if (_bytes > MaxBytes)
+        {
+            throw new TemplateRenderException($"The template makes more than {MaxBytes / (1024 * 1024)} MB of files.");
+        }
+        _files[safe] = content;
+    }
+
+    /// <summary>Writes the workspace (or one folder of it) to disk under <paramref name="directory"/>.</summary>
+    public void WriteTo(string directory, string? sourcePath = null)
+    {
+        var prefix = string.IsNullOrEmpty(sourcePath) || sourcePath == "." ? "" : SafePath(sourcePath, "sourcePath") + "/";
+        var root = Path.GetFullPath(directory);
+        foreach (var (path, content) in _files)
+        {
+            if (!path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var target = Path.GetFullPath(Path.Combine(root, path[prefix.Length..]));
+            if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new TemplateSecurityException($"'{path}' would be written outside the workspace.");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllBytes(target, content);
+        }
+    }
+
+    /// <summary>
+    /// A rendered path made safe: forward slashes, no empty or <c>.</c> segments. An absolute path, a <c>..</c>
+    /// segment, a drive letter or a control character is refused with an error naming the file.
+    /// </summary>
+    public static string SafePath(string path, string describedAs)
+    {
+        var unified = path.Replace('\\', '/');
+        if (unified.StartsWith('/') || (unified.Length >= 2 && unified[1] == ':') || unified.Any(char.IsControl))
+        {
+            throw new TemplateSecurityException($"{describedAs}: '{path}' is an absolute path; a template may only write inside its workspace.");
+        }
+        var segments = new List<string>();
+        foreach (var segment in unified.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+            if (segment.Trim() == "..")
+            {
+                throw new TemplateSecurityException($"{describedAs}: '{path}' leaves the workspace ('..'); a template may only write inside its workspace.");
+            }
+            segments.Add(segment);
+        }
+        return string.Join('/', segments);
+    }
+
+    /// <summary>Joins a target folder and a relative file path, both checked.</summary>
+    public static string Join(string targetPath, string relative, string describedAs)
+    {
+        var folder = SafePath(targetPath, describedAs);
+        var file = SafePath(relative, describedAs);
+        return folder.Length == 0 ? file : $"{folder}/{file}";
+    }
+}
