@@ -1,0 +1,5 @@
+using Worker;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddWorker();
+builder.Build().Run();

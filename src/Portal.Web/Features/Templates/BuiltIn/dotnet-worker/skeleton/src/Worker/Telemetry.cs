@@ -1,0 +1,57 @@
+using System.Reflection;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Worker;
+
+/// <summary>OpenTelemetry metrics and traces, exported over OTLP/HTTP to the portal (or any collector).</summary>
+public static class Telemetry
+{
+    public const string DefaultServiceName = "${{ values.name }}";
+
+    public static string ServiceVersion { get; } =
+        typeof(Telemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static string ServiceName(IConfiguration configuration) =>
+        configuration["Telemetry:ServiceName"] is { Length: > 0 } name ? name : DefaultServiceName;
+
+    public static HostApplicationBuilder AddTelemetry(this HostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName(configuration), serviceVersion: ServiceVersion))
+            .WithMetrics(metrics => metrics
+                .AddMeter(JobTelemetry.Name)
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "metrics")))
+            .WithTracing(tracing => tracing
+                .AddSource(JobTelemetry.Name)
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "traces")));
+        return builder;
+    }
+
+    // An export that fails (nothing listening) is logged by OpenTelemetry's own event source and never throws.
+    private static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration configuration, string signal)
+    {
+        options.Protocol = OtlpExportProtocol.HttpProtobuf;
+
+        // The standard variables win: the exporter reads them itself and adds /v1/<signal> to the base URL.
+        var standardVariableSet = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrEmpty(configuration[$"OTEL_EXPORTER_OTLP_{signal.ToUpperInvariant()}_ENDPOINT"]);
+        if (!standardVariableSet && configuration["Telemetry:OtlpEndpoint"] is { Length: > 0 } baseUrl)
+        {
+            // An endpoint set in code is used as it is, so it must be the signal's full path.
+            options.Endpoint = new Uri($"{baseUrl.TrimEnd('/')}/v1/{signal}");
+        }
+
+        // A secret: read from the environment only, never from a file.
+        if (Environment.GetEnvironmentVariable("PORTAL_INGEST_TOKEN") is { Length: > 0 } token)
+        {
+            options.Headers = $"Authorization=Bearer {token}";
+        }
+    }
+}
