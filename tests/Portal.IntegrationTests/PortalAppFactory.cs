@@ -23,6 +23,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     /// <summary>Where this instance keeps GitOps checkouts, its GitOps repository and Terraform working folders.</summary>
     public string EnvironmentsFolder { get; } = Path.Combine(TestCluster.Root, "environments-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Where this instance's scaffolder publishes repositories (repos/) and keeps scratch space (work/).</summary>
+    public string TemplatesFolder { get; } = Path.Combine(TestCluster.Root, "templates-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>Settings a test class adds before the server starts (first use of <c>Server</c> or a client).</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
@@ -40,6 +43,10 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         // Tests sign in many times from one (TestServer) address; the limit itself has its own test.
         builder.UseSetting("Portal:Identity:SignInAttemptsPerMinute", "10000");
         builder.UseSetting("Portal:Environments:WorkDirectory", EnvironmentsFolder);
+        builder.UseSetting("Portal:Templates:RepositoryRoot", Path.Combine(TemplatesFolder, "repos"));
+        builder.UseSetting("Portal:Templates:WorkDirectory", Path.Combine(TemplatesFolder, "work"));
+        // Most tests count catalog entities exactly; the template tests turn the built-in templates on.
+        builder.UseSetting("Portal:Templates:RegisterBuiltIns", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

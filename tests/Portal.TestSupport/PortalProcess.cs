@@ -79,6 +79,8 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Portal__EmbeddedPostgres__DataDirectory"] = dataDirectory;
         start.Environment["Portal__Jobs__WorkerCount"] = "2";
         start.Environment["Portal__Environments__WorkDirectory"] = Path.Combine(dataDirectory, "environments");
+        start.Environment["Portal__Templates__RepositoryRoot"] = Path.Combine(dataDirectory, "repositories");
+        start.Environment["Portal__Templates__WorkDirectory"] = Path.Combine(dataDirectory, "scaffolder");
         start.Environment.Remove("ConnectionStrings__Portal");
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())

@@ -264,7 +264,8 @@ public static partial class TemplateText
         JsonArray a => a.Select(ToClr).ToList(),
         JsonValue v => v.GetValueKind() switch
         {
-            JsonValueKind.String => v.GetValue<string>(),
+            // An empty string is "no value", as in Nunjucks: {% if values.system %} is false for "".
+            JsonValueKind.String => v.GetValue<string>() is { Length: > 0 } text ? text : null,
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number => v.TryGetValue<decimal>(out var d) ? d : v.GetValue<double>(),

@@ -34,7 +34,7 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
     public async Task<JsonObject> RunAsync(ActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
         var repo = ActionInput.Text(input, "repoContentsUrl")!;
-        var path = "/" + Workspace.SafePath(ActionInput.Text(input, "catalogInfoPath") ?? "/catalog-info.yaml", "catalogInfoPath");
+        var path = "/" + Workspace.SafePath((ActionInput.Text(input, "catalogInfoPath") ?? "catalog-info.yaml").TrimStart('/'), "catalogInfoPath");
         var catalogInfoUrl = repo + "#" + path;
         if (context.DryRun)
         {
