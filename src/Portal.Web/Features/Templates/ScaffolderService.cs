@@ -84,7 +84,7 @@ public sealed class ScaffolderService(
         {
             return new DryRunOutcome(null, [], true);
         }
-        values ??= [];
+        values = TemplateParameters.WithDefaults(template.Pages, values);
         var errors = TemplateParameters.Validate(template.Pages, values);
         if (errors.Count > 0)
         {
@@ -107,7 +107,7 @@ public sealed class ScaffolderService(
         {
             return new TaskCreated(null, [], true);
         }
-        values ??= [];
+        values = TemplateParameters.WithDefaults(template.Pages, values);
         var errors = TemplateParameters.Validate(template.Pages, values);
         var problems = runner.Check(template);
         if (problems.Count > 0)

@@ -130,6 +130,20 @@ public static class TemplateParameters
         return values;
     }
 
+    /// <summary>The given values with each missing field's default filled in (an API caller gets what the form would show).</summary>
+    public static JsonObject WithDefaults(IEnumerable<ParameterPage> pages, JsonObject? values)
+    {
+        var merged = values?.DeepClone().AsObject() ?? [];
+        foreach (var field in pages.SelectMany(p => p.Fields))
+        {
+            if (field.Default is not null && !merged.ContainsKey(field.Name))
+            {
+                merged[field.Name] = field.Default.DeepClone();
+            }
+        }
+        return merged;
+    }
+
     /// <summary>Every field's problems, keyed by field name; empty when the values are valid.</summary>
     public static Dictionary<string, string[]> Validate(IEnumerable<ParameterPage> pages, JsonObject values)
     {

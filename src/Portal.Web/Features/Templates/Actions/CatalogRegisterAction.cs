@@ -61,7 +61,12 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
             .OrderBy(e => e.Kind == "Component" ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
         foreach (var problem in outcome.Result.Problems)
         {
-            context.Log($"Catalog: {problem.Message}");
+            context.Log($"Catalog: {(problem.EntityRef is null ? "" : problem.EntityRef + ": ")}{problem.Message}");
+        }
+        if (refs.Count == 0 && !ActionInput.Bool(input, "optional"))
+        {
+            throw new TemplateRenderException("The catalog registered no entity from " + path + ": "
+                + string.Join(" ", outcome.Result.Problems.Select(p => p.Message).DefaultIfEmpty("the file holds none.")));
         }
         var registered = refs.FirstOrDefault() ?? "";
         context.Log(outcome.Conflict
