@@ -159,6 +159,8 @@ public sealed class ScaffolderTests(PortalAppFactory factory) : IClassFixture<Po
 
         Assert.Contains(templates!, t => t!["entityRef"]!.GetValue<string>() == TemplateRef);
         Assert.Equal("Service", detail!["parameters"]![0]!["title"]!.GetValue<string>());
+        // Fields keep the order the author wrote (the catalog's jsonb sorts keys by length: owner before description).
+        Assert.Equal(["name", "description", "owner"], detail["parameters"]![0]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["fetch", "say", "publish", "register"], detail["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
         Assert.Equal(["catalog:register", "debug:log", "fetch:plain", "fetch:template", "publish:git", "publish:github"],
             actions!.Select(a => a!["id"]!.GetValue<string>()));

@@ -34,6 +34,7 @@ public static class TemplateKit
                   required: [name, owner]
                   properties:
                     name: {title: Name, type: string, pattern: '^[a-z][a-z0-9-]{2,30}$'}
+                    description: {title: Description, type: string}
                     owner: {title: Owner, type: string, ui:field: OwnerPicker, ui:options: {catalogFilter: {kind: Group} } }
                 - title: Secrets
                   properties:

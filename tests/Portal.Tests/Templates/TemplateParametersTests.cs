@@ -37,6 +37,16 @@ public sealed class TemplateParametersTests
     }
 
     [Fact]
+    public void Ui_order_puts_the_named_fields_first()
+    {
+        var pages = TemplateParameters.ReadPages(JsonNode.Parse("""
+            {"ui:order": ["owner", "*", "name"], "properties": {"name": {"type": "string"}, "extra": {"type": "string"}, "owner": {"type": "string"}}}
+            """));
+
+        Assert.Equal(["owner", "extra", "name"], pages[0].Fields.Select(f => f.Name));
+    }
+
+    [Fact]
     public void Valid_values_pass()
     {
         var values = JsonNode.Parse("""{"name":"orders","owner":"group:default/payments","replicas":3,"tier":"small","features":["docs"],"public":true}""")!.AsObject();

@@ -60,8 +60,34 @@ public sealed record TemplateDefinition(
             source is not null && Path.IsPathRooted(source) ? Path.GetDirectoryName(source) : null);
     }
 
-    public static TemplateDefinition FromCatalog(CatalogEntity entity) =>
-        FromEntity(JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject(), entity.Source);
+    /// <summary>
+    /// The template as the catalog holds it. The catalog keeps entities as jsonb, which does not keep the order of
+    /// object keys, and a form's fields must come in the order the author wrote them: so the template's own file is
+    /// read again when it is on disk (file and git locations), falling back to the stored document.
+    /// </summary>
+    public static TemplateDefinition FromCatalog(CatalogEntity entity) => FromEntity(DocumentOf(entity), entity.Source);
+
+    /// <summary>The template's descriptor with its keys in the author's order (see <see cref="FromCatalog"/>).</summary>
+    public static JsonObject DocumentOf(CatalogEntity entity) => FromSourceFile(entity) ?? Parse(entity.Document);
+
+    private static JsonObject? FromSourceFile(CatalogEntity entity)
+    {
+        if (entity.Source is null || !Path.IsPathRooted(entity.Source) || !File.Exists(entity.Source))
+        {
+            return null;
+        }
+        try
+        {
+            return DescriptorYaml.Parse(File.ReadAllText(entity.Source)).Select(d => d.Entity).OfType<JsonObject>().FirstOrDefault(e =>
+                string.Equals(e["kind"]?.ToString(), "Template", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(e["metadata"]?["name"]?.ToString(), entity.Name, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(e["metadata"]?["namespace"]?.ToString() ?? Catalog.EntityRef.DefaultNamespace, entity.Namespace, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public static JsonObject Parse(JsonDocument document) => JsonNode.Parse(document.RootElement.GetRawText())!.AsObject();
 }

@@ -40,7 +40,7 @@ public static class TemplateEndpoints
             {
                 return TypedResults.NotFound();
             }
-            var document = TemplateDefinition.Parse(entity.Document);
+            var document = TemplateDefinition.DocumentOf(entity);
             var template = TemplateDefinition.FromEntity(document, entity.Source);
             return TypedResults.Ok(new TemplateDetail(template.EntityRef, template.Title, template.Description, template.Tags, template.Owner, template.Type,
                 document["spec"]?["parameters"]?.DeepClone(), template.Steps.Select(s => new TemplateStepView(s.Id, s.Name, s.Action)).ToList()));

@@ -84,6 +84,13 @@ public static class TemplateParameters
                 }
             }
         }
+        // ui:order (react-jsonschema-form's) puts named fields first, in that order; "*" stands for the rest.
+        if (schema["ui:order"] is JsonArray order)
+        {
+            var names = order.Select(o => o?.ToString()).OfType<string>().ToList();
+            var rest = names.IndexOf("*") is var star and >= 0 ? star : names.Count;
+            fields = fields.OrderBy(f => names.IndexOf(f.Name) is var at and >= 0 ? at : rest).ToList();
+        }
         return new ParameterPage(Str(schema, "title") ?? $"Step {index + 1}", Str(schema, "description"), fields);
     }
 

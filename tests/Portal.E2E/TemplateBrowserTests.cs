@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.Web.Infrastructure.Git;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+[Collection(PortalBrowserCollection.Name)]
+public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task A_developer_picks_a_template_fixes_a_validation_error_previews_creates_and_follows_the_links()
+    {
+        await SignInAsync(returnUrl: "/create");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Create something new", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("template-card-aspnet-service")).ToContainTextAsync("ASP.NET Core service");
+        await Expect(Page.GetByTestId("template-card-docs-site")).ToBeVisibleAsync();
+        await ScreenshotAsync("Gallery");
+
+        await Page.GetByTestId("choose-aspnet-service").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "ASP.NET Core service", Level = 1 })).ToBeVisibleAsync();
+
+        // Next with nothing filled in: the required fields say so. Then a name the pattern refuses, as one types.
+        await Page.GetByTestId("form-next").ClickAsync();
+        await Expect(Page.GetByText("Name is required.")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Owner is required.")).ToBeVisibleAsync();
+        var name = Page.GetByTestId("param-name");
+        await name.FillAsync("Orders_API");
+        await Expect(Page.GetByText(new Regex("Name does not match the required format"))).ToBeVisibleAsync();
+        await ScreenshotAsync("Validation_error");
+
+        await name.FillAsync("e2e-orders");
+        await Expect(Page.GetByText(new Regex("Name does not match the required format"))).ToHaveCountAsync(0);
+        await Page.GetByTestId("param-owner").FillAsync("payments");
+        await Page.GetByRole(AriaRole.Option, new() { Name = "group:default/payments", Exact = true }).ClickAsync();
+        await Page.GetByTestId("form-next").ClickAsync();
+        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("http://localhost:5000");
+        await Page.GetByTestId("form-next").ClickAsync();
+
+        await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("e2e-orders");
+        await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("Experimental");
+        await Page.GetByTestId("form-preview").ClickAsync();
+        await Expect(Page.GetByTestId("preview")).ToContainTextAsync("e2e-orders.slnx");
+        await Page.GetByTestId("preview-file-catalog-info.yaml").ClickAsync();
+        await Expect(Page.GetByTestId("preview-content")).ToContainTextAsync("owner: group:default/payments");
+        await ScreenshotAsync("Preview");
+
+        await Page.GetByTestId("form-create").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(TaskUrl());
+        await Expect(Page.GetByTestId("task-status")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Expect(Page.GetByTestId("task-log")).ToContainTextAsync("Finished step Publish to git");
+        await Expect(Page.GetByTestId("step-status-register")).ToContainTextAsync("completed");
+        await ScreenshotAsync("Completed_task");
+
+        // The repository link is a git URL the developer can clone; the catalog link opens the new component.
+        var repository = await Page.GetByTestId("output-link-repository").GetAttributeAsync("href");
+        Assert.StartsWith("file://", repository, StringComparison.Ordinal);
+        Assert.Contains("refs/heads/main", await GitCli.RunAsync(Path.GetTempPath(), CancellationToken.None, "ls-remote", repository!), StringComparison.Ordinal);
+        await Page.GetByTestId("output-link-open-in-catalog").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "e2e-orders", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByText("payments").First).ToBeVisibleAsync();
+        await ScreenshotAsync("New_component");
+
+        await GotoAsync("/create/tasks");
+        await Expect(Page.GetByTestId("task-table")).ToContainTextAsync("ASP.NET Core service");
+        await ScreenshotAsync("Task_history");
+        AssertNoConsoleErrors();
+    }
+
+    [GeneratedRegex("/create/tasks/[0-9a-f-]{36}$")]
+    private static partial Regex TaskUrl();
+}
