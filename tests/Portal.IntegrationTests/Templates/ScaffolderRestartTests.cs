@@ -24,16 +24,7 @@ public sealed class ScaffolderRestartTests
         try
         {
             // Every repository the first portal pushes to holds the push after accepting it (a global hooks folder).
-            var hooks = Path.Combine(dir, "hooks");
-            Directory.CreateDirectory(hooks);
-            var hook = Path.Combine(hooks, "post-receive");
-            await File.WriteAllTextAsync(hook, $"#!/bin/sh\ntouch '{reached}'\nwhile [ ! -f '{release}' ]; do sleep 0.1; done\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            var gitConfig = Path.Combine(dir, "gitconfig");
-            await File.WriteAllTextAsync(gitConfig, $"[core]\n\thooksPath = {hooks}\n");
+            var gitConfig = HoldingGitConfig(dir, reached, release);
             var template = WriteServiceTemplate(Path.Combine(dir, "templates"));
             var token = ApiTokenSecret.New();
             var settings = new Dictionary<string, string?>
@@ -81,7 +72,63 @@ public sealed class ScaffolderRestartTests
             TestCluster.TryDelete(dir);
         }
     }
+
+    [Fact]
+    public async Task Cancelling_a_task_stuck_in_its_push_stops_it_and_it_ends_cancelled()
+    {
+        var dir = TestCluster.NewDataDirectory("portal");
+        var reached = Path.Combine(dir, "push-reached");
+        var release = Path.Combine(dir, "push-release");
+        try
+        {
+            var gitConfig = HoldingGitConfig(dir, reached, release);
+            var token = ApiTokenSecret.New();
+            await using var portal = await PortalProcess.StartAsync(dir, new Dictionary<string, string?>
+            {
+                ["Portal__BootstrapAdminToken"] = token,
+                ["Portal__Templates__StaleTaskSeconds"] = "6",
+                ["Portal__Templates__RegisterBuiltIns"] = "false",
+                ["GIT_CONFIG_GLOBAL"] = gitConfig,
+            });
+            using var client = new HttpClient { BaseAddress = portal.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await RegisterAsync(client, WriteServiceTemplate(Path.Combine(dir, "templates")));
+            var id = await CreateTaskAsync(client, "template:default/svc-template", new { name = "cancel-api", owner = "group:default/payments" });
+            await Wait.UntilAsync(() => File.Exists(reached), Patience, "the publish push to reach the repository");
+
+            var cancel = await client.PostAsync($"/api/scaffolder/tasks/{id}/cancel", null);
+            var task = await WaitForAsync(client, id, ScaffolderTaskStatus.Cancelled);
+
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
+            Assert.Equal(StepStatus.Cancelled, task.Steps.Single(s => s.Id == "publish").Status);
+            Assert.Equal(StepStatus.Cancelled, task.Steps.Single(s => s.Id == "register").Status);
+            Assert.Equal("Cancelled by a user.", task.Error);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/api/catalog/entities/by-name/component/default/cancel-api")).StatusCode);
+        }
+        finally
+        {
+            File.WriteAllText(release, "");
+            TestCluster.TryDelete(dir);
+        }
+    }
+
+    /// <summary>A global git config whose post-receive hook holds every push (after the repository accepted it) until released.</summary>
+    private static string HoldingGitConfig(string dir, string reached, string release)
+    {
+        var hooks = Path.Combine(dir, "hooks");
+        Directory.CreateDirectory(hooks);
+        var hook = Path.Combine(hooks, "post-receive");
+        File.WriteAllText(hook, $"#!/bin/sh\ntouch '{reached}'\nwhile [ ! -f '{release}' ]; do sleep 0.1; done\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var gitConfig = Path.Combine(dir, "gitconfig");
+        File.WriteAllText(gitConfig, $"[core]\n\thooksPath = {hooks}\n");
+        return gitConfig;
+    }
 }
+
 
 /// <summary>A task whose worker keeps dying is failed with the reason, never left "processing".</summary>
 public sealed class ScaffolderWatchdogTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

@@ -130,7 +130,8 @@ public sealed class ScaffolderTaskJob(
                 stepState.Status = StepStatus.Cancelled;
                 stepState.FinishedAt = time.GetUtcNow();
                 await log.WriteAsync(step.Id, "error", "Cancelled.", shutdown);
-                await FinishAsync(db, task, ScaffolderTaskStatus.Cancelled, "Cancelled by " + (task.CancelRequested ? "a user" : "the portal") + ".", null, shutdown);
+                var byUser = await db.ScaffolderTasks.AsNoTracking().AnyAsync(t => t.Id == taskId && t.CancelRequested, shutdown);
+                await FinishAsync(db, task, ScaffolderTaskStatus.Cancelled, byUser ? "Cancelled by a user." : "Cancelled by the portal.", null, shutdown);
                 return;
             }
             catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException or Infrastructure.Git.GitException or IOException
