@@ -121,7 +121,9 @@ public sealed class PortalProcessTests
         }
 
         await using var portal = await PortalProcess.StartAsync(dir, production);
-        Assert.Equal(0L, await PostgresProbe.ScalarAsync(connectionString, "SELECT count(*) FROM catalog_entities"));
+        // No demo organisation in production; the built-in templates are registered there too (first start).
+        Assert.Equal(0L, await PostgresProbe.ScalarAsync(connectionString, "SELECT count(*) FROM catalog_entities WHERE kind <> 'Template'"));
+        Assert.Equal(3L, await PostgresProbe.ScalarAsync(connectionString, "SELECT count(*) FROM catalog_entities WHERE kind = 'Template'"));
         Assert.False(Directory.Exists(dir), "with a connection string no embedded cluster is created");
     }
 }
