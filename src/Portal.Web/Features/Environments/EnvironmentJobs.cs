@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Environments;
@@ -60,24 +61,9 @@ public sealed class EnvironmentExpiryJob(
 /// </summary>
 public sealed class EnvironmentRunWatchdog(
     IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<EnvironmentsOptions> options, IBackgroundJobClient jobs,
-    ILogger<EnvironmentRunWatchdog> logger) : BackgroundService
+    ILogger<EnvironmentRunWatchdog> logger) : PeriodicService(TimeSpan.FromSeconds(options.Value.WatchdogSeconds), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds));
-        do
-        {
-            try
-            {
-                await RecoverAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "The environment run watchdog could not check runs");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => RecoverAsync(cancellationToken);
 
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {

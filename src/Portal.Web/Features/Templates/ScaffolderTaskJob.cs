@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Templates;
 
@@ -240,24 +241,9 @@ public sealed class ScaffolderTaskJob(
 /// </summary>
 public sealed class ScaffolderTaskWatchdog(
     IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<TemplatesOptions> options, IBackgroundJobClient jobs,
-    ILogger<ScaffolderTaskWatchdog> logger) : BackgroundService
+    ILogger<ScaffolderTaskWatchdog> logger) : PeriodicService(TimeSpan.FromSeconds(options.Value.WatchdogSeconds), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds));
-        do
-        {
-            try
-            {
-                await RecoverAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "The scaffolder watchdog could not check tasks");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => RecoverAsync(cancellationToken);
 
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {

@@ -81,35 +81,27 @@ public static class TemplateEndpoints
         tasks.MapGet("/tasks/{id:guid}", async Task<Results<Ok<TaskView>, NotFound>> (Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
             await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
 
-        tasks.MapPost("/tasks/{id:guid}/cancel", async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> (Guid id,
-            ScaffolderService service, HttpContext http, CancellationToken ct) =>
-        {
-            if (!await MayChangeAsync(service, http.User, id, ct))
-            {
-                return TypedResults.Forbid();
-            }
-            return await service.CancelAsync(http.User, id, ct) switch
-            {
-                null => TypedResults.NotFound(),
-                false => TypedResults.Conflict("The task has already finished."),
-                true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
-            };
-        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+        tasks.MapPost("/tasks/{id:guid}/cancel", (Guid id, ScaffolderService service, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(service, http, id, service.CancelAsync, "The task has already finished.", ct)).RequireAuthorization(PortalPolicies.CatalogWrite);
 
-        tasks.MapPost("/tasks/{id:guid}/retry", async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> (Guid id,
-            ScaffolderService service, HttpContext http, CancellationToken ct) =>
+        tasks.MapPost("/tasks/{id:guid}/retry", (Guid id, ScaffolderService service, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(service, http, id, service.RetryAsync, "Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot).", ct))
+            .RequireAuthorization(PortalPolicies.CatalogWrite);
+    }
+
+    private static async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
+        Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<bool?>> change, string conflict, CancellationToken ct)
+    {
+        if (!await MayChangeAsync(service, http.User, id, ct))
         {
-            if (!await MayChangeAsync(service, http.User, id, ct))
-            {
-                return TypedResults.Forbid();
-            }
-            return await service.RetryAsync(http.User, id, ct) switch
-            {
-                null => TypedResults.NotFound(),
-                false => TypedResults.Conflict("Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot)."),
-                true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
-            };
-        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+            return TypedResults.Forbid();
+        }
+        return await change(http.User, id, ct) switch
+        {
+            null => TypedResults.NotFound(),
+            false => TypedResults.Conflict(conflict),
+            true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
+        };
     }
 
     /// <summary>Cancelling or retrying a task is for the person who started it, or an admin.</summary>
