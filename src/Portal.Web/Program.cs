@@ -3,6 +3,7 @@ using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo;
 using Portal.Web.Features.Templates;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
@@ -21,6 +22,7 @@ try
     builder.AddEnvironments();
     builder.AddCost();
     builder.AddTemplates();
+    builder.AddSlo();
 
     await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
@@ -44,6 +46,7 @@ try
     app.MapCost();
     app.ScheduleCostJobs();
     app.MapTemplates();
+    app.MapSlo();
     app.MapUi();
     await app.RunAsync();
     return 0;

@@ -18,6 +18,7 @@ public static class PortalPolicies
     public const string EnvironmentsRead = "environments:read";
     public const string EnvironmentsWrite = "scope:environments:write";
     public const string CostWrite = "scope:cost:write";
+    public const string SloIngest = "scope:slo:ingest";
     public const string SignInRateLimit = "sign-in";
     public const string TokenRateLimit = "tokens";
 }
@@ -130,6 +131,9 @@ public static class IdentitySetup
             // Billing data is the platform team's: importing it takes an admin, or an admin-issued cost:write token.
             .AddPolicy(PortalPolicies.CostWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 AccessFacts.From(c.User) is var who && AccessRules.HasScope(who, PortalScopes.CostWrite) && (who.IsAdmin || who.Scopes is not null)))
+            // Metrics come from services with an (admin-issued) slo:ingest token, never with a person's cookie.
+            .AddPolicy(PortalPolicies.SloIngest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                AccessFacts.From(c.User) is var who && who.Scopes is not null && AccessRules.HasScope(who, PortalScopes.SloIngest)))
             .AddPolicy(PortalPolicies.EnvironmentsWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)));
 
         services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
@@ -220,6 +224,7 @@ public static class IdentitySetup
     private static Task ApiAwareRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
             || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;

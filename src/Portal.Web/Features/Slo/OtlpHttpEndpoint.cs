@@ -1,0 +1,139 @@
+using System.IO.Compression;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo.Otlp.Collector;
+using Portal.Web.Features.Slo.Otlp.Rpc;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>
+/// OTLP/HTTP metrics receiver (<c>POST /v1/metrics</c>) per the OTLP specification: protobuf or JSON (answered in
+/// the request's type), gzip, a body limit before and after decompression (413), <c>google.rpc.Status</c> on 400,
+/// partial success for individually invalid points, 503 with Retry-After when too many exports are in flight.
+/// </summary>
+public static class OtlpHttpEndpoint
+{
+    public const string Protobuf = "application/x-protobuf";
+    public const string Json = "application/json";
+
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
+
+    public static void MapOtlpHttp(this WebApplication app) =>
+        app.MapPost("/v1/metrics", HandleAsync).WithTags("SLOs").RequireAuthorization(PortalPolicies.SloIngest).DisableAntiforgery()
+            .Accepts<ExportMetricsServiceRequest>(Protobuf, Json).Produces(200).Produces(400).Produces(413).Produces(415).Produces(503);
+
+    private static async Task<IResult> HandleAsync(HttpContext http, MetricsIngestion ingestion, ExportGate gate, IOptions<SloOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var mediaType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not (Protobuf or Json))
+        {
+            return Results.Text($"Content-Type must be {Protobuf} or {Json}.", "text/plain", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+        var encoding = http.Request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (encoding is not ("" or "identity" or "gzip"))
+        {
+            return Status(mediaType, StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; send gzip or no encoding.");
+        }
+        var limit = options.Value.MaxBodyBytes;
+        var body = await ReadLimitedAsync(http.Request.Body, limit, cancellationToken);
+        if (body is null)
+        {
+            return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit} bytes.");
+        }
+        if (encoding == "gzip")
+        {
+            try
+            {
+                await using var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
+                body = await ReadLimitedAsync(gzip, limit, cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not valid gzip.");
+            }
+            if (body is null)
+            {
+                return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The decompressed body is larger than {limit} bytes.");
+            }
+        }
+        ExportMetricsServiceRequest request;
+        try
+        {
+            request = mediaType == Protobuf ? ExportMetricsServiceRequest.Parser.ParseFrom(body) : Parser.Parse<ExportMetricsServiceRequest>(System.Text.Encoding.UTF8.GetString(body));
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException)
+        {
+            return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not a valid ExportMetricsServiceRequest: " + ex.Message);
+        }
+
+        using var slot = await gate.EnterAsync(cancellationToken);
+        if (slot is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Too many exports at once; retry after 5 seconds.");
+        }
+        var batch = OtlpReader.Read(request, time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.MaxClockSkewSeconds), TimeSpan.FromDays(options.Value.MaxBackfillDays));
+        var allowed = http.User.FindAll(PortalClaims.IngestService).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var outcome = await ingestion.IngestAsync(batch, allowed, cancellationToken);
+        var response = new ExportMetricsServiceResponse();
+        if (outcome.Rejected > 0)
+        {
+            response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = outcome.Rejected, ErrorMessage = string.Join(" ", outcome.Problems) };
+        }
+        return Message(mediaType, StatusCodes.Status200OK, response);
+    }
+
+    private static IResult Status(string mediaType, int httpStatus, string message) =>
+        Message(mediaType, httpStatus, new Status { Code = httpStatus == 400 ? 3 : httpStatus == 503 ? 14 : 3, Message = message });
+
+    private static IResult Message(string mediaType, int status, IMessage message) => mediaType == Json
+        ? Results.Text(Formatter.Format(message), Json, statusCode: status)
+        : new StatusBytes(message.ToByteArray(), status);
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when there is more.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Protobuf bytes with a status code (Results.Bytes has none).</summary>
+    private sealed class StatusBytes(byte[] content, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = Protobuf;
+            await httpContext.Response.Body.WriteAsync(content);
+        }
+    }
+}
+
+/// <summary>Bounds the exports processed at once; a request waits a little for a slot, then is told to retry.</summary>
+public sealed class ExportGate(IOptions<SloOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentExports);
+
+    public async Task<IDisposable?> EnterAsync(CancellationToken cancellationToken) =>
+        await _slots.WaitAsync(TimeSpan.FromSeconds(options.Value.QueueSeconds), cancellationToken) ? new Slot(_slots) : null;
+
+    public void Dispose() => _slots.Dispose();
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        public void Dispose() => slots.Release();
+    }
+}

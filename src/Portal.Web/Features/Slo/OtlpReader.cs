@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Portal.Web.Features.Slo.Otlp.Collector;
+using Portal.Web.Features.Slo.Otlp.Common;
+using Portal.Web.Features.Slo.Otlp.Metrics;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>One histogram point of <c>http.server.request.duration</c>, with its stream identity and error class.</summary>
+public sealed record HistogramSample(
+    string StreamKey,
+    string ServiceName,
+    bool Cumulative,
+    long StartUnixNano,
+    long TimeUnixNano,
+    long Count,
+    double Sum,
+    long[] BucketCounts,
+    double[] Bounds,
+    bool IsServerError);
+
+/// <summary>What an export request holds, checked point by point.</summary>
+public sealed class OtlpBatch
+{
+    public List<HistogramSample> Samples { get; } = [];
+
+    /// <summary>Valid points per <c>service.name</c> (every metric, used or not: coverage counts them all).</summary>
+    public Dictionary<string, long> PointsByService { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> RejectedByService { get; } = new(StringComparer.Ordinal);
+    public long Rejected { get; private set; }
+    public List<string> Problems { get; } = [];
+
+    public void Reject(string service, long points, string problem)
+    {
+        Rejected += points;
+        RejectedByService[service] = RejectedByService.GetValueOrDefault(service) + points;
+        if (Problems.Count < 5 && !Problems.Contains(problem))
+        {
+            Problems.Add(problem);
+        }
+    }
+}
+
+/// <summary>
+/// Reads an OTLP metrics export into samples, rejecting individually invalid points the way the specification
+/// defines partial success: unspecified temporality, bucket/bound length mismatch, a missing time, a time too far
+/// in the future or the past. Pure: the clock is passed in.
+/// </summary>
+public static class OtlpReader
+{
+    public const string HttpServerDuration = "http.server.request.duration";
+    public const string UnknownService = "unknown_service";
+
+    public static OtlpBatch Read(ExportMetricsServiceRequest request, DateTimeOffset now, TimeSpan maxSkew, TimeSpan maxAge)
+    {
+        var batch = new OtlpBatch();
+        var latest = ToUnixNano(now + maxSkew);
+        var earliest = ToUnixNano(now - maxAge);
+        foreach (var resourceMetrics in request.ResourceMetrics)
+        {
+            var resource = resourceMetrics.Resource?.Attributes ?? [];
+            var service = resource.FirstOrDefault(a => a.Key == "service.name")?.Value?.StringValue is { Length: > 0 } name ? name : UnknownService;
+            var resourceId = Identity(resource);
+            foreach (var scopeMetrics in resourceMetrics.ScopeMetrics)
+            {
+                var scopeId = $"{scopeMetrics.Scope?.Name}@{scopeMetrics.Scope?.Version}";
+                foreach (var metric in scopeMetrics.Metrics)
+                {
+                    ReadMetric(batch, metric, service, resourceId + "|" + scopeId, latest, earliest);
+                }
+            }
+        }
+        return batch;
+    }
+
+    private static void ReadMetric(OtlpBatch batch, Metric metric, string service, string prefix, long latest, long earliest)
+    {
+        switch (metric.DataCase)
+        {
+            case Metric.DataOneofCase.Histogram:
+                foreach (var point in metric.Histogram.DataPoints)
+                {
+                    var problem = TimeProblem(metric.Name, point.TimeUnixNano, latest, earliest)
+                        ?? TemporalityProblem(metric.Name, metric.Histogram.AggregationTemporality)
+                        ?? BucketProblem(metric.Name, point);
+                    if (problem is not null)
+                    {
+                        batch.Reject(service, 1, problem);
+                        continue;
+                    }
+                    Accept(batch, service);
+                    if (metric.Name == HttpServerDuration && (point.Flags & 1) == 0)
+                    {
+                        var cumulative = metric.Histogram.AggregationTemporality == AggregationTemporality.Cumulative;
+                        var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|histogram|{(cumulative ? "c" : "d")}|{Identity(point.Attributes)}");
+                        batch.Samples.Add(new HistogramSample(key, service, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
+                            (long)point.Count, point.HasSum ? point.Sum : 0, point.BucketCounts.Select(c => (long)c).ToArray(),
+                            point.ExplicitBounds.ToArray(), IsServerError(point.Attributes, metric.Unit)));
+                    }
+                }
+                break;
+            case Metric.DataOneofCase.Sum:
+                ReadNumbers(batch, metric.Name, metric.Sum.DataPoints, metric.Sum.AggregationTemporality, service, latest, earliest);
+                break;
+            case Metric.DataOneofCase.Gauge:
+                ReadNumbers(batch, metric.Name, metric.Gauge.DataPoints, null, service, latest, earliest);
+                break;
+            case Metric.DataOneofCase.ExponentialHistogram:
+                foreach (var point in metric.ExponentialHistogram.DataPoints)
+                {
+                    var problem = TimeProblem(metric.Name, point.TimeUnixNano, latest, earliest)
+                        ?? TemporalityProblem(metric.Name, metric.ExponentialHistogram.AggregationTemporality);
+                    if (problem is null)
+                    {
+                        Accept(batch, service);
+                    }
+                    else
+                    {
+                        batch.Reject(service, 1, problem);
+                    }
+                }
+                break;
+            case Metric.DataOneofCase.Summary:
+                foreach (var point in metric.Summary.DataPoints)
+                {
+                    if (TimeProblem(metric.Name, point.TimeUnixNano, latest, earliest) is { } problem)
+                    {
+                        batch.Reject(service, 1, problem);
+                    }
+                    else
+                    {
+                        Accept(batch, service);
+                    }
+                }
+                break;
+            default:
+                break; // a metric with no data has no points to accept or reject
+        }
+    }
+
+    private static void ReadNumbers(OtlpBatch batch, string name, IEnumerable<NumberDataPoint> points, AggregationTemporality? temporality, string service,
+        long latest, long earliest)
+    {
+        foreach (var point in points)
+        {
+            var problem = TimeProblem(name, point.TimeUnixNano, latest, earliest) ?? (temporality is { } t ? TemporalityProblem(name, t) : null);
+            if (problem is null)
+            {
+                Accept(batch, service);
+            }
+            else
+            {
+                batch.Reject(service, 1, problem);
+            }
+        }
+    }
+
+    private static void Accept(OtlpBatch batch, string service) => batch.PointsByService[service] = batch.PointsByService.GetValueOrDefault(service) + 1;
+
+    private static string? TimeProblem(string metric, ulong time, long latest, long earliest)
+    {
+        if (time == 0)
+        {
+            return $"{metric}: a data point has no time_unix_nano.";
+        }
+        if (time > (ulong)latest)
+        {
+            return $"{metric}: a data point is stamped in the future (beyond the allowed clock skew).";
+        }
+        return time < (ulong)earliest ? $"{metric}: a data point is older than the longest SLO window kept." : null;
+    }
+
+    private static string? TemporalityProblem(string metric, AggregationTemporality temporality) =>
+        temporality == AggregationTemporality.Unspecified ? $"{metric}: aggregation_temporality is unspecified (it must be delta or cumulative)." : null;
+
+    private static string? BucketProblem(string metric, HistogramDataPoint point)
+    {
+        if (point.BucketCounts.Count == 0 && point.ExplicitBounds.Count == 0)
+        {
+            return null;
+        }
+        if (point.BucketCounts.Count != point.ExplicitBounds.Count + 1)
+        {
+            return $"{metric}: {point.BucketCounts.Count} bucket counts for {point.ExplicitBounds.Count} bounds (there must be one more count than bounds).";
+        }
+        for (var i = 1; i < point.ExplicitBounds.Count; i++)
+        {
+            if (!(point.ExplicitBounds[i] > point.ExplicitBounds[i - 1]))
+            {
+                return $"{metric}: explicit_bounds must be strictly increasing.";
+            }
+        }
+        var total = 0UL;
+        foreach (var c in point.BucketCounts)
+        {
+            total += c;
+        }
+        return total != point.Count ? $"{metric}: the bucket counts add up to {total}, not to count {point.Count}." : null;
+    }
+
+    /// <summary>A server error per the HTTP conventions: status >= 500, or error.type set without a status code.</summary>
+    public static bool IsServerError(IEnumerable<KeyValue> attributes, string unit)
+    {
+        _ = unit;
+        long? status = null;
+        var hasErrorType = false;
+        foreach (var a in attributes)
+        {
+            if (a.Key == "http.response.status_code")
+            {
+                status = a.Value?.ValueCase switch
+                {
+                    AnyValue.ValueOneofCase.IntValue => a.Value.IntValue,
+                    AnyValue.ValueOneofCase.StringValue when long.TryParse(a.Value.StringValue, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) => s,
+                    _ => null,
+                };
+            }
+            else if (a.Key == "error.type")
+            {
+                hasErrorType = true;
+            }
+        }
+        return status is { } code ? code >= 500 : hasErrorType;
+    }
+
+    /// <summary>Attributes in a canonical order, so the same set always names the same stream.</summary>
+    private static string Identity(IEnumerable<KeyValue> attributes) =>
+        string.Join(",", attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value?.ToString()));
+
+    private static string StreamKey(string identity) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+
+    public static long ToUnixNano(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+
+    public static DateTimeOffset FromUnixNano(long nanos) => DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
+}

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>
+/// The last point of one cumulative stream (resource + scope + metric + unit + temporality + point attributes),
+/// kept with the data so cumulative-to-delta survives a restart. Delta streams need no state.
+/// </summary>
+public sealed class MetricStream
+{
+    /// <summary>SHA-256 of the stream's identity, hex.</summary>
+    public required string Key { get; set; }
+    public required string ComponentRef { get; set; }
+    public required string Metric { get; set; }
+    public long StartUnixNano { get; set; }
+    public long TimeUnixNano { get; set; }
+
+    /// <summary>A sum's value, or a histogram's count.</summary>
+    public double Value { get; set; }
+    public double Sum { get; set; }
+    public long[] BucketCounts { get; set; } = [];
+    public double[] Bounds { get; set; } = [];
+    public DateTimeOffset LastSeenAt { get; set; }
+}
+
+/// <summary>
+/// One minute of one component's HTTP server traffic (from <c>http.server.request.duration</c>): the RED series
+/// the SLO pages chart. Raw points are never stored; each export adds its increase to the minute it belongs to.
+/// </summary>
+public sealed class ServiceMinute
+{
+    public required string ComponentRef { get; set; }
+    public DateTimeOffset Minute { get; set; }
+    public long Requests { get; set; }
+
+    /// <summary>Server errors: status code >= 500, or error.type without a status code.</summary>
+    public long Errors { get; set; }
+    public double DurationSum { get; set; }
+
+    /// <summary>Requests per bucket upper bound (seconds, invariant "R" format; "+Inf" for the last), non-cumulative.</summary>
+    public Dictionary<string, long> LatencyBuckets { get; set; } = [];
+}
+
+/// <summary>A <c>service.name</c> that has sent metrics: matched to a component, or reported as unknown.</summary>
+public sealed class TelemetrySource
+{
+    public required string ServiceName { get; set; }
+
+    /// <summary>The catalog component it maps to; null when no component (or alias) matches.</summary>
+    public string? ComponentRef { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    public long AcceptedPoints { get; set; }
+    public long RejectedPoints { get; set; }
+    public string? LastRejection { get; set; }
+}
+
+internal sealed class SloDataConfiguration : IEntityTypeConfiguration<MetricStream>, IEntityTypeConfiguration<ServiceMinute>, IEntityTypeConfiguration<TelemetrySource>
+{
+    public void Configure(EntityTypeBuilder<MetricStream> builder)
+    {
+        builder.ToTable("slo_metric_streams");
+        builder.HasKey(s => s.Key);
+        builder.Property(s => s.Key).HasMaxLength(64);
+        builder.HasIndex(s => s.LastSeenAt);
+    }
+
+    public void Configure(EntityTypeBuilder<ServiceMinute> builder)
+    {
+        builder.ToTable("slo_service_minutes");
+        builder.HasKey(m => new { m.ComponentRef, m.Minute });
+        builder.Property(m => m.LatencyBuckets).HasJsonConversion();
+    }
+
+    public void Configure(EntityTypeBuilder<TelemetrySource> builder)
+    {
+        builder.ToTable("slo_telemetry_sources");
+        builder.HasKey(s => s.ServiceName);
+        builder.HasIndex(s => s.ComponentRef);
+    }
+}

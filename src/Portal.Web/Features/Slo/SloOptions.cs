@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Web.Features.Slo;
+
+public sealed class SloOptions
+{
+    public const string Section = "Portal:Slo";
+
+    /// <summary>The largest OTLP request body, before and after gzip is undone.</summary>
+    [Range(1024, 1024L * 1024 * 1024)] public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Export requests processed at once; more wait up to <see cref="QueueSeconds"/>, then get 503 with Retry-After.</summary>
+    [Range(1, 256)] public int MaxConcurrentExports { get; set; } = 4;
+
+    [Range(0, 60)] public double QueueSeconds { get; set; } = 5;
+
+    /// <summary>Points stamped this far in the future are accepted (clock skew); beyond it they are rejected.</summary>
+    [Range(0, 3600)] public int MaxClockSkewSeconds { get; set; } = 300;
+
+    /// <summary>How far back a point may be (late data, backfill): the longest SLO window plus a margin.</summary>
+    [Range(1, 400)] public int MaxBackfillDays { get; set; } = 35;
+
+    /// <summary>Per-stream state of streams not seen for this long is dropped (the next point starts a new stream).</summary>
+    [Range(1, 400)] public int StreamExpiryDays { get; set; } = 7;
+
+    /// <summary>OTLP <c>service.name</c> values that differ from the catalog component's name: service name to entity ref.</summary>
+    public Dictionary<string, string> ServiceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}

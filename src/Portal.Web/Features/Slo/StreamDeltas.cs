@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>The increase a point adds: what happened since the stream's previous point.</summary>
+public sealed record HistogramDelta(long Count, double Sum, long[] BucketCounts, double[] Bounds)
+{
+    /// <summary>Bucket counts keyed by upper bound ("+Inf" for the last), the form minute rows keep.</summary>
+    public IEnumerable<KeyValuePair<string, long>> Buckets() => BucketCounts.Select((c, i) =>
+        KeyValuePair.Create(i < Bounds.Length ? Bounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf", c));
+}
+
+/// <summary>
+/// Cumulative-to-delta per stream, as the Collector's cumulativetodelta processor does it: a changed start time or
+/// a count that went down is a reset (the new value is the increase since the reset); a first point whose start
+/// equals its time has an unknown start and adds nothing; a point not newer than the last one adds nothing (a
+/// re-sent export). Delta points are their own increase.
+/// </summary>
+public static class StreamDeltas
+{
+    /// <summary>The point's increase (null: nothing to add) and whether the stream's state moves to this point.</summary>
+    public static (HistogramDelta? Delta, bool Advance) Next(MetricStream? previous, HistogramSample point)
+    {
+        var own = new HistogramDelta(point.Count, point.Sum, point.BucketCounts, point.Bounds);
+        if (!point.Cumulative)
+        {
+            return (point.Count == 0 ? null : own, false);
+        }
+        if (previous is null)
+        {
+            return (point.StartUnixNano == 0 || point.StartUnixNano >= point.TimeUnixNano || point.Count == 0 ? null : own, true);
+        }
+        if (point.TimeUnixNano <= previous.TimeUnixNano && point.StartUnixNano == previous.StartUnixNano)
+        {
+            return (null, false);
+        }
+        var reset = point.StartUnixNano != previous.StartUnixNano
+            || point.Count < (long)previous.Value
+            || !point.Bounds.AsSpan().SequenceEqual(previous.Bounds)
+            || point.BucketCounts.Length != previous.BucketCounts.Length
+            || point.BucketCounts.Where((c, i) => c < previous.BucketCounts[i]).Any();
+        if (reset)
+        {
+            return (point.Count == 0 || point.StartUnixNano >= point.TimeUnixNano ? null : own, true);
+        }
+        var count = point.Count - (long)previous.Value;
+        return (count == 0 ? null : new HistogramDelta(count, point.Sum - previous.Sum,
+            point.BucketCounts.Select((c, i) => c - previous.BucketCounts[i]).ToArray(), point.Bounds), true);
+    }
+}
