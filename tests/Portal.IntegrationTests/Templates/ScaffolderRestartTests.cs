@@ -140,7 +140,7 @@ public sealed class ScaffolderWatchdogTests(PortalAppFactory factory) : IClassFi
         var task = new ScaffolderTask
         {
             TemplateRef = "template:default/gone", TemplateTitle = "Gone", TemplateDocument = "{}", Values = "{}", CreatedBy = "ana.silva",
-            Status = ScaffolderTaskStatus.Processing, Attempts = 3, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-30),
+            Status = ScaffolderTaskStatus.Processing, Attempts = 4, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-30),
             HeartbeatAt = DateTimeOffset.UtcNow.AddMinutes(-20),
             Steps = [new TaskStepState { Id = "publish", Name = "Publish", Action = "publish:git", Status = StepStatus.Processing }],
         };
@@ -152,7 +152,7 @@ public sealed class ScaffolderWatchdogTests(PortalAppFactory factory) : IClassFi
         await using var after = await factory.DbAsync();
         var failed = await after.ScaffolderTasks.AsNoTracking().SingleAsync(t => t.Id == task.Id);
         Assert.Equal(ScaffolderTaskStatus.Failed, failed.Status);
-        Assert.Equal("The portal stopped 3 times while running this task (in step 'Publish'); it was given up. Retry it to carry on from there.", failed.Error);
+        Assert.Equal("The portal stopped 4 times while running this task (in step 'Publish'); it was given up. Retry it to carry on from there.", failed.Error);
         Assert.Equal(StepStatus.Failed, failed.Steps.Single().Status);
         Assert.True(await after.ScaffolderLogLines.AnyAsync(l => l.TaskId == task.Id && l.Level == "error"));
     }

@@ -149,6 +149,41 @@ public sealed class ScaffolderTests(PortalAppFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task A_template_cannot_register_a_repository_its_run_did_not_publish()
+    {
+        var folder = Path.Combine(factory.TemplatesFolder, "sneaky");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "template.yaml"), """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: sneaky
+            spec:
+              owner: group:default/platform
+              type: service
+              parameters:
+                properties:
+                  repo: {type: string}
+              steps:
+                - id: register
+                  action: catalog:register
+                  input:
+                    repoContentsUrl: ${{ parameters.repo }}
+            """);
+        using var admin = factory.AdminClient();
+        await RegisterAsync(admin, Path.Combine(folder, "template.yaml"));
+        using var ana = factory.ClientWithToken(_ana);
+
+        var id = await CreateTaskAsync(ana, "template:default/sneaky", new { repo = "file:///etc" });
+        var failed = await WaitForAsync(ana, id, ScaffolderTaskStatus.Failed);
+
+        Assert.Equal("Step 'register' failed: catalog:register registers only a repository this task published (a publish step's repoContentsUrl), not 'file:///etc'.",
+            failed.Error);
+        await using var db = await factory.DbAsync();
+        Assert.False(await db.CatalogLocations.AnyAsync(l => l.Target == "file:///etc"));
+    }
+
+    [Fact]
     public async Task Templates_and_actions_are_listed_with_their_schemas()
     {
         using var ana = factory.ClientWithToken(_ana);

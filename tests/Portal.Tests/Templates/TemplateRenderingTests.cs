@@ -179,6 +179,20 @@ public sealed class TemplateRenderingTests
         Assert.Empty(result.Files);
     }
 
+    [Fact]
+    public async Task A_skeleton_folder_that_is_itself_a_symlink_is_rejected()
+    {
+        using var folder = new TempFolder();
+        var template = WriteTemplate(folder.Path, _ => { }, url: "./linked");
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "linked"), "/etc");
+
+        var result = await Runner().DryRunAsync(template, new JsonObject { ["name"] = "x" }, new JsonObject(), AuditActor.System,
+            new HashSet<string>(), CancellationToken.None);
+
+        Assert.Equal("The skeleton path 'linked' is a symbolic link; links are not allowed in skeletons.", Assert.Single(result.Log, l => l.Level == "error").Message);
+        Assert.Empty(result.Files);
+    }
+
     [Theory]
     [InlineData("/etc")]
     [InlineData("../../..")]

@@ -1845,6 +1845,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id");
+
                     b.Property<string>("CreatedByUserRef")
                         .HasColumnType("text")
                         .HasColumnName("created_by_user_ref");
@@ -1915,6 +1919,9 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_scaffolder_tasks_created_at");
+
+                    b.HasIndex("CreatedByUserId")
+                        .HasDatabaseName("ix_scaffolder_tasks_created_by_user_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_scaffolder_tasks_status");

@@ -58,7 +58,7 @@ public sealed class ScaffolderService(
         }
         var key = parsed.ToString();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template", cancellationToken);
+        var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template" && e.OrphanedAt == null, cancellationToken);
         return entity is null ? (null, null) : (TemplateDefinition.FromCatalog(entity), entity);
     }
 
@@ -125,12 +125,14 @@ public sealed class ScaffolderService(
         {
             TemplateRef = template.EntityRef,
             TemplateTitle = template.Title,
-            TemplateDocument = entity.Document.RootElement.GetRawText(),
+            // The very document the values were checked against (see TemplateDefinition.DocumentOf).
+            TemplateDocument = TemplateDefinition.DocumentOf(entity).ToJsonString(),
             TemplateSource = entity.Source,
             Values = SecretMasker.Masked(values, secretNames).ToJsonString(),
             ProtectedSecrets = secrets.Count == 0 ? null : protection.CreateProtector(ScaffolderTaskJob.SecretsPurpose).Protect(secrets.ToJsonString()),
             Steps = template.Steps.Select(s => new TaskStepState { Id = s.Id, Name = s.Name, Action = s.Action }).ToList(),
             CreatedBy = actor.Name,
+            CreatedByUserId = principal.FindFirstValue(ClaimTypes.NameIdentifier),
             CreatedByUserRef = principal.FindFirstValue(PortalClaims.CatalogUser),
             CreatedAt = time.GetUtcNow(),
         };
@@ -155,17 +157,27 @@ public sealed class ScaffolderService(
         return View(task, log);
     }
 
+    /// <summary>Cancelling or retrying a task is for the person who started it (browser or token), or an admin.</summary>
+    public async Task<bool> MayChangeAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var owner = await db.ScaffolderTasks.AsNoTracking().Where(t => t.Id == id).Select(t => new { t.CreatedByUserId }).FirstOrDefaultAsync(cancellationToken);
+        return owner is null || (owner.CreatedByUserId is { } id2 && id2 == user.FindFirstValue(ClaimTypes.NameIdentifier))
+            || AccessRules.CanAdminister(AccessFacts.From(user));
+    }
+
     public static TaskView View(ScaffolderTask task, IReadOnlyList<TaskLogView> log) =>
         new(task.Id, task.TemplateRef, task.TemplateTitle, task.Status, task.CreatedBy, task.CreatedAt, task.StartedAt, task.FinishedAt, task.Attempts,
             JsonNode.Parse(task.Values)!.AsObject(), task.Steps, task.Output is null ? null : JsonNode.Parse(task.Output)!.AsObject(), task.Error, log);
 
-    public async Task<IReadOnlyList<TaskView>> ListTasksAsync(string? createdBy, int limit, CancellationToken cancellationToken)
+    /// <summary>Recent tasks, newest first; <paramref name="userId"/> narrows them to one person's (browser and tokens alike).</summary>
+    public async Task<IReadOnlyList<TaskView>> ListTasksAsync(string? userId, int limit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.ScaffolderTasks.AsNoTracking();
-        if (!string.IsNullOrEmpty(createdBy))
+        if (!string.IsNullOrEmpty(userId))
         {
-            query = query.Where(t => t.CreatedBy == createdBy);
+            query = query.Where(t => t.CreatedByUserId == userId);
         }
         var tasks = await query.OrderByDescending(t => t.CreatedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
         return tasks.Select(t => View(t, [])).ToList();

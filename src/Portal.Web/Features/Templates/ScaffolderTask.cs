@@ -65,6 +65,9 @@ public sealed class ScaffolderTask
     public string? Output { get; set; }
     public string? Error { get; set; }
     public required string CreatedBy { get; set; }
+
+    /// <summary>The person's user id, the same whether they used the browser or one of their tokens.</summary>
+    public string? CreatedByUserId { get; set; }
     public string? CreatedByUserRef { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
@@ -104,6 +107,7 @@ internal sealed class ScaffolderTaskConfiguration : IEntityTypeConfiguration<Sca
         builder.Property(t => t.Steps).HasJsonConversion();
         builder.HasIndex(t => t.CreatedAt);
         builder.HasIndex(t => t.Status);
+        builder.HasIndex(t => t.CreatedByUserId);
     }
 
     public void Configure(EntityTypeBuilder<ScaffolderLogLine> builder)

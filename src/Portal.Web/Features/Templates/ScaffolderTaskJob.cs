@@ -68,14 +68,24 @@ public sealed class ScaffolderTaskJob(
         var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource);
         var secretNames = TemplateParameters.SecretNames(template.Pages);
         var values = JsonNode.Parse(task.Values)!.AsObject();
+        var masker = new SecretMasker(values, secretNames);
         if (task.ProtectedSecrets is { } protectedSecrets)
         {
-            foreach (var (name, value) in JsonNode.Parse(protection.CreateProtector(SecretsPurpose).Unprotect(protectedSecrets))!.AsObject())
+            try
             {
-                values[name] = value?.DeepClone();
+                foreach (var (name, value) in JsonNode.Parse(protection.CreateProtector(SecretsPurpose).Unprotect(protectedSecrets))!.AsObject())
+                {
+                    values[name] = value?.DeepClone();
+                }
+                masker = new SecretMasker(values, secretNames);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                await FinishAsync(db, task, ScaffolderTaskStatus.Failed,
+                    "The task's secret values can no longer be read (the portal's data-protection keys changed); create the task again.", null, shutdown);
+                return;
             }
         }
-        var masker = new SecretMasker(values, secretNames);
         var log = new TaskLog(dbFactory, taskId, time, masker);
         if (task.Attempts > 1)
         {
@@ -109,16 +119,13 @@ public sealed class ScaffolderTaskJob(
             {
                 await log.WriteAsync(step.Id, "info", $"Beginning step {step.Name}", shutdown);
             }
+            var lines = new List<string>();
             try
             {
-                var lines = new List<string>();
                 var output = await runner.RunStepAsync(template, step, state, dryRun: false, taskId, actor, lines.Add, stop);
-                foreach (var line in lines)
-                {
-                    await log.WriteAsync(step.Id, "info", line, shutdown);
-                }
+                await log.WriteAllAsync(step.Id, lines, shutdown);
                 stepState.Status = output is null ? StepStatus.Skipped : StepStatus.Completed;
-                stepState.Output = output?.ToJsonString();
+                stepState.Output = masker.MaskTree(output)?.ToJsonString();
                 stepState.FinishedAt = time.GetUtcNow();
                 await SaveStepsAsync(db, task, shutdown);
                 if (!resumedPure)
@@ -130,16 +137,23 @@ public sealed class ScaffolderTaskJob(
             {
                 stepState.Status = StepStatus.Cancelled;
                 stepState.FinishedAt = time.GetUtcNow();
+                await log.WriteAllAsync(step.Id, lines, shutdown);
                 await log.WriteAsync(step.Id, "error", "Cancelled.", shutdown);
                 var byUser = await db.ScaffolderTasks.AsNoTracking().AnyAsync(t => t.Id == taskId && t.CancelRequested, shutdown);
                 await FinishAsync(db, task, ScaffolderTaskStatus.Cancelled, byUser ? "Cancelled by a user." : "Cancelled by the portal.", null, shutdown);
                 return;
             }
-            catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException or Infrastructure.Git.GitException or IOException
-                or HttpRequestException or UnauthorizedAccessException or JsonException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !shutdown.IsCancellationRequested)
             {
+                // Whatever went wrong, the task ends failed with the reason (never left "processing" for the watchdog).
+                if (ex is not (TemplateRenderException or TemplateSecurityException or Infrastructure.Git.GitException or IOException
+                    or HttpRequestException or UnauthorizedAccessException or JsonException))
+                {
+                    logger.LogError(ex, "Step {Step} of scaffolder task {TaskId} failed unexpectedly", step.Id, taskId);
+                }
                 stepState.Status = StepStatus.Failed;
                 stepState.FinishedAt = time.GetUtcNow();
+                await log.WriteAllAsync(step.Id, lines, shutdown);
                 await log.WriteAsync(step.Id, "error", ex.Message, shutdown);
                 await FinishAsync(db, task, ScaffolderTaskStatus.Failed, $"Step '{step.Name}' failed: {masker.Mask(ex.Message)}", null, shutdown);
                 return;
@@ -161,7 +175,7 @@ public sealed class ScaffolderTaskJob(
             return;
         }
         await log.WriteAsync(null, "info", "Completed.", shutdown);
-        await FinishAsync(db, task, ScaffolderTaskStatus.Completed, null, rendered, shutdown);
+        await FinishAsync(db, task, ScaffolderTaskStatus.Completed, null, masker.MaskTree(rendered) as JsonObject, shutdown);
     }
 
     private async Task FinishAsync(PortalDbContext db, ScaffolderTask task, string status, string? error, JsonObject? output, CancellationToken cancellationToken)
@@ -199,26 +213,39 @@ public sealed class ScaffolderTaskJob(
         {
             while (await timer.WaitForNextTickAsync(heartbeatStop))
             {
-                await using var db = await dbFactory.CreateDbContextAsync(heartbeatStop);
-                await db.ScaffolderTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, time.GetUtcNow()), heartbeatStop);
-                if (await db.ScaffolderTasks.AnyAsync(t => t.Id == taskId && t.CancelRequested, heartbeatStop))
+                try
                 {
-                    await stop.CancelAsync();
+                    await using var db = await dbFactory.CreateDbContextAsync(heartbeatStop);
+                    await db.ScaffolderTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, time.GetUtcNow()), heartbeatStop);
+                    if (await db.ScaffolderTasks.AnyAsync(t => t.Id == taskId && t.CancelRequested, heartbeatStop))
+                    {
+                        await stop.CancelAsync();
+                    }
+                }
+                catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+                {
+                    // One missed beat is not a lost worker; the next tick tries again.
+                    logger.LogWarning(ex, "A heartbeat of scaffolder task {TaskId} failed", taskId);
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException)
-        {
-            logger.LogWarning(ex, "The heartbeat of scaffolder task {TaskId} failed", taskId);
-        }
     }
 
     /// <summary>The task's log, written line by line as it runs (the page shows it live); secrets masked.</summary>
     private sealed class TaskLog(IDbContextFactory<PortalDbContext> dbFactory, Guid taskId, TimeProvider time, SecretMasker masker)
     {
+        public async Task WriteAllAsync(string? stepId, List<string> lines, CancellationToken cancellationToken)
+        {
+            foreach (var line in lines)
+            {
+                await WriteAsync(stepId, "info", line, cancellationToken);
+            }
+            lines.Clear();
+        }
+
         public async Task WriteAsync(string? stepId, string level, string message, CancellationToken cancellationToken)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -256,7 +283,8 @@ public sealed class ScaffolderTaskWatchdog(
             .ToListAsync(cancellationToken);
         foreach (var task in tasks)
         {
-            if (task.Attempts >= options.Value.MaxRecoveries)
+            // Attempts counts the first run too: MaxRecoveries resumes are allowed after it.
+            if (task.Attempts > options.Value.MaxRecoveries)
             {
                 var step = task.Steps.FirstOrDefault(s => s.Status == StepStatus.Processing);
                 task.Status = ScaffolderTaskStatus.Failed;
@@ -269,6 +297,7 @@ public sealed class ScaffolderTaskWatchdog(
                     db.Entry(task).Property(t => t.Steps).IsModified = true;
                 }
                 db.ScaffolderLogLines.Add(new ScaffolderLogLine { TaskId = task.Id, At = now, StepId = step?.Id, Level = "error", Message = task.Error });
+                AuditLog.Record(db, AuditActor.System, "scaffolder.task.failed", task.Id.ToString(), outcome: "failure", after: new { task.TemplateRef, task.Error });
                 continue;
             }
             logger.LogWarning("Scaffolder task {TaskId} lost its worker; queueing it again", task.Id);

@@ -76,7 +76,7 @@ public static class TemplateEndpoints
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
 
         tasks.MapGet("/tasks", async (bool? mine, int? limit, ScaffolderService service, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListTasksAsync(mine == true ? AuditActor.From(http).Name : null, limit ?? 100, ct)));
+            TypedResults.Ok(await service.ListTasksAsync(mine == true ? http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "-" : null, limit ?? 100, ct)));
 
         tasks.MapGet("/tasks/{id:guid}", async Task<Results<Ok<TaskView>, NotFound>> (Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
             await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
@@ -92,7 +92,7 @@ public static class TemplateEndpoints
     private static async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
         Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<bool?>> change, string conflict, CancellationToken ct)
     {
-        if (!await MayChangeAsync(service, http.User, id, ct))
+        if (!await service.MayChangeAsync(http.User, id, ct))
         {
             return TypedResults.Forbid();
         }
@@ -102,12 +102,5 @@ public static class TemplateEndpoints
             false => TypedResults.Conflict(conflict),
             true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
         };
-    }
-
-    /// <summary>Cancelling or retrying a task is for the person who started it, or an admin.</summary>
-    public static async Task<bool> MayChangeAsync(ScaffolderService service, ClaimsPrincipal user, Guid id, CancellationToken ct)
-    {
-        var task = await service.GetTaskAsync(id, long.MaxValue, ct);
-        return task is null || task.CreatedBy == AuditActor.From(user, null).Name || AccessRules.CanAdminister(AccessFacts.From(user));
     }
 }

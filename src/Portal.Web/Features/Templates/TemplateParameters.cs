@@ -209,9 +209,11 @@ public static class TemplateParameters
                     {
                         return $"{field.Title} must be at most {max} characters.";
                     }
-                    if (field.Pattern is { } pattern && !Matches(pattern, text))
+                    if (field.Pattern is { } pattern && Matches(pattern, text) is var matched && matched != true)
                     {
-                        return $"{field.Title} does not match the required format ({pattern}).";
+                        return matched is null
+                            ? $"{field.Title} cannot be checked: the template's pattern is not a valid regular expression."
+                            : $"{field.Title} does not match the required format ({pattern}).";
                     }
                     return EnumProblem(field, value);
                 }
@@ -279,7 +281,8 @@ public static class TemplateParameters
             ? $"{field.Title} must be one of: {string.Join(", ", allowed.Select(field.LabelOf))}."
             : null;
 
-    private static bool Matches(string pattern, string text)
+    /// <summary>True or false; null when the pattern itself is broken (the template's fault, reported as such).</summary>
+    private static bool? Matches(string pattern, string text)
     {
         try
         {
@@ -288,7 +291,7 @@ public static class TemplateParameters
         }
         catch (ArgumentException)
         {
-            return true;
+            return null;
         }
         catch (RegexMatchTimeoutException)
         {

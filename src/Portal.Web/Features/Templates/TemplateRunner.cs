@@ -80,7 +80,10 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
         }
         var input = TemplateText.EvaluateTree(step.Input, model, $"step '{step.Id}' input") as JsonObject ?? [];
         ActionInput.Check(action, input);
-        var context = new ActionContext { Template = template, Workspace = state.Workspace, DryRun = dryRun, TaskId = taskId, Actor = actor, Log = log };
+        var context = new ActionContext
+        {
+            Template = template, Workspace = state.Workspace, DryRun = dryRun, TaskId = taskId, Actor = actor, Log = log, StepOutputs = state.StepOutputs,
+        };
         var output = await action.RunAsync(context, input, cancellationToken);
         state.StepOutputs[step.Id] = output;
         return output;
@@ -127,7 +130,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
         JsonObject? rendered = null;
         try
         {
-            rendered = RenderOutput(template, state);
+            rendered = masker.MaskTree(RenderOutput(template, state)) as JsonObject;
         }
         catch (TemplateRenderException ex)
         {
@@ -160,6 +163,15 @@ public sealed class SecretMasker(JsonObject values, IReadOnlySet<string> secretN
         }
         return text;
     }
+
+    /// <summary>A copy of a JSON tree with secrets replaced in every string value (outputs, step outputs).</summary>
+    public JsonNode? MaskTree(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, MaskTree(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(MaskTree).ToArray()),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => JsonValue.Create(Mask(v.GetValue<string>())),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>The values with every secret replaced, as run history shows and stores them.</summary>
     public static JsonObject Masked(JsonObject values, IReadOnlySet<string> secretNames)

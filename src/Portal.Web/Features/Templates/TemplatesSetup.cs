@@ -14,7 +14,10 @@ public static class TemplatesSetup
 
     public static WebApplicationBuilder AddTemplates(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TemplatesOptions>().BindConfiguration(TemplatesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TemplatesOptions>().BindConfiguration(TemplatesOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.GitHub.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "https" or "http",
+                "Portal:Templates:GitHub:ApiBaseUrl must be an absolute http(s) URL, e.g. https://api.github.com.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IScaffolderAction, FetchTemplateAction>();
         builder.Services.AddSingleton<IScaffolderAction, FetchPlainAction>();
         builder.Services.AddSingleton<IScaffolderAction, PublishGitAction>();

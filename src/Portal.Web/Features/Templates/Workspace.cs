@@ -64,7 +64,11 @@ public sealed class Workspace
     public static string SafePath(string path, string describedAs)
     {
         var unified = path.Replace('\\', '/');
-        if (unified.StartsWith('/') || (unified.Length >= 2 && unified[1] == ':') || unified.Any(char.IsControl))
+        if (unified.Any(char.IsControl))
+        {
+            throw new TemplateSecurityException($"{describedAs}: the path has a control character; a template may only write plain file names.");
+        }
+        if (unified.StartsWith('/') || (unified.Length >= 2 && unified[1] == ':'))
         {
             throw new TemplateSecurityException($"{describedAs}: '{path}' is an absolute path; a template may only write inside its workspace.");
         }

@@ -14,7 +14,15 @@ public static class GitCli
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs <c>git args</c> in <paramref name="workingDirectory"/> and returns its standard output.</summary>
-    public static async Task<string> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    public static Task<string> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(workingDirectory, null, cancellationToken, args);
+
+    /// <summary>
+    /// The same with extra environment variables, e.g. GIT_CONFIG_COUNT/KEY/VALUE for a credential header that must
+    /// not appear on a command line (other users of the machine can read those).
+    /// </summary>
+    public static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken,
+        params string[] args)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -32,6 +40,10 @@ public static class GitCli
         start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         Process? started;
         try
         {
@@ -57,13 +69,31 @@ public static class GitCli
             {
                 throw;
             }
-            throw new GitException($"git {args[0]} took longer than {DefaultTimeout.TotalMinutes:0} minutes.");
+            throw new GitException($"git {CommandOf(args)} took longer than {DefaultTimeout.TotalMinutes:0} minutes.");
         }
         var output = await stdout;
         if (process.ExitCode != 0)
         {
-            throw new GitException($"git {args[0]} failed: {(await stderr).Trim()}");
+            throw new GitException($"git {CommandOf(args)} failed: {(await stderr).Trim()}");
         }
         return output;
+    }
+
+    /// <summary>The git command in an argument list, past any leading <c>-c name=value</c> and other options.</summary>
+    private static string CommandOf(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "-c" or "-C" or "--git-dir")
+            {
+                i++;
+                continue;
+            }
+            if (!args[i].StartsWith('-'))
+            {
+                return args[i];
+            }
+        }
+        return args.FirstOrDefault() ?? "";
     }
 }

@@ -42,6 +42,11 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
             context.Log($"Dry run: would register {path} of {repo} in the catalog{(entityRef is null ? "" : $" ({entityRef})")}.");
             return new JsonObject { ["entityRef"] = entityRef ?? "", ["catalogInfoUrl"] = catalogInfoUrl };
         }
+        // Registering a location is an admin's act in the API; a template may only register what its own run published.
+        if (!context.StepOutputs.Values.Any(o => o["repoContentsUrl"]?.ToString() == repo))
+        {
+            throw new TemplateSecurityException($"catalog:register registers only a repository this task published (a publish step's repoContentsUrl), not '{repo}'.");
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var outcome = await CatalogLocations.RegisterAsync(db, reader, catalogOptions.Value, time, context.Actor,
             new RegisterLocationRequest("git", repo, ActionInput.Text(input, "branch"), path), dryRun: false, cancellationToken);

@@ -26,6 +26,14 @@ public static class Skeleton
         {
             throw new TemplateSecurityException($"fetch: '{url}' is outside the template's folder; a template may only read its own files.");
         }
+        // The folder itself (and every folder between it and the template's) must not be a link either.
+        for (var at = folder; at.Length > root.Length; at = Path.GetDirectoryName(at)!)
+        {
+            if (new DirectoryInfo(at).LinkTarget is not null || new FileInfo(at).LinkTarget is not null)
+            {
+                throw new TemplateSecurityException($"The skeleton path '{Path.GetRelativePath(root, at)}' is a symbolic link; links are not allowed in skeletons.");
+            }
+        }
         if (File.Exists(folder))
         {
             CheckNotLink(new FileInfo(folder), Path.GetFileName(folder));

@@ -32,15 +32,28 @@ public static partial class GitPublish
         return (owner, repo);
     }
 
-    public static async Task<Pushed> CommitAndPushAsync(ActionContext context, TemplatesOptions options, JsonObject input, string remote,
-        string? authorizationHeader, CancellationToken cancellationToken)
+    public static string Branch(JsonObject input)
     {
         var branch = ActionInput.Text(input, "defaultBranch") ?? "main";
-        if (!SafeName().IsMatch(branch))
-        {
-            throw new TemplateRenderException($"The branch name '{branch}' is not allowed.");
-        }
+        return SafeName().IsMatch(branch) ? branch : throw new TemplateRenderException($"The branch name '{branch}' is not allowed.");
+    }
+
+    /// <summary>
+    /// Pushes the workspace as the first commit of <paramref name="remote"/>'s branch. Idempotent: when the branch
+    /// already holds this task's commit (a resumed task) that commit is returned; any other content is never overwritten.
+    /// </summary>
+    public static async Task<Pushed> CommitAndPushAsync(ActionContext context, TemplatesOptions options, JsonObject input, string remote,
+        string? authorizationHeader, string alreadyExists, CancellationToken cancellationToken)
+    {
+        var branch = Branch(input);
         var message = (ActionInput.Text(input, "gitCommitMessage") ?? "Initial commit") + "\n\n" + TaskTrailer(context.TaskId) + "\n";
+        // The credential header goes through git's environment, never its command line.
+        var environment = authorizationHeader is null ? null : new Dictionary<string, string>
+        {
+            ["GIT_CONFIG_COUNT"] = "1",
+            ["GIT_CONFIG_KEY_0"] = "http.extraHeader",
+            ["GIT_CONFIG_VALUE_0"] = "Authorization: " + authorizationHeader,
+        };
         var folder = Path.Combine(options.ResolveWorkDirectory(), "publish", context.TaskId.ToString("N"));
         if (Directory.Exists(folder))
         {
@@ -49,22 +62,28 @@ public static partial class GitPublish
         Directory.CreateDirectory(folder);
         try
         {
+            await GitCli.RunAsync(folder, cancellationToken, "init", "-q", "-b", branch);
+            if ((await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", remote, $"refs/heads/{branch}")).Trim().Length > 0)
+            {
+                await GitCli.RunAsync(folder, environment, cancellationToken, "fetch", "-q", remote, branch);
+                var head = await GitCli.RunAsync(folder, cancellationToken, "log", "-1", "--format=%H%n%B", "FETCH_HEAD");
+                if (head.Contains(TaskTrailer(context.TaskId), StringComparison.Ordinal))
+                {
+                    var hash = head[..head.IndexOf('\n', StringComparison.Ordinal)];
+                    context.Log($"The repository already holds this task's commit {hash[..8]}; not pushed again.");
+                    return new Pushed(hash);
+                }
+                throw new TemplateRenderException(alreadyExists);
+            }
             context.Workspace.WriteTo(folder, ActionInput.Text(input, "sourcePath"));
             var name = ActionInput.Text(input, "gitAuthorName") ?? options.AuthorName;
             var email = ActionInput.Text(input, "gitAuthorEmail") ?? options.AuthorEmail;
-            await GitCli.RunAsync(folder, cancellationToken, "init", "-q", "-b", branch);
             await GitCli.RunAsync(folder, cancellationToken, "add", "--all");
             await GitCli.RunAsync(folder, cancellationToken, "-c", $"user.name={name}", "-c", $"user.email={email}", "-c", "commit.gpgsign=false",
                 "commit", "-q", "-m", message);
-            var hash = (await GitCli.RunAsync(folder, cancellationToken, "rev-parse", "HEAD")).Trim();
-            var push = new List<string>();
-            if (authorizationHeader is not null)
-            {
-                push.AddRange(["-c", $"http.extraHeader=Authorization: {authorizationHeader}"]);
-            }
-            push.AddRange(["push", "-q", remote, $"{branch}:refs/heads/{branch}"]);
-            await GitCli.RunAsync(folder, cancellationToken, [.. push]);
-            return new Pushed(hash);
+            var pushedHash = (await GitCli.RunAsync(folder, cancellationToken, "rev-parse", "HEAD")).Trim();
+            await GitCli.RunAsync(folder, environment, cancellationToken, "push", "-q", remote, $"{branch}:refs/heads/{branch}");
+            return new Pushed(pushedHash);
         }
         finally
         {
@@ -112,24 +131,24 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
             context.Log($"Dry run: would create {url} and push {context.Workspace.Files.Count} files.");
             return Output(url, "0000000000000000000000000000000000000000");
         }
-        if (Directory.Exists(path))
+        var branch = GitPublish.Branch(input);
+        var alreadyExists = $"A repository {owner}/{repo} already exists; choose another name.";
+        if (!Directory.Exists(path))
         {
-            // A resumed task finds its own commit there; anyone else's repository is never overwritten.
-            var head = await TryReadHeadAsync(path, cancellationToken);
-            if (head is not null && head.Value.Message.Contains(GitPublish.TaskTrailer(context.TaskId), StringComparison.Ordinal))
-            {
-                context.Log($"{url} already holds this task's commit {head.Value.Hash[..8]}; not pushed again.");
-                return Output(url, head.Value.Hash);
-            }
-            throw new TemplateRenderException($"A repository {owner}/{repo} already exists; choose another name.");
+            Directory.CreateDirectory(path);
+            await GitCli.RunAsync(path, cancellationToken, "init", "-q", "--bare", "-b", branch);
         }
-        Directory.CreateDirectory(path);
-        await GitCli.RunAsync(path, cancellationToken, "init", "-q", "--bare", "-b", ActionInput.Text(input, "defaultBranch") ?? "main");
+        else if (!File.Exists(Path.Combine(path, "HEAD")))
+        {
+            throw new TemplateRenderException(alreadyExists);
+        }
+        // An existing bare repository is fine while it is empty (a run that stopped after creating it); the push
+        // below refuses one with someone else's commits and recognises this task's own.
         if (ActionInput.Text(input, "description") is { } description)
         {
             await File.WriteAllTextAsync(Path.Combine(path, "description"), description.ReplaceLineEndings(" ") + "\n", cancellationToken);
         }
-        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, path, null, cancellationToken);
+        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, new Uri(path).AbsoluteUri, null, alreadyExists, cancellationToken);
         context.Log($"Created {url} and pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
         return Output(url, pushed.CommitHash);
     }
@@ -140,20 +159,6 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
         ["repoContentsUrl"] = url,
         ["commitHash"] = hash,
     };
-
-    private static async Task<(string Hash, string Message)?> TryReadHeadAsync(string bare, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var text = await GitCli.RunAsync(bare, cancellationToken, "log", "-1", "--format=%H%n%B");
-            var newline = text.IndexOf('\n', StringComparison.Ordinal);
-            return newline < 0 ? null : (text[..newline], text[(newline + 1)..]);
-        }
-        catch (GitException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>
@@ -205,10 +210,21 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
             ["visibility"] = visibility,
             ["auto_init"] = false,
         };
-        var created = await CreateAsync(client, $"{api}/orgs/{Uri.EscapeDataString(owner)}/repos", body, github.Token, cancellationToken);
+        var created = await SendAsync(client, HttpMethod.Post, $"{api}/orgs/{Uri.EscapeDataString(owner)}/repos", body, github.Token, cancellationToken);
         if (created.Status == System.Net.HttpStatusCode.NotFound)
         {
-            created = await CreateAsync(client, $"{api}/user/repos", body, github.Token, cancellationToken);
+            // Not an organisation: the repository goes to the token's own account only when that account is the owner.
+            var me = await SendAsync(client, HttpMethod.Get, $"{api}/user", null, github.Token, cancellationToken);
+            if (!string.Equals(me.Json?["login"]?.ToString(), owner, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new TemplateRenderException($"GitHub has no organisation '{owner}' this token can create repositories in.");
+            }
+            created = await SendAsync(client, HttpMethod.Post, $"{api}/user/repos", body, github.Token, cancellationToken);
+        }
+        if (created.Status == System.Net.HttpStatusCode.UnprocessableEntity)
+        {
+            // It exists: a resumed task finds its own commit there; the push below refuses anyone else's repository.
+            created = await SendAsync(client, HttpMethod.Get, $"{api}/repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}", null, github.Token, cancellationToken);
         }
         if (created.Json is null || created.Json["clone_url"]?.ToString() is not { Length: > 0 } cloneUrl)
         {
@@ -217,15 +233,16 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         var htmlUrl = created.Json["html_url"]?.ToString() ?? cloneUrl;
         context.Log($"Created the GitHub repository {htmlUrl}.");
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + github.Token));
-        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, cloneUrl, basic, cancellationToken);
+        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, cloneUrl, basic,
+            $"The GitHub repository {owner}/{repo} already exists and has commits; choose another name.", cancellationToken);
         context.Log($"Pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
         return new JsonObject { ["remoteUrl"] = htmlUrl, ["repoContentsUrl"] = cloneUrl, ["commitHash"] = pushed.CommitHash };
     }
 
-    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> CreateAsync(HttpClient client, string url, JsonObject body, string token,
-        CancellationToken cancellationToken)
+    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+        string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("portal-scaffolder", "1.0"));

@@ -16,6 +16,9 @@ public sealed class ActionContext
     public required Guid TaskId { get; init; }
     public required AuditActor Actor { get; init; }
     public required Action<string> Log { get; init; }
+
+    /// <summary>The outputs of the steps that ran before this one.</summary>
+    public IReadOnlyDictionary<string, JsonObject> StepOutputs { get; init; } = new Dictionary<string, JsonObject>();
 }
 
 /// <summary>A scaffolder action (<c>fetch:template</c>, <c>publish:git</c>, ...): a small registry keyed by id.</summary>

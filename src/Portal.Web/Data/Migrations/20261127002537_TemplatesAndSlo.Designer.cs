@@ -14,8 +14,8 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126234133_Templates")]
-    partial class Templates
+    [Migration("20261127002537_TemplatesAndSlo")]
+    partial class TemplatesAndSlo
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1654,6 +1654,134 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.MetricStream", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.PrimitiveCollection<double[]>("Bounds")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("bounds");
+
+                    b.PrimitiveCollection<long[]>("BucketCounts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("bucket_counts");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("StartUnixNano")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_unix_nano");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sum");
+
+                    b.Property<long>("TimeUnixNano")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_unix_nano");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_slo_metric_streams");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_slo_metric_streams_last_seen_at");
+
+                    b.ToTable("slo_metric_streams", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
+                {
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<double>("DurationSum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_sum");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("ComponentRef", "Minute")
+                        .HasName("pk_slo_service_minutes");
+
+                    b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
+                {
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("AcceptedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_points");
+
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("LastRejection")
+                        .HasColumnType("text")
+                        .HasColumnName("last_rejection");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long>("RejectedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected_points");
+
+                    b.HasKey("ServiceName")
+                        .HasName("pk_slo_telemetry_sources");
+
+                    b.HasIndex("ComponentRef")
+                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
+
+                    b.ToTable("slo_telemetry_sources", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -1719,6 +1847,10 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("created_by");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id");
 
                     b.Property<string>("CreatedByUserRef")
                         .HasColumnType("text")
@@ -1790,6 +1922,9 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_scaffolder_tasks_created_at");
+
+                    b.HasIndex("CreatedByUserId")
+                        .HasDatabaseName("ix_scaffolder_tasks_created_by_user_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_scaffolder_tasks_status");

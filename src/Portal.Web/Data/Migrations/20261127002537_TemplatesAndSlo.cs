@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Portal.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Templates : Migration
+    public partial class TemplatesAndSlo : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -45,6 +45,7 @@ namespace Portal.Web.Data.Migrations
                     output = table.Column<string>(type: "jsonb", nullable: true),
                     error = table.Column<string>(type: "text", nullable: true),
                     created_by = table.Column<string>(type: "text", nullable: false),
+                    created_by_user_id = table.Column<string>(type: "text", nullable: true),
                     created_by_user_ref = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -58,6 +59,59 @@ namespace Portal.Web.Data.Migrations
                     table.PrimaryKey("pk_scaffolder_tasks", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "slo_metric_streams",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    component_ref = table.Column<string>(type: "text", nullable: false),
+                    metric = table.Column<string>(type: "text", nullable: false),
+                    start_unix_nano = table.Column<long>(type: "bigint", nullable: false),
+                    time_unix_nano = table.Column<long>(type: "bigint", nullable: false),
+                    value = table.Column<double>(type: "double precision", nullable: false),
+                    sum = table.Column<double>(type: "double precision", nullable: false),
+                    bucket_counts = table.Column<long[]>(type: "bigint[]", nullable: false),
+                    bounds = table.Column<double[]>(type: "double precision[]", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_slo_metric_streams", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "slo_service_minutes",
+                columns: table => new
+                {
+                    component_ref = table.Column<string>(type: "text", nullable: false),
+                    minute = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    requests = table.Column<long>(type: "bigint", nullable: false),
+                    errors = table.Column<long>(type: "bigint", nullable: false),
+                    duration_sum = table.Column<double>(type: "double precision", nullable: false),
+                    latency_buckets = table.Column<string>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_slo_service_minutes", x => new { x.component_ref, x.minute });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "slo_telemetry_sources",
+                columns: table => new
+                {
+                    service_name = table.Column<string>(type: "text", nullable: false),
+                    component_ref = table.Column<string>(type: "text", nullable: true),
+                    first_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    accepted_points = table.Column<long>(type: "bigint", nullable: false),
+                    rejected_points = table.Column<long>(type: "bigint", nullable: false),
+                    last_rejection = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_slo_telemetry_sources", x => x.service_name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_scaffolder_log_lines_task_id_id",
                 table: "scaffolder_log_lines",
@@ -69,9 +123,24 @@ namespace Portal.Web.Data.Migrations
                 column: "created_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_scaffolder_tasks_created_by_user_id",
+                table: "scaffolder_tasks",
+                column: "created_by_user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_scaffolder_tasks_status",
                 table: "scaffolder_tasks",
                 column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_slo_metric_streams_last_seen_at",
+                table: "slo_metric_streams",
+                column: "last_seen_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_slo_telemetry_sources_component_ref",
+                table: "slo_telemetry_sources",
+                column: "component_ref");
         }
 
         /// <inheritdoc />
@@ -82,6 +151,15 @@ namespace Portal.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "scaffolder_tasks");
+
+            migrationBuilder.DropTable(
+                name: "slo_metric_streams");
+
+            migrationBuilder.DropTable(
+                name: "slo_service_minutes");
+
+            migrationBuilder.DropTable(
+                name: "slo_telemetry_sources");
         }
     }
 }
