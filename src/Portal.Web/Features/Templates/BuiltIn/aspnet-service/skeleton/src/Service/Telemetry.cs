@@ -31,13 +31,20 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = DurationBuckets })
                 .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "metrics")))
+            // The portal takes metrics only; traces are exported once a collector or tracing backend is configured
+            // with the standard OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables.
             .WithTracing(tracing => tracing
                 // Probes would drown the real traffic.
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
-                .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "traces")));
+                .AddOtlpTracesWhenConfigured(configuration));
         return builder;
     }
+
+    private static TracerProviderBuilder AddOtlpTracesWhenConfigured(this TracerProviderBuilder tracing, IConfiguration configuration) =>
+        string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) && string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+            ? tracing
+            : tracing.AddOtlpExporter(options => ConfigureOtlp(options, configuration, "traces"));
 
     // An export that fails (nothing listening) is logged by OpenTelemetry's own event source and never throws.
     private static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration configuration, string signal)

@@ -27,12 +27,19 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "metrics")))
+            // The portal takes metrics only; traces are exported once a collector or tracing backend is configured
+            // with the standard OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables.
             .WithTracing(tracing => tracing
                 .AddSource(JobTelemetry.Name)
                 .AddHttpClientInstrumentation()
-                .AddOtlpExporter(options => ConfigureOtlp(options, configuration, "traces")));
+                .AddOtlpTracesWhenConfigured(configuration));
         return builder;
     }
+
+    private static TracerProviderBuilder AddOtlpTracesWhenConfigured(this TracerProviderBuilder tracing, IConfiguration configuration) =>
+        string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) && string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+            ? tracing
+            : tracing.AddOtlpExporter(options => ConfigureOtlp(options, configuration, "traces"));
 
     // An export that fails (nothing listening) is logged by OpenTelemetry's own event source and never throws.
     private static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration configuration, string signal)
