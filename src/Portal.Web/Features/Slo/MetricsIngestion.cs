@@ -45,7 +45,19 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({IngestLockKey})", cancellationToken);
         var keys = batch.Samples.Select(s => s.StreamKey).Distinct().ToList();
         var streams = await db.Set<MetricStream>().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, cancellationToken);
+        // The minute rows this export touches, read in one query (a backfill can touch a month of minutes).
         var minutes = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
+        if (batch.Samples.Count > 0)
+        {
+            var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct().ToList();
+            var from = SloMath.MinuteOf(OtlpReader.FromUnixNano(batch.Samples.Min(s => s.TimeUnixNano)));
+            var to = OtlpReader.FromUnixNano(batch.Samples.Max(s => s.TimeUnixNano));
+            foreach (var existing in await db.Set<ServiceMinute>().Where(m => touched.Contains(m.ComponentRef) && m.Minute >= from && m.Minute <= to)
+                .ToListAsync(cancellationToken))
+            {
+                minutes[(existing.ComponentRef, existing.Minute)] = existing;
+            }
+        }
         foreach (var sample in batch.Samples.OrderBy(s => s.TimeUnixNano))
         {
             var component = components[sample.ServiceName]!;
@@ -71,16 +83,11 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             {
                 continue;
             }
-            var at = OtlpReader.FromUnixNano(sample.TimeUnixNano);
-            var minute = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
+            var minute = SloMath.MinuteOf(OtlpReader.FromUnixNano(sample.TimeUnixNano));
             if (!minutes.TryGetValue((component, minute), out var row))
             {
-                row = await db.Set<ServiceMinute>().FirstOrDefaultAsync(m => m.ComponentRef == component && m.Minute == minute, cancellationToken);
-                if (row is null)
-                {
-                    row = new ServiceMinute { ComponentRef = component, Minute = minute };
-                    db.Add(row);
-                }
+                row = new ServiceMinute { ComponentRef = component, Minute = minute };
+                db.Add(row);
                 minutes[(component, minute)] = row;
             }
             row.Requests += delta.Count;

@@ -25,6 +25,7 @@ public static class SloSetup
     public static void MapSlo(this WebApplication app)
     {
         app.MapOtlpHttp();
+        app.MapSloApi();
         var api = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
         api.MapGet("/coverage", async (IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
             TypedResults.Ok(await CoverageAsync(dbFactory, time.GetUtcNow(), ct)));

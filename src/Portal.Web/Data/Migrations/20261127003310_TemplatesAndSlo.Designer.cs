@@ -14,7 +14,7 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127002537_TemplatesAndSlo")]
+    [Migration("20261127003310_TemplatesAndSlo")]
     partial class TemplatesAndSlo
     {
         /// <inheritdoc />
@@ -1741,6 +1741,95 @@ namespace Portal.Web.Data.Migrations
                         .HasName("pk_slo_service_minutes");
 
                     b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BudgetingMethod")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("budgeting_method");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Indicator")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("indicator");
+
+                    b.Property<long>("MinEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("min_events");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("Target")
+                        .HasPrecision(12, 10)
+                        .HasColumnType("numeric(12,10)")
+                        .HasColumnName("target");
+
+                    b.Property<decimal?>("ThresholdSeconds")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("threshold_seconds");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.Property<decimal?>("TimesliceTarget")
+                        .HasPrecision(12, 10)
+                        .HasColumnType("numeric(12,10)")
+                        .HasColumnName("timeslice_target");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.Property<string>("WindowKind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("window_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_definitions");
+
+                    b.HasIndex("ComponentRef", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_slo_definitions_component_ref_name");
+
+                    b.ToTable("slo_definitions", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>

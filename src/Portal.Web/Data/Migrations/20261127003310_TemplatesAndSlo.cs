@@ -60,6 +60,32 @@ namespace Portal.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "slo_definitions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    display_name = table.Column<string>(type: "text", nullable: true),
+                    component_ref = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    indicator = table.Column<string>(type: "text", nullable: false),
+                    threshold_seconds = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: true),
+                    target = table.Column<decimal>(type: "numeric(12,10)", precision: 12, scale: 10, nullable: false),
+                    window_kind = table.Column<string>(type: "text", nullable: false),
+                    window_days = table.Column<int>(type: "integer", nullable: false),
+                    time_zone = table.Column<string>(type: "text", nullable: false),
+                    budgeting_method = table.Column<string>(type: "text", nullable: false),
+                    timeslice_target = table.Column<decimal>(type: "numeric(12,10)", precision: 12, scale: 10, nullable: true),
+                    min_events = table.Column<long>(type: "bigint", nullable: false),
+                    created_by = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_slo_definitions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "slo_metric_streams",
                 columns: table => new
                 {
@@ -133,6 +159,12 @@ namespace Portal.Web.Data.Migrations
                 column: "status");
 
             migrationBuilder.CreateIndex(
+                name: "ix_slo_definitions_component_ref_name",
+                table: "slo_definitions",
+                columns: new[] { "component_ref", "name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_slo_metric_streams_last_seen_at",
                 table: "slo_metric_streams",
                 column: "last_seen_at");
@@ -151,6 +183,9 @@ namespace Portal.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "scaffolder_tasks");
+
+            migrationBuilder.DropTable(
+                name: "slo_definitions");
 
             migrationBuilder.DropTable(
                 name: "slo_metric_streams");

@@ -1,0 +1,230 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Slo;
+
+public sealed record SloWindowView(string Kind, int? Days, string? TimeZone, DateTimeOffset Start, DateTimeOffset End);
+
+public sealed record SloView(Guid Id, string Name, string? DisplayName, string Component, string? Owner, string Indicator, decimal? ThresholdSeconds,
+    decimal Target, SloWindowView Window, string BudgetingMethod, decimal? TimesliceTarget, long MinEvents, string Status, decimal? Sli, long GoodEvents,
+    long TotalEvents, ErrorBudget ErrorBudget, IReadOnlyDictionary<string, decimal?> BurnRates, double? HoursToExhaustion, bool Estimated,
+    IReadOnlyList<RuleState> Alerts);
+
+public sealed record SloSeriesPoint(DateTimeOffset At, long Good, long Total, decimal? Sli, decimal? BudgetRemaining);
+
+/// <summary>SLO definitions and their figures: one implementation for the API and the pages.</summary>
+public static class SloEndpoints
+{
+    public static void MapSloApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/slos").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
+
+        api.MapGet("/", async (string? service, string? team, string? status, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var views = await ListAsync(db, time.GetUtcNow(), service, team, ct);
+            return TypedResults.Ok(views.Where(v => status is null || v.Status == status).OrderBy(v => v.ErrorBudget.Remaining ?? decimal.MaxValue).ToList());
+        });
+
+        api.MapGet("/{id:guid}", async Task<Results<Ok<SloView>, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time,
+            CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var slo = await db.Set<SloDefinition>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            return slo is null ? TypedResults.NotFound() : TypedResults.Ok(await ViewAsync(db, slo, time.GetUtcNow(), ct));
+        });
+
+        api.MapGet("/{id:guid}/series", async Task<Results<Ok<List<SloSeriesPoint>>, NotFound, ValidationProblem>> (Guid id, DateTimeOffset? from,
+            DateTimeOffset? to, int? stepMinutes, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var slo = await db.Set<SloDefinition>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (slo is null)
+            {
+                return TypedResults.NotFound();
+            }
+            var end = to ?? time.GetUtcNow();
+            var start = from ?? slo.WindowAt(end).Start;
+            var step = stepMinutes ?? 60;
+            if (end <= start || step is < 1 or > 10080 || (end - start).TotalMinutes / step > 5000)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["range"] = ["from must be before to, stepMinutes 1-10080, and at most 5,000 steps."] });
+            }
+            var (minutes, _) = await MinutesAsync(db, slo, start, end, ct);
+            var points = new List<SloSeriesPoint>();
+            long runningGood = 0, runningTotal = 0;
+            foreach (var group in minutes.GroupBy(m => start.AddMinutes(Math.Floor((m.Minute - start).TotalMinutes / step) * step)).OrderBy(g => g.Key))
+            {
+                var good = group.Sum(m => m.Good);
+                var total = group.Sum(m => m.Total);
+                runningGood += good;
+                runningTotal += total;
+                points.Add(new SloSeriesPoint(group.Key, good, total, total == 0 ? null : (decimal)good / total,
+                    runningTotal == 0 ? null : 1 - (decimal)(runningTotal - runningGood) / runningTotal / (1 - slo.Target)));
+            }
+            return TypedResults.Ok(points);
+        });
+
+        api.MapPost("/", async Task<Results<Created<SloView>, ValidationProblem, ForbidHttpResult, Conflict<string>>> (SloRequest request,
+            IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var checkedRequest = await CheckAsync(db, request, http.User, ct);
+            if (checkedRequest.Errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(checkedRequest.Errors);
+            }
+            if (checkedRequest.Forbidden)
+            {
+                return TypedResults.Forbid();
+            }
+            if (await db.Set<SloDefinition>().AnyAsync(s => s.ComponentRef == checkedRequest.ComponentRef && s.Name == request.Name, ct))
+            {
+                return TypedResults.Conflict($"{checkedRequest.ComponentRef} already has an SLO named {request.Name}.");
+            }
+            var now = time.GetUtcNow();
+            var slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = AuditActor.From(http).Name, CreatedAt = now, UpdatedAt = now };
+            SloValidation.Apply(request, slo, checkedRequest.ComponentRef!);
+            db.Add(slo);
+            AuditLog.Record(db, AuditActor.From(http), "slo.create", slo.Id.ToString(), after: request);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"/api/slos/{slo.Id}", await ViewAsync(db, slo, now, ct));
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+
+        api.MapPut("/{id:guid}", async Task<Results<Ok<SloView>, ValidationProblem, ForbidHttpResult, NotFound>> (Guid id, SloRequest request,
+            IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (slo is null)
+            {
+                return TypedResults.NotFound();
+            }
+            var checkedRequest = await CheckAsync(db, request, http.User, ct);
+            if (checkedRequest.Errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(checkedRequest.Errors);
+            }
+            if (checkedRequest.Forbidden || !await MayChangeAsync(db, http.User, slo.ComponentRef, ct))
+            {
+                return TypedResults.Forbid();
+            }
+            SloValidation.Apply(request, slo, checkedRequest.ComponentRef!);
+            slo.UpdatedAt = time.GetUtcNow();
+            AuditLog.Record(db, AuditActor.From(http), "slo.update", slo.Id.ToString(), after: request);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(await ViewAsync(db, slo, slo.UpdatedAt, ct));
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+
+        api.MapDelete("/{id:guid}", async Task<Results<NoContent, ForbidHttpResult, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory,
+            HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (slo is null)
+            {
+                return TypedResults.NotFound();
+            }
+            if (!await MayChangeAsync(db, http.User, slo.ComponentRef, ct))
+            {
+                return TypedResults.Forbid();
+            }
+            db.Remove(slo);
+            AuditLog.Record(db, AuditActor.From(http), "slo.delete", slo.Id.ToString(), before: new { slo.Name, slo.ComponentRef });
+            await db.SaveChangesAsync(ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+    }
+
+    private sealed record CheckedRequest(Dictionary<string, string[]> Errors, string? ComponentRef, bool Forbidden);
+
+    private static async Task<CheckedRequest> CheckAsync(PortalDbContext db, SloRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = SloValidation.Validate(request);
+        string? componentRef = null;
+        if (!string.IsNullOrWhiteSpace(request.Component))
+        {
+            try
+            {
+                componentRef = EntityRef.Parse(request.Component, defaultKind: "component").ToString();
+            }
+            catch (FormatException ex)
+            {
+                errors["component"] = [ex.Message];
+            }
+            if (componentRef is not null && !await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
+            {
+                errors["component"] = [$"There is no component {componentRef} in the catalog."];
+            }
+        }
+        var forbidden = errors.Count == 0 && !await MayChangeAsync(db, user, componentRef!, ct);
+        return new CheckedRequest(errors, componentRef, forbidden);
+    }
+
+    /// <summary>A component's SLOs are its owning team's to change (or an admin's).</summary>
+    public static async Task<bool> MayChangeAsync(PortalDbContext db, ClaimsPrincipal user, string componentRef, CancellationToken ct)
+    {
+        var owner = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == componentRef).Select(e => e.Owner).FirstOrDefaultAsync(ct);
+        return AccessRules.CanChangeOwnedBy(AccessFacts.From(user), owner);
+    }
+
+    public static async Task<(List<MinuteCounts> Minutes, bool Estimated)> MinutesAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset start,
+        DateTimeOffset end, CancellationToken ct)
+    {
+        var rows = await db.Set<ServiceMinute>().AsNoTracking()
+            .Where(m => m.ComponentRef == slo.ComponentRef && m.Minute >= start && m.Minute <= end).ToListAsync(ct);
+        return SliMinutes.From(slo, rows);
+    }
+
+    public static async Task<SloView> ViewAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset now, CancellationToken ct)
+    {
+        var (start, period) = slo.WindowAt(now);
+        var end = SloMath.MinuteOf(now);
+        // The longest burn window (3 d) can reach before a calendar month's start; the period is what the budget is over.
+        var earliest = new[] { start, end - TimeSpan.FromDays(3) }.Min();
+        var (minutes, estimated) = await MinutesAsync(db, slo, earliest, end, ct);
+        var figures = SloMath.Compute(minutes, now, slo.Target, period, SloMath.DefaultRules, slo.MinEvents);
+        if (slo.WindowKind == "calendar")
+        {
+            // A calendar month's budget runs from the month's start, not a rolling period back from now.
+            var inMonth = minutes.Where(m => m.Minute >= start).ToList();
+            var month = SloMath.Compute(inMonth, now, slo.Target, end - start + TimeSpan.FromMinutes(1), [], slo.MinEvents);
+            figures = figures with { Sli = month.Sli, GoodEvents = month.GoodEvents, TotalEvents = month.TotalEvents, ErrorBudget = month.ErrorBudget };
+        }
+        var owner = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == slo.ComponentRef).Select(e => e.Owner).FirstOrDefaultAsync(ct);
+        var status = figures.TotalEvents == 0 ? "no-data"
+            : figures.ErrorBudget.Remaining <= 0 ? "breached"
+            : figures.Rules.Any(r => r.Firing) || figures.ErrorBudget.Remaining < 0.25m ? "warning"
+            : "ok";
+        return new SloView(slo.Id, slo.Name, slo.DisplayName, slo.ComponentRef, owner, slo.Indicator, slo.ThresholdSeconds, slo.Target,
+            new SloWindowView(slo.WindowKind, slo.WindowKind == "rolling" ? slo.WindowDays : null, slo.WindowKind == "calendar" ? slo.TimeZone : null, start, end),
+            slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, status, figures.Sli, figures.GoodEvents, figures.TotalEvents, figures.ErrorBudget,
+            figures.BurnRates, figures.TimeToExhaustion?.TotalHours, estimated, figures.Rules);
+    }
+
+    public static async Task<List<SloView>> ListAsync(PortalDbContext db, DateTimeOffset now, string? service, string? team, CancellationToken ct)
+    {
+        var query = db.Set<SloDefinition>().AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(service))
+        {
+            var componentRef = EntityRef.Parse(service, defaultKind: "component").ToString();
+            query = query.Where(s => s.ComponentRef == componentRef);
+        }
+        if (!string.IsNullOrWhiteSpace(team))
+        {
+            var teamRef = EntityRef.Parse(team, defaultKind: "group").ToString();
+            var owned = db.CatalogEntities.Where(e => e.Owner == teamRef).Select(e => e.EntityRef);
+            query = query.Where(s => owned.Contains(s.ComponentRef));
+        }
+        var views = new List<SloView>();
+        foreach (var slo in await query.OrderBy(s => s.ComponentRef).ThenBy(s => s.Name).Take(500).ToListAsync(ct))
+        {
+            views.Add(await ViewAsync(db, slo, now, ct));
+        }
+        return views;
+    }
+}
