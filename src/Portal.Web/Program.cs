@@ -47,6 +47,7 @@ try
     app.ScheduleCostJobs();
     app.MapTemplates();
     app.MapSlo();
+    app.ScheduleSloJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

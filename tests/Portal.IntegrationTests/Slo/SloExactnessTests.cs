@@ -5,6 +5,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portal.TestSupport;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Otlp.Collector;
@@ -18,6 +19,7 @@ namespace Portal.IntegrationTests.Slo;
 /// Thirty days of scripted minute traffic sent through the OTLP endpoint; every figure the API reports is checked
 /// against the same figure computed here, independently, from the generated counts.
 /// </summary>
+#pragma warning disable CA1001 // the webhook receiver is disposed in DisposeAsync (xUnit's IAsyncLifetime)
 public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>, IAsyncLifetime
 {
     private const int Days = 30;
@@ -25,6 +27,7 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
     private const decimal Target = 0.999m;
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 30, TimeSpan.Zero);
     private readonly FakeTimeProvider _clock = new(Now);
+    private readonly WebhookRecorder _webhook = new();
     private string _ingest = "";
 
     /// <summary>Minute i minutes before the current one: its requests and server errors.</summary>
@@ -44,11 +47,12 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
     public async Task InitializeAsync()
     {
         factory.ReplaceServices = services => services.AddSingleton<TimeProvider>(_clock);
+        factory.Settings["Portal:Notifications:WebhookUrl"] = _webhook.Url;
         await factory.SeedDemoAsync();
         (_, _ingest) = await factory.UserWithTokenAsync("ingest-exact", roles: [PortalRoles.Admin], scopes: [PortalScopes.SloIngest]);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _webhook.DisposeAsync();
 
     [Fact]
     public async Task Every_reported_figure_equals_the_one_computed_from_the_generated_traffic()
@@ -95,6 +99,58 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
         Assert.Equal([true, false, false, true], expected); // the script really exercises both outcomes
         // Over the whole period the budget is spent (a burn of 1 or more), so the SLO is breached, not merely warned about.
         Assert.Equal(Burns(MinutesInPeriod) >= 1 ? "breached" : "warning", slo.Status);
+
+        // The alert job, minute by minute with no new traffic: each rule goes pending, fires a minute later if its
+        // condition still holds, and resolves in the first minute it does not - as computed here from the counts.
+        var rules = new[] { ("page-1h-5m", 60, 5, 14.4m), ("page-6h-30m", 360, 30, 6m), ("ticket-1d-2h", 1440, 120, 3m), ("ticket-3d-6h", 4320, 360, 1m) };
+        var job = factory.Services.GetRequiredService<SloAlertJob>();
+        var expectedEvents = new List<(string Rule, string State, int Minute)>();
+        var state = rules.ToDictionary(r => r.Item1, _ => "none");
+        for (var k = 0; k <= 6; k++)
+        {
+            await job.RunAsync(CancellationToken.None);
+            await job.RunAsync(CancellationToken.None); // the same minute twice changes nothing
+            foreach (var (rule, longMinutes, shortMinutes, factor) in rules)
+            {
+                var firing = Exceeds(k, longMinutes, factor) && Exceeds(k, shortMinutes, factor);
+                var next = (state[rule], firing) switch
+                {
+                    ("pending" or "firing", true) => "firing",
+                    (_, true) => "pending",
+                    ("pending" or "firing", false) => "resolved",
+                    (var same, false) => same,
+                };
+                if (next != state[rule])
+                {
+                    expectedEvents.Add((rule, next, k));
+                }
+                state[rule] = next;
+            }
+            _clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        var history = (await admin.GetFromJsonAsync<List<SloAlert>>($"/api/slos/{id}/alerts", JsonSerializerOptions.Web))!;
+        var actualEvents = history.SelectMany(a => new[] { (a.Rule, "pending", a.PendingAt), (a.Rule, "firing", a.FiredAt), (a.Rule, "resolved", a.ResolvedAt) })
+            .Where(e => e.Item3 is not null).Select(e => (e.Rule, e.Item2, (int)(e.Item3!.Value - current).TotalMinutes)).ToList();
+        Assert.Equal(expectedEvents.Order(), actualEvents.Order());
+        Assert.Contains(expectedEvents, e => e.State == "resolved"); // the script really resolves something within the minutes run
+        await Wait.UntilAsync(() => _webhook.Events("slo.alert.resolved").Count == expectedEvents.Count(e => e.State == "resolved" && history.Any(a => a.Rule == e.Rule && a.FiredAt is not null)),
+            TimeSpan.FromSeconds(10), "the resolved notifications");
+        var fired = _webhook.Events("slo.alert.firing");
+        Assert.Equal(expectedEvents.Count(e => e.State == "firing"), fired.Count);
+        Assert.Contains("https://runbooks.northwind.example/order-service", fired[0].GetRawText(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether the window of <paramref name="minutes"/> ending <paramref name="k"/> minutes after now burns faster than the factor.</summary>
+    private static bool Exceeds(int k, int minutes, decimal factor)
+    {
+        long total = 0, bad = 0;
+        for (var i = 0; i < minutes - k; i++)
+        {
+            var (r, e) = Traffic(i);
+            total += r;
+            bad += e;
+        }
+        return total > 0 && bad > factor * (1 - Target) * total;
     }
 
     private static decimal Burns(int minutes)

@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
@@ -19,14 +20,35 @@ public static class SloSetup
         builder.Services.AddOptions<SloOptions>().BindConfiguration(SloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<MetricsIngestion>();
         builder.Services.AddSingleton<ExportGate>();
+        builder.Services.AddTransient<SloAlertJob>();
         return builder;
     }
+
+    /// <summary>Every SLO's burn-rate rules are evaluated once a minute under a stable id.</summary>
+    public static void ScheduleSloJobs(this WebApplication app) =>
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SloAlertJob>(
+            SloAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
 
     public static void MapSlo(this WebApplication app)
     {
         app.MapOtlpHttp();
         app.MapSloApi();
         var api = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
+        app.MapGet("/api/slos/alerts", async (string? state, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var query = db.Set<SloAlert>().AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(state))
+            {
+                query = query.Where(a => a.State == state);
+            }
+            return TypedResults.Ok(await query.OrderByDescending(a => a.PendingAt).Take(500).ToListAsync(ct));
+        }).WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
+        app.MapGet("/api/slos/{id:guid}/alerts", async (Guid id, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return TypedResults.Ok(await db.Set<SloAlert>().AsNoTracking().Where(a => a.SloId == id).OrderByDescending(a => a.PendingAt).Take(500).ToListAsync(ct));
+        }).WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
         api.MapGet("/coverage", async (IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
             TypedResults.Ok(await CoverageAsync(dbFactory, time.GetUtcNow(), ct)));
         api.MapGet("/services/{ns}/{name}/red", async Task<Results<Ok<List<RedPoint>>, ValidationProblem>> (string ns, string name, DateTimeOffset? from,

@@ -60,6 +60,30 @@ namespace Portal.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "slo_alerts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    slo_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    rule = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    severity = table.Column<string>(type: "text", nullable: false),
+                    state = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    pending_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    fired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_evaluated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    factor = table.Column<decimal>(type: "numeric", nullable: false),
+                    long_burn = table.Column<decimal>(type: "numeric", nullable: true),
+                    short_burn = table.Column<decimal>(type: "numeric", nullable: true),
+                    budget_consumed = table.Column<decimal>(type: "numeric", nullable: true),
+                    explanation = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_slo_alerts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "slo_definitions",
                 columns: table => new
                 {
@@ -159,6 +183,16 @@ namespace Portal.Web.Data.Migrations
                 column: "status");
 
             migrationBuilder.CreateIndex(
+                name: "ix_slo_alerts_pending_at",
+                table: "slo_alerts",
+                column: "pending_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_slo_alerts_slo_id_rule_state",
+                table: "slo_alerts",
+                columns: new[] { "slo_id", "rule", "state" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_slo_definitions_component_ref_name",
                 table: "slo_definitions",
                 columns: new[] { "component_ref", "name" },
@@ -183,6 +217,9 @@ namespace Portal.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "scaffolder_tasks");
+
+            migrationBuilder.DropTable(
+                name: "slo_alerts");
 
             migrationBuilder.DropTable(
                 name: "slo_definitions");

@@ -14,7 +14,7 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127003310_TemplatesAndSlo")]
+    [Migration("20261127003918_TemplatesAndSlo")]
     partial class TemplatesAndSlo
     {
         /// <inheritdoc />
@@ -1741,6 +1741,83 @@ namespace Portal.Web.Data.Migrations
                         .HasName("pk_slo_service_minutes");
 
                     b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("BudgetConsumed")
+                        .HasColumnType("numeric")
+                        .HasColumnName("budget_consumed");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("explanation");
+
+                    b.Property<decimal>("Factor")
+                        .HasColumnType("numeric")
+                        .HasColumnName("factor");
+
+                    b.Property<DateTimeOffset?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<DateTimeOffset>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<decimal?>("LongBurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("long_burn");
+
+                    b.Property<DateTimeOffset>("PendingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<decimal?>("ShortBurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("short_burn");
+
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_alerts");
+
+                    b.HasIndex("PendingAt")
+                        .HasDatabaseName("ix_slo_alerts_pending_at");
+
+                    b.HasIndex("SloId", "Rule", "State")
+                        .HasDatabaseName("ix_slo_alerts_slo_id_rule_state");
+
+                    b.ToTable("slo_alerts", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
