@@ -69,6 +69,61 @@ public static class SloEndpoints
             return TypedResults.Ok(points);
         });
 
+        api.MapGet("/{id:guid}/openslo", async Task<Results<ContentHttpResult, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var slo = await db.Set<SloDefinition>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            return slo is null ? TypedResults.NotFound() : TypedResults.Text(OpenSlo.Write(slo), "application/yaml");
+        });
+
+        // OpenSLO YAML in the body (application/yaml or text/plain), up to 1 MiB; every document gets its own outcome.
+        api.MapPost("/import", async Task<Results<Ok<List<ImportedDocument>>, ValidationProblem>> (HttpRequest request, IDbContextFactory<PortalDbContext> dbFactory,
+            TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var buffer = new char[1024 * 1024 + 1];
+            var read = await reader.ReadBlockAsync(buffer, ct);
+            if (read > 1024 * 1024)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The OpenSLO file is larger than 1 MiB."] });
+            }
+            var yaml = new string(buffer, 0, read);
+            if (string.IsNullOrWhiteSpace(yaml))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send OpenSLO v1 YAML (kind: SLO documents) in the request body."] });
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return TypedResults.Ok(await SloImport.ImportAsync(db, yaml, component => MayChangeAsync(db, http.User, component, ct), AuditActor.From(http),
+                time.GetUtcNow(), null, ct));
+        }).RequireAuthorization(PortalPolicies.CatalogWrite).Accepts<string>("application/yaml", "text/plain");
+
+        // One click for a component that already sends http.server.request.duration: 99.9 % availability and 95 % under 300 ms.
+        api.MapPost("/defaults", async Task<Results<Ok<List<ImportedDocument>>, ValidationProblem, ForbidHttpResult>> (string? component,
+            IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var checkedRequest = await CheckAsync(db, new SloRequest("defaults", null, component, SliKinds.Availability, null, 0.999m, null, null, null, null), http.User, ct);
+            if (checkedRequest.Errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(checkedRequest.Errors);
+            }
+            if (checkedRequest.Forbidden)
+            {
+                return TypedResults.Forbid();
+            }
+            // Defaults never overwrite: an SLO of the same name is left as it is.
+            var existing = await db.Set<SloDefinition>().Where(s => s.ComponentRef == checkedRequest.ComponentRef).Select(s => s.Name).ToListAsync(ct);
+            var yaml = string.Join("---\n", SloImport.Defaults(checkedRequest.ComponentRef!).Where(r => !existing.Contains(r.Name!)).Select(r =>
+            {
+                var slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = "" };
+                SloValidation.Apply(r, slo, r.Component!);
+                return OpenSlo.Write(slo);
+            }));
+            var results = yaml.Length == 0 ? [] : await SloImport.ImportAsync(db, yaml, c => MayChangeAsync(db, http.User, c, ct), AuditActor.From(http),
+                time.GetUtcNow(), null, ct);
+            return TypedResults.Ok(results);
+        }).RequireAuthorization(PortalPolicies.CatalogWrite);
+
         api.MapPost("/", async Task<Results<Created<SloView>, ValidationProblem, ForbidHttpResult, Conflict<string>>> (SloRequest request,
             IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {

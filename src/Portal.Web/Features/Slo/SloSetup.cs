@@ -21,13 +21,18 @@ public static class SloSetup
         builder.Services.AddSingleton<MetricsIngestion>();
         builder.Services.AddSingleton<ExportGate>();
         builder.Services.AddTransient<SloAlertJob>();
+        builder.Services.AddTransient<OpenSloAnnotationJob>();
         return builder;
     }
 
     /// <summary>Every SLO's burn-rate rules are evaluated once a minute under a stable id.</summary>
-    public static void ScheduleSloJobs(this WebApplication app) =>
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SloAlertJob>(
-            SloAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+    public static void ScheduleSloJobs(this WebApplication app)
+    {
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<SloAlertJob>(SloAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        // The components' openslo.yaml files are read on the catalog's rhythm.
+        jobs.AddOrUpdate<OpenSloAnnotationJob>(OpenSloAnnotationJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+    }
 
     public static void MapSlo(this WebApplication app)
     {
