@@ -79,6 +79,8 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Portal__EmbeddedPostgres__DataDirectory"] = dataDirectory;
         start.Environment["Portal__Jobs__WorkerCount"] = "2";
         start.Environment["Portal__Environments__WorkDirectory"] = Path.Combine(dataDirectory, "environments");
+        // Processes run side by side in tests: each gets its own OTLP/gRPC port (or sets its own).
+        start.Environment["Portal__Slo__GrpcPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Portal__Templates__RepositoryRoot"] = Path.Combine(dataDirectory, "repositories");
         start.Environment["Portal__Templates__WorkDirectory"] = Path.Combine(dataDirectory, "scaffolder");
         start.Environment.Remove("ConnectionStrings__Portal");

@@ -62,6 +62,7 @@ public static class IdentitySetup
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 && (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                     || context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/opentelemetry.proto.collector.metrics.v1.MetricsService", StringComparison.Ordinal)
                     || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
                     || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
                     ? ApiTokenAuthenticationHandler.SchemeName

@@ -9,6 +9,9 @@ public sealed class SloOptions
     /// <summary>The largest OTLP request body, before and after gzip is undone.</summary>
     [Range(1024, 1024L * 1024 * 1024)] public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>The HTTP/2 port of the OTLP/gRPC receiver (the .NET SDK's default protocol); 0 turns it off.</summary>
+    [Range(0, 65535)] public int GrpcPort { get; set; } = 4317;
+
     /// <summary>Export requests processed at once; more wait up to <see cref="QueueSeconds"/>, then get 503 with Retry-After.</summary>
     [Range(1, 256)] public int MaxConcurrentExports { get; set; } = 4;
 

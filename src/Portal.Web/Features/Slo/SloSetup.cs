@@ -22,6 +22,8 @@ public static class SloSetup
         builder.Services.AddSingleton<ExportGate>();
         builder.Services.AddTransient<SloAlertJob>();
         builder.Services.AddTransient<OpenSloAnnotationJob>();
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetValue<long?>($"{SloOptions.Section}:MaxBodyBytes") ?? 16L * 1024 * 1024));
+        OtlpGrpcService.ListenForGrpc(builder);
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class SloSetup
     public static void MapSlo(this WebApplication app)
     {
         app.MapOtlpHttp();
+        app.MapGrpcService<OtlpGrpcService>().RequireAuthorization(PortalPolicies.SloIngest);
         app.MapSloApi();
         var api = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
         app.MapGet("/api/slos/alerts", async (string? state, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
