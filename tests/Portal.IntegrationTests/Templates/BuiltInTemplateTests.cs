@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -71,9 +70,9 @@ public sealed class BuiltInTemplateTests(PortalAppFactory factory) : IClassFixtu
             Assert.Equal(2, slos.Documents.Count);
             Assert.Contains("http://portal.example:5000", await File.ReadAllTextAsync(Path.Combine(clone, "src", "Service", "appsettings.json")), StringComparison.Ordinal);
 
-            var build = await DotnetAsync(clone, "build");
+            var build = await Portal.IntegrationTests.Slo.Dotnet.RunAsync(clone, "build");
             Assert.True(build.ExitCode == 0, build.Output);
-            var test = await DotnetAsync(clone, "test", "--no-build");
+            var test = await Portal.IntegrationTests.Slo.Dotnet.RunAsync(clone, "test", "--no-build");
             Assert.True(test.ExitCode == 0, test.Output);
             Assert.Contains("Passed!", test.Output, StringComparison.Ordinal);
         }
@@ -99,7 +98,7 @@ public sealed class BuiltInTemplateTests(PortalAppFactory factory) : IClassFixtu
         var clone = await CloneAsync(task.Output!["links"]![0]!["url"]!.GetValue<string>());
         try
         {
-            var test = await DotnetAsync(clone, "test");
+            var test = await Portal.IntegrationTests.Slo.Dotnet.RunAsync(clone, "test");
             Assert.True(test.ExitCode == 0, test.Output);
             Assert.Contains("Passed!", test.Output, StringComparison.Ordinal);
         }
@@ -125,29 +124,5 @@ public sealed class BuiltInTemplateTests(PortalAppFactory factory) : IClassFixtu
         var catalogInfo = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(result.Files.Single(f => f.Path == "catalog-info.yaml").Base64Content));
         Assert.Contains("backstage.io/techdocs-ref: dir:.", catalogInfo, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Log, l => l.Level == "error");
-    }
-
-    /// <summary>Runs the real dotnet CLI on the generated repository, outside this test run's MSBuild environment.</summary>
-    private static async Task<(int ExitCode, string Output)> DotnetAsync(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.ArgumentList.Add("--disable-build-servers");
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || k.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
     }
 }
