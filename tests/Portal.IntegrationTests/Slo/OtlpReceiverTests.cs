@@ -146,6 +146,50 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Not_a_number_values_are_rejected_and_a_hundred_thousand_attribute_sets_are_taken_in_one_export()
+    {
+        var now = OtlpReader.ToUnixNano(DateTimeOffset.UtcNow);
+        var nanSum = Point(now, [1, 0], [0.1]);
+        nanSum.Sum = double.NaN;
+        var nanBound = Point(now, [1, 0], [double.NaN]);
+        using var client = factory.ClientWithToken(_ingest);
+
+        var response = await client.PostAsync("/v1/metrics", Protobuf(Request("consent-service",
+            Histogram(AggregationTemporality.Delta, nanSum), Histogram(AggregationTemporality.Delta, nanBound)).ToByteArray()));
+        var parsed = ExportMetricsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, parsed.PartialSuccess.RejectedDataPoints);
+        Assert.Contains("sum is not a finite number", parsed.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsync("/v1/metrics", Protobuf(new byte[100 * 1024 * 1024]))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hundred_thousand_attribute_sets_in_one_export_are_all_counted()
+    {
+        // The default 16 MiB limit (this class runs with 64 KiB): a fresh portal for this one.
+        await using var roomy = new PortalAppFactory();
+        await roomy.SeedDemoAsync();
+        var (_, token) = await roomy.UserWithTokenAsync("ingest-wide", roles: [PortalRoles.Admin], scopes: [PortalScopes.SloIngest]);
+        var now = OtlpReader.ToUnixNano(DateTimeOffset.UtcNow);
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
+        for (var i = 0; i < 100_000; i++)
+        {
+            // e.g. a user id put in an attribute by mistake
+            var point = Point(now, [1, 0], [0.1]);
+            point.Attributes.Add(new KeyValue { Key = "user.id", Value = new AnyValue { StringValue = "user-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            histogram.DataPoints.Add(point);
+        }
+        using var client = roomy.ClientWithToken(token);
+
+        var response = await client.PostAsync("/v1/metrics", Gzip(Request("accounts-service",
+            new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram }).ToByteArray(), "application/x-protobuf"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = await roomy.DbAsync();
+        Assert.Equal(100_000, await db.Set<ServiceMinute>().Where(m => m.ComponentRef == "component:default/accounts-service").SumAsync(m => m.Requests));
+    }
+
+    [Fact]
     public async Task Bad_requests_get_the_status_the_specification_gives_and_never_a_500()
     {
         using var client = factory.ClientWithToken(_ingest);

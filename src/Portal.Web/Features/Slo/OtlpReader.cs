@@ -176,6 +176,14 @@ public static class OtlpReader
 
     private static string? BucketProblem(string metric, HistogramDataPoint point)
     {
+        if (point.HasSum && !double.IsFinite(point.Sum))
+        {
+            return $"{metric}: sum is not a finite number.";
+        }
+        if (point.ExplicitBounds.Any(b => !double.IsFinite(b)))
+        {
+            return $"{metric}: explicit_bounds holds a value that is not a finite number.";
+        }
         if (point.BucketCounts.Count == 0 && point.ExplicitBounds.Count == 0)
         {
             return null;

@@ -22,7 +22,13 @@ public static class SloSetup
         builder.Services.AddSingleton<ExportGate>();
         builder.Services.AddTransient<SloAlertJob>();
         builder.Services.AddTransient<OpenSloAnnotationJob>();
-        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetValue<long?>($"{SloOptions.Section}:MaxBodyBytes") ?? 16L * 1024 * 1024));
+        var maxBody = builder.Configuration.GetValue<long?>($"{SloOptions.Section}:MaxBodyBytes") ?? 16L * 1024 * 1024;
+        // Unknown gRPC paths fall through to the rest of the app (e.g. /v1/metrics answers 415 itself, not gRPC's 404).
+        builder.Services.AddGrpc(o =>
+        {
+            o.IgnoreUnknownServices = true;
+            o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, maxBody);
+        });
         OtlpGrpcService.ListenForGrpc(builder);
         return builder;
     }
