@@ -168,6 +168,10 @@ public static class SloEndpoints
             {
                 return TypedResults.Forbid();
             }
+            if (await db.Set<SloDefinition>().AnyAsync(s => s.Id != id && s.ComponentRef == checkedRequest.ComponentRef && s.Name == request.Name, ct))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"{checkedRequest.ComponentRef} already has an SLO named {request.Name}."] });
+            }
             SloValidation.Apply(request, slo, checkedRequest.ComponentRef!);
             slo.UpdatedAt = time.GetUtcNow();
             AuditLog.Record(db, AuditActor.From(http), "slo.update", slo.Id.ToString(), after: request);
