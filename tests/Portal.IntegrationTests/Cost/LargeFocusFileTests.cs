@@ -8,6 +8,7 @@ using Portal.Web.Features.Identity;
 namespace Portal.IntegrationTests.Cost;
 
 /// <summary>A 1 GB FOCUS file, generated as it is read (never on disk or in memory whole), imports with flat memory.</summary>
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
     private const long OneGigabyte = 1024L * 1024 * 1024;
@@ -98,4 +99,14 @@ public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixtur
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>
+/// The working set is the whole test process's: a test that measures it runs alone, after the parallel ones, so
+/// other tests' allocations (100 MB request bodies, say) are not counted against it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    public const string Name = "Memory measurement";
 }
