@@ -102,7 +102,8 @@ public static class SloEndpoints
             IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var checkedRequest = await CheckAsync(db, new SloRequest("defaults", null, component, SliKinds.Availability, null, 0.999m, null, null, null, null), http.User, ct);
+            var checkedRequest = await SloCommands.CheckAsync(db, http.User, null,
+                new SloRequest("defaults", null, component, SliKinds.Availability, null, 0.999m, null, null, null, null), ct);
             if (checkedRequest.Errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(checkedRequest.Errors);
@@ -124,104 +125,49 @@ public static class SloEndpoints
             return TypedResults.Ok(results);
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
 
-        api.MapPost("/", async Task<Results<Created<SloView>, ValidationProblem, ForbidHttpResult, Conflict<string>>> (SloRequest request,
+        api.MapPost("/", async Task<Results<Created<SloView>, ValidationProblem, ForbidHttpResult>> (SloRequest request,
             IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var checkedRequest = await CheckAsync(db, request, http.User, ct);
-            if (checkedRequest.Errors.Count > 0)
-            {
-                return TypedResults.ValidationProblem(checkedRequest.Errors);
-            }
-            if (checkedRequest.Forbidden)
+            var now = time.GetUtcNow();
+            var outcome = await SloCommands.SaveAsync(db, http.User, AuditActor.From(http), null, request, now, ct);
+            if (outcome.Forbidden)
             {
                 return TypedResults.Forbid();
             }
-            if (await db.Set<SloDefinition>().AnyAsync(s => s.ComponentRef == checkedRequest.ComponentRef && s.Name == request.Name, ct))
-            {
-                return TypedResults.Conflict($"{checkedRequest.ComponentRef} already has an SLO named {request.Name}.");
-            }
-            var now = time.GetUtcNow();
-            var slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = AuditActor.From(http).Name, CreatedAt = now, UpdatedAt = now };
-            SloValidation.Apply(request, slo, checkedRequest.ComponentRef!);
-            db.Add(slo);
-            AuditLog.Record(db, AuditActor.From(http), "slo.create", slo.Id.ToString(), after: request);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/slos/{slo.Id}", await ViewAsync(db, slo, now, ct));
+            return outcome.Slo is { } slo
+                ? TypedResults.Created($"/api/slos/{slo.Id}", await ViewAsync(db, slo, now, ct))
+                : TypedResults.ValidationProblem(outcome.Errors);
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
 
         api.MapPut("/{id:guid}", async Task<Results<Ok<SloView>, ValidationProblem, ForbidHttpResult, NotFound>> (Guid id, SloRequest request,
             IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == id, ct);
-            if (slo is null)
+            var now = time.GetUtcNow();
+            var outcome = await SloCommands.SaveAsync(db, http.User, AuditActor.From(http), id, request, now, ct);
+            if (outcome.Missing)
             {
                 return TypedResults.NotFound();
             }
-            var checkedRequest = await CheckAsync(db, request, http.User, ct);
-            if (checkedRequest.Errors.Count > 0)
-            {
-                return TypedResults.ValidationProblem(checkedRequest.Errors);
-            }
-            if (checkedRequest.Forbidden || !await MayChangeAsync(db, http.User, slo.ComponentRef, ct))
+            if (outcome.Forbidden)
             {
                 return TypedResults.Forbid();
             }
-            if (await db.Set<SloDefinition>().AnyAsync(s => s.Id != id && s.ComponentRef == checkedRequest.ComponentRef && s.Name == request.Name, ct))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"{checkedRequest.ComponentRef} already has an SLO named {request.Name}."] });
-            }
-            SloValidation.Apply(request, slo, checkedRequest.ComponentRef!);
-            slo.UpdatedAt = time.GetUtcNow();
-            AuditLog.Record(db, AuditActor.From(http), "slo.update", slo.Id.ToString(), after: request);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(await ViewAsync(db, slo, slo.UpdatedAt, ct));
+            return outcome.Slo is { } slo ? TypedResults.Ok(await ViewAsync(db, slo, now, ct)) : TypedResults.ValidationProblem(outcome.Errors);
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
 
         api.MapDelete("/{id:guid}", async Task<Results<NoContent, ForbidHttpResult, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory,
             HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == id, ct);
-            if (slo is null)
+            return await SloCommands.DeleteAsync(db, http.User, AuditActor.From(http), id, ct) switch
             {
-                return TypedResults.NotFound();
-            }
-            if (!await MayChangeAsync(db, http.User, slo.ComponentRef, ct))
-            {
-                return TypedResults.Forbid();
-            }
-            db.Remove(slo);
-            AuditLog.Record(db, AuditActor.From(http), "slo.delete", slo.Id.ToString(), before: new { slo.Name, slo.ComponentRef });
-            await db.SaveChangesAsync(ct);
-            return TypedResults.NoContent();
+                null => TypedResults.NotFound(),
+                false => TypedResults.Forbid(),
+                true => TypedResults.NoContent(),
+            };
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
-    }
-
-    private sealed record CheckedRequest(Dictionary<string, string[]> Errors, string? ComponentRef, bool Forbidden);
-
-    private static async Task<CheckedRequest> CheckAsync(PortalDbContext db, SloRequest request, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var errors = SloValidation.Validate(request);
-        string? componentRef = null;
-        if (!string.IsNullOrWhiteSpace(request.Component))
-        {
-            try
-            {
-                componentRef = EntityRef.Parse(request.Component, defaultKind: "component").ToString();
-            }
-            catch (FormatException ex)
-            {
-                errors["component"] = [ex.Message];
-            }
-            if (componentRef is not null && !await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
-            {
-                errors["component"] = [$"There is no component {componentRef} in the catalog."];
-            }
-        }
-        var forbidden = errors.Count == 0 && !await MayChangeAsync(db, user, componentRef!, ct);
-        return new CheckedRequest(errors, componentRef, forbidden);
     }
 
     /// <summary>A component's SLOs are its owning team's to change (or an admin's).</summary>

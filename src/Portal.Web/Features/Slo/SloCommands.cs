@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>What saving an SLO came to: the saved SLO, or field errors, or "not yours", or "gone".</summary>
+public sealed record SloSaveOutcome(SloDefinition? Slo, Dictionary<string, string[]> Errors, bool Forbidden, bool Missing);
+
+/// <summary>Creating, changing and deleting SLOs: one implementation for the API and the editor pages.</summary>
+public static class SloCommands
+{
+    /// <summary>
+    /// The checks before a save, field by field: the rules of <see cref="SloValidation"/>, the component in the catalog,
+    /// the person allowed to change it (its team or an admin), and the name unique for the component.
+    /// </summary>
+    public static async Task<(Dictionary<string, string[]> Errors, string? ComponentRef, bool Forbidden)> CheckAsync(PortalDbContext db, ClaimsPrincipal user,
+        Guid? id, SloRequest request, CancellationToken ct)
+    {
+        var errors = SloValidation.Validate(request);
+        string? componentRef = null;
+        if (!string.IsNullOrWhiteSpace(request.Component))
+        {
+            try
+            {
+                componentRef = EntityRef.Parse(request.Component, defaultKind: "component").ToString();
+            }
+            catch (FormatException ex)
+            {
+                errors["component"] = [ex.Message];
+            }
+            if (componentRef is not null && !await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
+            {
+                errors["component"] = [$"There is no component {componentRef} in the catalog."];
+                componentRef = null;
+            }
+        }
+        if (componentRef is null)
+        {
+            return (errors, null, false);
+        }
+        if (!await SloEndpoints.MayChangeAsync(db, user, componentRef, ct))
+        {
+            return (errors, componentRef, true);
+        }
+        if (!errors.ContainsKey("name") && await db.Set<SloDefinition>().AnyAsync(s => s.ComponentRef == componentRef && s.Name == request.Name && s.Id != (id ?? Guid.Empty), ct))
+        {
+            errors["name"] = [$"{componentRef} already has an SLO named {request.Name}."];
+        }
+        return (errors, componentRef, false);
+    }
+
+    /// <summary>Creates the SLO (<paramref name="id"/> null) or changes it, with its audit entry.</summary>
+    public static async Task<SloSaveOutcome> SaveAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, Guid? id, SloRequest request, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        SloDefinition? slo = null;
+        if (id is { } existingId)
+        {
+            slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == existingId, ct);
+            if (slo is null)
+            {
+                return new SloSaveOutcome(null, [], false, true);
+            }
+            if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+            {
+                return new SloSaveOutcome(null, [], true, false);
+            }
+        }
+        var (errors, componentRef, forbidden) = await CheckAsync(db, user, id, request, ct);
+        if (errors.Count > 0 || forbidden)
+        {
+            return new SloSaveOutcome(null, errors, forbidden && errors.Count == 0, false);
+        }
+        if (slo is null)
+        {
+            slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = actor.Name, CreatedAt = now };
+            db.Add(slo);
+        }
+        SloValidation.Apply(request, slo, componentRef!);
+        slo.UpdatedAt = now;
+        AuditLog.Record(db, actor, id is null ? "slo.create" : "slo.update", slo.Id.ToString(), after: request);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        {
+            // Someone saved the same name a moment earlier.
+            return new SloSaveOutcome(null, new() { ["name"] = [$"{componentRef} already has an SLO named {request.Name}."] }, false, false);
+        }
+        return new SloSaveOutcome(slo, [], false, false);
+    }
+
+    /// <summary>Deletes an SLO: null when it is gone already, false when this person may not.</summary>
+    public static async Task<bool?> DeleteAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, Guid id, CancellationToken ct)
+    {
+        var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (slo is null)
+        {
+            return null;
+        }
+        if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+        {
+            return false;
+        }
+        db.Remove(slo);
+        AuditLog.Record(db, actor, "slo.delete", slo.Id.ToString(), before: new { slo.Name, slo.ComponentRef });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}
