@@ -55,7 +55,8 @@ internal sealed class SloAlertConfiguration : IEntityTypeConfiguration<SloAlert>
 /// firing and resolving are sent to the notification webhook with the explanation and the component's runbook.
 /// Idempotent: an evaluation of the same minute twice changes nothing.
 /// </summary>
-public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, WebhookNotifier notifier, ILogger<SloAlertJob> logger)
+public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, WebhookNotifier notifier,
+    Microsoft.Extensions.Options.IOptions<SloOptions> options, ILogger<SloAlertJob> logger)
 {
     public const string RecurringId = "slo-alerts";
 
@@ -65,6 +66,9 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Stale streams expire: a cumulative stream not seen for StreamExpiryDays starts afresh if it comes back.
+        var expired = now.AddDays(-options.Value.StreamExpiryDays);
+        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
         var slos = await db.Set<SloDefinition>().AsNoTracking().ToListAsync(cancellationToken);
         foreach (var slo in slos)
         {
