@@ -190,6 +190,23 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Stream_state_not_seen_for_the_expiry_period_is_dropped_and_recent_state_kept()
+    {
+        await using (var db = await factory.DbAsync())
+        {
+            db.Add(new MetricStream { Key = "OLD" + Guid.NewGuid().ToString("N"), ComponentRef = "component:default/cart-service", Metric = "m", LastSeenAt = DateTimeOffset.UtcNow.AddDays(-8) });
+            db.Add(new MetricStream { Key = "NEW" + Guid.NewGuid().ToString("N"), ComponentRef = "component:default/cart-service", Metric = "m", LastSeenAt = DateTimeOffset.UtcNow.AddDays(-1) });
+            await db.SaveChangesAsync();
+        }
+
+        await factory.Services.GetRequiredService<SloAlertJob>().RunAsync(CancellationToken.None);
+
+        await using var after = await factory.DbAsync();
+        Assert.False(await after.Set<MetricStream>().AnyAsync(s => s.Key.StartsWith("OLD")));
+        Assert.True(await after.Set<MetricStream>().AnyAsync(s => s.Key.StartsWith("NEW")));
+    }
+
+    [Fact]
     public async Task Bad_requests_get_the_status_the_specification_gives_and_never_a_500()
     {
         using var client = factory.ClientWithToken(_ingest);
