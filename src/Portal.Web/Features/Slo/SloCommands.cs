@@ -111,4 +111,20 @@ public static class SloCommands
         await db.SaveChangesAsync(ct);
         return true;
     }
+
+    /// <summary>
+    /// The one-click defaults for a component (see <see cref="SloImport.Defaults"/>); an SLO of the same name is left as
+    /// it is. Returns the SLOs created.
+    /// </summary>
+    public static async Task<List<SloSaveOutcome>> AddDefaultsAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, string componentRef,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = await db.Set<SloDefinition>().Where(s => s.ComponentRef == componentRef).Select(s => s.Name).ToListAsync(ct);
+        var outcomes = new List<SloSaveOutcome>();
+        foreach (var request in SloImport.Defaults(componentRef).Where(r => !existing.Contains(r.Name!)))
+        {
+            outcomes.Add(await SaveAsync(db, user, actor, null, request, now, ct));
+        }
+        return outcomes;
+    }
 }

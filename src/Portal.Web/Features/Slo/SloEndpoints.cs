@@ -102,27 +102,19 @@ public static class SloEndpoints
             IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var checkedRequest = await SloCommands.CheckAsync(db, http.User, null,
+            var (errors, componentRef, forbidden) = await SloCommands.CheckAsync(db, http.User, null,
                 new SloRequest("defaults", null, component, SliKinds.Availability, null, 0.999m, null, null, null, null), ct);
-            if (checkedRequest.Errors.Count > 0)
+            if (errors.Count > 0)
             {
-                return TypedResults.ValidationProblem(checkedRequest.Errors);
+                return TypedResults.ValidationProblem(errors);
             }
-            if (checkedRequest.Forbidden)
+            if (forbidden)
             {
                 return TypedResults.Forbid();
             }
-            // Defaults never overwrite: an SLO of the same name is left as it is.
-            var existing = await db.Set<SloDefinition>().Where(s => s.ComponentRef == checkedRequest.ComponentRef).Select(s => s.Name).ToListAsync(ct);
-            var yaml = string.Join("---\n", SloImport.Defaults(checkedRequest.ComponentRef!).Where(r => !existing.Contains(r.Name!)).Select(r =>
-            {
-                var slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = "" };
-                SloValidation.Apply(r, slo, r.Component!);
-                return OpenSlo.Write(slo);
-            }));
-            var results = yaml.Length == 0 ? [] : await SloImport.ImportAsync(db, yaml, c => MayChangeAsync(db, http.User, c, ct), AuditActor.From(http),
-                time.GetUtcNow(), null, ct);
-            return TypedResults.Ok(results);
+            var outcomes = await SloCommands.AddDefaultsAsync(db, http.User, AuditActor.From(http), componentRef!, time.GetUtcNow(), ct);
+            return TypedResults.Ok(outcomes.Select((o, i) => new ImportedDocument(i, "SLO", o.Slo?.Name, o.Slo is null ? "error" : "created", o.Slo?.Id,
+                o.Errors.SelectMany(e => e.Value).ToList(), [])).ToList());
         }).RequireAuthorization(PortalPolicies.CatalogWrite);
 
         api.MapPost("/", async Task<Results<Created<SloView>, ValidationProblem, ForbidHttpResult>> (SloRequest request,
