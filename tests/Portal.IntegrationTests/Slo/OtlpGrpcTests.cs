@@ -69,4 +69,27 @@ public sealed class OtlpGrpcTests
             TestCluster.TryDelete(dir);
         }
     }
+
+    [Fact]
+    public async Task With_the_grpc_port_on_the_portal_still_serves_on_aspnetcore_http_ports_as_the_container_image_sets_it()
+    {
+        var dir = TestCluster.NewDataDirectory("portal");
+        var port = PortalProcess.FreePort();
+        try
+        {
+            // The .NET container images set ASPNETCORE_HTTP_PORTS, not ASPNETCORE_URLS.
+            await using var portal = await PortalProcess.StartAsync(port, dir, new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_URLS"] = null,
+                ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            using var client = new HttpClient { BaseAddress = portal.BaseAddress };
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        }
+        finally
+        {
+            TestCluster.TryDelete(dir);
+        }
+    }
 }

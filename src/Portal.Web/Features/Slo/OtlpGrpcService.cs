@@ -40,7 +40,12 @@ public sealed class OtlpGrpcService(MetricsIngestion ingestion, ExportGate gate,
         {
             return;
         }
-        var urls = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? "http://localhost:5000")
+        // The addresses Kestrel would have used: urls (ASPNETCORE_URLS), else http_ports (ASPNETCORE_HTTP_PORTS, set by the
+        // .NET container images), else its default.
+        var configured = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"];
+        var ports = builder.Configuration["http_ports"] ?? builder.Configuration["ASPNETCORE_HTTP_PORTS"];
+        var urls = (configured ?? (ports is null ? "http://localhost:5000"
+                : string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://+:{p}"))))
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -54,6 +59,10 @@ public sealed class OtlpGrpcService(MetricsIngestion ingestion, ExportGate gate,
                 if (uri.Host == "localhost")
                 {
                     kestrel.ListenLocalhost(uri.Port);
+                }
+                else if (uri.Host == "0.0.0.0")
+                {
+                    kestrel.ListenAnyIP(uri.Port);
                 }
                 else
                 {

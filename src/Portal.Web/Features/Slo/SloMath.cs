@@ -113,8 +113,10 @@ public static class SloMath
         var firing = enough && Exceeds(lg, lt, target, factor) && Exceeds(sg, st, target, factor);
         var explanation = !enough
             ? $"Not evaluated: {lt} events in the last {Name(rule.LongWindow)}, fewer than the minimum of {minEvents} (low traffic)."
-            : $"Burn rate {Format(longBurn)} over {Name(rule.LongWindow)} and {Format(shortBurn)} over {Name(rule.ShortWindow)} against {factor:0.##}: "
-              + (firing ? $"both above, spending {rule.BudgetShare:P0} of the budget in {Name(rule.LongWindow)} at this pace." : "not both above.");
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Burn rate {Format(longBurn)} over {Name(rule.LongWindow)} and {Format(shortBurn)} over {Name(rule.ShortWindow)} against {factor:0.##}: ")
+              + (firing ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                  $"both above, spending {rule.BudgetShare * 100:0.#} % of the budget in {Name(rule.LongWindow)} at this pace.") : "not both above.");
         return new RuleState(rule.Severity, Name(rule.LongWindow), Name(rule.ShortWindow), factor, longBurn, shortBurn, lt, firing, explanation);
     }
 
