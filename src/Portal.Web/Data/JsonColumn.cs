@@ -21,5 +21,19 @@ public static class JsonColumn
         return property;
     }
 
+    /// <summary>An optional value (a record without a parameterless constructor) as nullable jsonb.</summary>
+    public static PropertyBuilder<T?> HasOptionalJsonConversion<T>(this PropertyBuilder<T?> property) where T : class
+    {
+        var comparer = new ValueComparer<T?>(
+            (a, b) => JsonSerializer.Serialize(a, SerializerOptions) == JsonSerializer.Serialize(b, SerializerOptions),
+            v => JsonSerializer.Serialize(v, SerializerOptions).GetHashCode(StringComparison.Ordinal),
+            v => v == null ? null : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, SerializerOptions), SerializerOptions));
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, SerializerOptions),
+            s => JsonSerializer.Deserialize<T>(s, SerializerOptions),
+            comparer).HasColumnType("jsonb");
+        return property;
+    }
+
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 }

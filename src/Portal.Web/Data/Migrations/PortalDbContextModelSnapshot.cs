@@ -1658,14 +1658,14 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key");
 
-                    b.PrimitiveCollection<double[]>("Bounds")
+                    b.Property<byte[]>("Bounds")
                         .IsRequired()
-                        .HasColumnType("double precision[]")
+                        .HasColumnType("bytea")
                         .HasColumnName("bounds");
 
-                    b.PrimitiveCollection<long[]>("BucketCounts")
+                    b.Property<byte[]>("BucketCounts")
                         .IsRequired()
-                        .HasColumnType("bigint[]")
+                        .HasColumnType("bytea")
                         .HasColumnName("bucket_counts");
 
                     b.Property<string>("ComponentRef")
@@ -1701,10 +1701,9 @@ namespace Portal.Web.Data.Migrations
                     b.HasKey("Key")
                         .HasName("pk_slo_metric_streams");
 
-                    b.HasIndex("LastSeenAt")
-                        .HasDatabaseName("ix_slo_metric_streams_last_seen_at");
-
                     b.ToTable("slo_metric_streams", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
@@ -1817,12 +1816,55 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("slo_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint")
+                        .HasColumnName("span");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good");
+
+                    b.Property<long>("GoodSlices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good_slices");
+
+                    b.Property<long>("Slices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slices");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SloId", "Span", "Bucket")
+                        .HasName("pk_slo_counts");
+
+                    b.HasIndex("Span", "Bucket")
+                        .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    b.ToTable("slo_counts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("AlertRules")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("alert_rules");
 
                     b.Property<string>("BudgetingMethod")
                         .IsRequired()
@@ -1862,6 +1904,10 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("name");
+
+                    b.Property<string>("Ratio")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("ratio");
 
                     b.Property<decimal>("Target")
                         .HasPrecision(12, 10)
@@ -2190,6 +2236,26 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_alerts_slo_definition_slo_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.PortalEnvironment", b =>

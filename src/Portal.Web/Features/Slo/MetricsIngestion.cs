@@ -1,21 +1,71 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Slo;
 
 /// <summary>The outcome of one export: points rejected (partial success) and why.</summary>
-public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems);
+public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems)
+{
+    /// <summary>The OTLP answer: partial success naming the rejected points when there are any.</summary>
+    public Otlp.Collector.ExportMetricsServiceResponse ToResponse() => Rejected == 0 ? new()
+        : new() { PartialSuccess = new Otlp.Collector.ExportMetricsPartialSuccess { RejectedDataPoints = Rejected, ErrorMessage = string.Join(" ", Problems) } };
+}
+
+/// <summary>Exports kept colliding with concurrent ones on the same streams; the client should retry (503).</summary>
+public sealed class IngestConflictException() : Exception("Concurrent exports kept changing the same streams.");
 
 /// <summary>
-/// Turns a checked export into per-minute aggregates: services matched to catalog components, cumulative streams
-/// turned into increases (state persisted in the same transaction), increases added to their minutes. Unknown
-/// services and services a token may not send for are counted and reported as rejected points, never dropped silently.
+/// Turns a checked export into per-minute aggregates, set-based (a few statements per export, not one per point):
+/// services matched to catalog components, cumulative streams turned into increases (their state written in the same
+/// transaction), increases added to the components' RED minutes and to every SLO's minute, hour and day counts.
+/// Concurrency is optimistic: stream state is read without locks and written only if unchanged since (compare and
+/// set); an export that lost a race is retried whole. The shared rows (minutes, sources) are written last, in key
+/// order, so they are held only for the commit. Unknown services and services a token may not send for are counted
+/// and reported as rejected points, never dropped silently.
 /// </summary>
-public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactory, IOptions<SloOptions> options, TimeProvider time)
+public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactory, IOptions<SloOptions> options, TimeProvider time, ILogger<MetricsIngestion> logger)
 {
-    // One lock for all ingestion: stream state is read, advanced and written as one step, across replicas too.
-    private const long IngestLockKey = 0x510_0001;
+    private const int Attempts = 5;
+    private const int MaxCachedStreams = 500_000;
+
+    // Stream state as this process last committed it, so an export need not read its streams back. The compare-and-set
+    // on write still checks against the database: if another replica (or the expiry sweep) changed a stream, the write
+    // fails and the retry reads every stream from the database.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MetricStream> _streams = new(StringComparer.Ordinal);
+
+    // The metric names ratio SLOs use, re-read when an SLO is saved here or after a few seconds (another replica's save).
+    private static long ratioVersion;
+    private (long Version, DateTimeOffset At, IReadOnlySet<string> Names)? _ratioMetrics;
+
+    /// <summary>Called when an SLO is saved or deleted, so the next export reads the ratio metrics afresh.</summary>
+    public static void SlosChanged() => Interlocked.Increment(ref ratioVersion);
+
+    /// <summary>Reads an export (points checked per the specification) and ingests it.</summary>
+    public async Task<IngestOutcome> ExportAsync(Otlp.Collector.ExportMetricsServiceRequest request, IReadOnlySet<string>? allowedServices,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var batch = OtlpReader.Read(request, now, TimeSpan.FromSeconds(options.Value.MaxClockSkewSeconds), TimeSpan.FromDays(options.Value.MaxBackfillDays),
+            await RatioMetricsAsync(now, cancellationToken));
+        return await IngestAsync(batch, allowedServices, cancellationToken);
+    }
+
+    private async Task<IReadOnlySet<string>> RatioMetricsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var version = Interlocked.Read(ref ratioVersion);
+        if (_ratioMetrics is { } cached && cached.Version == version && now - cached.At < TimeSpan.FromSeconds(5))
+        {
+            return cached.Names;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ratios = await db.Set<SloDefinition>().AsNoTracking().Where(s => s.Indicator == SliKinds.Ratio).Select(s => s.Ratio).ToListAsync(cancellationToken);
+        var names = ratios.Where(r => r is not null).SelectMany(r => new[] { r!.Events.Metric, r.Total.Metric }).ToHashSet(StringComparer.Ordinal);
+        _ratioMetrics = (version, now, names);
+        return names;
+    }
 
     public async Task<IngestOutcome> IngestAsync(OtlpBatch batch, IReadOnlySet<string>? allowedServices, CancellationToken cancellationToken)
     {
@@ -40,70 +90,242 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                     $"service.name '{name}' is not a component in the catalog: register it, or map the name in Portal:Slo:ServiceAliases.");
             }
         }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({IngestLockKey})", cancellationToken);
-        var keys = batch.Samples.Select(s => s.StreamKey).Distinct().ToList();
-        var streams = await db.Set<MetricStream>().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, cancellationToken);
-        // The minute rows this export touches, read in one query (a backfill can touch a month of minutes).
-        var minutes = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
-        if (batch.Samples.Count > 0)
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        for (var attempt = 1; ; attempt++)
         {
-            var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct().ToList();
-            var from = SloMath.MinuteOf(OtlpReader.FromUnixNano(batch.Samples.Min(s => s.TimeUnixNano)));
-            var to = OtlpReader.FromUnixNano(batch.Samples.Max(s => s.TimeUnixNano));
-            foreach (var existing in await db.Set<ServiceMinute>().Where(m => touched.Contains(m.ComponentRef) && m.Minute >= from && m.Minute <= to)
-                .ToListAsync(cancellationToken))
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
             {
-                minutes[(existing.ComponentRef, existing.Minute)] = existing;
+                if (await TryWriteAsync(db, connection, batch, components, now, fromDatabase: attempt > 1, cancellationToken) is { } written)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    if (_streams.Count > MaxCachedStreams)
+                    {
+                        _streams.Clear();
+                    }
+                    foreach (var stream in written)
+                    {
+                        _streams[stream.Key] = stream;
+                    }
+                    return new IngestOutcome(batch.Rejected, batch.Problems);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                logger.LogDebug(ex, "Export collided with another one; retrying");
+            }
+            await transaction.RollbackAsync(cancellationToken);
+            if (attempt == Attempts)
+            {
+                throw new IngestConflictException();
             }
         }
+    }
+
+    /// <summary>One attempt: the streams it wrote, or null when a concurrent export changed a stream this one read (the caller retries).</summary>
+    private async Task<List<MetricStream>?> TryWriteAsync(PortalDbContext db, NpgsqlConnection connection, OtlpBatch batch, Dictionary<string, string?> components,
+        DateTimeOffset now, bool fromDatabase, CancellationToken cancellationToken)
+    {
+        var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        // Shared per component: an SLO being created or changed (exclusive) waits, so its history rebuild and this export never both count a minute.
+        await using (var locks = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended(c, 1360)) FROM unnest(@c) AS c", connection))
+        {
+            locks.Parameters.Add(new NpgsqlParameter<string[]>("c", touched));
+            await locks.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var slos = touched.Length == 0 ? [] : await db.Set<SloDefinition>().AsNoTracking().Where(s => touched.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
+        var slosByComponent = slos.ToLookup(s => s.ComponentRef, StringComparer.Ordinal);
+
+        var states = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        foreach (var key in batch.Samples.Where(s => s.Cumulative).Select(s => s.StreamKey).Distinct())
+        {
+            if (!fromDatabase && _streams.TryGetValue(key, out var cached))
+            {
+                states[key] = cached.Copy();
+            }
+            else
+            {
+                unknown.Add(key);
+            }
+        }
+        foreach (var (key, state) in await ReadStreamsAsync(connection, unknown.ToArray(), cancellationToken))
+        {
+            states[key] = state;
+        }
+        var read = states.ToDictionary(s => s.Key, s => (s.Value.StartUnixNano, s.Value.TimeUnixNano));
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var red = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
+        var increments = new List<CountIncrement>();
+        var firstPointMaxAge = TimeSpan.FromMinutes(options.Value.FirstPointMaxAgeMinutes);
         foreach (var sample in batch.Samples.OrderBy(s => s.TimeUnixNano))
         {
             var component = components[sample.ServiceName]!;
-            streams.TryGetValue(sample.StreamKey, out var previous);
-            var (delta, advance) = StreamDeltas.Next(previous, sample);
+            states.TryGetValue(sample.StreamKey, out var previous);
+            var (delta, advance) = StreamDeltas.Next(previous, sample, firstPointMaxAge);
             if (advance)
             {
-                if (previous is null)
-                {
-                    previous = new MetricStream { Key = sample.StreamKey, ComponentRef = component, Metric = OtlpReader.HttpServerDuration };
-                    db.Add(previous);
-                    streams[sample.StreamKey] = previous;
-                }
+                previous ??= states[sample.StreamKey] = new MetricStream { Key = sample.StreamKey, ComponentRef = component, Metric = sample.Metric };
                 previous.StartUnixNano = sample.StartUnixNano;
                 previous.TimeUnixNano = sample.TimeUnixNano;
                 previous.Value = sample.Count;
                 previous.Sum = sample.Sum;
                 previous.BucketCounts = sample.BucketCounts;
                 previous.Bounds = sample.Bounds;
-                previous.LastSeenAt = now;
+                changed.Add(sample.StreamKey);
             }
             if (delta is null)
             {
                 continue;
             }
             var minute = SloMath.MinuteOf(OtlpReader.FromUnixNano(sample.TimeUnixNano));
-            if (!minutes.TryGetValue((component, minute), out var row))
+            if (sample.Metric == OtlpReader.HttpServerDuration)
             {
-                row = new ServiceMinute { ComponentRef = component, Minute = minute };
-                db.Add(row);
-                minutes[(component, minute)] = row;
+                if (!red.TryGetValue((component, minute), out var row))
+                {
+                    red[(component, minute)] = row = new ServiceMinute { ComponentRef = component, Minute = minute };
+                }
+                row.Requests += delta.Count;
+                row.Errors += sample.IsServerError ? delta.Count : 0;
+                row.DurationSum += delta.Sum;
+                foreach (var (bound, count) in delta.Buckets())
+                {
+                    row.LatencyBuckets[bound] = row.LatencyBuckets.GetValueOrDefault(bound) + count;
+                }
             }
-            row.Requests += delta.Count;
-            row.Errors += sample.IsServerError ? delta.Count : 0;
-            row.DurationSum += delta.Sum;
-            var buckets = new Dictionary<string, long>(row.LatencyBuckets);
-            foreach (var (bound, count) in delta.Buckets())
+            foreach (var slo in slosByComponent[component])
             {
-                buckets[bound] = buckets.GetValueOrDefault(bound) + count;
+                if (SliMinutes.Count(slo, sample, delta) is { } counts)
+                {
+                    increments.Add(new CountIncrement(slo.Id, minute, counts.Good, counts.Total));
+                }
             }
-            row.LatencyBuckets = buckets;
         }
-        await RecordSourcesAsync(db, batch, components, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new IngestOutcome(batch.Rejected, batch.Problems);
+        var written = changed.Order(StringComparer.Ordinal).Select(k => states[k]).ToList();
+        if (!await WriteStreamsAsync(connection, written, read, now, cancellationToken))
+        {
+            foreach (var key in read.Keys)
+            {
+                _streams.TryRemove(key, out _);
+            }
+            return null;
+        }
+        await AddMinutesAsync(connection, red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList(), cancellationToken);
+        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), cancellationToken);
+        await RecordSourcesAsync(connection, batch, components, now, cancellationToken);
+        return written;
+    }
+
+    private static async Task<Dictionary<string, MetricStream>> ReadStreamsAsync(NpgsqlConnection connection, string[] keys, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
+        if (keys.Length == 0)
+        {
+            return states;
+        }
+        await using var command = new NpgsqlCommand("""
+            SELECT key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds
+            FROM slo_metric_streams WHERE key = ANY(@k)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("k", keys));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states[reader.GetString(0)] = new MetricStream
+            {
+                Key = reader.GetString(0),
+                ComponentRef = reader.GetString(1),
+                Metric = reader.GetString(2),
+                StartUnixNano = reader.GetInt64(3),
+                TimeUnixNano = reader.GetInt64(4),
+                Value = reader.GetDouble(5),
+                Sum = reader.GetDouble(6),
+                BucketCounts = PackedArrays.UnpackLongs(reader.GetFieldValue<byte[]>(7)),
+                Bounds = PackedArrays.UnpackDoubles(reader.GetFieldValue<byte[]>(8)),
+            };
+        }
+        return states;
+    }
+
+    /// <summary>
+    /// Writes the streams' new state: new streams inserted (a key someone else inserted meanwhile is a collision),
+    /// known ones updated only where start and time are still what this export read. False on any collision.
+    /// </summary>
+    private static async Task<bool> WriteStreamsAsync(NpgsqlConnection connection, List<MetricStream> streams,
+        Dictionary<string, (long Start, long Time)> read, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fresh = streams.Where(s => !read.ContainsKey(s.Key)).ToList();
+        var known = streams.Where(s => read.ContainsKey(s.Key)).ToList();
+        if (fresh.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO slo_metric_streams (key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds, last_seen_at)
+                SELECT u.k, u.c, u.m, u.st, u.t, u.v, u.s, u.bc, u.b, @now
+                FROM unnest(@k, @c, @m, @st, @t, @v, @s, @bc, @b) AS u(k, c, m, st, t, v, s, bc, b)
+                ON CONFLICT (key) DO NOTHING
+                """, connection);
+            AddStateParameters(insert, fresh, now);
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("c", fresh.Select(s => s.ComponentRef).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("m", fresh.Select(s => s.Metric).ToArray()));
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) != fresh.Count)
+            {
+                return false;
+            }
+        }
+        if (known.Count > 0)
+        {
+            await using var update = new NpgsqlCommand("""
+                UPDATE slo_metric_streams AS s SET start_unix_nano = u.st, time_unix_nano = u.t, value = u.v, sum = u.s,
+                    bucket_counts = u.bc, bounds = u.b, last_seen_at = @now
+                FROM unnest(@k, @st, @t, @v, @s, @bc, @b, @pst, @pt) AS u(k, st, t, v, s, bc, b, pst, pt)
+                WHERE s.key = u.k AND s.start_unix_nano = u.pst AND s.time_unix_nano = u.pt
+                """, connection);
+            AddStateParameters(update, known, now);
+            update.Parameters.Add(new NpgsqlParameter<long[]>("pst", known.Select(s => read[s.Key].Start).ToArray()));
+            update.Parameters.Add(new NpgsqlParameter<long[]>("pt", known.Select(s => read[s.Key].Time).ToArray()));
+            if (await update.ExecuteNonQueryAsync(cancellationToken) != known.Count)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void AddStateParameters(NpgsqlCommand command, List<MetricStream> streams, DateTimeOffset now)
+    {
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("k", streams.Select(s => s.Key).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("st", streams.Select(s => s.StartUnixNano).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("t", streams.Select(s => s.TimeUnixNano).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<double[]>("v", streams.Select(s => s.Value).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<double[]>("s", streams.Select(s => s.Sum).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("bc", streams.Select(s => PackedArrays.Pack(s.BucketCounts)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("b", streams.Select(s => PackedArrays.Pack(s.Bounds)).ToArray()));
+    }
+
+    /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert.</summary>
+    private static async Task AddMinutesAsync(NpgsqlConnection connection, List<ServiceMinute> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        await using var upsert = new NpgsqlCommand("""
+            INSERT INTO slo_service_minutes AS m (component_ref, minute, requests, errors, duration_sum, latency_buckets)
+            SELECT u.c, u.m, u.r, u.e, u.d, u.b::jsonb FROM unnest(@c, @m, @r, @e, @d, @b) AS u(c, m, r, e, d, b)
+            ON CONFLICT (component_ref, minute) DO UPDATE SET requests = m.requests + excluded.requests, errors = m.errors + excluded.errors,
+                duration_sum = m.duration_sum + excluded.duration_sum,
+                latency_buckets = coalesce((SELECT jsonb_object_agg(k, coalesce((m.latency_buckets ->> k)::bigint, 0) + coalesce((excluded.latency_buckets ->> k)::bigint, 0))
+                                   FROM (SELECT jsonb_object_keys(m.latency_buckets) UNION SELECT jsonb_object_keys(excluded.latency_buckets)) AS keys(k)), '{}'::jsonb)
+            """, connection);
+        upsert.Parameters.Add(new NpgsqlParameter<string[]>("c", rows.Select(r => r.ComponentRef).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("m", rows.Select(r => r.Minute).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", rows.Select(r => r.Requests).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<long[]>("e", rows.Select(r => r.Errors).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<double[]>("d", rows.Select(r => r.DurationSum).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<string[]>("b", rows.Select(r => JsonSerializer.Serialize(r.LatencyBuckets)).ToArray()));
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void Refuse(OtlpBatch batch, Dictionary<string, string?> components, string name, long points, string problem)
@@ -114,10 +336,27 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         components.Remove(name);
     }
 
+    // Names found recently: a service exports every few seconds, its component rarely changes. Names not found are
+    // looked up every time, so a component registered a moment ago is found at its next export.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Ref, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
+
     /// <summary>service.name to component ref: a configured alias, else a Component with that name (any namespace, default first).</summary>
     private async Task<Dictionary<string, string?>> ResolveAsync(PortalDbContext db, List<string> names, CancellationToken cancellationToken)
     {
         var resolved = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        foreach (var name in names)
+        {
+            if (_resolved.TryGetValue(name, out var known) && now - known.At < TimeSpan.FromSeconds(30))
+            {
+                resolved[name] = known.Ref;
+            }
+        }
+        if (resolved.Count == names.Count)
+        {
+            return resolved;
+        }
+        names = names.Where(n => !resolved.ContainsKey(n)).ToList();
         var lower = names.Select(n => n.ToLowerInvariant()).ToList();
 #pragma warning disable CA1304, CA1311 // translated to SQL lower(), not run in .NET
         var found = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Component" && lower.Contains(e.Name.ToLower()) && e.OrphanedAt == null)
@@ -135,32 +374,35 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             if (match is not null)
             {
                 resolved[name] = match.EntityRef;
+                _resolved[name] = (match.EntityRef, now);
             }
         }
         return resolved;
     }
 
-    private static async Task RecordSourcesAsync(PortalDbContext db, OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now,
+    /// <summary>Counts each service's accepted and rejected points (additive, so concurrent exports both count).</summary>
+    private static async Task RecordSourcesAsync(NpgsqlConnection connection, OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var names = batch.PointsByService.Keys.Concat(batch.RejectedByService.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var sources = await db.Set<TelemetrySource>().Where(s => names.Contains(s.ServiceName)).ToDictionaryAsync(s => s.ServiceName, cancellationToken);
-        foreach (var name in names)
+        var names = batch.PointsByService.Keys.Concat(batch.RejectedByService.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
         {
-            if (!sources.TryGetValue(name, out var source))
-            {
-                source = new TelemetrySource { ServiceName = name, FirstSeenAt = now };
-                db.Add(source);
-            }
-            source.ComponentRef = components.GetValueOrDefault(name);
-            source.LastSeenAt = now;
-            source.AcceptedPoints += batch.PointsByService.GetValueOrDefault(name);
-            var rejected = batch.RejectedByService.GetValueOrDefault(name);
-            if (rejected > 0)
-            {
-                source.RejectedPoints += rejected;
-                source.LastRejection = batch.Problems.FirstOrDefault(p => p.Contains($"'{name}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault();
-            }
+            return;
         }
+        await using var upsert = new NpgsqlCommand("""
+            INSERT INTO slo_telemetry_sources AS s (service_name, component_ref, first_seen_at, last_seen_at, accepted_points, rejected_points, last_rejection)
+            SELECT u.n, u.c, @now, @now, u.a, u.r, u.p FROM unnest(@n, @c, @a, @r, @p) AS u(n, c, a, r, p)
+            ON CONFLICT (service_name) DO UPDATE SET component_ref = excluded.component_ref, last_seen_at = excluded.last_seen_at,
+                accepted_points = s.accepted_points + excluded.accepted_points, rejected_points = s.rejected_points + excluded.rejected_points,
+                last_rejection = coalesce(excluded.last_rejection, s.last_rejection)
+            """, connection);
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+        upsert.Parameters.Add(new NpgsqlParameter<string[]>("n", names));
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("c", names.Select(n => components.GetValueOrDefault(n)).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<long[]>("a", names.Select(n => batch.PointsByService.GetValueOrDefault(n)).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", names.Select(n => batch.RejectedByService.GetValueOrDefault(n)).ToArray()));
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("p", names.Select(n => batch.RejectedByService.GetValueOrDefault(n) > 0
+            ? batch.Problems.FirstOrDefault(p => p.Contains($"'{n}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault() : null).ToArray()));
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -10,23 +10,23 @@ namespace Portal.Web.Features.Slo;
 /// OTLP/gRPC <c>MetricsService/Export</c>, the .NET SDK's default protocol: the same checks and ingestion as
 /// OTLP/HTTP, with the specification's gRPC statuses (partial success in the response; UNAVAILABLE when overloaded).
 /// </summary>
-public sealed class OtlpGrpcService(MetricsIngestion ingestion, ExportGate gate, IOptions<SloOptions> options, TimeProvider time)
+public sealed class OtlpGrpcService(MetricsIngestion ingestion, ExportGate gate)
     : MetricsService.MetricsServiceBase
 {
     public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
         using var slot = await gate.EnterAsync(context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.Unavailable, "Too many exports at once; retry later."));
-        var batch = OtlpReader.Read(request, time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.MaxClockSkewSeconds), TimeSpan.FromDays(options.Value.MaxBackfillDays));
         var user = context.GetHttpContext().User;
         var allowed = user.FindAll(PortalClaims.IngestService).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        var outcome = await ingestion.IngestAsync(batch, allowed, context.CancellationToken);
-        var response = new ExportMetricsServiceResponse();
-        if (outcome.Rejected > 0)
+        try
         {
-            response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = outcome.Rejected, ErrorMessage = string.Join(" ", outcome.Problems) };
+            return (await ingestion.ExportAsync(request, allowed, context.CancellationToken)).ToResponse();
         }
-        return response;
+        catch (IngestConflictException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message + " Retry later."));
+        }
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class OtlpHttpEndpoint
             .Accepts<ExportMetricsServiceRequest>(Protobuf, Json).Produces(200).Produces(400).Produces(413).Produces(415).Produces(503);
 
     private static async Task<IResult> HandleAsync(HttpContext http, MetricsIngestion ingestion, ExportGate gate, IOptions<SloOptions> options,
-        TimeProvider time, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var mediaType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not (Protobuf or Json))
@@ -75,15 +75,18 @@ public static class OtlpHttpEndpoint
             http.Response.Headers.RetryAfter = "5";
             return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Too many exports at once; retry after 5 seconds.");
         }
-        var batch = OtlpReader.Read(request, time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.MaxClockSkewSeconds), TimeSpan.FromDays(options.Value.MaxBackfillDays));
         var allowed = http.User.FindAll(PortalClaims.IngestService).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        var outcome = await ingestion.IngestAsync(batch, allowed, cancellationToken);
-        var response = new ExportMetricsServiceResponse();
-        if (outcome.Rejected > 0)
+        IngestOutcome outcome;
+        try
         {
-            response.PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = outcome.Rejected, ErrorMessage = string.Join(" ", outcome.Problems) };
+            outcome = await ingestion.ExportAsync(request, allowed, cancellationToken);
         }
-        return Message(mediaType, StatusCodes.Status200OK, response);
+        catch (IngestConflictException)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Concurrent exports changed the same streams; retry after 1 second.");
+        }
+        return Message(mediaType, StatusCodes.Status200OK, outcome.ToResponse());
     }
 
     private static IResult Status(string mediaType, int httpStatus, string message) =>

@@ -7,10 +7,14 @@ using Portal.Web.Features.Slo.Otlp.Metrics;
 
 namespace Portal.Web.Features.Slo;
 
-/// <summary>One histogram point of <c>http.server.request.duration</c>, with its stream identity and error class.</summary>
-public sealed record HistogramSample(
+/// <summary>
+/// One point an SLO can use, with its stream identity: a histogram point of <c>http.server.request.duration</c> (with its
+/// error class), or a point of a monotonic sum or histogram a ratio SLO names (with its attributes; a sum's value is its count).
+/// </summary>
+public sealed record MetricSample(
     string StreamKey,
     string ServiceName,
+    string Metric,
     bool Cumulative,
     long StartUnixNano,
     long TimeUnixNano,
@@ -18,12 +22,13 @@ public sealed record HistogramSample(
     double Sum,
     long[] BucketCounts,
     double[] Bounds,
-    bool IsServerError);
+    bool IsServerError,
+    IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>What an export request holds, checked point by point.</summary>
 public sealed class OtlpBatch
 {
-    public List<HistogramSample> Samples { get; } = [];
+    public List<MetricSample> Samples { get; } = [];
 
     /// <summary>Valid points per <c>service.name</c> (every metric, used or not: coverage counts them all).</summary>
     public Dictionary<string, long> PointsByService { get; } = new(StringComparer.Ordinal);
@@ -52,8 +57,11 @@ public static class OtlpReader
     public const string HttpServerDuration = "http.server.request.duration";
     public const string UnknownService = "unknown_service";
 
-    public static OtlpBatch Read(ExportMetricsServiceRequest request, DateTimeOffset now, TimeSpan maxSkew, TimeSpan maxAge)
+    /// <param name="ratioMetrics">Metric names ratio SLOs use: their points are kept with their attributes.</param>
+    public static OtlpBatch Read(ExportMetricsServiceRequest request, DateTimeOffset now, TimeSpan maxSkew, TimeSpan maxAge,
+        IReadOnlySet<string>? ratioMetrics = null)
     {
+        ratioMetrics ??= new HashSet<string>();
         var batch = new OtlpBatch();
         var latest = ToUnixNano(now + maxSkew);
         var earliest = ToUnixNano(now - maxAge);
@@ -67,14 +75,14 @@ public static class OtlpReader
                 var scopeId = $"{scopeMetrics.Scope?.Name}@{scopeMetrics.Scope?.Version}";
                 foreach (var metric in scopeMetrics.Metrics)
                 {
-                    ReadMetric(batch, metric, service, resourceId + "|" + scopeId, latest, earliest);
+                    ReadMetric(batch, metric, service, resourceId + "|" + scopeId, latest, earliest, ratioMetrics);
                 }
             }
         }
         return batch;
     }
 
-    private static void ReadMetric(OtlpBatch batch, Metric metric, string service, string prefix, long latest, long earliest)
+    private static void ReadMetric(OtlpBatch batch, Metric metric, string service, string prefix, long latest, long earliest, IReadOnlySet<string> ratioMetrics)
     {
         switch (metric.DataCase)
         {
@@ -90,18 +98,23 @@ public static class OtlpReader
                         continue;
                     }
                     Accept(batch, service);
-                    if (metric.Name == HttpServerDuration && (point.Flags & 1) == 0)
+                    var forRatio = ratioMetrics.Contains(metric.Name);
+                    if ((metric.Name == HttpServerDuration || forRatio) && (point.Flags & 1) == 0)
                     {
                         var cumulative = metric.Histogram.AggregationTemporality == AggregationTemporality.Cumulative;
                         var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|histogram|{(cumulative ? "c" : "d")}|{Identity(point.Attributes)}");
-                        batch.Samples.Add(new HistogramSample(key, service, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
+                        batch.Samples.Add(new MetricSample(key, service, metric.Name, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
                             (long)point.Count, point.HasSum ? point.Sum : 0, point.BucketCounts.Select(c => (long)c).ToArray(),
-                            point.ExplicitBounds.ToArray(), IsServerError(point.Attributes, metric.Unit)));
+                            point.ExplicitBounds.ToArray(), IsServerError(point.Attributes, metric.Unit), forRatio ? Attributes(point.Attributes) : null));
                     }
                 }
                 break;
             case Metric.DataOneofCase.Sum:
                 ReadNumbers(batch, metric.Name, metric.Sum.DataPoints, metric.Sum.AggregationTemporality, service, latest, earliest);
+                if (ratioMetrics.Contains(metric.Name) && metric.Sum.IsMonotonic)
+                {
+                    ReadCounter(batch, metric, service, prefix, latest, earliest);
+                }
                 break;
             case Metric.DataOneofCase.Gauge:
                 ReadNumbers(batch, metric.Name, metric.Gauge.DataPoints, null, service, latest, earliest);
@@ -154,6 +167,42 @@ public static class OtlpReader
                 batch.Reject(service, 1, problem);
             }
         }
+    }
+
+    /// <summary>A monotonic sum's valid points as samples for ratio SLOs: its value (rounded) counts events.</summary>
+    private static void ReadCounter(OtlpBatch batch, Metric metric, string service, string prefix, long latest, long earliest)
+    {
+        var cumulative = metric.Sum.AggregationTemporality == AggregationTemporality.Cumulative;
+        foreach (var point in metric.Sum.DataPoints)
+        {
+            var value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
+            if (TimeProblem(metric.Name, point.TimeUnixNano, latest, earliest) is not null || metric.Sum.AggregationTemporality == AggregationTemporality.Unspecified
+                || (point.Flags & 1) != 0 || !double.IsFinite(value) || value < 0)
+            {
+                continue;
+            }
+            var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|sum|{(cumulative ? "c" : "d")}|{Identity(point.Attributes)}");
+            batch.Samples.Add(new MetricSample(key, service, metric.Name, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
+                (long)Math.Round(value), 0, [], [], false, Attributes(point.Attributes)));
+        }
+    }
+
+    /// <summary>Point attributes as strings (the form ratio SLO filters compare with).</summary>
+    private static Dictionary<string, string> Attributes(IEnumerable<KeyValue> attributes)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in attributes)
+        {
+            result[a.Key] = a.Value?.ValueCase switch
+            {
+                AnyValue.ValueOneofCase.StringValue => a.Value.StringValue,
+                AnyValue.ValueOneofCase.IntValue => a.Value.IntValue.ToString(CultureInfo.InvariantCulture),
+                AnyValue.ValueOneofCase.BoolValue => a.Value.BoolValue ? "true" : "false",
+                AnyValue.ValueOneofCase.DoubleValue => a.Value.DoubleValue.ToString("R", CultureInfo.InvariantCulture),
+                _ => a.Value?.ToString() ?? "",
+            };
+        }
+        return result;
     }
 
     private static void Accept(OtlpBatch batch, string service) => batch.PointsByService[service] = batch.PointsByService.GetValueOrDefault(service) + 1;
@@ -233,8 +282,31 @@ public static class OtlpReader
     }
 
     /// <summary>Attributes in a canonical order, so the same set always names the same stream.</summary>
-    private static string Identity(IEnumerable<KeyValue> attributes) =>
-        string.Join(",", attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value?.ToString()));
+    private static string Identity(IEnumerable<KeyValue> attributes)
+    {
+        var list = attributes as IReadOnlyList<KeyValue> ?? attributes.ToList();
+        if (list.Count == 0)
+        {
+            return "";
+        }
+        var identity = new StringBuilder();
+        foreach (var a in list.Count == 1 ? list : (IEnumerable<KeyValue>)list.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            identity.Append(a.Key).Append('=');
+            // Scalars written directly (typed, so 1 and "1" differ); the rest in protobuf's JSON form, which is slower.
+            _ = a.Value?.ValueCase switch
+            {
+                AnyValue.ValueOneofCase.StringValue => identity.Append("s:").Append(a.Value.StringValue),
+                AnyValue.ValueOneofCase.IntValue => identity.Append("i:").Append(a.Value.IntValue.ToString(CultureInfo.InvariantCulture)),
+                AnyValue.ValueOneofCase.DoubleValue => identity.Append("d:").Append(a.Value.DoubleValue.ToString("R", CultureInfo.InvariantCulture)),
+                AnyValue.ValueOneofCase.BoolValue => identity.Append("b:").Append(a.Value.BoolValue ? '1' : '0'),
+                null => identity,
+                _ => identity.Append(a.Value.ToString()),
+            };
+            identity.Append('\u001f');
+        }
+        return identity.ToString();
+    }
 
     private static string StreamKey(string identity) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
 

@@ -46,6 +46,7 @@ internal sealed class SloAlertConfiguration : IEntityTypeConfiguration<SloAlert>
         builder.HasIndex(a => a.PendingAt);
         builder.Property(a => a.Rule).HasMaxLength(40);
         builder.Property(a => a.State).HasMaxLength(10);
+        builder.HasOne<SloDefinition>().WithMany().HasForeignKey(a => a.SloId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -65,31 +66,56 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await SweepAsync(now, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // Stale streams expire: a cumulative stream not seen for StreamExpiryDays starts afresh if it comes back.
-        var expired = now.AddDays(-options.Value.StreamExpiryDays);
-        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
         var slos = await db.Set<SloDefinition>().AsNoTracking().ToListAsync(cancellationToken);
+        var results = await SloEvaluation.EvaluateAsync(db, slos, now, allSlos: true, cancellationToken);
+        var open = (await db.Set<SloAlert>().Where(a => a.State != AlertStates.Resolved).ToListAsync(cancellationToken)).ToLookup(a => a.SloId);
+        var changes = new List<(SloDefinition Slo, SloFigures Figures, SloAlert Alert, RuleState Rule, string Event)>();
         foreach (var slo in slos)
+        {
+            changes.AddRange(Transitions(db, slo, results[slo.Id].Figures, open[slo.Id].ToList(), SloMath.MinuteOf(now)));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (slo, figures, alert, rule, @event) in changes)
         {
             try
             {
-                await EvaluateAsync(db, slo, now, cancellationToken);
+                await notifier.SendAsync(await NotificationAsync(db, slo, figures, rule, @event, cancellationToken), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "The alerts of SLO {Slo} could not be evaluated", slo.Id);
+                logger.LogWarning(ex, "The {Event} notification of SLO {Slo} ({Rule}) could not be sent", @event, slo.Id, alert.Rule);
             }
         }
     }
 
-    private async Task EvaluateAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Retention: stale streams (a cumulative stream not seen for StreamExpiryDays starts afresh if it comes back),
+    /// counts past their resolution's retention, RED minutes past the backfill horizon, resolved alerts after 90 days.
+    /// </summary>
+    private async Task SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var view = await SloEndpoints.ViewAsync(db, slo, now, cancellationToken);
-        var minute = SloMath.MinuteOf(now);
-        var open = await db.Set<SloAlert>().Where(a => a.SloId == slo.Id && a.State != AlertStates.Resolved).ToListAsync(cancellationToken);
-        var notifications = new List<Notification>();
-        foreach (var rule in view.Alerts)
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var expired = now.AddDays(-options.Value.StreamExpiryDays);
+        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
+        var minutes = now - CountRetention.Default.Minutes - TimeSpan.FromHours(1);
+        var hours = now - CountRetention.Default.Hours - TimeSpan.FromDays(1);
+        var days = now.AddDays(-400);
+        await db.Set<SloCount>().Where(c => (c.Span == CountSpans.Minute && c.Bucket < minutes) || (c.Span == CountSpans.Hour && c.Bucket < hours)
+            || (c.Span == CountSpans.Day && c.Bucket < days)).ExecuteDeleteAsync(cancellationToken);
+        var red = now.AddDays(-options.Value.MaxBackfillDays - 1);
+        await db.Set<ServiceMinute>().Where(m => m.Minute < red).ExecuteDeleteAsync(cancellationToken);
+        var history = now.AddDays(-90);
+        await db.Set<SloAlert>().Where(a => a.State == AlertStates.Resolved && a.ResolvedAt < history).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>One SLO's rules against its open episodes: new pending episodes, firing and resolving (to notify). Same minute twice: no change.</summary>
+    private static List<(SloDefinition, SloFigures, SloAlert, RuleState, string)> Transitions(PortalDbContext db, SloDefinition slo, SloFigures figures,
+        List<SloAlert> open, DateTimeOffset minute)
+    {
+        var changes = new List<(SloDefinition, SloFigures, SloAlert, RuleState, string)>();
+        foreach (var rule in figures.Rules)
         {
             var key = $"{rule.Severity}-{rule.LongWindow}-{rule.ShortWindow}";
             var episode = open.FirstOrDefault(a => a.Rule == key);
@@ -108,13 +134,13 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 {
                     episode.State = AlertStates.Firing;
                     episode.FiredAt = minute;
-                    notifications.Add(await NotificationAsync(db, slo, view, episode, rule, "slo.alert.firing", cancellationToken));
+                    changes.Add((slo, figures, episode, rule, "slo.alert.firing"));
                 }
                 episode.LastEvaluatedAt = minute;
                 episode.Factor = rule.Factor;
                 episode.LongBurn = rule.LongBurn;
                 episode.ShortBurn = rule.ShortBurn;
-                episode.BudgetConsumed = view.ErrorBudget.Consumed;
+                episode.BudgetConsumed = figures.ErrorBudget.Consumed;
                 episode.Explanation = rule.Explanation;
             }
             else if (episode is not null)
@@ -126,18 +152,21 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 episode.Explanation = rule.Explanation;
                 if (wasFiring)
                 {
-                    notifications.Add(await NotificationAsync(db, slo, view, episode, rule, "slo.alert.resolved", cancellationToken));
+                    changes.Add((slo, figures, episode, rule, "slo.alert.resolved"));
                 }
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var notification in notifications)
+        // Episodes of rules the SLO no longer has (its policy changed) resolve quietly.
+        foreach (var stale in open.Where(a => figures.Rules.All(r => $"{r.Severity}-{r.LongWindow}-{r.ShortWindow}" != a.Rule)))
         {
-            await notifier.SendAsync(notification, cancellationToken);
+            stale.State = AlertStates.Resolved;
+            stale.ResolvedAt = minute;
+            stale.LastEvaluatedAt = minute;
         }
+        return changes;
     }
 
-    private static async Task<Notification> NotificationAsync(PortalDbContext db, SloDefinition slo, SloView view, SloAlert alert, RuleState rule, string @event,
+    private static async Task<Notification> NotificationAsync(PortalDbContext db, SloDefinition slo, SloFigures figures, RuleState rule, string @event,
         CancellationToken cancellationToken)
     {
         var runbook = await RunbookAsync(db, slo.ComponentRef, cancellationToken);
@@ -150,7 +179,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             ["severity"] = rule.Severity,
             ["windows"] = $"{rule.LongWindow} and {rule.ShortWindow}",
             ["threshold"] = rule.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
-            ["budgetRemaining"] = view.ErrorBudget.Remaining is { } r ? r.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "no data",
+            ["budgetRemaining"] = figures.ErrorBudget.Remaining is { } r ? r.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "no data",
         };
         if (runbook is not null)
         {

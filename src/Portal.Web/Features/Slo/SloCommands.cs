@@ -74,17 +74,11 @@ public static class SloCommands
         {
             return new SloSaveOutcome(null, errors, forbidden && errors.Count == 0, false);
         }
-        if (slo is null)
-        {
-            slo = new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = actor.Name, CreatedAt = now };
-            db.Add(slo);
-        }
-        SloValidation.Apply(request, slo, componentRef!);
-        slo.UpdatedAt = now;
-        AuditLog.Record(db, actor, id is null ? "slo.create" : "slo.update", slo.Id.ToString(), after: request);
+        var created = slo is null;
+        slo ??= new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = actor.Name, CreatedAt = now };
         try
         {
-            await db.SaveChangesAsync(ct);
+            await PersistAsync(db, slo, created, request, componentRef!, actor, now, ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" })
         {
@@ -93,6 +87,56 @@ public static class SloCommands
         }
         return new SloSaveOutcome(slo, [], false, false);
     }
+
+    /// <summary>
+    /// Saves a checked request onto the SLO (new or tracked), with its audit entry: nothing at all when nothing changed.
+    /// A new SLO, or one whose events are counted differently now, gets its counts rebuilt from the component's
+    /// history in the same transaction, while exports for the component wait (they add to the counts too).
+    /// </summary>
+    /// <returns>Whether anything changed.</returns>
+    public static async Task<bool> PersistAsync(PortalDbContext db, SloDefinition slo, bool created, SloRequest request, string componentRef, AuditActor actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var before = created ? null : Snapshot(slo);
+        var countedBefore = created ? null : CountingOf(slo);
+        SloValidation.Apply(request, slo, componentRef);
+        if (before is not null && before == Snapshot(slo))
+        {
+            return false;
+        }
+        slo.UpdatedAt = now;
+        if (created)
+        {
+            db.Add(slo);
+        }
+        AuditLog.Record(db, actor, created ? "slo.create" : "slo.update", slo.Id.ToString(), after: request);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({componentRef}, 1360))", ct);
+        await db.SaveChangesAsync(ct);
+        if (countedBefore != CountingOf(slo))
+        {
+            var (minutes, _) = slo.Indicator == SliKinds.Ratio ? ([], false)
+                : SliMinutes.Events(slo, await db.Set<ServiceMinute>().AsNoTracking()
+                    .Where(m => m.ComponentRef == componentRef && m.Minute >= now.AddDays(-CountRetention.Default.Hours.TotalDays)).ToListAsync(ct));
+            await SloCountStore.ReplaceAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), slo.Id, minutes, SliMinutes.SliceTarget(slo), now,
+                CountRetention.Default, ct);
+        }
+        await transaction.CommitAsync(ct);
+        MetricsIngestion.SlosChanged();
+        return true;
+    }
+
+    private static string Snapshot(SloDefinition slo) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        slo.Name, slo.DisplayName, slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, slo.Ratio, slo.Target, slo.WindowKind, slo.WindowDays, slo.TimeZone,
+        slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, slo.AlertRules,
+    });
+
+    /// <summary>What decides how events are counted: a change here means the counts are rebuilt.</summary>
+    private static string CountingOf(SloDefinition slo) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, slo.Ratio, SliceTarget = SliMinutes.SliceTarget(slo),
+    });
 
     /// <summary>Deletes an SLO: null when it is gone already, false when this person may not.</summary>
     public static async Task<bool?> DeleteAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, Guid id, CancellationToken ct)
@@ -106,9 +150,11 @@ public static class SloCommands
         {
             return false;
         }
+        // Its counts and alert history go with it (foreign keys with cascade).
         db.Remove(slo);
         AuditLog.Record(db, actor, "slo.delete", slo.Id.ToString(), before: new { slo.Name, slo.ComponentRef });
         await db.SaveChangesAsync(ct);
+        MetricsIngestion.SlosChanged();
         return true;
     }
 

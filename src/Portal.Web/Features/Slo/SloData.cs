@@ -23,6 +23,9 @@ public sealed class MetricStream
     public long[] BucketCounts { get; set; } = [];
     public double[] Bounds { get; set; } = [];
     public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>A copy to advance (its arrays are replaced, never changed in place, so they are shared).</summary>
+    public MetricStream Copy() => (MetricStream)MemberwiseClone();
 }
 
 /// <summary>
@@ -64,7 +67,11 @@ internal sealed class SloDataConfiguration : IEntityTypeConfiguration<MetricStre
         builder.ToTable("slo_metric_streams");
         builder.HasKey(s => s.Key);
         builder.Property(s => s.Key).HasMaxLength(64);
-        builder.HasIndex(s => s.LastSeenAt);
+        // Packed little-endian, so an export writes each stream's buckets as plain bytes (no array parsing per row).
+        builder.Property(s => s.BucketCounts).HasConversion(v => PackedArrays.Pack(v), v => PackedArrays.UnpackLongs(v), PackedArrays.LongsComparer);
+        builder.Property(s => s.Bounds).HasConversion(v => PackedArrays.Pack(v), v => PackedArrays.UnpackDoubles(v), PackedArrays.DoublesComparer);
+        // Every export rewrites its streams' rows: no index on what changes, and room in each page, so updates stay HOT.
+        builder.HasStorageParameter("fillfactor", 70);
     }
 
     public void Configure(EntityTypeBuilder<ServiceMinute> builder)
@@ -80,4 +87,22 @@ internal sealed class SloDataConfiguration : IEntityTypeConfiguration<MetricStre
         builder.HasKey(s => s.ServiceName);
         builder.HasIndex(s => s.ComponentRef);
     }
+}
+
+/// <summary>Arrays of numbers as raw bytes (bytea), for the per-stream state written by every export.</summary>
+public static class PackedArrays
+{
+    public static readonly Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<long[]> LongsComparer =
+        new((a, b) => Enumerable.SequenceEqual(a!, b!), v => v.Length, v => v.ToArray());
+
+    public static readonly Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<double[]> DoublesComparer =
+        new((a, b) => Enumerable.SequenceEqual(a!, b!), v => v.Length, v => v.ToArray());
+
+    public static byte[] Pack(long[] values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+
+    public static byte[] Pack(double[] values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+
+    public static long[] UnpackLongs(byte[] bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes).ToArray();
+
+    public static double[] UnpackDoubles(byte[] bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes).ToArray();
 }

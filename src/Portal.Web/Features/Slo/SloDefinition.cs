@@ -13,7 +13,23 @@ public static class SliKinds
 
     /// <summary>Good = requests at or under a duration threshold (from the histogram's buckets).</summary>
     public const string Latency = "latency";
+
+    /// <summary>Good (or bad) events over total events, each from a counter or histogram with attribute filters.</summary>
+    public const string Ratio = "ratio";
 }
+
+/// <summary>
+/// Points of one metric of the SLO's service whose attributes match: each filter names an attribute and the value it
+/// must have ("*": any value, present), compared as text.
+/// </summary>
+public sealed record MetricSelector(string Metric, Dictionary<string, string>? Attributes = null)
+{
+    public bool Matches(MetricSample sample) => sample.Metric == Metric && (Attributes is null || Attributes.All(f =>
+        sample.Attributes is not null && sample.Attributes.TryGetValue(f.Key, out var value) && (f.Value == "*" || value == f.Value)));
+}
+
+/// <summary>A ratio SLI: <see cref="Events"/> counts good events (<see cref="Counts"/> "good") or bad ones ("bad"), out of <see cref="Total"/>.</summary>
+public sealed record RatioIndicator(string Counts, MetricSelector Events, MetricSelector Total);
 
 /// <summary>An SLO on a catalog component's HTTP traffic.</summary>
 public sealed class SloDefinition
@@ -27,6 +43,9 @@ public sealed class SloDefinition
     public required string Indicator { get; set; }
     public decimal? ThresholdSeconds { get; set; }
 
+    /// <summary>The metrics of a <see cref="SliKinds.Ratio"/> SLI (null for the other kinds).</summary>
+    public RatioIndicator? Ratio { get; set; }
+
     /// <summary>The objective as a fraction, e.g. 0.999.</summary>
     public decimal Target { get; set; }
 
@@ -38,6 +57,12 @@ public sealed class SloDefinition
     /// <summary>"Occurrences" or "Timeslices" (one-minute slices, each good when its ratio meets <see cref="TimesliceTarget"/>).</summary>
     public string BudgetingMethod { get; set; } = "Occurrences";
     public decimal? TimesliceTarget { get; set; }
+
+    /// <summary>This SLO's multi-window burn-rate rules; null: the SRE Workbook's default policy (<see cref="SloMath.DefaultRules"/>).</summary>
+    public List<BurnRateRule>? AlertRules { get; set; }
+
+    /// <summary>The rules alerts are evaluated by.</summary>
+    public IReadOnlyList<BurnRateRule> Rules => AlertRules is { Count: > 0 } rules ? rules : SloMath.DefaultRules;
 
     /// <summary>Burn-rate alerts stay quiet while the long window has fewer events than this (low traffic).</summary>
     public long MinEvents { get; set; }
@@ -67,7 +92,7 @@ public sealed class SloDefinition
 public sealed record SloWindowRequest(string? Kind, int? Days, string? TimeZone);
 
 public sealed record SloRequest(string? Name, string? DisplayName, string? Component, string? Indicator, decimal? ThresholdSeconds, decimal? Target,
-    SloWindowRequest? Window, string? BudgetingMethod, decimal? TimesliceTarget, long? MinEvents);
+    SloWindowRequest? Window, string? BudgetingMethod, decimal? TimesliceTarget, long? MinEvents, RatioIndicator? Ratio = null);
 
 /// <summary>Checks an SLO as the API and the editor receive it; each problem keyed by its field.</summary>
 public static partial class SloValidation
@@ -83,13 +108,17 @@ public static partial class SloValidation
         {
             errors["component"] = ["The component is required (e.g. component:default/cart-service)."];
         }
-        if (request.Indicator is not (SliKinds.Availability or SliKinds.Latency))
+        if (request.Indicator is not (SliKinds.Availability or SliKinds.Latency or SliKinds.Ratio))
         {
-            errors["indicator"] = ["The indicator must be availability or latency."];
+            errors["indicator"] = ["The indicator must be availability, latency or ratio."];
         }
         else if (request.Indicator == SliKinds.Latency && request.ThresholdSeconds is not > 0)
         {
             errors["thresholdSeconds"] = ["A latency SLO needs a threshold in seconds greater than 0, e.g. 0.3."];
+        }
+        else if (request.Indicator == SliKinds.Ratio && RatioProblem(request.Ratio) is { } problem)
+        {
+            errors["ratio"] = [problem];
         }
         if (request.Target is not (> 0 and < 1))
         {
@@ -130,6 +159,7 @@ public static partial class SloValidation
         slo.ComponentRef = componentRef;
         slo.Indicator = request.Indicator!;
         slo.ThresholdSeconds = request.Indicator == SliKinds.Latency ? request.ThresholdSeconds : null;
+        slo.Ratio = request.Indicator == SliKinds.Ratio ? Trimmed(request.Ratio!) : null;
         slo.Target = request.Target!.Value;
         slo.WindowKind = request.Window?.Kind ?? "rolling";
         slo.WindowDays = request.Window?.Days ?? 28;
@@ -137,6 +167,34 @@ public static partial class SloValidation
         slo.BudgetingMethod = request.BudgetingMethod ?? "Occurrences";
         slo.TimesliceTarget = slo.BudgetingMethod == "Timeslices" ? request.TimesliceTarget : null;
         slo.MinEvents = request.MinEvents ?? 0;
+    }
+
+    private static RatioIndicator Trimmed(RatioIndicator ratio) => new(ratio.Counts,
+        new MetricSelector(ratio.Events.Metric.Trim(), ratio.Events.Attributes is { Count: > 0 } e ? new(e, StringComparer.Ordinal) : null),
+        new MetricSelector(ratio.Total.Metric.Trim(), ratio.Total.Attributes is { Count: > 0 } t ? new(t, StringComparer.Ordinal) : null));
+
+    private static string? RatioProblem(RatioIndicator? ratio)
+    {
+        if (ratio is null)
+        {
+            return "A ratio SLO needs ratio.events and ratio.total, each naming a metric (a counter or histogram) and optional attribute filters.";
+        }
+        if (ratio.Counts is not ("good" or "bad"))
+        {
+            return "ratio.counts is good (events are good events) or bad (events are bad events).";
+        }
+        foreach (var (field, selector) in new[] { ("events", ratio.Events), ("total", ratio.Total) })
+        {
+            if (selector is null || string.IsNullOrWhiteSpace(selector.Metric) || selector.Metric.Length > 255)
+            {
+                return $"ratio.{field}.metric is required: the name of a counter or histogram the service sends (at most 255 characters).";
+            }
+            if (selector.Attributes is { Count: > 20 } || selector.Attributes?.Any(a => string.IsNullOrWhiteSpace(a.Key) || a.Key.Length > 255 || a.Value is null || a.Value.Length > 255) == true)
+            {
+                return $"ratio.{field}.attributes holds at most 20 filters, each an attribute name and a value (\"*\" for any) of at most 255 characters.";
+            }
+        }
+        return null;
     }
 
     private static bool KnownZone(string zone)
@@ -156,11 +214,34 @@ public static partial class SloValidation
     private static partial Regex DnsLabel();
 }
 
-/// <summary>Good and total events per minute from the component's RED rows, for one SLO's indicator.</summary>
+/// <summary>How an SLO's indicator counts events: from one exported point's increase, and from the component's RED rows.</summary>
 public static class SliMinutes
 {
-    /// <summary>The minutes' counts; <c>Estimated</c> when a latency threshold fell inside a bucket and was interpolated.</summary>
-    public static (List<MinuteCounts> Minutes, bool Estimated) From(SloDefinition slo, IEnumerable<ServiceMinute> rows)
+    /// <summary>The good and total events an increase of one point adds to the SLO; null when the point is not the SLO's.</summary>
+    public static (long Good, long Total)? Count(SloDefinition slo, MetricSample sample, HistogramDelta delta)
+    {
+        switch (slo.Indicator)
+        {
+            case SliKinds.Availability when sample.Metric == OtlpReader.HttpServerDuration:
+                return (sample.IsServerError ? 0 : delta.Count, delta.Count);
+            case SliKinds.Latency when sample.Metric == OtlpReader.HttpServerDuration:
+                var buckets = delta.BucketCounts.Select((c, i) => (i < delta.Bounds.Length ? delta.Bounds[i] : double.PositiveInfinity, c));
+                return (AtOrBelow(buckets, (double)slo.ThresholdSeconds!.Value).Count, delta.Count);
+            case SliKinds.Ratio when slo.Ratio is { } ratio:
+                var events = ratio.Events.Matches(sample) ? delta.Count : 0;
+                var total = ratio.Total.Matches(sample) ? delta.Count : 0;
+                if (events == 0 && total == 0)
+                {
+                    return null;
+                }
+                return (ratio.Counts == "good" ? events : total - events, total);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The SLO's events per minute from RED rows (availability and latency only): raw counts, and whether a latency threshold was interpolated.</summary>
+    public static (List<MinuteCounts> Minutes, bool Estimated) Events(SloDefinition slo, IEnumerable<ServiceMinute> rows)
     {
         var estimated = false;
         var minutes = new List<MinuteCounts>();
@@ -179,24 +260,36 @@ public static class SliMinutes
             }
             minutes.Add(new MinuteCounts(row.Minute, good, row.Requests));
         }
+        return (minutes, estimated);
+    }
+
+    /// <summary>Good and total per minute as the SLO is judged: events, or one-minute timeslices (1 of 1 when the minute met the slice target).</summary>
+    public static (List<MinuteCounts> Minutes, bool Estimated) From(SloDefinition slo, IEnumerable<ServiceMinute> rows)
+    {
+        var (minutes, estimated) = Events(slo, rows);
         if (slo.BudgetingMethod == "Timeslices")
         {
             var sliceTarget = slo.TimesliceTarget ?? slo.Target;
             minutes = minutes.Where(m => m.Total > 0)
-                .Select(m => new MinuteCounts(m.Minute, (decimal)m.Good / m.Total >= sliceTarget ? 1 : 0, 1)).ToList();
+                .Select(m => new MinuteCounts(m.Minute, SloCountStore.GoodSlice(m.Good, m.Total, sliceTarget) ? 1 : 0, 1)).ToList();
         }
         return (minutes, estimated);
     }
 
     /// <summary>Requests at or under the threshold; inside a bucket the count is interpolated linearly (an estimate).</summary>
-    public static (long Count, bool Interpolated) AtOrBelow(IReadOnlyDictionary<string, long> buckets, double threshold)
+    public static (long Count, bool Interpolated) AtOrBelow(IReadOnlyDictionary<string, long> buckets, double threshold) =>
+        AtOrBelow(buckets.Select(b => (b.Key == "+Inf" ? double.PositiveInfinity : double.Parse(b.Key, CultureInfo.InvariantCulture), b.Value)), threshold);
+
+    /// <summary>
+    /// Requests at or under the threshold from (upper bound, count) buckets; inside a bucket the count is interpolated
+    /// linearly, and a threshold above the last finite bound cannot split the overflow bucket: both are estimates.
+    /// </summary>
+    public static (long Count, bool Interpolated) AtOrBelow(IEnumerable<(double Upper, long Count)> buckets, double threshold)
     {
-        var ordered = buckets.Select(b => (Upper: b.Key == "+Inf" ? double.PositiveInfinity : double.Parse(b.Key, CultureInfo.InvariantCulture), b.Value))
-            .OrderBy(b => b.Upper).ToList();
         double count = 0;
         var lower = 0.0;
         var interpolated = false;
-        foreach (var (upper, value) in ordered)
+        foreach (var (upper, value) in buckets.OrderBy(b => b.Upper))
         {
             if (upper <= threshold)
             {
@@ -209,12 +302,19 @@ public static class SliMinutes
                     count += value * (threshold - lower) / (upper - lower);
                     interpolated = true;
                 }
+                else if (double.IsInfinity(upper) && threshold > lower && value > 0)
+                {
+                    interpolated = true;
+                }
                 break;
             }
             lower = upper;
         }
         return ((long)Math.Floor(count), interpolated);
     }
+
+    /// <summary>The SLO's sliceTarget: its timeslice target, or its objective.</summary>
+    public static decimal SliceTarget(SloDefinition slo) => slo.TimesliceTarget ?? slo.Target;
 }
 
 internal sealed class SloDefinitionConfiguration : IEntityTypeConfiguration<SloDefinition>
@@ -229,5 +329,8 @@ internal sealed class SloDefinitionConfiguration : IEntityTypeConfiguration<SloD
         builder.Property(s => s.Target).HasPrecision(12, 10);
         builder.Property(s => s.TimesliceTarget).HasPrecision(12, 10);
         builder.Property(s => s.ThresholdSeconds).HasPrecision(18, 6);
+        builder.Property(s => s.Ratio).HasOptionalJsonConversion();
+        builder.Property(s => s.AlertRules).HasOptionalJsonConversion();
+        builder.Ignore(s => s.Rules);
     }
 }

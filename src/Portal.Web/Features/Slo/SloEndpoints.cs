@@ -12,7 +12,14 @@ public sealed record SloWindowView(string Kind, int? Days, string? TimeZone, Dat
 public sealed record SloView(Guid Id, string Name, string? DisplayName, string Component, string? Owner, string Indicator, decimal? ThresholdSeconds,
     decimal Target, SloWindowView Window, string BudgetingMethod, decimal? TimesliceTarget, long MinEvents, string Status, decimal? Sli, long GoodEvents,
     long TotalEvents, ErrorBudget ErrorBudget, IReadOnlyDictionary<string, decimal?> BurnRates, double? HoursToExhaustion, bool Estimated,
-    IReadOnlyList<RuleState> Alerts);
+    IReadOnlyList<RuleState> Alerts)
+{
+    /// <summary>The metrics of a ratio SLI.</summary>
+    public RatioIndicator? Ratio { get; init; }
+
+    /// <summary>The burn-rate rules alerts are evaluated by (the default policy unless the SLO sets its own).</summary>
+    public IReadOnlyList<BurnRateRule> AlertPolicy { get; init; } = SloMath.DefaultRules;
+}
 
 public sealed record SloSeriesPoint(DateTimeOffset At, long Good, long Total, decimal? Sli, decimal? BudgetRemaining);
 
@@ -54,7 +61,7 @@ public static class SloEndpoints
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["range"] = ["from must be before to, stepMinutes 1-10080, and at most 5,000 steps."] });
             }
-            var (minutes, _) = await MinutesAsync(db, slo, start, end, ct);
+            var minutes = await SeriesAsync(db, slo, start, end, time.GetUtcNow(), ct);
             var points = new List<SloSeriesPoint>();
             long runningGood = 0, runningTotal = 0;
             foreach (var group in minutes.GroupBy(m => start.AddMinutes(Math.Floor((m.Minute - start).TotalMinutes / step) * step)).OrderBy(g => g.Key))
@@ -169,6 +176,30 @@ public static class SloEndpoints
         return AccessRules.CanChangeOwnedBy(AccessFacts.From(user), owner);
     }
 
+    /// <summary>The SLO's stored counts over [start, end] for charts (minutes or hours, see <see cref="SloCountStore.SeriesAsync"/>).</summary>
+    public static async Task<List<MinuteCounts>> SeriesAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return await SloCountStore.SeriesAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), slo, start, end, now, ct);
+    }
+
+    /// <summary>
+    /// What an SLO not yet saved would show, computed from the component's RED minutes (availability and latency; a
+    /// ratio SLO counts from when it is saved, so it has nothing to preview).
+    /// </summary>
+    public static async Task<(SloView View, List<MinuteCounts> Minutes)> PreviewAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset now, CancellationToken ct)
+    {
+        var (start, period) = slo.WindowAt(now);
+        var end = SloMath.MinuteOf(now);
+        var (minutes, estimated) = slo.Indicator == SliKinds.Ratio ? ([], false)
+            : await MinutesAsync(db, slo, new[] { start, end - TimeSpan.FromDays(3) }.Min(), end, ct);
+        var periodSums = (minutes.Where(m => m.Minute >= start).Sum(m => m.Good), minutes.Where(m => m.Minute >= start).Sum(m => m.Total));
+        var figures = SloMath.Compute(window => SloMath.Sum(minutes, end, window), periodSums, slo.Target, period, slo.Rules, slo.MinEvents);
+        var owner = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == slo.ComponentRef).Select(e => e.Owner).FirstOrDefaultAsync(ct);
+        return (ToView(slo, figures, start, end, owner, estimated), minutes);
+    }
+
     public static async Task<(List<MinuteCounts> Minutes, bool Estimated)> MinutesAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset start,
         DateTimeOffset end, CancellationToken ct)
     {
@@ -177,31 +208,37 @@ public static class SloEndpoints
         return SliMinutes.From(slo, rows);
     }
 
-    public static async Task<SloView> ViewAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset now, CancellationToken ct)
+    public static async Task<SloView> ViewAsync(PortalDbContext db, SloDefinition slo, DateTimeOffset now, CancellationToken ct) =>
+        (await ViewsAsync(db, [slo], now, false, ct))[0];
+
+    /// <summary>The views of many SLOs, their figures summed together (see <see cref="SloEvaluation"/>), in the order given.</summary>
+    public static async Task<List<SloView>> ViewsAsync(PortalDbContext db, IReadOnlyList<SloDefinition> slos, DateTimeOffset now, bool allSlos, CancellationToken ct)
     {
-        var (start, period) = slo.WindowAt(now);
-        var end = SloMath.MinuteOf(now);
-        // The longest burn window (3 d) can reach before a calendar month's start; the period is what the budget is over.
-        var earliest = new[] { start, end - TimeSpan.FromDays(3) }.Min();
-        var (minutes, estimated) = await MinutesAsync(db, slo, earliest, end, ct);
-        var figures = SloMath.Compute(minutes, now, slo.Target, period, SloMath.DefaultRules, slo.MinEvents);
-        if (slo.WindowKind == "calendar")
+        var results = await SloEvaluation.EvaluateAsync(db, slos, now, allSlos, ct);
+        var estimated = await SloEvaluation.EstimatedAsync(db, slos, ct);
+        var components = slos.Select(s => s.ComponentRef).Distinct().ToList();
+        var owners = await db.CatalogEntities.AsNoTracking().Where(e => components.Contains(e.EntityRef)).Select(e => new { e.EntityRef, e.Owner })
+            .ToDictionaryAsync(e => e.EntityRef, e => e.Owner, ct);
+        return slos.Select(slo =>
         {
-            // A calendar month's budget runs from the month's start, not a rolling period back from now.
-            var inMonth = minutes.Where(m => m.Minute >= start).ToList();
-            var month = SloMath.Compute(inMonth, now, slo.Target, end - start + TimeSpan.FromMinutes(1), [], slo.MinEvents);
-            figures = figures with { Sli = month.Sli, GoodEvents = month.GoodEvents, TotalEvents = month.TotalEvents, ErrorBudget = month.ErrorBudget };
-        }
-        var owner = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == slo.ComponentRef).Select(e => e.Owner).FirstOrDefaultAsync(ct);
-        var status = figures.TotalEvents == 0 ? "no-data"
-            : figures.ErrorBudget.Remaining <= 0 ? "breached"
-            : figures.Rules.Any(r => r.Firing) || figures.ErrorBudget.Remaining < 0.25m ? "warning"
-            : "ok";
-        return new SloView(slo.Id, slo.Name, slo.DisplayName, slo.ComponentRef, owner, slo.Indicator, slo.ThresholdSeconds, slo.Target,
-            new SloWindowView(slo.WindowKind, slo.WindowKind == "rolling" ? slo.WindowDays : null, slo.WindowKind == "calendar" ? slo.TimeZone : null, start, end),
-            slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, status, figures.Sli, figures.GoodEvents, figures.TotalEvents, figures.ErrorBudget,
-            figures.BurnRates, figures.TimeToExhaustion?.TotalHours, estimated, figures.Rules);
+            var (_, figures, start, end) = results[slo.Id];
+            return ToView(slo, figures, start, end, owners.GetValueOrDefault(slo.ComponentRef), estimated.Contains(slo.Id));
+        }).ToList();
     }
+
+    private static SloView ToView(SloDefinition slo, SloFigures figures, DateTimeOffset start, DateTimeOffset end, string? owner, bool estimated) =>
+        new(slo.Id, slo.Name, slo.DisplayName, slo.ComponentRef, owner, slo.Indicator, slo.ThresholdSeconds,
+            slo.Target, new SloWindowView(slo.WindowKind, slo.WindowKind == "rolling" ? slo.WindowDays : null, slo.WindowKind == "calendar" ? slo.TimeZone : null,
+                start, end),
+            slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, Status(figures), figures.Sli, figures.GoodEvents, figures.TotalEvents, figures.ErrorBudget,
+            figures.BurnRates, figures.TimeToExhaustion?.TotalHours, estimated, figures.Rules)
+        { Ratio = slo.Ratio, AlertPolicy = slo.Rules };
+
+    /// <summary>no-data, breached (budget spent), warning (an alert condition holds or under a quarter left), ok.</summary>
+    public static string Status(SloFigures figures) => figures.TotalEvents == 0 ? "no-data"
+        : figures.ErrorBudget.Remaining <= 0 ? "breached"
+        : figures.Rules.Any(r => r.Firing) || figures.ErrorBudget.Remaining < 0.25m ? "warning"
+        : "ok";
 
     public static async Task<List<SloView>> ListAsync(PortalDbContext db, DateTimeOffset now, string? service, string? team, CancellationToken ct)
     {
@@ -217,11 +254,7 @@ public static class SloEndpoints
             var owned = db.CatalogEntities.Where(e => e.Owner == teamRef).Select(e => e.EntityRef);
             query = query.Where(s => owned.Contains(s.ComponentRef));
         }
-        var views = new List<SloView>();
-        foreach (var slo in await query.OrderBy(s => s.ComponentRef).ThenBy(s => s.Name).Take(500).ToListAsync(ct))
-        {
-            views.Add(await ViewAsync(db, slo, now, ct));
-        }
-        return views;
+        var slos = await query.OrderBy(s => s.ComponentRef).ThenBy(s => s.Name).Take(500).ToListAsync(ct);
+        return await ViewsAsync(db, slos, now, false, ct);
     }
 }

@@ -42,15 +42,9 @@ public static class SloImport
             var slo = await db.Set<SloDefinition>().FirstOrDefaultAsync(s => s.ComponentRef == componentRef && s.Name == request.Name, ct);
             var created = slo is null;
             slo ??= new SloDefinition { Name = "", ComponentRef = "", Indicator = "", CreatedBy = actor.Name, CreatedAt = now };
-            SloValidation.Apply(request, slo, componentRef);
-            slo.UpdatedAt = now;
-            if (created)
-            {
-                db.Add(slo);
-            }
-            AuditLog.Record(db, actor, created ? "slo.create" : "slo.update", slo.Id.ToString(), after: request);
-            await db.SaveChangesAsync(ct);
-            results.Add(new ImportedDocument(document.Index, "SLO", document.Name, created ? "created" : "updated", slo.Id, [], document.Notes));
+            var changed = await SloCommands.PersistAsync(db, slo, created, request, componentRef, actor, now, ct);
+            results.Add(new ImportedDocument(document.Index, "SLO", document.Name, created ? "created" : changed ? "updated" : "unchanged", slo.Id, [],
+                document.Notes));
         }
         return results;
     }

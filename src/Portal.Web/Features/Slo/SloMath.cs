@@ -75,11 +75,23 @@ public static class SloMath
     public static bool Exceeds(long good, long total, decimal target, decimal factor) =>
         total > 0 && total - good > factor * (1 - target) * total;
 
+    /// <summary>The figures from minutes (the editor's preview on RED rows, and tests): every window summed from the list.</summary>
     public static SloFigures Compute(IReadOnlyList<MinuteCounts> minutes, DateTimeOffset evaluatedAt, decimal target, TimeSpan period,
         IReadOnlyList<BurnRateRule> rules, long minEvents)
     {
         var end = MinuteOf(evaluatedAt);
-        var (good, total) = Sum(minutes, end, period);
+        return Compute(window => Sum(minutes, end, window), Sum(minutes, end, period), target, period, rules, minEvents);
+    }
+
+    /// <summary>
+    /// The figures from window sums: <paramref name="trailing"/> gives the events of the last N minutes (each burn
+    /// window, each rule's windows), <paramref name="periodSums"/> those of the SLO's period (rolling, or the calendar
+    /// month so far).
+    /// </summary>
+    public static SloFigures Compute(Func<TimeSpan, (long Good, long Total)> trailing, (long Good, long Total) periodSums, decimal target, TimeSpan period,
+        IReadOnlyList<BurnRateRule> rules, long minEvents)
+    {
+        var (good, total) = periodSums;
         var bad = total - good;
         var allowed = (1 - target) * total;
         var budget = new ErrorBudget(
@@ -91,22 +103,23 @@ public static class SloMath
         var burnRates = new Dictionary<string, decimal?>(StringComparer.Ordinal);
         foreach (var (name, window) in BurnWindows)
         {
-            var (g, t) = Sum(minutes, end, window);
+            var (g, t) = trailing(window);
             burnRates[name] = BurnRate(g, t, target);
         }
         burnRates["period"] = BurnRate(good, total, target);
         TimeSpan? exhaustion = budget.Remaining is { } remaining && burnRates["1h"] is { } hourly && hourly > 0
             ? remaining <= 0 ? TimeSpan.Zero : TimeSpan.FromMinutes((double)(remaining * (decimal)period.TotalMinutes / hourly))
             : null;
-        var states = rules.Select(rule => Evaluate(rule, minutes, end, target, period, minEvents)).ToList();
+        var states = rules.Select(rule => Evaluate(rule, trailing(rule.LongWindow), trailing(rule.ShortWindow), target, period, minEvents)).ToList();
         return new SloFigures(total == 0 ? null : (decimal)good / total, good, total, budget, burnRates, exhaustion, states);
     }
 
-    public static RuleState Evaluate(BurnRateRule rule, IReadOnlyList<MinuteCounts> minutes, DateTimeOffset end, decimal target, TimeSpan period, long minEvents)
+    public static RuleState Evaluate(BurnRateRule rule, (long Good, long Total) longSums, (long Good, long Total) shortSums, decimal target, TimeSpan period,
+        long minEvents)
     {
         var factor = rule.Factor(period);
-        var (lg, lt) = Sum(minutes, end, rule.LongWindow);
-        var (sg, st) = Sum(minutes, end, rule.ShortWindow);
+        var (lg, lt) = longSums;
+        var (sg, st) = shortSums;
         var longBurn = BurnRate(lg, lt, target);
         var shortBurn = BurnRate(sg, st, target);
         var enough = lt >= minEvents;

@@ -26,6 +26,12 @@ public sealed class SloOptions
     /// <summary>Per-stream state of streams not seen for this long is dropped (the next point starts a new stream).</summary>
     [Range(1, 400)] public int StreamExpiryDays { get; set; } = 7;
 
+    /// <summary>
+    /// A cumulative stream's first point counts only if the stream started at most this long before it; an older
+    /// start means history from before the exporter pointed here, which becomes the baseline instead.
+    /// </summary>
+    [Range(0, 525600)] public int FirstPointMaxAgeMinutes { get; set; } = 10;
+
     /// <summary>OTLP <c>service.name</c> values that differ from the catalog component's name: service name to entity ref.</summary>
     public Dictionary<string, string> ServiceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

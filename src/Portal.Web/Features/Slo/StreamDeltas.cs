@@ -14,12 +14,15 @@ public sealed record HistogramDelta(long Count, double Sum, long[] BucketCounts,
 /// Cumulative-to-delta per stream, as the Collector's cumulativetodelta processor does it: a changed start time or
 /// a count that went down is a reset (the new value is the increase since the reset); a first point whose start
 /// equals its time has an unknown start and adds nothing; a point not newer than the last one adds nothing (a
-/// re-sent export). Delta points are their own increase.
+/// re-sent export). A stream's first point counts only when the stream began recently (within
+/// <c>firstPointMaxAge</c>): a process that has run for days before it pointed its exporter here sends its whole
+/// history in that point, which would land in one minute; that point becomes the baseline instead.
+/// Delta points are their own increase.
 /// </summary>
 public static class StreamDeltas
 {
     /// <summary>The point's increase (null: nothing to add) and whether the stream's state moves to this point.</summary>
-    public static (HistogramDelta? Delta, bool Advance) Next(MetricStream? previous, HistogramSample point)
+    public static (HistogramDelta? Delta, bool Advance) Next(MetricStream? previous, MetricSample point, TimeSpan firstPointMaxAge)
     {
         var own = new HistogramDelta(point.Count, point.Sum, point.BucketCounts, point.Bounds);
         if (!point.Cumulative)
@@ -28,7 +31,8 @@ public static class StreamDeltas
         }
         if (previous is null)
         {
-            return (point.StartUnixNano == 0 || point.StartUnixNano >= point.TimeUnixNano || point.Count == 0 ? null : own, true);
+            var recent = point.TimeUnixNano - point.StartUnixNano <= firstPointMaxAge.Ticks * 100;
+            return (point.StartUnixNano == 0 || point.StartUnixNano >= point.TimeUnixNano || point.Count == 0 || !recent ? null : own, true);
         }
         if (point.TimeUnixNano <= previous.TimeUnixNano && point.StartUnixNano == previous.StartUnixNano)
         {

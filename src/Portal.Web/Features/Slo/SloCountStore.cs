@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>Good and total events one export adds to one SLO's minute.</summary>
+public readonly record struct CountIncrement(Guid SloId, DateTimeOffset Minute, long Good, long Total);
+
+/// <summary>The sums of one window: events, and one-minute timeslices.</summary>
+public readonly record struct WindowCounts(long Good, long Total, long GoodSlices, long Slices)
+{
+    /// <summary>The counts the SLO is judged by: events (Occurrences) or slices (Timeslices).</summary>
+    public (long Good, long Total) By(string budgetingMethod) => budgetingMethod == "Timeslices" ? (GoodSlices, Slices) : (Good, Total);
+}
+
+/// <summary>A named window and the rows that cover it.</summary>
+public sealed record CountWindow(string Name, DateTimeOffset Start, List<CountSegment> Segments);
+
+/// <summary>
+/// Reads and writes <see cref="SloCount"/> rows set-based (one statement per step for a whole export or a whole
+/// evaluation cycle), on the caller's connection and transaction.
+/// </summary>
+public static class SloCountStore
+{
+    /// <summary>A minute is a good slice when it had events and its ratio met the slice target.</summary>
+    public static bool GoodSlice(long good, long total, decimal sliceTarget) => total > 0 && good >= sliceTarget * total;
+
+    /// <summary>
+    /// Adds an export's increases: first to the minutes (getting each minute's new counts and its slice as stored
+    /// before), then the same increases, and any slice that changed, to the hours and days, in a second statement.
+    /// Rows are touched in key order so concurrent exports cannot deadlock on them.
+    /// </summary>
+    public static async Task AddAsync(NpgsqlConnection connection, IEnumerable<CountIncrement> increments, IReadOnlyDictionary<Guid, decimal> sliceTargets,
+        CancellationToken cancellationToken)
+    {
+        var minutes = increments.GroupBy(i => (i.SloId, i.Minute))
+            .Select(g => new CountIncrement(g.Key.SloId, g.Key.Minute, g.Sum(i => i.Good), g.Sum(i => i.Total)))
+            .Where(i => i.Total != 0 || i.Good != 0).OrderBy(i => i.SloId).ThenBy(i => i.Minute).ToList();
+        if (minutes.Count == 0)
+        {
+            return;
+        }
+        var rollups = new Dictionary<(Guid, short, DateTimeOffset), WindowCounts>();
+        var sliceChanges = new List<(Guid SloId, DateTimeOffset Minute, long GoodSlices, long Slices)>();
+        await using (var upsert = new NpgsqlCommand("""
+            INSERT INTO slo_counts AS c (slo_id, span, bucket, good, total, good_slices, slices)
+            SELECT u.s, 0, u.b, u.g, u.t, 0, 0 FROM unnest(@s, @b, @g, @t) AS u(s, b, g, t)
+            ON CONFLICT (slo_id, span, bucket) DO UPDATE SET good = c.good + excluded.good, total = c.total + excluded.total
+            RETURNING slo_id, bucket, good, total, good_slices, slices
+            """, connection))
+        {
+            upsert.Parameters.Add(new NpgsqlParameter<Guid[]>("s", minutes.Select(m => m.SloId).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("b", minutes.Select(m => m.Minute).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<long[]>("g", minutes.Select(m => m.Good).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<long[]>("t", minutes.Select(m => m.Total).ToArray()));
+            var increase = minutes.ToDictionary(m => (m.SloId, m.Minute));
+            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var slo = reader.GetGuid(0);
+                var minute = reader.GetFieldValue<DateTimeOffset>(1);
+                var (good, total, storedGoodSlice, storedSlice) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                var goodSlice = GoodSlice(good, total, sliceTargets.GetValueOrDefault(slo, 1m)) ? 1L : 0L;
+                var slice = total > 0 ? 1L : 0L;
+                if (goodSlice != storedGoodSlice || slice != storedSlice)
+                {
+                    sliceChanges.Add((slo, minute, goodSlice, slice));
+                }
+                var added = increase[(slo, minute)];
+                foreach (var span in new[] { CountSpans.Hour, CountSpans.Day })
+                {
+                    var key = (slo, span, CountSpans.Floor(span, minute));
+                    var sum = rollups.GetValueOrDefault(key);
+                    rollups[key] = new WindowCounts(sum.Good + added.Good, sum.Total + added.Total, sum.GoodSlices + goodSlice - storedGoodSlice,
+                        sum.Slices + slice - storedSlice);
+                }
+            }
+        }
+        var rows = rollups.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2).ThenBy(r => r.Key.Item3).ToList();
+        sliceChanges.Sort((a, b) => a.SloId != b.SloId ? a.SloId.CompareTo(b.SloId) : a.Minute.CompareTo(b.Minute));
+        await using var rollup = new NpgsqlCommand("""
+            WITH minutes AS (
+                UPDATE slo_counts c SET good_slices = u.gs, slices = u.sl FROM unnest(@ms, @mb, @mgs, @msl) AS u(s, b, gs, sl)
+                WHERE c.slo_id = u.s AND c.span = 0 AND c.bucket = u.b)
+            INSERT INTO slo_counts AS c (slo_id, span, bucket, good, total, good_slices, slices)
+            SELECT * FROM unnest(@s, @sp, @b, @g, @t, @gs, @sl)
+            ON CONFLICT (slo_id, span, bucket) DO UPDATE SET good = c.good + excluded.good, total = c.total + excluded.total,
+                good_slices = c.good_slices + excluded.good_slices, slices = c.slices + excluded.slices
+            """, connection);
+        rollup.Parameters.Add(new NpgsqlParameter<Guid[]>("ms", sliceChanges.Select(c => c.SloId).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("mb", sliceChanges.Select(c => c.Minute).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("mgs", sliceChanges.Select(c => c.GoodSlices).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("msl", sliceChanges.Select(c => c.Slices).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<Guid[]>("s", rows.Select(r => r.Key.Item1).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<short[]>("sp", rows.Select(r => r.Key.Item2).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("b", rows.Select(r => r.Key.Item3).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("g", rows.Select(r => r.Value.Good).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("t", rows.Select(r => r.Value.Total).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("gs", rows.Select(r => r.Value.GoodSlices).ToArray()));
+        rollup.Parameters.Add(new NpgsqlParameter<long[]>("sl", rows.Select(r => r.Value.Slices).ToArray()));
+        await rollup.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces one SLO's rows with counts computed from history (a new SLO, or a changed indicator): minutes within
+    /// the minute retention, hours and days for all of it.
+    /// </summary>
+    public static async Task ReplaceAsync(NpgsqlConnection connection, Guid sloId, IReadOnlyList<MinuteCounts> minutes, decimal sliceTarget, DateTimeOffset now,
+        CountRetention retention, CancellationToken cancellationToken)
+    {
+        await using (var delete = new NpgsqlCommand("DELETE FROM slo_counts WHERE slo_id = @id", connection))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<Guid>("id", sloId));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var rows = new Dictionary<(short, DateTimeOffset), WindowCounts>();
+        foreach (var m in minutes.Where(m => m.Total != 0 || m.Good != 0))
+        {
+            var slice = m.Total > 0 ? 1L : 0L;
+            var goodSlice = GoodSlice(m.Good, m.Total, sliceTarget) ? 1L : 0L;
+            foreach (var span in new[] { CountSpans.Minute, CountSpans.Hour, CountSpans.Day })
+            {
+                if (span == CountSpans.Minute && m.Minute < now - retention.Minutes)
+                {
+                    continue;
+                }
+                var key = (span, CountSpans.Floor(span, m.Minute));
+                var sum = rows.GetValueOrDefault(key);
+                rows[key] = new WindowCounts(sum.Good + m.Good, sum.Total + m.Total, sum.GoodSlices + goodSlice, sum.Slices + slice);
+            }
+        }
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY slo_counts (slo_id, span, bucket, good, total, good_slices, slices) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var ((span, bucket), c) in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(sloId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(span, NpgsqlDbType.Smallint, cancellationToken);
+            await copy.WriteAsync(bucket, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(c.Good, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(c.Total, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(c.GoodSlices, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(c.Slices, NpgsqlDbType.Bigint, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Every window's sums for the given SLOs (null: all of them) in one query: one aggregate per window over the union
+    /// of the windows' rows. SLOs without rows are absent from the answer.
+    /// </summary>
+    public static async Task<Dictionary<Guid, WindowCounts[]>> SumAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? sloIds,
+        IReadOnlyList<CountWindow> windows, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<Guid, WindowCounts[]>();
+        var union = SloWindows.Union(windows.SelectMany(w => w.Segments));
+        if (union.Count == 0 || sloIds is { Count: 0 })
+        {
+            return result;
+        }
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder("SELECT slo_id");
+        foreach (var window in windows)
+        {
+            var filter = Condition(command, window.Segments);
+            foreach (var column in new[] { "good", "total", "good_slices", "slices" })
+            {
+                sql.Append(CultureInfo.InvariantCulture, $", coalesce(sum({column}) FILTER (WHERE {filter}), 0)");
+            }
+        }
+        sql.Append(" FROM slo_counts WHERE (").Append(Condition(command, union)).Append(')');
+        if (sloIds is not null)
+        {
+            sql.Append(" AND slo_id = ANY(@ids)");
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", sloIds.ToArray()));
+        }
+        sql.Append(" GROUP BY slo_id");
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sums = new WindowCounts[windows.Count];
+            for (var i = 0; i < windows.Count; i++)
+            {
+                sums[i] = new WindowCounts(reader.GetInt64(1 + i * 4), reader.GetInt64(2 + i * 4), reader.GetInt64(3 + i * 4), reader.GetInt64(4 + i * 4));
+            }
+            result[reader.GetGuid(0)] = sums;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One SLO's counts over [from, to] for charts, as the SLO is judged (events or slices): minutes when the data in
+    /// the range lies within the minutes kept, hours otherwise (bucket start as the time).
+    /// </summary>
+    public static async Task<List<MinuteCounts>> SeriesAsync(NpgsqlConnection connection, SloDefinition slo, DateTimeOffset from, DateTimeOffset to,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hours = await ReadAsync(connection, slo, CountSpans.Hour, CountSpans.Floor(CountSpans.Hour, from), to, cancellationToken);
+        var minutesSince = now - CountRetention.Default.Minutes;
+        if (hours.Count == 0 || hours[0].Minute < CountSpans.Ceiling(CountSpans.Hour, minutesSince))
+        {
+            return hours.Where(h => h.Minute >= CountSpans.Floor(CountSpans.Hour, from)).ToList();
+        }
+        return await ReadAsync(connection, slo, CountSpans.Minute, from, to, cancellationToken);
+    }
+
+    private static async Task<List<MinuteCounts>> ReadAsync(NpgsqlConnection connection, SloDefinition slo, short span, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT bucket, good, total, good_slices, slices FROM slo_counts
+            WHERE slo_id = @id AND span = @span AND bucket >= @from AND bucket <= @to ORDER BY bucket
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", slo.Id));
+        command.Parameters.Add(new NpgsqlParameter<short>("span", span));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to));
+        var rows = new List<MinuteCounts>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (good, total) = new WindowCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)).By(slo.BudgetingMethod);
+            rows.Add(new MinuteCounts(reader.GetFieldValue<DateTimeOffset>(0), good, total));
+        }
+        return rows;
+    }
+
+    private static string Condition(NpgsqlCommand command, List<CountSegment> segments)
+    {
+        if (segments.Count == 0)
+        {
+            return "false";
+        }
+        return string.Join(" OR ", segments.Select(s =>
+        {
+            var from = Parameter(command, s.From);
+            var to = Parameter(command, s.To);
+            return $"(span = {s.Span.ToString(CultureInfo.InvariantCulture)} AND bucket >= {from} AND bucket < {to})";
+        }));
+    }
+
+    private static string Parameter(NpgsqlCommand command, DateTimeOffset value)
+    {
+        var name = "p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>(name, value));
+        return "@" + name;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>One SLO's figures and the window they were computed over.</summary>
+public sealed record SloResult(SloDefinition Slo, SloFigures Figures, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
+
+/// <summary>
+/// Figures for many SLOs at once from their <see cref="SloCount"/> rows: SLOs that share a window shape (rolling N days,
+/// or the same calendar month) are summed in one query, so a cycle over 10,000 SLOs is a handful of queries. The
+/// period starts at its first whole hour once it reaches beyond the minutes kept (see <see cref="SloWindows.Cover"/>).
+/// </summary>
+public static class SloEvaluation
+{
+    public static async Task<Dictionary<Guid, SloResult>> EvaluateAsync(PortalDbContext db, IReadOnlyCollection<SloDefinition> slos, DateTimeOffset now,
+        bool allSlos, CancellationToken cancellationToken)
+    {
+        var results = new Dictionary<Guid, SloResult>();
+        if (slos.Count == 0)
+        {
+            return results;
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var end = SloMath.MinuteOf(now);
+        var endExclusive = end + TimeSpan.FromMinutes(1);
+        foreach (var group in slos.GroupBy(s => s.WindowAt(now)))
+        {
+            var (periodStart, period) = group.Key;
+            var lengths = SloMath.BurnWindows.Select(w => w.Window).Concat(group.SelectMany(s => s.Rules).SelectMany(r => new[] { r.LongWindow, r.ShortWindow }))
+                .Distinct().ToList();
+            var windows = lengths.Select(length =>
+            {
+                var (start, segments) = SloWindows.Cover(endExclusive - length, endExclusive, now, CountRetention.Default);
+                return new CountWindow(SloMath.Name(length), start, segments);
+            }).ToList();
+            var (coveredStart, periodSegments) = SloWindows.Cover(periodStart, endExclusive, now, CountRetention.Default);
+            windows.Add(new CountWindow("period", coveredStart, periodSegments));
+            // Every SLO at once when all are evaluated (the alert job); by id otherwise.
+            var ids = allSlos && slos.GroupBy(s => s.WindowAt(now)).Count() == 1 ? null : group.Select(s => s.Id).ToList();
+            var sums = await SloCountStore.SumAsync(connection, ids, windows, cancellationToken);
+            foreach (var slo in group)
+            {
+                var row = sums.GetValueOrDefault(slo.Id) ?? new WindowCounts[windows.Count];
+                (long, long) Trailing(TimeSpan length) => row[lengths.IndexOf(length)].By(slo.BudgetingMethod);
+                var figures = SloMath.Compute(Trailing, row[^1].By(slo.BudgetingMethod), slo.Target, period, slo.Rules, slo.MinEvents);
+                results[slo.Id] = new SloResult(slo, figures, coveredStart, end);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Latency SLOs whose threshold is not a bucket bound of the component's latest minute: their counts are interpolated estimates.</summary>
+    public static async Task<HashSet<Guid>> EstimatedAsync(PortalDbContext db, IReadOnlyCollection<SloDefinition> slos, CancellationToken cancellationToken)
+    {
+        var latency = slos.Where(s => s.Indicator == SliKinds.Latency).ToList();
+        var estimated = new HashSet<Guid>();
+        if (latency.Count == 0)
+        {
+            return estimated;
+        }
+        var components = latency.Select(s => s.ComponentRef).Distinct().ToList();
+        var latest = await db.Set<ServiceMinute>().FromSqlRaw(
+                "SELECT DISTINCT ON (component_ref) * FROM slo_service_minutes WHERE component_ref = ANY({0}) ORDER BY component_ref, minute DESC", components)
+            .AsNoTracking().ToListAsync(cancellationToken);
+        var buckets = latest.ToDictionary(m => m.ComponentRef, m => m.LatencyBuckets);
+        foreach (var slo in latency)
+        {
+            if (buckets.TryGetValue(slo.ComponentRef, out var row) && SliMinutes.AtOrBelow(row, (double)slo.ThresholdSeconds!.Value).Interpolated)
+            {
+                estimated.Add(slo.Id);
+            }
+        }
+        return estimated;
+    }
+}
