@@ -25,8 +25,8 @@ public static class CostScaleHarness
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = Arg(args, "--rows", 1_000_000);
-        var queries = Arg(args, "--queries", 50);
+        var rows = HarnessArgs.Number(args, "--rows", 1_000_000);
+        var queries = HarnessArgs.Number(args, "--queries", 50);
         var connection = TestCluster.CreateDatabase();
         var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connection, npgsql => npgsql.CommandTimeout(600)).UseSnakeCaseNamingConvention().Options;
         await using (var setup = new PortalDbContext(options))
@@ -115,9 +115,4 @@ public static class CostScaleHarness
         }
     }
 
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

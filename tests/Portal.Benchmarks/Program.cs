@@ -18,6 +18,11 @@ if (args.Length > 0 && args[0] == "slo-ingest")
 {
     return await SloIngestionHarness.RunAsync(args[1..]);
 }
+// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-alerts [--slos 10000] [--cycles 5]
+if (args.Length > 0 && args[0] == "slo-alerts")
+{
+    return await SloAlertHarness.RunAsync(args[1..]);
+}
 // dotnet run -c Release --project tests/Portal.Benchmarks -- templates-scale [--runs 20]
 if (args.Length > 0 && args[0] == "templates-scale")
 {

@@ -199,7 +199,7 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
             await db.SaveChangesAsync();
         }
 
-        await factory.Services.GetRequiredService<SloAlertJob>().RunAsync(CancellationToken.None);
+        await factory.Services.GetRequiredService<SloRetentionJob>().RunAsync(CancellationToken.None);
 
         await using var after = await factory.DbAsync();
         Assert.False(await after.Set<MetricStream>().AnyAsync(s => s.Key.StartsWith("OLD")));

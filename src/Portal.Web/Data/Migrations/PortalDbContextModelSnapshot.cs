@@ -1736,6 +1736,9 @@ namespace Portal.Web.Data.Migrations
                     b.HasKey("ComponentRef", "Minute")
                         .HasName("pk_slo_service_minutes");
 
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_slo_service_minutes_minute");
+
                     b.ToTable("slo_service_minutes", (string)null);
                 });
 
@@ -1851,6 +1854,8 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("Span", "Bucket")
                         .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
 
                     b.ToTable("slo_counts", (string)null);
                 });

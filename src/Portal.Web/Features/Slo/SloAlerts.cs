@@ -57,7 +57,7 @@ internal sealed class SloAlertConfiguration : IEntityTypeConfiguration<SloAlert>
 /// Idempotent: an evaluation of the same minute twice changes nothing.
 /// </summary>
 public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, WebhookNotifier notifier,
-    Microsoft.Extensions.Options.IOptions<SloOptions> options, ILogger<SloAlertJob> logger)
+    ILogger<SloAlertJob> logger)
 {
     public const string RecurringId = "slo-alerts";
 
@@ -66,7 +66,6 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await SweepAsync(now, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var slos = await db.Set<SloDefinition>().AsNoTracking().ToListAsync(cancellationToken);
         var results = await SloEvaluation.EvaluateAsync(db, slos, now, allSlos: true, cancellationToken);
@@ -90,25 +89,6 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
     }
 
-    /// <summary>
-    /// Retention: stale streams (a cumulative stream not seen for StreamExpiryDays starts afresh if it comes back),
-    /// counts past their resolution's retention, RED minutes past the backfill horizon, resolved alerts after 90 days.
-    /// </summary>
-    private async Task SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var expired = now.AddDays(-options.Value.StreamExpiryDays);
-        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
-        var minutes = now - CountRetention.Default.Minutes - TimeSpan.FromHours(1);
-        var hours = now - CountRetention.Default.Hours - TimeSpan.FromDays(1);
-        var days = now.AddDays(-400);
-        await db.Set<SloCount>().Where(c => (c.Span == CountSpans.Minute && c.Bucket < minutes) || (c.Span == CountSpans.Hour && c.Bucket < hours)
-            || (c.Span == CountSpans.Day && c.Bucket < days)).ExecuteDeleteAsync(cancellationToken);
-        var red = now.AddDays(-options.Value.MaxBackfillDays - 1);
-        await db.Set<ServiceMinute>().Where(m => m.Minute < red).ExecuteDeleteAsync(cancellationToken);
-        var history = now.AddDays(-90);
-        await db.Set<SloAlert>().Where(a => a.State == AlertStates.Resolved && a.ResolvedAt < history).ExecuteDeleteAsync(cancellationToken);
-    }
 
     /// <summary>One SLO's rules against its open episodes: new pending episodes, firing and resolving (to notify). Same minute twice: no change.</summary>
     private static List<(SloDefinition, SloFigures, SloAlert, RuleState, string)> Transitions(PortalDbContext db, SloDefinition slo, SloFigures figures,
@@ -208,5 +188,38 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             }
         }
         return null;
+    }
+}
+
+/// <summary>
+/// SLO data retention (recurring job <see cref="RecurringId"/>, hourly): stale streams (a cumulative stream not seen
+/// for StreamExpiryDays starts afresh if it comes back), counts past their resolution's retention, RED minutes past
+/// the backfill horizon, resolved alerts after 90 days. Each delete is one index range.
+/// </summary>
+public sealed class SloRetentionJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<SloOptions> options)
+{
+    public const string RecurringId = "slo-retention";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(600)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var expired = now.AddDays(-options.Value.StreamExpiryDays);
+        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
+        foreach (var (span, before) in new[]
+        {
+            (CountSpans.Minute, now - CountRetention.Default.Minutes - TimeSpan.FromHours(1)),
+            (CountSpans.Hour, now - CountRetention.Default.Hours - TimeSpan.FromDays(1)),
+            (CountSpans.Day, now.AddDays(-400)),
+        })
+        {
+            await db.Set<SloCount>().Where(c => c.Span == span && c.Bucket < before).ExecuteDeleteAsync(cancellationToken);
+        }
+        var red = now.AddDays(-options.Value.MaxBackfillDays - 1);
+        await db.Set<ServiceMinute>().Where(m => m.Minute < red).ExecuteDeleteAsync(cancellationToken);
+        var history = now.AddDays(-90);
+        await db.Set<SloAlert>().Where(a => a.State == AlertStates.Resolved && a.ResolvedAt < history).ExecuteDeleteAsync(cancellationToken);
     }
 }

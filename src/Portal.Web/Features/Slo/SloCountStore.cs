@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -148,47 +146,72 @@ public static class SloCountStore
     }
 
     /// <summary>
-    /// Every window's sums for the given SLOs (null: all of them) in one query: one aggregate per window over the union
-    /// of the windows' rows. SLOs without rows are absent from the answer.
+    /// The sums of every distinct segment for the given SLOs (null: all of them) in one query: each segment is one
+    /// range scan of the (span, bucket) index across all SLOs, so a window's sum is the sum of its segments' (see
+    /// <see cref="Total"/>). SLOs without rows are absent from the answer.
     /// </summary>
-    public static async Task<Dictionary<Guid, WindowCounts[]>> SumAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? sloIds,
-        IReadOnlyList<CountWindow> windows, CancellationToken cancellationToken)
+    public static async Task<Dictionary<Guid, Dictionary<CountSegment, WindowCounts>>> SumAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? sloIds,
+        IEnumerable<CountSegment> segments, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<Guid, WindowCounts[]>();
-        var union = SloWindows.Union(windows.SelectMany(w => w.Segments));
-        if (union.Count == 0 || sloIds is { Count: 0 })
+        var result = new Dictionary<Guid, Dictionary<CountSegment, WindowCounts>>();
+        var distinct = segments.Distinct().ToList();
+        if (distinct.Count == 0 || sloIds is { Count: 0 })
         {
             return result;
         }
-        await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder("SELECT slo_id");
-        foreach (var window in windows)
-        {
-            var filter = Condition(command, window.Segments);
-            foreach (var column in new[] { "good", "total", "good_slices", "slices" })
-            {
-                sql.Append(CultureInfo.InvariantCulture, $", coalesce(sum({column}) FILTER (WHERE {filter}), 0)");
-            }
-        }
-        sql.Append(" FROM slo_counts WHERE (").Append(Condition(command, union)).Append(')');
-        if (sloIds is not null)
-        {
-            sql.Append(" AND slo_id = ANY(@ids)");
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", sloIds.ToArray()));
-        }
-        sql.Append(" GROUP BY slo_id");
-        command.CommandText = sql.ToString();
+        await using var command = SumCommand(connection, sloIds, distinct);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var sums = new WindowCounts[windows.Count];
-            for (var i = 0; i < windows.Count; i++)
+            var slo = reader.GetGuid(0);
+            if (!result.TryGetValue(slo, out var sums))
             {
-                sums[i] = new WindowCounts(reader.GetInt64(1 + i * 4), reader.GetInt64(2 + i * 4), reader.GetInt64(3 + i * 4), reader.GetInt64(4 + i * 4));
+                result[slo] = sums = [];
             }
-            result[reader.GetGuid(0)] = sums;
+            sums[distinct[(int)reader.GetInt64(1) - 1]] = new WindowCounts(
+                (long)reader.GetDecimal(2), (long)reader.GetDecimal(3), (long)reader.GetDecimal(4), (long)reader.GetDecimal(5));
         }
         return result;
+    }
+
+    /// <summary>The query of <see cref="SumAsync"/> (public so the benchmark can show its plan).</summary>
+    public static NpgsqlCommand SumCommand(NpgsqlConnection connection, IReadOnlyCollection<Guid>? sloIds, List<CountSegment> distinct)
+    {
+        // LATERAL: one index range scan per segment (a join would let the planner scan the whole table).
+        var command = new NpgsqlCommand($"""
+            SELECT x.slo_id, s.i, x.good, x.total, x.good_slices, x.slices
+            FROM unnest(@sp, @f, @t) WITH ORDINALITY AS s(span, f, t, i)
+            CROSS JOIN LATERAL (
+                SELECT c.slo_id, sum(c.good) AS good, sum(c.total) AS total, sum(c.good_slices) AS good_slices, sum(c.slices) AS slices
+                FROM slo_counts c
+                WHERE c.span = s.span AND c.bucket >= s.f AND c.bucket < s.t{(sloIds is null ? "" : " AND c.slo_id = ANY(@ids)")}
+                GROUP BY c.slo_id) AS x
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<short[]>("sp", distinct.Select(d => d.Span).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("f", distinct.Select(d => d.From).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("t", distinct.Select(d => d.To).ToArray()));
+        if (sloIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", sloIds.ToArray()));
+        }
+        return command;
+    }
+
+    /// <summary>A window's sums from its segments' sums (a segment without rows adds nothing).</summary>
+    public static WindowCounts Total(IReadOnlyDictionary<CountSegment, WindowCounts>? sums, CountWindow window)
+    {
+        long good = 0, total = 0, goodSlices = 0, slices = 0;
+        foreach (var segment in window.Segments)
+        {
+            if (sums is not null && sums.TryGetValue(segment, out var c))
+            {
+                good += c.Good;
+                total += c.Total;
+                goodSlices += c.GoodSlices;
+                slices += c.Slices;
+            }
+        }
+        return new WindowCounts(good, total, goodSlices, slices);
     }
 
     /// <summary>
@@ -226,26 +249,5 @@ public static class SloCountStore
             rows.Add(new MinuteCounts(reader.GetFieldValue<DateTimeOffset>(0), good, total));
         }
         return rows;
-    }
-
-    private static string Condition(NpgsqlCommand command, List<CountSegment> segments)
-    {
-        if (segments.Count == 0)
-        {
-            return "false";
-        }
-        return string.Join(" OR ", segments.Select(s =>
-        {
-            var from = Parameter(command, s.From);
-            var to = Parameter(command, s.To);
-            return $"(span = {s.Span.ToString(CultureInfo.InvariantCulture)} AND bucket >= {from} AND bucket < {to})";
-        }));
-    }
-
-    private static string Parameter(NpgsqlCommand command, DateTimeOffset value)
-    {
-        var name = "p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>(name, value));
-        return "@" + name;
     }
 }

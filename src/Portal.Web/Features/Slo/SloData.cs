@@ -78,6 +78,7 @@ internal sealed class SloDataConfiguration : IEntityTypeConfiguration<MetricStre
     {
         builder.ToTable("slo_service_minutes");
         builder.HasKey(m => new { m.ComponentRef, m.Minute });
+        builder.HasIndex(m => m.Minute); // the retention sweep deletes by age across components
         builder.Property(m => m.LatencyBuckets).HasJsonConversion();
     }
 

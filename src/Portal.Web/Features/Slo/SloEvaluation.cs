@@ -25,31 +25,41 @@ public static class SloEvaluation
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var end = SloMath.MinuteOf(now);
-        var endExclusive = end + TimeSpan.FromMinutes(1);
-        foreach (var group in slos.GroupBy(s => s.WindowAt(now)))
+        var groups = Plan(slos, now);
+        // One query for every SLO and every window's segments; by id unless all SLOs are evaluated (the alert job).
+        var segments = groups.SelectMany(g => g.Windows.Values.Append(g.PeriodWindow)).SelectMany(w => w.Segments);
+        var sums = await SloCountStore.SumAsync(connection, allSlos ? null : slos.Select(s => s.Id).ToList(), segments, cancellationToken);
+        foreach (var (group, period, windows, periodWindow) in groups)
+        {
+            foreach (var slo in group)
+            {
+                var own = sums.GetValueOrDefault(slo.Id);
+                (long, long) Trailing(TimeSpan length) => SloCountStore.Total(own, windows[length]).By(slo.BudgetingMethod);
+                var figures = SloMath.Compute(Trailing, SloCountStore.Total(own, periodWindow).By(slo.BudgetingMethod), slo.Target, period, slo.Rules, slo.MinEvents);
+                results[slo.Id] = new SloResult(slo, figures, periodWindow.Start, end);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>The SLOs grouped by window shape, with the rows each window of the group covers.</summary>
+    public static List<(List<SloDefinition> Slos, TimeSpan Period, Dictionary<TimeSpan, CountWindow> Windows, CountWindow PeriodWindow)> Plan(
+        IEnumerable<SloDefinition> slos, DateTimeOffset now)
+    {
+        var endExclusive = SloMath.MinuteOf(now) + TimeSpan.FromMinutes(1);
+        return slos.GroupBy(s => s.WindowAt(now)).Select(group =>
         {
             var (periodStart, period) = group.Key;
             var lengths = SloMath.BurnWindows.Select(w => w.Window).Concat(group.SelectMany(s => s.Rules).SelectMany(r => new[] { r.LongWindow, r.ShortWindow }))
                 .Distinct().ToList();
-            var windows = lengths.Select(length =>
+            var windows = lengths.ToDictionary(length => length, length =>
             {
                 var (start, segments) = SloWindows.Cover(endExclusive - length, endExclusive, now, CountRetention.Default);
                 return new CountWindow(SloMath.Name(length), start, segments);
-            }).ToList();
+            });
             var (coveredStart, periodSegments) = SloWindows.Cover(periodStart, endExclusive, now, CountRetention.Default);
-            windows.Add(new CountWindow("period", coveredStart, periodSegments));
-            // Every SLO at once when all are evaluated (the alert job); by id otherwise.
-            var ids = allSlos && slos.GroupBy(s => s.WindowAt(now)).Count() == 1 ? null : group.Select(s => s.Id).ToList();
-            var sums = await SloCountStore.SumAsync(connection, ids, windows, cancellationToken);
-            foreach (var slo in group)
-            {
-                var row = sums.GetValueOrDefault(slo.Id) ?? new WindowCounts[windows.Count];
-                (long, long) Trailing(TimeSpan length) => row[lengths.IndexOf(length)].By(slo.BudgetingMethod);
-                var figures = SloMath.Compute(Trailing, row[^1].By(slo.BudgetingMethod), slo.Target, period, slo.Rules, slo.MinEvents);
-                results[slo.Id] = new SloResult(slo, figures, coveredStart, end);
-            }
-        }
-        return results;
+            return (Slos: group.ToList(), Period: period, Windows: windows, PeriodWindow: new CountWindow("period", coveredStart, periodSegments));
+        }).ToList();
     }
 
     /// <summary>Latency SLOs whose threshold is not a bucket bound of the component's latest minute: their counts are interpolated estimates.</summary>

@@ -21,6 +21,7 @@ public static class SloSetup
         builder.Services.AddSingleton<MetricsIngestion>();
         builder.Services.AddSingleton<ExportGate>();
         builder.Services.AddTransient<SloAlertJob>();
+        builder.Services.AddTransient<SloRetentionJob>();
         builder.Services.AddTransient<OpenSloAnnotationJob>();
         var maxBody = builder.Configuration.GetValue<long?>($"{SloOptions.Section}:MaxBodyBytes") ?? 16L * 1024 * 1024;
         // Unknown gRPC paths fall through to the rest of the app (e.g. /v1/metrics answers 415 itself, not gRPC's 404).
@@ -38,6 +39,7 @@ public static class SloSetup
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<SloAlertJob>(SloAlertJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<SloRetentionJob>(SloRetentionJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         // The components' openslo.yaml files are read on the catalog's rhythm.
         jobs.AddOrUpdate<OpenSloAnnotationJob>(OpenSloAnnotationJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
     }

@@ -60,9 +60,15 @@ namespace Portal.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_slo_service_minutes_minute",
+                table: "slo_service_minutes",
+                column: "minute");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_slo_counts_span_bucket",
                 table: "slo_counts",
-                columns: new[] { "span", "bucket" });
+                columns: new[] { "span", "bucket" })
+                .Annotation("Npgsql:IndexInclude", new[] { "slo_id", "good", "total", "good_slices", "slices" });
 
             // Alert history of SLOs deleted before alerts were tied to their SLO.
             migrationBuilder.Sql("DELETE FROM slo_alerts a WHERE NOT EXISTS (SELECT 1 FROM slo_definitions d WHERE d.id = a.slo_id)");
@@ -85,6 +91,10 @@ namespace Portal.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "slo_counts");
+
+            migrationBuilder.DropIndex(
+                name: "ix_slo_service_minutes_minute",
+                table: "slo_service_minutes");
 
             migrationBuilder.DropColumn(
                 name: "alert_rules",

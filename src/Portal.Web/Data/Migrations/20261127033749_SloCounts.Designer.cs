@@ -14,7 +14,7 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127025421_SloCounts")]
+    [Migration("20261127033749_SloCounts")]
     partial class SloCounts
     {
         /// <inheritdoc />
@@ -1739,6 +1739,9 @@ namespace Portal.Web.Data.Migrations
                     b.HasKey("ComponentRef", "Minute")
                         .HasName("pk_slo_service_minutes");
 
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_slo_service_minutes_minute");
+
                     b.ToTable("slo_service_minutes", (string)null);
                 });
 
@@ -1854,6 +1857,8 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("Span", "Bucket")
                         .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
 
                     b.ToTable("slo_counts", (string)null);
                 });
