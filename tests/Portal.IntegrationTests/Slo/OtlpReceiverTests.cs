@@ -256,16 +256,6 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await cart.PostAsync("/v1/metrics", request)).StatusCode);
     }
 
-    /// <summary>
-    /// The SDK's exporter sends with the synchronous HttpClient.Send, which the in-memory TestServer refuses; this
-    /// handler runs the asynchronous send for it (the request still goes through the real pipeline).
-    /// </summary>
-    private sealed class SynchronousSend(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            SendAsync(request, cancellationToken).GetAwaiter().GetResult();
-    }
-
     private async Task<string> LimitedTokenAsync(string[] services)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -18,21 +18,49 @@ public sealed class ApiTokenAuthenticationHandler(
     UrlEncoder encoder,
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptionsMonitor<BootstrapOptions> bootstrap,
+    IConfiguration configuration,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+
+    /// <summary>
+    /// A header OTLP exporters may send the ingest token in instead of <c>Authorization</c> (some collectors reserve
+    /// that one); unset by default.
+    /// </summary>
+    public const string IngestTokenHeaderSetting = "Portal:Slo:IngestTokenHeader";
+
+    private readonly string? ingestHeader = configuration[IngestTokenHeaderSetting];
+
+    /// <summary>
+    /// The token a request carries: <c>Authorization: Bearer</c>, or on the OTLP receivers the configured ingest
+    /// header (the bare token, or "Bearer" and the token). Null when there is none.
+    /// </summary>
+    public static string? TokenOf(HttpRequest request, string? ingestHeader)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        if (string.IsNullOrWhiteSpace(ingestHeader) || !IsOtlp(request.Path) || request.Headers[ingestHeader].ToString() is not { Length: > 0 } value)
+        {
+            return null;
+        }
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : value.Trim();
+    }
+
+    public static bool IsOtlp(PathString path) => path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/opentelemetry.proto.collector.metrics.v1.MetricsService", StringComparison.Ordinal);
 
     /// <summary>Last-used times are written at most this often per token, not on every request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (TokenOf(Request, ingestHeader) is not { } secret)
         {
             return AuthenticateResult.NoResult();
         }
-        var secret = header["Bearer ".Length..].Trim();
         if (secret.Length == 0)
         {
             return AuthenticateResult.Fail("Empty bearer token.");

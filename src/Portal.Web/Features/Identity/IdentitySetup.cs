@@ -59,10 +59,9 @@ public static class IdentitySetup
             // Tokens are for the API (and the admin-only jobs dashboard), never for pages: a page
             // request with a bearer token is treated as anonymous and sent to sign in.
             .AddPolicyScheme(PortalSchemes.Selector, "Portal", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ApiTokenAuthenticationHandler.TokenOf(context.Request, context.RequestServices.GetRequiredService<IConfiguration>()[ApiTokenAuthenticationHandler.IngestTokenHeaderSetting]) is not null
                 && (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-                    || context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
-                    || context.Request.Path.StartsWithSegments("/opentelemetry.proto.collector.metrics.v1.MetricsService", StringComparison.Ordinal)
+                    || ApiTokenAuthenticationHandler.IsOtlp(context.Request.Path)
                     || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
                     || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
                     ? ApiTokenAuthenticationHandler.SchemeName

@@ -12,6 +12,8 @@ public sealed record OpenSloDocument(int Index, string Kind, string? Name, SloRe
 /// <summary>
 /// OpenSLO v1 to and from the portal's SLOs. For OTLP data an SLI's <c>metricSource</c> is
 /// <c>{type: otlp, spec: {metric: http.server.request.duration, service: NAME, filter: 'http.response.status_code >= 500'}}</c>
+/// (availability; <c>le: SECONDS</c> on good events for latency), or, for a ratio of any counter or histogram,
+/// <c>{type: otlp, spec: {metric: NAME, service: NAME, attributes: {NAME: VALUE}}}</c> on good (or bad) and total.
 /// for the bad events of an availability SLO, and <c>{..., le: 0.3}</c> for the good events of a latency SLO (seconds);
 /// <c>total</c> names the metric and service without a filter. See docs/slos.md.
 /// </summary>
@@ -83,6 +85,7 @@ public static partial class OpenSlo
         string? kind = null;
         decimal? threshold = null;
         string? metricService = null;
+        RatioIndicator? ratioIndicator = null;
         if (ratio is null)
         {
             if (indicator is not null)
@@ -101,13 +104,21 @@ public static partial class OpenSlo
                 {
                     errors.Add($"metricSource type '{source["type"]}' is not supported; the portal computes SLOs from its own OTLP data (type: otlp).");
                 }
-                else if (source["spec"]?["metric"]?.ToString() != OtlpReader.HttpServerDuration)
+                else if (string.IsNullOrWhiteSpace(source["spec"]?["metric"]?.ToString()))
                 {
-                    errors.Add($"metric '{source["spec"]?["metric"]}' is not supported yet; use {OtlpReader.HttpServerDuration}.");
+                    errors.Add("Each metricSource of type otlp names its metric in spec.metric.");
                 }
                 metricService ??= source["spec"]?["service"]?.ToString();
             }
-            if (bad?["spec"]?["filter"]?.ToString() is { } filter)
+            var events = good ?? bad;
+            var http = events?["spec"]?["metric"]?.ToString() == OtlpReader.HttpServerDuration && events?["spec"]?["attributes"] is null;
+            if (!http && events is not null && total is not null)
+            {
+                // Any counter or histogram, selected by attributes: a ratio SLI.
+                kind = SliKinds.Ratio;
+                ratioIndicator = new RatioIndicator(good is not null ? "good" : "bad", Selector(events), Selector(total));
+            }
+            else if (bad?["spec"]?["filter"]?.ToString() is { } filter)
             {
                 kind = Normalise(filter) == Normalise(ServerErrorFilter) ? SliKinds.Availability : null;
                 if (kind is null)
@@ -153,7 +164,7 @@ public static partial class OpenSlo
         var sliceTarget = Number(objective?["timeSliceTarget"]);
         var service = spec["service"]?.ToString() ?? metricService ?? defaultService;
         var request = new SloRequest(name, slo["metadata"]?["displayName"]?.ToString(), service is null ? null : EntityRef.Parse(service, "component").ToString(),
-            kind, threshold, target, windowRequest, spec["budgetingMethod"]?.ToString(), sliceTarget, null);
+            kind, threshold, target, windowRequest, spec["budgetingMethod"]?.ToString(), sliceTarget, null, ratioIndicator);
         errors.AddRange(SloValidation.Validate(request).SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")));
         return new OpenSloDocument(index, "SLO", name, errors.Count == 0 ? request : null, errors.Distinct().ToList(), notes);
     }
@@ -167,6 +178,10 @@ public static partial class OpenSlo
 
     private static JsonObject? Source(JsonNode? node) => node?["metricSource"] as JsonObject;
 
+    /// <summary>An otlp metricSource's spec as a selector: spec.metric and spec.attributes (name: value, "*" for any).</summary>
+    private static MetricSelector Selector(JsonObject source) => new(source["spec"]?["metric"]?.ToString() ?? "",
+        source["spec"]?["attributes"] is JsonObject attributes ? attributes.ToDictionary(a => a.Key, a => a.Value?.ToString() ?? "", StringComparer.Ordinal) : null);
+
     private static string Normalise(string filter) => WhiteSpace().Replace(filter, "");
 
     /// <summary>One SLO as an OpenSLO v1 document, its SLI inline; importing it gives the same SLO back.</summary>
@@ -174,9 +189,13 @@ public static partial class OpenSlo
     {
         var service = EntityRef.Parse(slo.ComponentRef, "component");
         var serviceName = service.Namespace == EntityRef.DefaultNamespace ? service.Name : $"{service.Namespace}/{service.Name}";
-        JsonObject Metric(string? filter = null, decimal? le = null)
+        JsonObject Metric(string? filter = null, decimal? le = null, MetricSelector? selector = null)
         {
-            var spec = new JsonObject { ["metric"] = OtlpReader.HttpServerDuration, ["service"] = serviceName };
+            var spec = new JsonObject { ["metric"] = selector?.Metric ?? OtlpReader.HttpServerDuration, ["service"] = serviceName };
+            if (selector?.Attributes is { Count: > 0 } attributes)
+            {
+                spec["attributes"] = new JsonObject(attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)JsonValue.Create(a.Value))));
+            }
             if (filter is not null)
             {
                 spec["filter"] = filter;
@@ -188,15 +207,23 @@ public static partial class OpenSlo
             return new JsonObject { ["metricSource"] = new JsonObject { ["type"] = "otlp", ["spec"] = spec } };
         }
         var ratio = new JsonObject { ["counter"] = true };
-        if (slo.Indicator == SliKinds.Latency)
+        if (slo.Ratio is { } own)
         {
-            ratio["good"] = Metric(le: slo.ThresholdSeconds);
+            ratio[own.Counts] = Metric(selector: own.Events);
+            ratio["total"] = Metric(selector: own.Total);
         }
         else
         {
-            ratio["bad"] = Metric(filter: ServerErrorFilter);
+            if (slo.Indicator == SliKinds.Latency)
+            {
+                ratio["good"] = Metric(le: slo.ThresholdSeconds);
+            }
+            else
+            {
+                ratio["bad"] = Metric(filter: ServerErrorFilter);
+            }
+            ratio["total"] = Metric();
         }
-        ratio["total"] = Metric();
         var window = slo.WindowKind == "calendar"
             ? new JsonObject { ["duration"] = "1M", ["isRolling"] = false, ["calendar"] = new JsonObject { ["startTime"] = "2020-01-01 00:00:00", ["timeZone"] = slo.TimeZone } }
             : new JsonObject { ["duration"] = $"{slo.WindowDays}d", ["isRolling"] = true };

@@ -113,36 +113,6 @@ public static class SloWindows
         return (from, segments);
     }
 
-    /// <summary>The union of many windows' segments, overlapping runs of one resolution merged: what one query must read.</summary>
-    public static List<CountSegment> Union(IEnumerable<CountSegment> segments)
-    {
-        var merged = new List<CountSegment>();
-        foreach (var group in segments.GroupBy(s => s.Span).OrderBy(g => g.Key))
-        {
-            CountSegment? current = null;
-            foreach (var s in group.OrderBy(s => s.From))
-            {
-                if (current is { } c && s.From <= c.To)
-                {
-                    current = c with { To = s.To > c.To ? s.To : c.To };
-                }
-                else
-                {
-                    if (current is { } done)
-                    {
-                        merged.Add(done);
-                    }
-                    current = s;
-                }
-            }
-            if (current is { } last)
-            {
-                merged.Add(last);
-            }
-        }
-        return merged;
-    }
-
     private static void Add(List<CountSegment> segments, short span, DateTimeOffset from, DateTimeOffset to)
     {
         if (from < to)

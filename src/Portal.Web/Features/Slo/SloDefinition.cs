@@ -92,7 +92,11 @@ public sealed class SloDefinition
 public sealed record SloWindowRequest(string? Kind, int? Days, string? TimeZone);
 
 public sealed record SloRequest(string? Name, string? DisplayName, string? Component, string? Indicator, decimal? ThresholdSeconds, decimal? Target,
-    SloWindowRequest? Window, string? BudgetingMethod, decimal? TimesliceTarget, long? MinEvents, RatioIndicator? Ratio = null);
+    SloWindowRequest? Window, string? BudgetingMethod, decimal? TimesliceTarget, long? MinEvents, RatioIndicator? Ratio = null,
+    IReadOnlyList<AlertRuleRequest>? AlertPolicy = null);
+
+/// <summary>One burn-rate rule as the API takes it: windows as durations ("5m", "1h", "3d"), the budget share it guards (0.02 = 2 %).</summary>
+public sealed record AlertRuleRequest(string? Severity, string? LongWindow, string? ShortWindow, decimal? BudgetShare);
 
 /// <summary>Checks an SLO as the API and the editor receive it; each problem keyed by its field.</summary>
 public static partial class SloValidation
@@ -145,6 +149,10 @@ public static partial class SloValidation
         {
             errors["timesliceTarget"] = ["Timeslices need a timesliceTarget between 0 and 1: the ratio a minute must reach to count as good."];
         }
+        if (request.AlertPolicy is { } policy && PolicyProblem(policy) is { } policyProblem)
+        {
+            errors["alertPolicy"] = [policyProblem];
+        }
         if (request.MinEvents is < 0 or > 1_000_000_000)
         {
             errors["minEvents"] = ["minEvents is between 0 and 1,000,000,000."];
@@ -167,6 +175,51 @@ public static partial class SloValidation
         slo.BudgetingMethod = request.BudgetingMethod ?? "Occurrences";
         slo.TimesliceTarget = slo.BudgetingMethod == "Timeslices" ? request.TimesliceTarget : null;
         slo.MinEvents = request.MinEvents ?? 0;
+        slo.AlertRules = request.AlertPolicy is { Count: > 0 } policy
+            ? policy.Select(r => new BurnRateRule(r.Severity!, Duration(r.LongWindow)!.Value, Duration(r.ShortWindow)!.Value, r.BudgetShare!.Value)).ToList()
+            : null;
+    }
+
+    /// <summary>A rule's window: "30m", "6h", "3d" (minutes, hours, days); null when it is not one.</summary>
+    public static TimeSpan? Duration(string? text)
+    {
+        var match = text is null ? null : DurationText().Match(text.Trim());
+        if (match is not { Success: true } || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0)
+        {
+            return null;
+        }
+        return match.Groups[2].Value switch { "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n) };
+    }
+
+    /// <summary>A rule as the API shows it (the inverse of <see cref="Apply"/>'s parsing).</summary>
+    public static AlertRuleRequest ToRequest(BurnRateRule rule) => new(rule.Severity, SloMath.Name(rule.LongWindow), SloMath.Name(rule.ShortWindow), rule.BudgetShare);
+
+    private static string? PolicyProblem(IReadOnlyList<AlertRuleRequest> policy)
+    {
+        if (policy.Count > 8)
+        {
+            return "An alert policy has at most 8 rules.";
+        }
+        foreach (var (rule, i) in policy.Select((r, i) => (r, i + 1)))
+        {
+            if (rule.Severity is not ("page" or "ticket"))
+            {
+                return $"Rule {i}: severity is page or ticket.";
+            }
+            var longWindow = Duration(rule.LongWindow);
+            var shortWindow = Duration(rule.ShortWindow);
+            if (longWindow is null || shortWindow is null || longWindow > TimeSpan.FromDays(7) || shortWindow >= longWindow)
+            {
+                return $"Rule {i}: longWindow and shortWindow are durations such as 1h and 5m (minutes m, hours h, days d), the short one shorter, the long one at most 7d.";
+            }
+            if (rule.BudgetShare is not (> 0 and <= 1))
+            {
+                return $"Rule {i}: budgetShare is the part of the error budget the rule guards, between 0 and 1 (0.02 = 2 % in the long window).";
+            }
+        }
+        return policy.GroupBy(r => (r.Severity, Duration(r.LongWindow), Duration(r.ShortWindow))).Any(g => g.Count() > 1)
+            ? "Two rules have the same severity and windows."
+            : null;
     }
 
     private static RatioIndicator Trimmed(RatioIndicator ratio) => new(ratio.Counts,
@@ -212,6 +265,9 @@ public static partial class SloValidation
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^([0-9]{1,5})([mhd])$")]
+    private static partial Regex DurationText();
 }
 
 /// <summary>How an SLO's indicator counts events: from one exported point's increase, and from the component's RED rows.</summary>

@@ -18,7 +18,7 @@ public sealed record SloView(Guid Id, string Name, string? DisplayName, string C
     public RatioIndicator? Ratio { get; init; }
 
     /// <summary>The burn-rate rules alerts are evaluated by (the default policy unless the SLO sets its own).</summary>
-    public IReadOnlyList<BurnRateRule> AlertPolicy { get; init; } = SloMath.DefaultRules;
+    public IReadOnlyList<AlertRuleRequest> AlertPolicy { get; init; } = [];
 }
 
 public sealed record SloSeriesPoint(DateTimeOffset At, long Good, long Total, decimal? Sli, decimal? BudgetRemaining);
@@ -232,7 +232,7 @@ public static class SloEndpoints
                 start, end),
             slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, Status(figures), figures.Sli, figures.GoodEvents, figures.TotalEvents, figures.ErrorBudget,
             figures.BurnRates, figures.TimeToExhaustion?.TotalHours, estimated, figures.Rules)
-        { Ratio = slo.Ratio, AlertPolicy = slo.Rules };
+        { Ratio = slo.Ratio, AlertPolicy = slo.Rules.Select(SloValidation.ToRequest).ToList() };
 
     /// <summary>no-data, breached (budget spent), warning (an alert condition holds or under a quarter left), ok.</summary>
     public static string Status(SloFigures figures) => figures.TotalEvents == 0 ? "no-data"

@@ -32,6 +32,13 @@ public sealed class SloOptions
     /// </summary>
     [Range(0, 525600)] public int FirstPointMaxAgeMinutes { get; set; } = 10;
 
+    /// <summary>
+    /// A header the OTLP receivers also read the ingest token from (bare, or "Bearer" and the token), for exporters
+    /// that cannot set Authorization; unset by default. Read by the token handler as
+    /// <see cref="Identity.ApiTokenAuthenticationHandler.IngestTokenHeaderSetting"/>.
+    /// </summary>
+    public string? IngestTokenHeader { get; set; }
+
     /// <summary>OTLP <c>service.name</c> values that differ from the catalog component's name: service name to entity ref.</summary>
     public Dictionary<string, string> ServiceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

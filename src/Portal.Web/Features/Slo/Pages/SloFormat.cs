@@ -120,4 +120,36 @@ public static class SloFormat
             : age.TotalDays < 1 ? $"{age.TotalHours:0} h ago"
             : $"{age.TotalDays:0} days ago";
     }
+
+    /// <summary>Attribute filters as the editor shows them: "name=value, name=value".</summary>
+    public static string Attributes(IReadOnlyDictionary<string, string>? attributes) =>
+        attributes is null ? "" : string.Join(", ", attributes.Select(a => $"{a.Key}={a.Value}"));
+
+    /// <summary>"name=value, name=*" into filters; a part without '=' becomes a filter with an empty name, which validation names.</summary>
+    public static Dictionary<string, string>? ParseAttributes(string? text)
+    {
+        var parts = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            return null;
+        }
+        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            var at = part.IndexOf('=', StringComparison.Ordinal);
+            filters[at < 0 ? "" : part[..at].Trim()] = at < 0 ? part : part[(at + 1)..].Trim();
+        }
+        return filters;
+    }
+
+    /// <summary>Rules as the editor shows them: "page 1h 5m 2" (severity, long and short window, budget share in %) per line.</summary>
+    public static string Rules(IEnumerable<BurnRateRule> rules) => string.Join("\n", rules.Select(r =>
+        string.Create(CultureInfo.InvariantCulture, $"{r.Severity} {SloMath.Name(r.LongWindow)} {SloMath.Name(r.ShortWindow)} {r.BudgetShare * 100:0.###}")));
+
+    /// <summary>The editor's rule lines as requests; a line that does not read gets empty fields, which validation explains.</summary>
+    public static List<AlertRuleRequest> ParseRules(string? text) => (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Select(p => new AlertRuleRequest(p.ElementAtOrDefault(0), p.ElementAtOrDefault(1), p.ElementAtOrDefault(2),
+            p.Length == 4 && decimal.TryParse(p[3].TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) ? percent / 100 : null))
+        .ToList();
 }
