@@ -8,7 +8,7 @@ using Portal.Web.Features.Identity;
 namespace Portal.IntegrationTests.Cost;
 
 /// <summary>A 1 GB FOCUS file, generated as it is read (never on disk or in memory whole), imports with flat memory.</summary>
-[Collection(MemoryMeasurementCollection.Name)]
+[Collection(ProcessWideCollection.Name)]
 public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
     private const long OneGigabyte = 1024L * 1024 * 1024;
@@ -102,11 +102,12 @@ public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixtur
 }
 
 /// <summary>
-/// The working set is the whole test process's: a test that measures it runs alone, after the parallel ones, so
-/// other tests' allocations (100 MB request bodies, say) are not counted against it.
+/// Tests that observe the whole test process run alone, after the parallel ones: its working set (other tests'
+/// 100 MB request bodies must not count against it), or a process-wide meter (ASP.NET Core's request metrics would
+/// also record other tests' portals).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MemoryMeasurementCollection
+public sealed class ProcessWideCollection
 {
-    public const string Name = "Memory measurement";
+    public const string Name = "Process-wide measurements";
 }

@@ -97,6 +97,8 @@ public sealed class RatioSloTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var problem = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
         Assert.Contains("the short one shorter", problem.GetProperty("alertPolicy")[0].GetString(), StringComparison.Ordinal);
+        // A reference without a name is a bad filter (400), not a server error.
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/slos?service=component:default/")).StatusCode);
         var noMetric = await admin.PostAsJsonAsync("/api/slos", new { name = "no-metric", component = "order-service", indicator = "ratio", target = 0.99m });
         Assert.Contains("ratio", JsonDocument.Parse(await noMetric.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }

@@ -101,6 +101,11 @@ public sealed class BuiltInTemplateTests(PortalAppFactory factory) : IClassFixtu
             var test = await Portal.IntegrationTests.Slo.Dotnet.RunAsync(clone, "test");
             Assert.True(test.ExitCode == 0, test.Output);
             Assert.Contains("Passed!", test.Output, StringComparison.Ordinal);
+            // Its OpenSLO file (which its catalog-info.yaml points to) is a ratio SLO the portal accepts: failed runs of the job counter.
+            var slo = Assert.Single(Portal.Web.Features.Slo.OpenSlo.Read(await File.ReadAllTextAsync(Path.Combine(clone, "openslo.yaml")), null));
+            Assert.True(slo.Slo is not null, string.Join(" ", slo.Errors));
+            Assert.Equal(("ratio", "bad", "worker.jobs.processed", "failure"),
+                (slo.Slo.Indicator, slo.Slo.Ratio!.Counts, slo.Slo.Ratio.Events.Metric, slo.Slo.Ratio.Events.Attributes!["outcome"]));
         }
         finally
         {
@@ -108,6 +113,7 @@ public sealed class BuiltInTemplateTests(PortalAppFactory factory) : IClassFixtu
         }
         var entity = await ana.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/invoice-worker");
         Assert.Null(entity!["spec"]!["system"]);
+        Assert.Equal("openslo.yaml", entity["metadata"]!["annotations"]!["portal.dev/openslo"]!.GetValue<string>());
     }
 
     [Fact]

@@ -163,7 +163,16 @@ public static partial class OpenSlo
         var target = Number(objective?["target"]) ?? Number(objective?["targetPercent"]) / 100;
         var sliceTarget = Number(objective?["timeSliceTarget"]);
         var service = spec["service"]?.ToString() ?? metricService ?? defaultService;
-        var request = new SloRequest(name, slo["metadata"]?["displayName"]?.ToString(), service is null ? null : EntityRef.Parse(service, "component").ToString(),
+        string? componentRef = null;
+        try
+        {
+            componentRef = service is null ? null : EntityRef.Parse(service, "component").ToString();
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"service '{service}': {ex.Message}");
+        }
+        var request = new SloRequest(name, slo["metadata"]?["displayName"]?.ToString(), componentRef,
             kind, threshold, target, windowRequest, spec["budgetingMethod"]?.ToString(), sliceTarget, null, ratioIndicator);
         errors.AddRange(SloValidation.Validate(request).SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")));
         return new OpenSloDocument(index, "SLO", name, errors.Count == 0 ? request : null, errors.Distinct().ToList(), notes);

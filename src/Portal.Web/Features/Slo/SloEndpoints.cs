@@ -30,10 +30,19 @@ public static class SloEndpoints
     {
         var api = app.MapGroup("/api/slos").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
 
-        api.MapGet("/", async (string? service, string? team, string? status, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/", async Task<Results<Ok<List<SloView>>, ValidationProblem>> (string? service, string? team, string? status,
+            IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var views = await ListAsync(db, time.GetUtcNow(), service, team, ct);
+            List<SloView> views;
+            try
+            {
+                views = await ListAsync(db, time.GetUtcNow(), service, team, ct);
+            }
+            catch (FormatException ex)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [team is null ? "service" : "service/team"] = [ex.Message] });
+            }
             return TypedResults.Ok(views.Where(v => status is null || v.Status == status).OrderBy(v => v.ErrorBudget.Remaining ?? decimal.MaxValue).ToList());
         });
 

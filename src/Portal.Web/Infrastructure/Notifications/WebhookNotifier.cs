@@ -36,8 +36,10 @@ public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<Not
         {
             return;
         }
+        // A portal path gets the public address in front; an absolute link (a runbook elsewhere) is left as it is.
         var link = notification.Link is null ? null
-            : string.IsNullOrWhiteSpace(settings.PublicUrl) ? notification.Link : settings.PublicUrl.TrimEnd('/') + notification.Link;
+            : string.IsNullOrWhiteSpace(settings.PublicUrl) || !notification.Link.StartsWith('/') ? notification.Link
+            : settings.PublicUrl.TrimEnd('/') + notification.Link;
         object body = settings.Format == "slack"
             ? new { text = $"*{notification.Title}*\n{notification.Message}" + (link is null ? "" : $"\n<{link}|Open in Portal>") }
             : new { @event = notification.Event, title = notification.Title, message = notification.Message, link, fields = notification.Fields, at = DateTimeOffset.UtcNow };
