@@ -37,6 +37,13 @@ public static class OtlpHttpEndpoint
         {
             return Status(mediaType, StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; send gzip or no encoding.");
         }
+        // The slot is taken before the body is read: it bounds the memory exports hold at once, not only the database work.
+        using var slot = await gate.EnterAsync(cancellationToken);
+        if (slot is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Too many exports at once; retry after 5 seconds.");
+        }
         var limit = options.Value.MaxBodyBytes;
         var body = await ReadLimitedAsync(http.Request.Body, limit, cancellationToken);
         if (body is null)
@@ -69,12 +76,6 @@ public static class OtlpHttpEndpoint
             return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not a valid ExportMetricsServiceRequest: " + ex.Message);
         }
 
-        using var slot = await gate.EnterAsync(cancellationToken);
-        if (slot is null)
-        {
-            http.Response.Headers.RetryAfter = "5";
-            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Too many exports at once; retry after 5 seconds.");
-        }
         var allowed = http.User.FindAll(PortalClaims.IngestService).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         IngestOutcome outcome;
         try
