@@ -53,19 +53,7 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.005, 0.05, 0.25, 0.5, 1, 5] })
-                .AddOtlpExporter((exporter, reader) =>
-                {
-                    exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                    exporter.Endpoint = new Uri(factory.Server.BaseAddress, "/v1/metrics");
-                    exporter.HttpClientFactory = () =>
-                    {
-                        var client = new HttpClient(new SynchronousSend(factory.Server.CreateHandler()));
-                        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
-                        return client;
-                    };
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 3_600_000;
-                    reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
-                }));
+                .AddOtlpExporter((exporter, reader) => PortalExporter.Configure(exporter, reader, factory, _ingest)));
         await using var app = builder.Build();
         app.MapGet("/fast", () => "fast");
         app.MapGet("/slow", async () =>

@@ -52,19 +52,7 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
             .ConfigureResource(r => r.AddService("cart-service", serviceInstanceId: "cart-1"))
             .AddMeter(meter.Name)
             .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = Bounds })
-            .AddOtlpExporter((exporter, reader) =>
-            {
-                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                exporter.Endpoint = new Uri(factory.Server.BaseAddress, "/v1/metrics");
-                exporter.HttpClientFactory = () =>
-                {
-                    var client = new HttpClient(new SynchronousSend(factory.Server.CreateHandler()));
-                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
-                    return client;
-                };
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 3_600_000;
-                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
-            })
+            .AddOtlpExporter((exporter, reader) => PortalExporter.Configure(exporter, reader, factory, _ingest))
             .Build();
 
         Record(duration, 90, 0.02, 200);

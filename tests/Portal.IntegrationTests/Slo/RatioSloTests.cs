@@ -143,18 +143,6 @@ public sealed class RatioSloTests(PortalAppFactory factory) : IClassFixture<Port
     private MeterProvider Provider(Meter meter, string service) => Sdk.CreateMeterProviderBuilder()
         .ConfigureResource(r => r.AddService(service))
         .AddMeter(meter.Name)
-        .AddOtlpExporter((exporter, reader) =>
-        {
-            exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-            exporter.Endpoint = new Uri(factory.Server.BaseAddress, "/v1/metrics");
-            exporter.HttpClientFactory = () =>
-            {
-                var client = new HttpClient(new SynchronousSend(factory.Server.CreateHandler()));
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
-                return client;
-            };
-            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 3_600_000;
-            reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
-        })
+        .AddOtlpExporter((exporter, reader) => PortalExporter.Configure(exporter, reader, factory, _ingest))
         .Build()!;
 }
