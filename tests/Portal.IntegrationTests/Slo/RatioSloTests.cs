@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
+using OtlpReader = Portal.Web.Features.Slo.OtlpReader;
 
 namespace Portal.IntegrationTests.Slo;
 
@@ -57,6 +58,49 @@ public sealed class RatioSloTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Equal("payments.processed", first.Ratio!.Events.Metric);
         var second = (await admin.GetFromJsonAsync<SloView>($"/api/slos/{bad}", JsonSerializerOptions.Web))!;
         Assert.Equal((103L, 110L), (second.GoodEvents, second.TotalEvents)); // 110 with a region, 7 of them declined
+
+        // A new objective changes the judgement, not the counting: the events are kept (there is no history to rebuild them from).
+        var changed = await admin.PutAsJsonAsync($"/api/slos/{good}", new
+        {
+            name = "payments-succeed", component = "payment-gateway", indicator = "ratio", target = 0.95m, window = new { kind = "rolling", days = 28 },
+            ratio = new { counts = "good", events = new { metric = "payments.processed", attributes = new Dictionary<string, string> { ["outcome"] = "success" } },
+                total = new { metric = "payments.processed" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal((105L, 115L), ((await changed.Content.ReadFromJsonAsync<SloView>(JsonSerializerOptions.Web))!.GoodEvents, first.TotalEvents));
+    }
+
+    [Fact]
+    public async Task Late_data_for_a_minute_older_than_the_minutes_kept_adds_events_to_its_hour_but_no_second_slice()
+    {
+        using var admin = factory.AdminClient();
+        var created = await admin.PostAsJsonAsync("/api/slos", new
+        {
+            name = "cart-slices", component = "cart-service", indicator = "availability", target = 0.99m,
+            budgetingMethod = "Timeslices", timesliceTarget = 0.9m,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<SloView>(JsonSerializerOptions.Web))!.Id;
+        var minute = Portal.Web.Features.Slo.SloMath.MinuteOf(DateTimeOffset.UtcNow.AddDays(-5));
+        using var ingest = factory.ClientWithToken(_ingest);
+        for (var i = 0; i < 2; i++) // the same minute twice, five days late: 20 requests, one slice
+        {
+            var now = OtlpReader.ToUnixNano(minute.AddSeconds(30));
+            var body = $$$"""
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart-service"}}]},
+                  "scopeMetrics":[{"metrics":[{"name":"http.server.request.duration","unit":"s","histogram":{"aggregationTemporality":1,
+                    "dataPoints":[{"startTimeUnixNano":"{{{now - 10_000_000_000}}}","timeUnixNano":"{{{now}}}","count":"10","sum":0.5,
+                      "bucketCounts":["10","0"],"explicitBounds":[0.1],"attributes":[{"key":"http.response.status_code","value":{"intValue":"200"}}]}]}}]}]}]}
+                """;
+            Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/v1/metrics", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
+        }
+
+        await using var db = await factory.DbAsync();
+        var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Set<SloCount>().Where(c => c.SloId == id));
+        var hour = Assert.Single(rows, r => r.Span == CountSpans.Hour);
+        Assert.Equal((20L, 20L), (hour.Good, hour.Total));
+        Assert.Equal((0L, 0L), (hour.GoodSlices, hour.Slices)); // the minute is not kept, so its slice is not judged twice (or at all)
+        Assert.DoesNotContain(rows, r => r.Span == CountSpans.Minute);
     }
 
     [Fact]

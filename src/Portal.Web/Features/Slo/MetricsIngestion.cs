@@ -111,7 +111,9 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                     return new IngestOutcome(batch.Rejected, batch.Problems);
                 }
             }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            // A deadlock, or an SLO deleted while this export counted for it (its counts' foreign key): retry.
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                or PostgresErrorCodes.ForeignKeyViolation)
             {
                 logger.LogDebug(ex, "Export collided with another one; retrying");
             }
@@ -212,7 +214,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             return null;
         }
         await AddMinutesAsync(connection, red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList(), cancellationToken);
-        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), cancellationToken);
+        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, cancellationToken);
         await RecordSourcesAsync(connection, batch, components, now, cancellationToken);
         return written;
     }
@@ -392,7 +394,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         await using var upsert = new NpgsqlCommand("""
             INSERT INTO slo_telemetry_sources AS s (service_name, component_ref, first_seen_at, last_seen_at, accepted_points, rejected_points, last_rejection)
             SELECT u.n, u.c, @now, @now, u.a, u.r, u.p FROM unnest(@n, @c, @a, @r, @p) AS u(n, c, a, r, p)
-            ON CONFLICT (service_name) DO UPDATE SET component_ref = excluded.component_ref, last_seen_at = excluded.last_seen_at,
+            ON CONFLICT (service_name) DO UPDATE SET component_ref = coalesce(excluded.component_ref, s.component_ref), last_seen_at = excluded.last_seen_at,
                 accepted_points = s.accepted_points + excluded.accepted_points, rejected_points = s.rejected_points + excluded.rejected_points,
                 last_rejection = coalesce(excluded.last_rejection, s.last_rejection)
             """, connection);

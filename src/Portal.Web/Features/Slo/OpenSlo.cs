@@ -81,7 +81,7 @@ public static partial class OpenSlo
                 errors.Add($"indicatorRef '{reference}' names no SLI in this file.");
             }
         }
-        var ratio = indicator?["spec"]?["ratioMetric"] as JsonObject;
+        var ratio = (indicator?["spec"] as JsonObject)?["ratioMetric"] as JsonObject;
         string? kind = null;
         decimal? threshold = null;
         string? metricService = null;
@@ -104,21 +104,23 @@ public static partial class OpenSlo
                 {
                     errors.Add($"metricSource type '{source["type"]}' is not supported; the portal computes SLOs from its own OTLP data (type: otlp).");
                 }
-                else if (string.IsNullOrWhiteSpace(source["spec"]?["metric"]?.ToString()))
+                else if (string.IsNullOrWhiteSpace(Spec(source)?["metric"]?.ToString()))
                 {
                     errors.Add("Each metricSource of type otlp names its metric in spec.metric.");
                 }
-                metricService ??= source["spec"]?["service"]?.ToString();
+                metricService ??= Spec(source)?["service"]?.ToString();
             }
             var events = good ?? bad;
-            var http = events?["spec"]?["metric"]?.ToString() == OtlpReader.HttpServerDuration && events?["spec"]?["attributes"] is null;
+            // The HTTP metric with a server-error filter or a latency bound is availability or latency; anything else is a ratio.
+            var http = Spec(events)?["metric"]?.ToString() == OtlpReader.HttpServerDuration && Spec(events)?["attributes"] is null
+                && (Spec(bad)?["filter"] is not null || Spec(good)?["le"] is not null);
             if (!http && events is not null && total is not null)
             {
                 // Any counter or histogram, selected by attributes: a ratio SLI.
                 kind = SliKinds.Ratio;
                 ratioIndicator = new RatioIndicator(good is not null ? "good" : "bad", Selector(events), Selector(total));
             }
-            else if (bad?["spec"]?["filter"]?.ToString() is { } filter)
+            else if (Spec(bad)?["filter"]?.ToString() is { } filter)
             {
                 kind = Normalise(filter) == Normalise(ServerErrorFilter) ? SliKinds.Availability : null;
                 if (kind is null)
@@ -126,7 +128,7 @@ public static partial class OpenSlo
                     errors.Add($"The bad-events filter '{filter}' is not supported; use '{ServerErrorFilter}'.");
                 }
             }
-            else if (Number(good?["spec"]?["le"]) is { } seconds)
+            else if (Number(Spec(good)?["le"]) is { } seconds)
             {
                 kind = SliKinds.Latency;
                 threshold = seconds;
@@ -185,11 +187,14 @@ public static partial class OpenSlo
         ? number
         : null;
 
-    private static JsonObject? Source(JsonNode? node) => node?["metricSource"] as JsonObject;
+    /// <summary>good/bad/total's metricSource; null when the YAML has something else there (a string, a list).</summary>
+    private static JsonObject? Source(JsonNode? node) => (node as JsonObject)?["metricSource"] as JsonObject;
+
+    private static JsonObject? Spec(JsonObject? source) => source?["spec"] as JsonObject;
 
     /// <summary>An otlp metricSource's spec as a selector: spec.metric and spec.attributes (name: value, "*" for any).</summary>
-    private static MetricSelector Selector(JsonObject source) => new(source["spec"]?["metric"]?.ToString() ?? "",
-        source["spec"]?["attributes"] is JsonObject attributes ? attributes.ToDictionary(a => a.Key, a => a.Value?.ToString() ?? "", StringComparer.Ordinal) : null);
+    private static MetricSelector Selector(JsonObject source) => new(Spec(source)?["metric"]?.ToString() ?? "",
+        Spec(source)?["attributes"] is JsonObject attributes ? attributes.ToDictionary(a => a.Key, a => a.Value?.ToString() ?? "", StringComparer.Ordinal) : null);
 
     private static string Normalise(string filter) => WhiteSpace().Replace(filter, "");
 

@@ -99,6 +99,8 @@ public static class SloCommands
     {
         var before = created ? null : Snapshot(slo);
         var countedBefore = created ? null : CountingOf(slo);
+        var previousComponent = created ? null : slo.ComponentRef;
+        var previousRatio = slo.Ratio;
         SloValidation.Apply(request, slo, componentRef);
         if (before is not null && before == Snapshot(slo))
         {
@@ -111,10 +113,11 @@ public static class SloCommands
         }
         AuditLog.Record(db, actor, created ? "slo.create" : "slo.update", slo.Id.ToString(), after: request);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({componentRef}, 1360))", ct);
+        await LockComponentsAsync(db, [componentRef, previousComponent], ct);
         await db.SaveChangesAsync(ct);
         if (countedBefore != CountingOf(slo))
         {
+            await ForgetRatioStreamsAsync(db, slo.Id, [(previousComponent, previousRatio), (componentRef, slo.Ratio)], ct);
             var (minutes, _) = slo.Indicator == SliKinds.Ratio ? ([], false)
                 : SliMinutes.Events(slo, await db.Set<ServiceMinute>().AsNoTracking()
                     .Where(m => m.ComponentRef == componentRef && m.Minute >= now.AddDays(-CountRetention.Default.Hours.TotalDays)).ToListAsync(ct));
@@ -132,11 +135,47 @@ public static class SloCommands
         slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, slo.AlertRules,
     });
 
-    /// <summary>What decides how events are counted: a change here means the counts are rebuilt.</summary>
-    private static string CountingOf(SloDefinition slo) => System.Text.Json.JsonSerializer.Serialize(new
+    /// <summary>
+    /// What decides how events are counted: a change here means the counts are rebuilt. A ratio SLO has no history to
+    /// rebuild from, so only a change of its metrics starts it afresh; a new slice target applies from then on.
+    /// </summary>
+    private static string CountingOf(SloDefinition slo) => slo.Indicator == SliKinds.Ratio
+        ? System.Text.Json.JsonSerializer.Serialize(new { slo.ComponentRef, slo.Indicator, slo.Ratio })
+        : System.Text.Json.JsonSerializer.Serialize(new { slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, SliceTarget = SliMinutes.SliceTarget(slo) });
+
+    /// <summary>
+    /// The components' exclusive locks, in order: exports for them (which take the shared lock) wait, so no export
+    /// counts for an SLO while its counts are rebuilt, moved or deleted.
+    /// </summary>
+    private static async Task LockComponentsAsync(PortalDbContext db, IEnumerable<string?> componentRefs, CancellationToken ct)
     {
-        slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, slo.Ratio, SliceTarget = SliMinutes.SliceTarget(slo),
-    });
+        foreach (var componentRef in componentRefs.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({componentRef}, 1360))", ct);
+        }
+    }
+
+    /// <summary>
+    /// Drops the stream state of metrics a ratio SLO used or now uses, unless another ratio SLO of the component still
+    /// counts them: state kept while nobody watched a metric would turn days of events into one increase when an
+    /// SLO names it again. The next point of such a stream is a first point (see StreamDeltas).
+    /// </summary>
+    private static async Task ForgetRatioStreamsAsync(PortalDbContext db, Guid sloId, IEnumerable<(string? Component, RatioIndicator? Ratio)> uses,
+        CancellationToken ct)
+    {
+        foreach (var (component, ratio) in uses)
+        {
+            if (component is null || ratio is null)
+            {
+                continue;
+            }
+            var others = (await db.Set<SloDefinition>().AsNoTracking().Where(s => s.ComponentRef == component && s.Id != sloId && s.Indicator == SliKinds.Ratio)
+                .Select(s => s.Ratio).ToListAsync(ct)).SelectMany(r => new[] { r!.Events.Metric, r.Total.Metric }).ToHashSet(StringComparer.Ordinal);
+            var metrics = new[] { ratio.Events.Metric, ratio.Total.Metric }
+                .Where(m => m != OtlpReader.HttpServerDuration && !others.Contains(m)).Distinct(StringComparer.Ordinal).ToList();
+            await db.Set<MetricStream>().Where(s => s.ComponentRef == component && metrics.Contains(s.Metric)).ExecuteDeleteAsync(ct);
+        }
+    }
 
     /// <summary>Deletes an SLO: null when it is gone already, false when this person may not.</summary>
     public static async Task<bool?> DeleteAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, Guid id, CancellationToken ct)
@@ -151,9 +190,13 @@ public static class SloCommands
             return false;
         }
         // Its counts and alert history go with it (foreign keys with cascade).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockComponentsAsync(db, [slo.ComponentRef], ct);
+        await ForgetRatioStreamsAsync(db, slo.Id, [(slo.ComponentRef, slo.Ratio)], ct);
         db.Remove(slo);
         AuditLog.Record(db, actor, "slo.delete", slo.Id.ToString(), before: new { slo.Name, slo.ComponentRef });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         MetricsIngestion.SlosChanged();
         return true;
     }

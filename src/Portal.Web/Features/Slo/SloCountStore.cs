@@ -31,16 +31,29 @@ public static class SloCountStore
     /// Rows are touched in key order so concurrent exports cannot deadlock on them.
     /// </summary>
     public static async Task AddAsync(NpgsqlConnection connection, IEnumerable<CountIncrement> increments, IReadOnlyDictionary<Guid, decimal> sliceTargets,
-        CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var minutes = increments.GroupBy(i => (i.SloId, i.Minute))
+        var all = increments.GroupBy(i => (i.SloId, i.Minute))
             .Select(g => new CountIncrement(g.Key.SloId, g.Key.Minute, g.Sum(i => i.Good), g.Sum(i => i.Total)))
             .Where(i => i.Total != 0 || i.Good != 0).OrderBy(i => i.SloId).ThenBy(i => i.Minute).ToList();
-        if (minutes.Count == 0)
+        if (all.Count == 0)
         {
             return;
         }
         var rollups = new Dictionary<(Guid, short, DateTimeOffset), WindowCounts>();
+        // Late data for a minute no longer kept: its hour and day get the events; the minute's slice, counted when it was
+        // kept, cannot be re-judged, so slices stay as they are.
+        var kept = now - CountRetention.Default.Minutes;
+        foreach (var old in all.Where(i => i.Minute < kept))
+        {
+            foreach (var span in new[] { CountSpans.Hour, CountSpans.Day })
+            {
+                var key = (old.SloId, span, CountSpans.Floor(span, old.Minute));
+                var sum = rollups.GetValueOrDefault(key);
+                rollups[key] = sum with { Good = sum.Good + old.Good, Total = sum.Total + old.Total };
+            }
+        }
+        var minutes = all.Where(i => i.Minute >= kept).ToList();
         var sliceChanges = new List<(Guid SloId, DateTimeOffset Minute, long GoodSlices, long Slices)>();
         await using (var upsert = new NpgsqlCommand("""
             INSERT INTO slo_counts AS c (slo_id, span, bucket, good, total, good_slices, slices)
