@@ -130,6 +130,38 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task A_ratio_slo_with_its_own_alert_rules_is_defined_in_the_editor()
+    {
+        await SignInAsync(returnUrl: "/slos/new");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "New SLO", Level = 1 })).ToBeVisibleAsync();
+        await Page.GetByTestId("slo-component").FillAsync("order");
+        await Page.GetByTestId("component-option-component:default/order-service").ClickAsync();
+        await Page.GetByText("Ratio: good (or bad) events").ClickAsync();
+        await Expect(Page.GetByTestId("slo-ratio-error")).ToContainTextAsync("ratio.events.metric is required");
+        await Expect(Page.GetByTestId("slo-save")).ToBeDisabledAsync();
+        await Page.GetByTestId("slo-ratio-events-metric").FillAsync("orders.processed");
+        await Page.GetByTestId("slo-ratio-events-attributes").FillAsync("outcome=success");
+        await Page.GetByTestId("slo-ratio-total-metric").FillAsync("orders.processed");
+        await Expect(Page.GetByTestId("slo-preview-ratio")).ToContainTextAsync("from the moment it is saved");
+        await Page.GetByText("This SLO's own").ClickAsync();
+        await Page.GetByTestId("slo-rules").FillAsync("page 1h 5m");
+        await Expect(Page.GetByText("budgetShare is the part of the error budget")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("slo-save")).ToBeDisabledAsync();
+        await ScreenshotAsync("Editor_ratio_validation");
+
+        await Page.GetByTestId("slo-rules").FillAsync("page 1h 5m 5");
+        await Expect(Page.GetByTestId("slo-ratio-error")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("slo-save")).ToBeEnabledAsync();
+        await ScreenshotAsync("Editor_ratio");
+        await Page.GetByTestId("slo-save").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/slos/[0-9a-f-]{36}$"));
+        await Expect(Page.GetByTestId("slo-status")).ToHaveTextAsync(new Regex("No data", RegexOptions.IgnoreCase));
+        await Expect(Page.GetByTestId("tile-objective")).ToContainTextAsync("99.9 %");
+        await ScreenshotAsync("Detail_ratio");
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Requests and server errors i minutes before now: a trickle of errors, then 25 % in the last ten minutes.</summary>
     private static (long Requests, long Errors) Traffic(int i)
     {
