@@ -59,13 +59,8 @@ public static class SloIngestionHarness
                         point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = 200 } });
                         histogram.DataPoints.Add(point);
                     }
-                    var resource = new Resource();
-                    resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = services[group.Key] } });
-                    var scope = new ScopeMetrics();
-                    scope.Metrics.Add(new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram });
-                    var rm = new ResourceMetrics { Resource = resource };
-                    rm.ScopeMetrics.Add(scope);
-                    request.ResourceMetrics.Add(rm);
+                    request.ResourceMetrics.Add(OtlpExports.Resource(services[group.Key],
+                        new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram }));
                 }
                 return request.ToByteArray();
             }

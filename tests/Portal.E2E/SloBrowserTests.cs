@@ -7,6 +7,7 @@ using Portal.Web.Features.Slo.Otlp.Collector;
 using Portal.Web.Features.Slo.Otlp.Common;
 using Portal.Web.Features.Slo.Otlp.Metrics;
 using Portal.Web.Features.Slo.Otlp.Resource;
+using Portal.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2E;
@@ -220,14 +221,6 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
                 histogram.DataPoints.Add(point);
             }
         }
-        var resource = new Resource();
-        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
-        var scope = new ScopeMetrics();
-        scope.Metrics.Add(new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram });
-        var resourceMetrics = new ResourceMetrics { Resource = resource };
-        resourceMetrics.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resourceMetrics);
-        return request;
+        return OtlpExports.RequestDurations(service, histogram);
     }
 }

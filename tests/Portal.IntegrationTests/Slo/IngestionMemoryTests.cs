@@ -92,14 +92,7 @@ public sealed class IngestionMemoryTests(Xunit.Abstractions.ITestOutputHelper ou
             point.Attributes.Add(new KeyValue { Key = "user.id", Value = new AnyValue { StringValue = "user-" + i.ToString(CultureInfo.InvariantCulture) } });
             histogram.DataPoints.Add(point);
         }
-        var scope = new ScopeMetrics();
-        scope.Metrics.Add(new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram });
-        var resource = new ResourceMetrics { Resource = new Resource() };
-        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "cart-service" } });
-        resource.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resource);
-        return request;
+        return OtlpExports.RequestDurations("cart-service", histogram);
     }
 
     private static byte[] Gzip(byte[] data)

@@ -106,14 +106,7 @@ public sealed class IngestionRestartTests
         point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = 200 } });
         var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
         histogram.DataPoints.Add(point);
-        var resource = new Resource();
-        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "cart-service" } });
-        var scope = new ScopeMetrics();
-        scope.Metrics.Add(new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram });
-        var resourceMetrics = new ResourceMetrics { Resource = resource };
-        resourceMetrics.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resourceMetrics);
+        var request = OtlpExports.RequestDurations("cart-service", histogram);
         var content = new ByteArrayContent(request.ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         return content;

@@ -13,6 +13,7 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
@@ -274,18 +275,7 @@ public sealed class OtlpReceiverTests(PortalAppFactory factory) : IClassFixture<
         return (rows.Sum(r => r.Requests), rows.Sum(r => r.Errors), buckets);
     }
 
-    private static ExportMetricsServiceRequest Request(string service, params Metric[] metrics)
-    {
-        var resource = new Resource();
-        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
-        var scope = new ScopeMetrics();
-        scope.Metrics.AddRange(metrics);
-        var resourceMetrics = new ResourceMetrics { Resource = resource };
-        resourceMetrics.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resourceMetrics);
-        return request;
-    }
+    private static ExportMetricsServiceRequest Request(string service, params Metric[] metrics) => OtlpExports.Request(service, metrics);
 
     private static Metric Histogram(AggregationTemporality temporality, HistogramDataPoint point)
     {

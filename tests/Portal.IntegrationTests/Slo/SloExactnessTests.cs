@@ -205,14 +205,6 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
                 histogram.DataPoints.Add(point);
             }
         }
-        var resource = new Resource();
-        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "order-service" } });
-        var scope = new ScopeMetrics();
-        scope.Metrics.Add(new Metric { Name = OtlpReader.HttpServerDuration, Unit = "s", Histogram = histogram });
-        var resourceMetrics = new ResourceMetrics { Resource = resource };
-        resourceMetrics.ScopeMetrics.Add(scope);
-        var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(resourceMetrics);
-        return request;
+        return OtlpExports.RequestDurations("order-service", histogram);
     }
 }

@@ -203,7 +203,7 @@ public static class SloEndpoints
         var end = SloMath.MinuteOf(now);
         var (minutes, estimated) = slo.Indicator == SliKinds.Ratio ? ([], false)
             : await MinutesAsync(db, slo, new[] { start, end - TimeSpan.FromDays(3) }.Min(), end, ct);
-        var periodSums = (minutes.Where(m => m.Minute >= start).Sum(m => m.Good), minutes.Where(m => m.Minute >= start).Sum(m => m.Total));
+        var periodSums = SloMath.Sum(minutes, end, end - start + TimeSpan.FromMinutes(1));
         var figures = SloMath.Compute(window => SloMath.Sum(minutes, end, window), periodSums, slo.Target, period, slo.Rules, slo.MinEvents);
         var owner = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == slo.ComponentRef).Select(e => e.Owner).FirstOrDefaultAsync(ct);
         return (ToView(slo, figures, start, end, owner, estimated), minutes);
