@@ -53,9 +53,12 @@ public static class SloFormat
         ? $"calendar month ({window.TimeZone ?? "UTC"})"
         : $"{window.Days ?? 28}d rolling";
 
-    public static string Indicator(string indicator, decimal? thresholdSeconds) => indicator == SliKinds.Latency
-        ? $"latency ≤ {Seconds(thresholdSeconds ?? 0)}"
-        : "availability (no 5xx)";
+    public static string Indicator(string indicator, decimal? thresholdSeconds) => indicator switch
+    {
+        SliKinds.Latency => $"latency ≤ {Seconds(thresholdSeconds ?? 0)}",
+        SliKinds.Ratio => "good events (ratio of two metrics)",
+        _ => "availability (no 5xx)",
+    };
 
     public static string Seconds(decimal seconds) => seconds < 1
         ? (seconds * 1000).ToString("0.#", Invariant) + " ms"
