@@ -33,7 +33,7 @@ public static class CatalogScaleHarness
     private const int WarmupRuns = 10;
     private const int PageSize = 50;
     private const string Command = "dotnet run -c Release --project tests/Portal.Benchmarks -- catalog-scale";
-    private const string Usage = "Usage: " + Command + " [--entities 100000] [--clients 8] [--queries 200]";
+    private const string Usage = "Usage: " + Command + " [--entities 100000] [--clients 8] [--queries 200] [--data-dir /var/lib/portal-bench/catalog]";
     private const string ListFilter = "kind=component,spec.lifecycle=production";
     private const string OrderByName = "metadata.name";
 
@@ -113,7 +113,10 @@ public static class CatalogScaleHarness
 
         // Clusters left by a killed run (their lock is free) are stopped and deleted; live ones are left alone.
         EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root);
-        var dataDirectory = TestCluster.NewDataDirectory("catalog-scale");
+        // --data-dir keeps the cluster after the run and reuses its import next time, so query work can iterate
+        // without a 40 s import per run (and the database can be inspected with psql in between).
+        var keep = settings.DataDirectory is not null;
+        var dataDirectory = settings.DataDirectory ?? TestCluster.NewDataDirectory("catalog-scale");
         // Not under TestCluster.Root: RemoveAbandonedClusters (run by any test process) would take it for an abandoned cluster.
         var filesDirectory = Path.Combine(Path.GetTempPath(), "portal-catalog-scale", Guid.NewGuid().ToString("N"));
         EmbeddedPostgres? server = null;
@@ -162,18 +165,29 @@ public static class CatalogScaleHarness
                 CreatedAt = DateTimeOffset.UtcNow,
                 CreatedBy = "catalog-scale",
             };
+            var importWatch = new Stopwatch();
             await using (var db = new PortalDbContext(dbOptions))
             {
-                db.CatalogLocations.Add(location);
-                await db.SaveChangesAsync(ct);
+                var kept = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.CreatedBy == "catalog-scale" && l.EntityCount > 0, ct);
+                if (kept is not null)
+                {
+                    Progress("reusing the import kept in " + dataDirectory);
+                    location = kept;
+                }
+                else
+                {
+                    db.CatalogLocations.Add(location);
+                    await db.SaveChangesAsync(ct);
+                }
             }
-            Progress("importing");
-            var importWatch = Stopwatch.StartNew();
-            await using (var db = new PortalDbContext(dbOptions))
+            if (importWatch.ElapsedTicks == 0 && location.EntityCount == 0)
             {
+                Progress("importing");
+                importWatch.Start();
+                await using var db = new PortalDbContext(dbOptions);
                 await CatalogIngestion.RefreshAsync(db, new LocationReader(options, null), location.Id, options, TimeProvider.System, ct);
+                importWatch.Stop();
             }
-            importWatch.Stop();
 
             string importLine;
             await using (var db = new PortalDbContext(dbOptions))
@@ -183,7 +197,8 @@ public static class CatalogScaleHarness
                 var relations = await db.CatalogRelations.CountAsync(ct);
                 var problems = saved.Errors?.RootElement.GetArrayLength() ?? 0;
                 var seconds = importWatch.Elapsed.TotalSeconds;
-                importLine = Inv($"Import: {imported:N0} entities in {seconds:F1} s = {imported / seconds:N0} entities/s; ")
+                importLine = (seconds > 0 ? Inv($"Import: {imported:N0} entities in {seconds:F1} s = {imported / seconds:N0} entities/s; ")
+                        : Inv($"Import: {imported:N0} entities, reused from {dataDirectory} (not timed in this run); "))
                     + Inv($"location status {saved.Status}, entityCount {saved.EntityCount:N0}, lastRefreshMs {saved.LastRefreshMs:N0}, {problems:N0} problems; {relations:N0} relation rows.");
                 if (problems > 0)
                 {
@@ -261,18 +276,27 @@ public static class CatalogScaleHarness
         {
             Console.CancelKeyPress -= OnCancel;
             server?.Dispose();
-            TestCluster.TryDelete(dataDirectory);
+            if (!keep)
+            {
+                TestCluster.TryDelete(dataDirectory);
+            }
             TestCluster.TryDelete(filesDirectory);
         }
     }
 
-    private sealed record Settings(int Entities, int Clients, int Queries);
+    private sealed record Settings(int Entities, int Clients, int Queries, string? DataDirectory);
 
     private static Settings? ParseArguments(string[] args, out string? error)
     {
         int entities = 100_000, clients = 8, queries = 200;
+        string? dataDirectory = null;
         for (var i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--data-dir" && i + 1 < args.Length)
+            {
+                dataDirectory = Path.GetFullPath(args[i + 1]);
+                continue;
+            }
             if (args[i] is not ("--entities" or "--clients" or "--queries"))
             {
                 error = Inv($"Unknown option '{args[i]}'.");
@@ -301,7 +325,7 @@ public static class CatalogScaleHarness
             : clients is < 1 or > 64 ? "--clients must be between 1 and 64."
             : queries < 1 ? "--queries must be at least 1."
             : null;
-        return error is null ? new Settings(entities, clients, queries) : null;
+        return error is null ? new Settings(entities, clients, queries, dataDirectory) : null;
     }
 
     // ---------------------------------------------------------------- latency

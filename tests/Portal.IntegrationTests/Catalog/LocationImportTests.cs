@@ -71,6 +71,12 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         Assert.Equal(17, await Total("filter=kind=user,spec.memberof")); // key alone: the field exists
         Assert.Equal(3, await Total("filter=metadata.tags=java")); // arrays match any item
         Assert.Equal(0, await Total("filter=kind=component,spec.type=does-not-exist"));
+        // Type, lifecycle and owner are answered from indexed columns: still case-insensitive, still exact.
+        Assert.Equal(10, await Total("filter=kind=component,spec.type=SERVICE"));
+        Assert.Equal(9, await Total("filter=kind=component,spec.lifecycle=Production"));
+        Assert.Equal(4, await Total("filter=kind=component,spec.lifecycle=experimental&filter=kind=component,spec.lifecycle=does-not-exist"));
+        Assert.Equal(3, await Total("filter=kind=component,relations.ownedby=user:default/guest"));
+        Assert.Equal(5, await Total("filter=kind=component,relations.ownedby=GROUP:default/Team-A"));
 
         var bad = await admin.GetAsync(new Uri("/api/catalog/entities?filter=relations.ownz=x", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -89,6 +95,25 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         var types = facets!["facets"]!["spec.type"]!.AsArray().ToDictionary(f => f!["value"]!.GetValue<string>(), f => f!["count"]!.GetValue<int>());
         Assert.Equal(5, types["openapi"]);
         Assert.Equal(1, types["graphql"]);
+    }
+
+    [Fact]
+    public async Task Full_text_filter_fields_match_a_substring_of_the_named_fields_only()
+    {
+        using var admin = factory.AdminClient();
+
+        async Task<List<string>> Names(string query) => (await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-query?" + query + "&fields=metadata.name"))!
+            ["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()).Order().ToList();
+
+        // "video playback" is in playback-sdk's description only, never in a name.
+        Assert.Equal(["playback-sdk"], await Names("fullTextFilterTerm=VIDEO%20playback&fullTextFilterFields=metadata.description"));
+        Assert.Empty(await Names("fullTextFilterTerm=video%20playback&fullTextFilterFields=metadata.name"));
+        // Any field, from its filter keys; several fields are alternatives.
+        Assert.Equal(["playback-order", "playback-sdk"], await Names("filter=kind=component&fullTextFilterTerm=playback&fullTextFilterFields=metadata.name"));
+        Assert.Equal(["artist-lookup", "www-artist"],
+            await Names("filter=kind=component,spec.owner=team-a&fullTextFilterTerm=artist&fullTextFilterFields=spec.system,metadata.name"));
+        // LIKE wildcards in the term are literal characters.
+        Assert.Empty(await Names("fullTextFilterTerm=%25&fullTextFilterFields=metadata.name"));
     }
 
     [Fact]

@@ -95,11 +95,12 @@ public static class CatalogEndpoints
 
     private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> QueryAsync(
         [FromQuery(Name = "filter")] string[]? filter, string? fullText, string? fullTextFilterTerm, [FromQuery(Name = "fields")] string[]? fields,
-        string? orderField, int? limit, string? cursor, PortalDbContext db, CancellationToken ct)
+        [FromQuery(Name = "fullTextFilterFields")] string[]? fullTextFilterFields, string? orderField, int? limit, string? cursor, PortalDbContext db, CancellationToken ct)
     {
         try
         {
-            var page = await CatalogSearch.QueryAsync(db, new CatalogQuery(filter ?? [], fullText ?? fullTextFilterTerm, orderField, limit ?? 50, cursor, fields), ct);
+            var page = await CatalogSearch.QueryAsync(db, new CatalogQuery(filter ?? [], fullText ?? fullTextFilterTerm, orderField, limit ?? 50, cursor, fields,
+                FullTextFields: fullTextFilterFields), ct);
             return TypedResults.Ok(page);
         }
         catch (CatalogQueryException ex)

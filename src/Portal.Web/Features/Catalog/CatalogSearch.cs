@@ -14,7 +14,8 @@ public sealed record CatalogQuery(
     int Limit = 50,
     string? Cursor = null,
     IReadOnlyList<string>? Fields = null,
-    bool IncludeOrphans = true);
+    bool IncludeOrphans = true,
+    IReadOnlyList<string>? FullTextFields = null);
 
 public sealed record PageInfo(string? NextCursor, string? PrevCursor);
 
@@ -38,21 +39,26 @@ public static class CatalogSearch
         "dependsOn", "dependencyOf", "childOf", "parentOf", "memberOf", "hasMember",
     }.ToDictionary(t => t.ToLowerInvariant(), t => t, StringComparer.Ordinal);
 
-    /// <param name="kindByColumn">
-    /// Answer <c>kind=</c> for known kinds from the kind column. Measured at 100,000 entities
-    /// (docs/benchmarks.md): it makes facet counts index-only (p95 173 -> 8 ms) but slows the
-    /// paged list (p95 98 -> 200 ms), so facets use it and lists do not.
+    /// <param name="fullTextFields">
+    /// Backstage's <c>fullTextFilterFields</c>: the term must then be a case-insensitive substring of one of
+    /// these fields. Without them the term is searched in name, title and description (words, name prefix and
+    /// typo-tolerant name similarity).
     /// </param>
     public static IQueryable<CatalogEntity> Apply(PortalDbContext db, IQueryable<CatalogEntity> query, IReadOnlyList<string> filters, string? fullText,
-        bool kindByColumn = false)
+        IReadOnlyList<string>? fullTextFields = null)
     {
-        var groups = filters.Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => Group(db, f, kindByColumn)).ToList();
+        var groups = filters.Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => Group(db, f)).ToList();
         if (groups.Count > 0)
         {
             var any = groups.Aggregate((a, b) => Or(a, b));
             query = query.Where(any);
         }
-        if (!string.IsNullOrWhiteSpace(fullText))
+        var fields = (fullTextFields ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (!string.IsNullOrWhiteSpace(fullText) && fields.Count > 0)
+        {
+            query = query.Where(fields.Select(f => FieldContains(f, fullText.Trim())).Aggregate((a, b) => Or(a, b)));
+        }
+        else if (!string.IsNullOrWhiteSpace(fullText))
         {
             var term = fullText.Trim();
             var prefix = CatalogQueries.EscapeLike(term) + "%";
@@ -64,7 +70,59 @@ public static class CatalogSearch
     }
 
     /// <summary>Parses <c>kind=component,spec.type=service,relations.ownedby=group:default/team-a</c>.</summary>
-    private static Expression<Func<CatalogEntity, bool>> Group(PortalDbContext db, string filter, bool kindByColumn)
+    /// <summary>One <c>fullTextFilterFields</c> field: columns where there is one, else the field's filter keys.</summary>
+    private static Expression<Func<CatalogEntity, bool>> FieldContains(string field, string term)
+    {
+        var pattern = "%" + CatalogQueries.EscapeLike(term.ToLowerInvariant()) + "%";
+        var path = field.ToLowerInvariant();
+        switch (path)
+        {
+            case "metadata.name":
+                return e => EF.Functions.ILike(e.Name, pattern);
+            case "metadata.title":
+                return e => EF.Functions.ILike(e.Title!, pattern);
+            case "metadata.description":
+                return e => EF.Functions.ILike(e.Description!, pattern);
+            default:
+                // Filter keys hold "path=value" in lower case, one per value (arrays give one key per item).
+                var keyPattern = CatalogQueries.EscapeLike(path) + "=" + pattern;
+                return e => e.FilterKeys.Any(k => EF.Functions.Like(k, keyPattern));
+        }
+    }
+
+    /// <summary>
+    /// The fields every common view filters on are answered from btree-indexed columns, so that counting a
+    /// large match is an index-only scan: GIN bitmap scans always visit the heap (PostgreSQL 15.11+ no longer
+    /// skips all-visible pages), which at 100,000 entities cost 50-170 ms per count. Values compare
+    /// case-insensitively, as Backstage's filters do.
+    /// </summary>
+    private static Expression<Func<CatalogEntity, bool>>? ColumnPredicate(string key, string value)
+    {
+        var lower = value.ToLowerInvariant();
+        switch (key)
+        {
+            case "kind" when CatalogEntityMapper.IsKnownKind(value):
+                // Known kinds are stored canonically.
+                var kind = CatalogEntityMapper.CanonicalKind(value);
+                return e => e.Kind == kind;
+            // lower(column) = value is what the expression indexes match. Only ToLower() translates to SQL
+            // (not ToLowerInvariant or string.Equals with a comparison), and it runs in PostgreSQL, not in .NET.
+#pragma warning disable CA1862, CA1304, CA1311
+            case "spec.type":
+                return e => e.Type!.ToLower() == lower;
+            case "spec.lifecycle":
+                return e => e.Lifecycle!.ToLower() == lower;
+#pragma warning restore CA1862, CA1304, CA1311
+            case "relations.ownedby":
+                // ownedBy comes only from spec.owner, which is always a string, and the column holds the same
+                // resolved, lower-case reference as the relation's target.
+                return e => e.Owner == lower;
+            default:
+                return null;
+        }
+    }
+
+    private static Expression<Func<CatalogEntity, bool>> Group(PortalDbContext db, string filter)
     {
         var keys = new List<string>();
         Expression<Func<CatalogEntity, bool>> predicate = e => true;
@@ -73,6 +131,11 @@ public static class CatalogSearch
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             var key = (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant();
             var value = eq < 0 ? null : part[(eq + 1)..].Trim();
+            if (value is not null && ColumnPredicate(key, value) is { } column)
+            {
+                predicate = And(predicate, column);
+                continue;
+            }
             if (key.StartsWith("relations.", StringComparison.Ordinal))
             {
                 if (!RelationTypes.TryGetValue(key["relations.".Length..], out var type))
@@ -88,14 +151,6 @@ public static class CatalogSearch
                     var target = value.ToLowerInvariant();
                     predicate = And(predicate, e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && r.TargetRef == target));
                 }
-                continue;
-            }
-            if (kindByColumn && key == "kind" && value is not null && CatalogEntityMapper.IsKnownKind(value))
-            {
-                // Known kinds are stored canonically, so the btree (kind, type) index answers this
-                // part, and facets and counts per kind can be index-only scans.
-                var kind = CatalogEntityMapper.CanonicalKind(value);
-                predicate = And(predicate, e => e.Kind == kind);
                 continue;
             }
             keys.Add(value is null ? key : CatalogFilterKeys.Key(key, value));
@@ -114,7 +169,7 @@ public static class CatalogSearch
         var limit = Math.Clamp(request.Limit, 1, MaxLimit);
         var (field, descending) = ParseOrder(request.OrderField);
         var sortKey = SortKey(field);
-        var filtered = Apply(db, db.CatalogEntities.AsNoTracking(), request.Filters, request.FullText);
+        var filtered = Apply(db, db.CatalogEntities.AsNoTracking(), request.Filters, request.FullText, request.FullTextFields);
         if (!request.IncludeOrphans)
         {
             filtered = filtered.Where(e => e.OrphanedAt == null);
@@ -166,7 +221,7 @@ public static class CatalogSearch
     public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
         CancellationToken cancellationToken)
     {
-        var query = Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText, kindByColumn: true);
+        var query = Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText);
         var f = facet.Trim();
         // Columns keep the original spelling; other fields come from the lower-cased filter keys.
         IQueryable<string?> values = f.ToLowerInvariant() switch
