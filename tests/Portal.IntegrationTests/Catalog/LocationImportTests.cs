@@ -166,6 +166,35 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Full_text_results_page_forwards_and_back_in_the_same_order_as_one_page()
+    {
+        using var admin = factory.AdminClient();
+        const string Query = "fullTextFilterTerm=o&fullTextFilterFields=kind&orderField=metadata.title,desc&fields=metadata.name,kind";
+        static string Key(JsonNode? item) => item!["kind"]!.GetValue<string>() + ":" + item["metadata"]!["name"]!.GetValue<string>();
+
+        var whole = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities?limit=500&" + Query);
+        var expected = whole!["items"]!.AsArray().Select(Key).ToList();
+        var forward = new List<string>();
+        var pages = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var page = (await admin.GetFromJsonAsync<JsonObject>($"/api/catalog/entities?limit=7&{Query}{(cursor is null ? "" : "&cursor=" + cursor)}"))!;
+            Assert.Equal(expected.Count, page["totalItems"]!.GetValue<int>());
+            forward.AddRange(page["items"]!.AsArray().Select(Key));
+            pages.Add(page);
+            cursor = page["pageInfo"]!["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        var previous = (await admin.GetFromJsonAsync<JsonObject>($"/api/catalog/entities?limit=7&{Query}&cursor={pages[^1]["pageInfo"]!["prevCursor"]!.GetValue<string>()}"))!;
+
+        Assert.True(expected.Count > 20, $"the query should match many entities, matched {expected.Count}");
+        Assert.Equal(expected.Count, whole["totalItems"]!.GetValue<int>());
+        Assert.Equal(expected, forward);
+        Assert.Equal(pages[^2]["items"]!.AsArray().Select(Key), previous["items"]!.AsArray().Select(Key));
+    }
+
+    [Fact]
     public async Task Entities_export_as_catalog_info_yaml_and_missing_ones_are_404()
     {
         using var admin = factory.AdminClient();
