@@ -298,7 +298,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
             }
             try
             {
-                Fill(placeholder, await FetchTextAsync(uri, cancellationToken), baseUri.ToString(), line, result);
+                Fill(placeholder, (await FetchTextAsync(uri, cancellationToken)).Text, baseUri.ToString(), line, result);
             }
             catch (LocationException ex)
             {
@@ -333,7 +333,8 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
 
     private async Task ReadUrlAsync(Uri uri, LocationReadResult result, CancellationToken cancellationToken)
     {
-        var text = await FetchTextAsync(uri, cancellationToken);
+        // Relative references resolve against where the file was found, after redirects (as a browser would).
+        var (text, found) = await FetchTextAsync(uri, cancellationToken);
         foreach (var document in DescriptorYaml.Parse(text))
         {
             if (document.Entity is null)
@@ -342,7 +343,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
             }
             else
             {
-                await SubstituteFromUrlAsync(document.Entity, uri, document.Line, result, cancellationToken);
+                await SubstituteFromUrlAsync(document.Entity, found, document.Line, result, cancellationToken);
                 result.Entities.Add(new ReadEntity(document.Entity, uri.ToString(), document.Line));
             }
         }
@@ -354,7 +355,8 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
     /// GETs an https URL through the guarded client (<see cref="UrlGuard"/>), at most <see cref="CatalogOptions.MaxFileBytes"/>.
     /// Redirects are followed here, not by the handler, so each hop's scheme and host are checked like the first.
     /// </summary>
-    private async Task<string> FetchTextAsync(Uri uri, CancellationToken cancellationToken)
+    /// <returns>The text and the URL it was finally read from.</returns>
+    private async Task<(string Text, Uri Found)> FetchTextAsync(Uri uri, CancellationToken cancellationToken)
     {
         if (httpFactory is null)
         {
@@ -394,7 +396,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                     throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
                 }
             }
-            return Encoding.UTF8.GetString(limited.GetBuffer(), 0, (int)limited.Length);
+            return (Encoding.UTF8.GetString(limited.GetBuffer(), 0, (int)limited.Length), uri);
         }
     }
 
