@@ -91,6 +91,10 @@ public static class OpenApiOperations
             JsonValue one => [one.ToString()],
             _ => [],
         };
+        if (types.Contains("string") && (types.Contains("integer") || types.Contains("number")))
+        {
+            types.Remove("string"); // ASP.NET's numbers also accept their text form: one type for a reader
+        }
         var format = CatalogJson.Text(s, "format");
         var named = types.Select(t => t switch
         {
