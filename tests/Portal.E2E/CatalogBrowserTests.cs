@@ -94,4 +94,37 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
         Directory.Delete(folder, recursive: true);
     }
+
+    [Fact]
+    public async Task The_api_reference_renders_the_portals_own_openapi_document_with_nothing_loaded_from_elsewhere()
+    {
+        // No network here anyway; this makes it a finding rather than a silent failure: any request off the portal is recorded and refused.
+        var portal = Fixture.Portal.BaseAddress.Authority;
+        var elsewhere = new List<string>();
+        await Page.RouteAsync("**/*", async route =>
+        {
+            if (new Uri(route.Request.Url).Authority == portal)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            elsewhere.Add(route.Request.Url);
+            await route.AbortAsync();
+        });
+        await SignInAsync();
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "API reference" }).ClickAsync();
+
+        var list = Page.GetByTestId("openapi-operation").Filter(new() { Has = Page.Locator("summary code", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^/api/catalog/entities$") }) })
+            .Filter(new() { HasText = "GET" });
+        await Expect(list).ToHaveCountAsync(1);
+        await list.Locator("summary").ClickAsync();
+        await Expect(list.GetByTestId("openapi-parameters")).ToContainTextAsync("fullText");
+        await Expect(list.GetByTestId("openapi-parameters")).ToContainTextAsync("cursor");
+        await Expect(list.GetByTestId("openapi-responses")).ToContainTextAsync("200");
+        await Expect(list).ToContainTextAsync("Access: scope:catalog:read");
+        await ScreenshotAsync();
+        Assert.Empty(elsewhere);
+        AssertNoConsoleErrors();
+    }
 }

@@ -38,7 +38,7 @@ public sealed class ShellComponentTests : BunitContext
     }
 
     [Fact]
-    public void An_OpenAPI_definition_is_shown_as_its_operations()
+    public void An_OpenAPI_definition_is_shown_as_its_operations_with_parameters_bodies_and_responses()
     {
         var view = Render<Portal.Web.Features.Catalog.Pages.OpenApiView>(p => p.Add(c => c.Definition, """
             openapi: 3.0.3
@@ -49,18 +49,48 @@ public sealed class ShellComponentTests : BunitContext
               /orders:
                 get:
                   summary: List orders
+                  parameters:
+                    - { name: status, in: query, schema: { type: string, enum: [open, shipped] } }
+                  responses:
+                    '200':
+                      description: The orders
+                      content:
+                        application/json:
+                          schema: { type: array, items: { $ref: '#/components/schemas/Order' } }
                 post:
                   operationId: placeOrder
+                  requestBody:
+                    required: true
+                    content:
+                      application/json:
+                        schema: { $ref: '#/components/schemas/Order' }
+                  responses:
+                    '201': { $ref: '#/components/responses/Created' }
               /orders/{id}:
+                parameters:
+                  - { name: id, in: path, required: true, schema: { type: string, format: uuid } }
                 delete:
                   summary: Cancel an order
+                  responses:
+                    '204': { description: Cancelled }
+            components:
+              schemas:
+                Order: { type: object }
+              responses:
+                Created: { description: Placed }
             """));
 
-        var rows = view.FindAll("[data-testid=openapi-operations] tbody tr");
-        Assert.Equal(3, rows.Count);
-        Assert.Contains("List orders", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.Contains("placeOrder", rows[1].TextContent, StringComparison.Ordinal);
-        Assert.Contains("/orders/{id}", rows[2].TextContent, StringComparison.Ordinal);
+        var operations = view.FindAll("[data-testid=openapi-operation]");
+        Assert.Equal(3, operations.Count);
+        Assert.Contains("List orders", operations[0].QuerySelector("summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("status", operations[0].QuerySelector("[data-testid=openapi-parameters]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("one of open, shipped", operations[0].QuerySelector("[data-testid=openapi-parameters]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("application/json: array of Order", operations[0].QuerySelector("[data-testid=openapi-responses]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("placeOrder", operations[1].QuerySelector("summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("application/json Order", operations[1].QuerySelector("[data-testid=openapi-request-body]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Placed", operations[1].QuerySelector("[data-testid=openapi-responses]")!.TextContent, StringComparison.Ordinal); // a $ref'd response
+        Assert.Contains("/orders/{id}", operations[2].TextContent, StringComparison.Ordinal);
+        Assert.Contains("string (uuid)", operations[2].QuerySelector("[data-testid=openapi-parameters]")!.TextContent, StringComparison.Ordinal); // from the path item
         Assert.Contains("Orders", view.Find("[data-testid=openapi-title]").TextContent, StringComparison.Ordinal);
     }
 

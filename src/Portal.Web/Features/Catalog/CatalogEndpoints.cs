@@ -16,7 +16,8 @@ public sealed record LocationView(Guid Id, string Type, string Target, string? B
     int? LastRefreshMs, int EntityCount, JsonElement? Errors)
 {
     public static LocationView From(CatalogLocation l) =>
-        new(l.Id, l.Type, l.Target, l.Branch, l.Path, l.Status, l.LastRefreshAt, l.LastRefreshMs, l.EntityCount, l.Errors?.RootElement.Clone());
+        new(l.Id, l.Type, LocationCredentials.Redact(l.Target), l.Branch, l.Path, l.Status, l.LastRefreshAt, l.LastRefreshMs, l.EntityCount,
+            l.Errors?.RootElement.Clone());
 }
 
 public sealed record RegisterLocationResult(LocationView? Location, IReadOnlyList<JsonObject> Entities, IReadOnlyList<ReadProblem> Problems);

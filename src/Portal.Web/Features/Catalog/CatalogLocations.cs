@@ -23,6 +23,10 @@ public static class CatalogLocations
         {
             errors["target"] = ["The target is required (a path or glob, a repository URL or an https URL)."];
         }
+        else if (LocationCredentials.Problem(request.Target) is { } credentials)
+        {
+            errors["target"] = [credentials];
+        }
         else if (type == "url" && (!Uri.TryCreate(request.Target.Trim(), UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
         {
             errors["target"] = ["A url location needs an absolute https URL."];

@@ -21,8 +21,11 @@ public sealed class CatalogOptions
     /// <summary>Where git locations are cloned; empty means a folder under the temp directory.</summary>
     public string? GitCacheDirectory { get; set; }
 
-    /// <summary>Hosts whose https URLs may be read (url locations, $text URLs). Empty: none, so nothing is fetched from the network.</summary>
+    /// <summary>Hosts whose https URLs may be read (url locations and the $text/$json/$yaml URLs in them). Empty: none, so nothing is fetched from the network.</summary>
     public string[] AllowedUrlHosts { get; set; } = [];
+
+    /// <summary>Tokens for git locations, per host (credentials in a location's URL are refused: locations are visible to every reader).</summary>
+    public List<Ingestion.GitCredential> GitCredentials { get; set; } = [];
 
     /// <summary>Allow url locations to resolve to private or loopback addresses (off: SSRF protection).</summary>
     public bool AllowPrivateNetworkUrls { get; set; }

@@ -11,8 +11,10 @@ public static class CatalogSetup
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // url locations and their $text URLs: connections only to vetted public addresses (SSRF guard, DNS-rebinding safe).
         builder.Services.AddHttpClient("catalog", c => c.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => Ingestion.UrlGuard.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value));
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();

@@ -13,7 +13,17 @@ public static class UiSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer((operation, context, _) =>
+        {
+            // Readers of the document (and the /api-docs page) see what access each operation needs.
+            var policies = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                .Select(a => a.Policy ?? "signed in").Distinct().ToList();
+            if (policies.Count > 0)
+            {
+                operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : "\n\n")}Access: {string.Join(", ", policies)}.";
+            }
+            return Task.CompletedTask;
+        }));
         builder.Services.AddProblemDetails();
         return builder;
     }
@@ -43,7 +53,7 @@ public static class UiSetup
         // Styles and scripts are public (the sign-in page needs them); every page requires a signed-in
         // person unless it says [AllowAnonymous], and admin pages name the admin policy.
         app.MapStaticAssets().AllowAnonymous();
-        // The API description for tools and clients; people read it at /api-docs.
+        // The API description for tools and clients; people read it rendered at /api-docs.
         app.MapOpenApi().RequireAuthorization();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
     }

@@ -13,11 +13,17 @@ public static class GitMirror
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<string> SyncAsync(string url, string? branch, string cacheRoot, CancellationToken cancellationToken)
+    /// <param name="environment">For git's environment, e.g. a configured credential (<see cref="LocationCredentials.GitEnvironment"/>).</param>
+    public static async Task<string> SyncAsync(string url, string? branch, string cacheRoot, IReadOnlyDictionary<string, string>? environment,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(url) || url.StartsWith('-'))
         {
             throw new LocationException("The repository URL is empty or not a URL.");
+        }
+        if (LocationCredentials.Problem(url) is { } credentials)
+        {
+            throw new LocationException(credentials); // a location stored before credentials were refused
         }
         if (branch is not null && (branch.StartsWith('-') || branch.Contains("..", StringComparison.Ordinal)))
         {
@@ -30,9 +36,9 @@ public static class GitMirror
         using var gate = await LockAsync(checkout + ".lock", cancellationToken);
         if (Directory.Exists(Path.Combine(checkout, ".git")))
         {
-            await GitAsync(checkout, cancellationToken, "fetch", "--depth", "1", "origin", branch ?? "HEAD");
-            await GitAsync(checkout, cancellationToken, "reset", "--hard", "FETCH_HEAD");
-            await GitAsync(checkout, cancellationToken, "clean", "-fdx");
+            await GitAsync(checkout, environment, cancellationToken, "fetch", "--depth", "1", "origin", branch ?? "HEAD");
+            await GitAsync(checkout, null, cancellationToken, "reset", "--hard", "FETCH_HEAD");
+            await GitAsync(checkout, null, cancellationToken, "clean", "-fdx");
         }
         else
         {
@@ -46,7 +52,7 @@ public static class GitMirror
                 args.AddRange(["--branch", branch]);
             }
             args.AddRange(["--", url, checkout]);
-            await GitAsync(cacheRoot, cancellationToken, [.. args]);
+            await GitAsync(cacheRoot, environment, cancellationToken, [.. args]);
         }
         return checkout;
     }
@@ -66,15 +72,16 @@ public static class GitMirror
         }
     }
 
-    private static async Task GitAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    private static async Task GitAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken,
+        params string[] args)
     {
         try
         {
-            await GitCli.RunAsync(workingDirectory, cancellationToken, args);
+            await GitCli.RunAsync(workingDirectory, environment, cancellationToken, args);
         }
         catch (GitException ex)
         {
-            throw new LocationException(ex.Message);
+            throw new LocationException(LocationCredentials.Redact(ex.Message));
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -47,7 +45,8 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                     }
                 case "git":
                     {
-                        var checkout = await GitMirror.SyncAsync(spec.Target, spec.Branch, options.ResolveGitCacheDirectory(), cancellationToken);
+                        var checkout = await GitMirror.SyncAsync(spec.Target, spec.Branch, options.ResolveGitCacheDirectory(),
+                            LocationCredentials.GitEnvironment(spec.Target, options.GitCredentials), cancellationToken);
                         var inRepo = string.IsNullOrWhiteSpace(spec.Path) ? "catalog-info.yaml" : spec.Path.TrimStart('/');
                         var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(checkout, inRepo));
                         if (!IsWithin(target, checkout))
@@ -67,12 +66,12 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         catch (LocationException ex)
         {
             result.Failed = true;
-            result.Problems.Add(new ReadProblem(spec.Target, null, null, ex.Message));
+            result.Problems.Add(new ReadProblem(LocationCredentials.Redact(spec.Target), null, null, ex.Message));
         }
         if (result.Entities.Count > options.MaxEntitiesPerLocation)
         {
             result.Failed = true;
-            result.Problems.Add(new ReadProblem(spec.Target, null, null,
+            result.Problems.Add(new ReadProblem(LocationCredentials.Redact(spec.Target), null, null,
                 $"The location yields {result.Entities.Count} entities, more than the limit of {options.MaxEntitiesPerLocation} (Portal:Catalog:MaxEntitiesPerLocation)."));
             result.Entities.Clear();
         }
@@ -211,98 +210,117 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         }
     }
 
-    /// <summary>Replaces <c>{"$text": "./file"}</c> (and $json, $yaml) with the file's content, relative to the descriptor.</summary>
-    private void Substitute(JsonNode node, string directory, string root, string source, int line, LocationReadResult result)
+    /// <summary>One <c>{"$text": "./file"}</c> (or $json, $yaml) found in an entity, and where its value goes.</summary>
+    private sealed record Placeholder(JsonNode Parent, string? Key, int Index, string Kind, string Reference)
     {
-        if (node is JsonArray array)
+        public void Replace(JsonNode? value)
         {
-            for (var i = 0; i < array.Count; i++)
+            if (Key is not null)
             {
-                if (array[i] is { } item)
-                {
-                    if (TryResolve(item, directory, root, source, line, result, out var replacement))
-                    {
-                        array[i] = replacement;
-                    }
-                    else
-                    {
-                        Substitute(item, directory, root, source, line, result);
-                    }
-                }
-            }
-            return;
-        }
-        if (node is not JsonObject obj)
-        {
-            return;
-        }
-        foreach (var key in obj.Select(p => p.Key).ToList())
-        {
-            if (obj[key] is not { } child)
-            {
-                continue;
-            }
-            if (TryResolve(child, directory, root, source, line, result, out var replacement))
-            {
-                obj[key] = replacement;
+                Parent.AsObject()[Key] = value;
             }
             else
             {
-                Substitute(child, directory, root, source, line, result);
+                Parent.AsArray()[Index] = value;
             }
         }
     }
 
-    private bool TryResolve(JsonNode node, string directory, string root, string source, int line, LocationReadResult result, out JsonNode? replacement)
+    private static List<Placeholder> FindPlaceholders(JsonNode node, List<Placeholder>? found = null)
     {
-        replacement = null;
-        if (node is not JsonObject { Count: 1 } obj)
+        found ??= [];
+        var children = node switch
         {
-            return false;
-        }
-        var (key, value) = obj.First();
-        if (!SubstitutionKeys.Contains(key) || value is not JsonValue v || !v.TryGetValue<string>(out var reference))
+            JsonArray array => array.Select((child, i) => (Key: (string?)null, Index: i, Child: child)).ToList(),
+            JsonObject obj => obj.Select(p => (Key: (string?)p.Key, Index: -1, Child: p.Value)).ToList(),
+            _ => [],
+        };
+        foreach (var (key, index, child) in children)
         {
-            return false;
+            if (child is JsonObject { Count: 1 } single && single.First() is var (kind, value) && SubstitutionKeys.Contains(kind)
+                && value is JsonValue v && v.TryGetValue<string>(out var reference))
+            {
+                found.Add(new Placeholder(node, key, index, kind, reference));
+            }
+            else if (child is not null)
+            {
+                FindPlaceholders(child, found);
+            }
         }
-        string? text = null;
-        if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        return found;
+    }
+
+    /// <summary>Replaces each placeholder with the file's content, relative to the descriptor and never outside the location's folder.</summary>
+    private void Substitute(JsonNode entity, string directory, string root, string source, int line, LocationReadResult result)
+    {
+        foreach (var placeholder in FindPlaceholders(entity))
         {
-            result.Problems.Add(new ReadProblem(source, line, null,
-                $"{key} {reference} was not fetched: the host is not in Portal:Catalog:AllowedUrlHosts. The value was kept as written."));
-            return false;
+            var (key, reference) = (placeholder.Kind, placeholder.Reference);
+            if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                result.Problems.Add(new ReadProblem(source, line, null,
+                    $"{key} {reference} was not fetched: URLs are read only from url locations. The value was kept as written."));
+                continue;
+            }
+            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, reference));
+            if (!IsWithin(path, root))
+            {
+                result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} points outside the location's folder; it was not read."));
+                continue;
+            }
+            if (!File.Exists(path))
+            {
+                result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference}: the file does not exist."));
+                continue;
+            }
+            if (new FileInfo(path).Length > options.MaxFileBytes)
+            {
+                result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} is larger than Portal:Catalog:MaxFileBytes; not read."));
+                continue;
+            }
+            Fill(placeholder, File.ReadAllText(path, Encoding.UTF8), source, line, result);
         }
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, reference));
-        if (!IsWithin(path, root))
+    }
+
+    /// <summary>
+    /// The same for a descriptor read from a URL: a relative reference is resolved against the descriptor's URL (as Backstage
+    /// does) and an absolute https one is taken as it is; both are fetched through the guarded client, host allow-list and size limit included.
+    /// </summary>
+    private async Task SubstituteFromUrlAsync(JsonNode entity, Uri baseUri, int line, LocationReadResult result, CancellationToken cancellationToken)
+    {
+        foreach (var placeholder in FindPlaceholders(entity))
         {
-            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} points outside the location's folder; it was not read."));
-            return false;
+            var (key, reference) = (placeholder.Kind, placeholder.Reference);
+            if (!Uri.TryCreate(baseUri, reference, out var uri))
+            {
+                result.Problems.Add(new ReadProblem(baseUri.ToString(), line, null, $"{key} {reference} is not a relative path or an https URL."));
+                continue;
+            }
+            try
+            {
+                Fill(placeholder, (await FetchTextAsync(uri, cancellationToken)).Text, baseUri.ToString(), line, result);
+            }
+            catch (LocationException ex)
+            {
+                result.Problems.Add(new ReadProblem(baseUri.ToString(), line, null, $"{key} {reference} was not read: {ex.Message}"));
+            }
         }
-        if (!File.Exists(path))
-        {
-            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference}: the file does not exist."));
-            return false;
-        }
-        if (new FileInfo(path).Length > options.MaxFileBytes)
-        {
-            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} is larger than Portal:Catalog:MaxFileBytes; not read."));
-            return false;
-        }
-        text = File.ReadAllText(path, Encoding.UTF8);
+    }
+
+    private static void Fill(Placeholder placeholder, string text, string source, int line, LocationReadResult result)
+    {
         try
         {
-            replacement = key switch
+            placeholder.Replace(placeholder.Kind switch
             {
                 "$text" => JsonValue.Create(text),
                 "$json" => JsonNode.Parse(text),
                 _ => YamlRoot(text),
-            };
-            return true;
+            });
         }
         catch (Exception ex) when (ex is JsonException or FormatException or YamlDotNet.Core.YamlException)
         {
-            result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} could not be parsed: {ex.Message}"));
-            return false;
+            result.Problems.Add(new ReadProblem(source, line, null, $"{placeholder.Kind} {placeholder.Reference} could not be parsed: {ex.Message}"));
         }
     }
 
@@ -315,34 +333,8 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
 
     private async Task ReadUrlAsync(Uri uri, LocationReadResult result, CancellationToken cancellationToken)
     {
-        await CheckUrlAsync(uri, cancellationToken);
-        if (httpFactory is null)
-        {
-            throw new LocationException("Reading URLs is not available here.");
-        }
-        using var http = httpFactory.CreateClient("catalog");
-        using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new LocationException($"{uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-        if (response.Content.Headers.ContentLength > options.MaxFileBytes)
-        {
-            throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
-        }
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var limited = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            limited.Write(buffer, 0, read);
-            if (limited.Length > options.MaxFileBytes)
-            {
-                throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
-            }
-        }
-        var text = Encoding.UTF8.GetString(limited.ToArray());
+        // Relative references resolve against where the file was found, after redirects (as a browser would).
+        var (text, found) = await FetchTextAsync(uri, cancellationToken);
         foreach (var document in DescriptorYaml.Parse(text))
         {
             if (document.Entity is null)
@@ -351,13 +343,86 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
             }
             else
             {
+                await SubstituteFromUrlAsync(document.Entity, found, document.Line, result, cancellationToken);
                 result.Entities.Add(new ReadEntity(document.Entity, uri.ToString(), document.Line));
             }
         }
     }
 
-    /// <summary>SSRF guard: https only, allow-listed hosts only, and no private or loopback addresses unless allowed.</summary>
-    public async Task CheckUrlAsync(Uri uri, CancellationToken cancellationToken)
+    private const int MaxRedirects = 5;
+
+    /// <summary>
+    /// GETs an https URL through the guarded client (<see cref="UrlGuard"/>), at most <see cref="CatalogOptions.MaxFileBytes"/>.
+    /// Redirects are followed here, not by the handler, so each hop's scheme and host are checked like the first.
+    /// </summary>
+    /// <returns>The text and the URL it was finally read from.</returns>
+    private async Task<(string Text, Uri Found)> FetchTextAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (httpFactory is null)
+        {
+            throw new LocationException("Reading URLs is not available here.");
+        }
+        using var http = httpFactory.CreateClient("catalog");
+        for (var hop = 0; ; hop++)
+        {
+            CheckUrl(uri);
+            using var response = await SendAsync(http, uri, cancellationToken);
+            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } next)
+            {
+                if (hop == MaxRedirects)
+                {
+                    throw new LocationException($"{uri} redirected more than {MaxRedirects} times.");
+                }
+                uri = new Uri(uri, next);
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new LocationException($"{uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            }
+            if (response.Content.Headers.ContentLength > options.MaxFileBytes)
+            {
+                throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
+            }
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var limited = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                limited.Write(buffer, 0, read);
+                if (limited.Length > options.MaxFileBytes)
+                {
+                    throw new LocationException($"{uri} is larger than Portal:Catalog:MaxFileBytes.");
+                }
+            }
+            return (Encoding.UTF8.GetString(limited.GetBuffer(), 0, (int)limited.Length), uri);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The guard's refusal travels inside the connect failure; it is the reason the person needs.
+            var refused = ex.InnerException as UrlRefusedException ?? ex.InnerException?.InnerException as UrlRefusedException;
+            throw new LocationException(refused?.Message ?? $"{uri} could not be reached: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new LocationException($"{uri} did not answer in time.");
+        }
+    }
+
+    /// <summary>
+    /// What is checked before a request: https only, allow-listed hosts only. Where the host may point is checked
+    /// when connecting (<see cref="UrlGuard"/>), so that DNS cannot answer differently between check and use.
+    /// </summary>
+    public void CheckUrl(Uri uri)
     {
         if (uri.Scheme != Uri.UriSchemeHttps)
         {
@@ -367,41 +432,6 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         {
             throw new LocationException($"The host {uri.Host} is not in Portal:Catalog:AllowedUrlHosts.");
         }
-        if (options.AllowPrivateNetworkUrls)
-        {
-            return;
-        }
-        IPAddress[] addresses;
-        try
-        {
-            addresses = IPAddress.TryParse(uri.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.Host, cancellationToken);
-        }
-        catch (SocketException)
-        {
-            throw new LocationException($"The host {uri.Host} could not be resolved.");
-        }
-        var blocked = addresses.FirstOrDefault(IsPrivate);
-        if (blocked is not null)
-        {
-            throw new LocationException($"{uri.Host} resolves to {blocked}, a private or loopback address; the portal does not read those (Portal:Catalog:AllowPrivateNetworkUrls).");
-        }
-    }
-
-    public static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal
-            || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-        var b = address.GetAddressBytes();
-        return address.AddressFamily == AddressFamily.InterNetwork && (b[0] == 10 || b[0] == 127 || b[0] == 0
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
     }
 
     public static bool IsWithin(string path, string root)

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Portal.Web.Features.Catalog.Ingestion;
+
+/// <summary>A URL the portal will not read; the message is for the person who registered the location.</summary>
+public sealed class UrlRefusedException(string message) : IOException(message);
+
+/// <summary>
+/// The SSRF guard of the catalog's HTTP client. The host is resolved once, every address it
+/// resolves to is vetted, and the connection goes to exactly a vetted address through
+/// <see cref="SocketsHttpHandler.ConnectCallback"/>: a second lookup (DNS rebinding) can no
+/// longer swap in 127.0.0.1 between the check and the connect.
+/// </summary>
+public static class UrlGuard
+{
+    public static SocketsHttpHandler CreateHandler(CatalogOptions options) => new()
+    {
+        // Redirects are followed by LocationReader, which re-checks scheme and host allow-list at each hop;
+        // each hop's connection comes through ConnectAsync again.
+        AllowAutoRedirect = false,
+        // A proxy would resolve the name itself, behind the guard's back.
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, options.AllowPrivateNetworkUrls, ct),
+    };
+
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        SocketException? last = null;
+        // Only vetted addresses are tried, in the resolver's order (localhost may answer ::1 first and listen on 127.0.0.1 only).
+        foreach (var address in await ResolveAsync(endPoint.Host, allowPrivate, cancellationToken))
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw last!;
+    }
+
+    /// <summary>The addresses to connect to: every address of the host must be public (unless allowed), so no round-robin answer slips one in.</summary>
+    public static async Task<IPAddress[]> ResolveAsync(string host, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        var name = host.Trim('[', ']');
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(name, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(name, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            throw new UrlRefusedException($"The host {host} could not be resolved.");
+        }
+        if (addresses.Length == 0)
+        {
+            throw new UrlRefusedException($"The host {host} could not be resolved.");
+        }
+        var blocked = allowPrivate ? null : addresses.FirstOrDefault(a => !IsPublic(a));
+        if (blocked is not null)
+        {
+            throw new UrlRefusedException(
+                $"{host} resolves to {blocked}, a loopback, private, link-local or otherwise non-public address; the portal does not read those (Portal:Catalog:AllowPrivateNetworkUrls).");
+        }
+        return addresses;
+    }
+
+    /// <summary>
+    /// Whether an address is on the public internet. Refused: unspecified, loopback, private (10/8, 172.16/12, 192.168/16),
+    /// shared (100.64/10), link-local, benchmarking, reserved, multicast and broadcast; IPv6 loopback, link-local, site-local,
+    /// unique-local and multicast; and IPv4 addresses wrapped in IPv6 (mapped, compatible, NAT64, 6to4) judged as IPv4.
+    /// </summary>
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var v6 = address.GetAddressBytes();
+            if (address.IsIPv4MappedToIPv6)
+            {
+                return IsPublic(address.MapToIPv4());
+            }
+            if (v6.Take(12).All(b => b == 0))
+            {
+                return false; // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
+            }
+            if (v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6.Skip(4).Take(8).All(b => b == 0))
+            {
+                return IsPublic(new IPAddress(v6[12..])); // NAT64 64:ff9b::a.b.c.d
+            }
+            if (v6[0] == 0x20 && v6[1] == 0x02)
+            {
+                return IsPublic(new IPAddress(v6[2..6])); // 6to4 2002:aabb:ccdd::
+            }
+            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast
+                || (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8)); // 2001:db8::/32 documentation
+        }
+        var b = address.GetAddressBytes();
+        return !(b[0] is 0 or 10 or 127 || b[0] >= 224 // this network, private, loopback, multicast, reserved and broadcast
+            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
+            || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+            || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)
+            || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 198 && b[1] is 18 or 19)
+            || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+            || (b[0] == 203 && b[1] == 0 && b[2] == 113));
+    }
+}
