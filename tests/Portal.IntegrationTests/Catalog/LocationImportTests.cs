@@ -95,6 +95,17 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         var types = facets!["facets"]!["spec.type"]!.AsArray().ToDictionary(f => f!["value"]!.GetValue<string>(), f => f!["count"]!.GetValue<int>());
         Assert.Equal(5, types["openapi"]);
         Assert.Equal(1, types["graphql"]);
+
+        // The owner picker's facet (refs, from the owner column) and tags (from an unnest query of its own).
+        var components = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entity-facets?facet=relations.ownedBy&facet=metadata.tags&filter=kind=component");
+        var owners = components!["facets"]!["relations.ownedBy"]!.AsArray().ToDictionary(f => f!["value"]!.GetValue<string>(), f => f!["count"]!.GetValue<int>());
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["group:default/team-a"] = 5, ["user:default/guest"] = 3, ["group:default/team-b"] = 2, ["group:default/team-c"] = 2, ["group:default/team-d"] = 1,
+        }, owners);
+        var tags = components["facets"]!["metadata.tags"]!.AsArray().Select(f => (f!["value"]!.GetValue<string>(), f["count"]!.GetValue<int>())).ToList();
+        Assert.Contains(("java", 3), tags);
+        Assert.Equal(tags.OrderByDescending(t => t.Item2).ThenBy(t => t.Item1, StringComparer.Ordinal), tags);
     }
 
     [Fact]

@@ -15,11 +15,14 @@ namespace Portal.Web.Data.Migrations
             // when every column the query mentions is in the index, even inside lower().
             migrationBuilder.Sql("CREATE INDEX ix_catalog_entities_kind_lower_lifecycle ON catalog_entities (kind, lower(lifecycle)) INCLUDE (lifecycle);");
             migrationBuilder.Sql("CREATE INDEX ix_catalog_entities_kind_lower_type ON catalog_entities (kind, lower(type)) INCLUDE (type);");
+            // Tag and owner facets per kind read only the index.
+            migrationBuilder.Sql("CREATE INDEX ix_catalog_entities_kind_facets ON catalog_entities (kind) INCLUDE (tags, owner);");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX ix_catalog_entities_kind_facets;");
             migrationBuilder.Sql("DROP INDEX ix_catalog_entities_kind_lower_type;");
             migrationBuilder.Sql("DROP INDEX ix_catalog_entities_kind_lower_lifecycle;");
         }
