@@ -16,15 +16,57 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("facet-type")).Not.ToContainTextAsync("service"); // facets now count APIs only
         await Page.GetByTestId("facet-type").GetByText("grpc").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("type=grpc"));
-        var rows = Page.GetByTestId("catalog-table").Locator("tbody tr");
-        await Expect(rows).ToHaveCountAsync(3); // fraud-api, pricing-api, telemetry-api
+        await Expect(Rows()).ToHaveCountAsync(3); // fraud-api, pricing-api, telemetry-api
         await ScreenshotAsync();
 
         // Shared link: the same URL opened fresh shows the same view.
         var shared = Page.Url;
         await GotoAsync(shared);
-        await Expect(Page.GetByTestId("catalog-table").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Expect(Rows()).ToHaveCountAsync(3);
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "pricing-api" })).ToBeVisibleAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Sorting_and_paging_live_in_the_url_and_a_reload_shows_the_same_rows()
+    {
+        await SignInAsync(returnUrl: "/catalog?kind=component");
+        await Expect(Rows()).ToHaveCountAsync(25); // 40 demo components, 25 a page
+
+        var header = Page.GetByTestId("catalog-table").Locator("th", new() { HasText = "Owner" });
+        await header.GetByText("Owner", new() { Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=spec.owner"));
+        await header.GetByText("Owner", new() { Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("dir=desc"));
+        // Descending by owner: search's components come first.
+        await Expect(Rows().First.Locator("td").Nth(3)).ToHaveTextAsync("search");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("page=2"));
+        await Expect(Rows()).ToHaveCountAsync(15);
+        var names = await Rows().Locator("td:first-child").AllInnerTextsAsync();
+        await ScreenshotAsync();
+
+        var shared = Page.Url;
+        Assert.Contains("kind=component", shared, StringComparison.Ordinal);
+        await GotoAsync(shared);
+        await Expect(Rows().Locator("td:first-child")).ToHaveTextAsync(names.ToArray());
+        await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("26-40 of 40");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task The_system_facet_filters_the_catalog()
+    {
+        await SignInAsync(returnUrl: "/catalog");
+
+        await Expect(Page.GetByTestId("facet-system")).ToContainTextAsync("payments");
+        await Page.GetByTestId("facet-system").GetByText("payments").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("system=payments"));
+        await Expect(Rows()).ToHaveCountAsync(11); // 5 components, 3 APIs and 3 resources
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
+        await ScreenshotAsync();
         AssertNoConsoleErrors();
     }
 
@@ -94,4 +136,6 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
         Directory.Delete(folder, recursive: true);
     }
+
+    private ILocator Rows() => Page.GetByTestId("catalog-table").Locator("tr.catalog-row");
 }

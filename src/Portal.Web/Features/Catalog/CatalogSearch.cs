@@ -163,6 +163,17 @@ public static class CatalogSearch
         return new CatalogPage(items, total, new PageInfo(next, prev));
     }
 
+    /// <summary>
+    /// Orders as <see cref="QueryAsync"/> does for <paramref name="orderField"/> (same fields, ties broken by
+    /// entity ref), for the catalog page, whose data grid jumps to page N and so pages by offset, not cursor.
+    /// </summary>
+    public static IOrderedQueryable<CatalogEntity> Order(IQueryable<CatalogEntity> query, string? orderField)
+    {
+        var (field, descending) = ParseOrder(orderField);
+        var key = SortKey(field);
+        return descending ? query.OrderByDescending(key).ThenByDescending(e => e.EntityRef) : query.OrderBy(key).ThenBy(e => e.EntityRef);
+    }
+
     public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
         CancellationToken cancellationToken)
     {
