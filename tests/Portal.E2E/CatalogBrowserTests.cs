@@ -44,13 +44,13 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("page=2"));
         await Expect(Rows()).ToHaveCountAsync(15);
-        var names = await Rows().Locator("td:first-child").AllInnerTextsAsync();
+        var names = await Rows().Locator("td:first-child a").AllInnerTextsAsync();
         await ScreenshotAsync();
 
         var shared = Page.Url;
         Assert.Contains("kind=component", shared, StringComparison.Ordinal);
         await GotoAsync(shared);
-        await Expect(Rows().Locator("td:first-child")).ToHaveTextAsync(names.ToArray());
+        await Expect(Rows().Locator("td:first-child a")).ToHaveTextAsync(names.ToArray());
         await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("26-40 of 40");
         AssertNoConsoleErrors();
     }
@@ -92,6 +92,74 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("hasMember");
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("ana.silva");
         await ScreenshotAsync("Team_page");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Entity_tabs_live_in_the_url()
+    {
+        await SignInAsync(returnUrl: "/catalog/component/default/cart-service?tab=slos");
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "cart-service", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "SLOs" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(Page.GetByTestId("component-slos")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("relations-table")).ToHaveCountAsync(0);
+        await ScreenshotAsync("Slos_tab");
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Environments" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab=environments"));
+        await Expect(Page.GetByTestId("component-environments")).ToBeVisibleAsync();
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Cost" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab=cost"));
+        await Expect(Page.GetByTestId("entity-cost").Or(Page.GetByTestId("entity-cost-empty"))).ToBeVisibleAsync();
+        await ScreenshotAsync("Cost_tab");
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
+        await Expect(Page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab="));
+        await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("providesApi");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_team_page_shows_its_members_and_what_it_owns_by_kind()
+    {
+        await SignInAsync(returnUrl: "/catalog/group/default/payments");
+
+        await Expect(Page.GetByTestId("team-members")).ToContainTextAsync("Members (3)");
+        await Expect(Page.GetByTestId("team-members").GetByRole(AriaRole.Link, new() { Name = "ana.silva" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("owned-component")).ToContainTextAsync("Components 5");
+        await Expect(Page.GetByTestId("owned-api")).ToContainTextAsync("APIs 3");
+        await Expect(Page.GetByTestId("owned-system")).ToContainTextAsync("Systems 1");
+        await ScreenshotAsync();
+
+        await Page.GetByTestId("owned-component").GetByRole(AriaRole.Link, new() { Name = "payment-gateway" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
+
+        // The organisation owns nothing itself: an empty state, not an empty card.
+        await GotoAsync("/catalog/group/default/northwind");
+        await Expect(Page.GetByTestId("team-owned-empty")).ToContainTextAsync("owns nothing");
+        await ScreenshotAsync("Empty");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task At_depth_2_the_graph_shows_second_degree_entities_and_they_lead_on()
+    {
+        await SignInAsync(returnUrl: "/catalog/component/default/order-service");
+
+        // payment-gateway provides payments-api, which order-service consumes: two steps away.
+        var secondDegree = Page.GetByTestId("graph-node-component:default/payment-gateway");
+        await Expect(Page.GetByTestId("graph-node-api:default/payments-api")).ToBeVisibleAsync();
+        await Expect(secondDegree).ToHaveCountAsync(0);
+
+        await Page.GetByTestId("graph-depth-2").ClickAsync();
+        await Expect(secondDegree).ToBeVisibleAsync();
+        await ScreenshotAsync();
+
+        await secondDegree.ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("graph-depth-1")).ToHaveAttributeAsync("aria-pressed", "true");
         AssertNoConsoleErrors();
     }
 
