@@ -155,6 +155,8 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
 
         await Page.GetByTestId("graph-depth-2").ClickAsync();
         await Expect(secondDegree).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("graph-depth-2")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByTestId("graph-depth-2")).ToBeEnabledAsync();
         await ScreenshotAsync();
 
         await secondDegree.ClickAsync();
