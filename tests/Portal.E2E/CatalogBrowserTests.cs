@@ -159,6 +159,15 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("graph-depth-2")).ToBeEnabledAsync();
         await ScreenshotAsync();
 
+        // Depth 3 reaches more than the graph shows: it says so.
+        await Page.GetByTestId("graph-depth-3").ClickAsync();
+        await Expect(Page.GetByTestId("graph-depth-3")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByTestId("graph-note")).ToContainTextAsync("Showing the nearest 32 entities");
+        await Expect(Page.GetByTestId("graph-depth-3")).ToBeEnabledAsync();
+        await ScreenshotAsync("Depth_3");
+
+        await Page.GetByTestId("graph-depth-2").ClickAsync();
+        await Expect(Page.GetByTestId("graph-depth-2")).ToBeEnabledAsync();
         await secondDegree.ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("graph-depth-1")).ToHaveAttributeAsync("aria-pressed", "true");
