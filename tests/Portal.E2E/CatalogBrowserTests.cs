@@ -52,6 +52,11 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await GotoAsync(shared);
         await Expect(Rows().Locator("td:first-child a")).ToHaveTextAsync(names.ToArray());
         await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("26-40 of 40");
+
+        // The page size is part of the view too.
+        await GotoAsync("/catalog?kind=component&size=50");
+        await Expect(Rows()).ToHaveCountAsync(40);
+        await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("1-40 of 40");
         AssertNoConsoleErrors();
     }
 
