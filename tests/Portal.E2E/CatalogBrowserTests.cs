@@ -16,15 +16,62 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("facet-type")).Not.ToContainTextAsync("service"); // facets now count APIs only
         await Page.GetByTestId("facet-type").GetByText("grpc").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("type=grpc"));
-        var rows = Page.GetByTestId("catalog-table").Locator("tbody tr");
-        await Expect(rows).ToHaveCountAsync(3); // fraud-api, pricing-api, telemetry-api
+        await Expect(Rows()).ToHaveCountAsync(3); // fraud-api, pricing-api, telemetry-api
         await ScreenshotAsync();
 
         // Shared link: the same URL opened fresh shows the same view.
         var shared = Page.Url;
         await GotoAsync(shared);
-        await Expect(Page.GetByTestId("catalog-table").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Expect(Rows()).ToHaveCountAsync(3);
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "pricing-api" })).ToBeVisibleAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Sorting_and_paging_live_in_the_url_and_a_reload_shows_the_same_rows()
+    {
+        await SignInAsync(returnUrl: "/catalog?kind=component");
+        await Expect(Rows()).ToHaveCountAsync(25); // 40 demo components, 25 a page
+
+        var header = Page.GetByTestId("catalog-table").Locator("th", new() { HasText = "Owner" });
+        await header.GetByText("Owner", new() { Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=spec.owner"));
+        await header.GetByText("Owner", new() { Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("dir=desc"));
+        // Descending by owner: search's components come first.
+        await Expect(Rows().First.Locator("td").Nth(3)).ToHaveTextAsync("search");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("page=2"));
+        await Expect(Rows()).ToHaveCountAsync(15);
+        var names = await Rows().Locator("td:first-child a").AllInnerTextsAsync();
+        await ScreenshotAsync();
+
+        var shared = Page.Url;
+        Assert.Contains("kind=component", shared, StringComparison.Ordinal);
+        await GotoAsync(shared);
+        await Expect(Rows().Locator("td:first-child a")).ToHaveTextAsync(names.ToArray());
+        await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("26-40 of 40");
+
+        // The page size is part of the view too.
+        await GotoAsync("/catalog?kind=component&size=50");
+        await Expect(Rows()).ToHaveCountAsync(40);
+        await Expect(Page.GetByTestId("catalog-table")).ToContainTextAsync("1-40 of 40");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task The_system_facet_filters_the_catalog()
+    {
+        await SignInAsync(returnUrl: "/catalog");
+
+        await Expect(Page.GetByTestId("facet-system")).ToContainTextAsync("payments");
+        await Page.GetByTestId("facet-system").GetByText("payments").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("system=payments"));
+        await Expect(Rows()).ToHaveCountAsync(11); // 5 components, 3 APIs and 3 resources
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
+        await ScreenshotAsync();
         AssertNoConsoleErrors();
     }
 
@@ -50,6 +97,85 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("hasMember");
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("ana.silva");
         await ScreenshotAsync("Team_page");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Entity_tabs_live_in_the_url()
+    {
+        await SignInAsync(returnUrl: "/catalog/component/default/cart-service?tab=slos");
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "cart-service", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "SLOs" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(Page.GetByTestId("component-slos")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("relations-table")).ToHaveCountAsync(0);
+        await ScreenshotAsync("Slos_tab");
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Environments" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab=environments"));
+        await Expect(Page.GetByTestId("component-environments")).ToBeVisibleAsync();
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Cost" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab=cost"));
+        await Expect(Page.GetByTestId("entity-cost").Or(Page.GetByTestId("entity-cost-empty"))).ToBeVisibleAsync();
+        await ScreenshotAsync("Cost_tab");
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
+        await Expect(Page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab="));
+        await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("providesApi");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_team_page_shows_its_members_and_what_it_owns_by_kind()
+    {
+        await SignInAsync(returnUrl: "/catalog/group/default/payments");
+
+        await Expect(Page.GetByTestId("team-members")).ToContainTextAsync("Members (3)");
+        await Expect(Page.GetByTestId("team-members").GetByRole(AriaRole.Link, new() { Name = "ana.silva" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("owned-component")).ToContainTextAsync("Components 5");
+        await Expect(Page.GetByTestId("owned-api")).ToContainTextAsync("APIs 3");
+        await Expect(Page.GetByTestId("owned-system")).ToContainTextAsync("Systems 1");
+        await ScreenshotAsync();
+
+        await Page.GetByTestId("owned-component").GetByRole(AriaRole.Link, new() { Name = "payment-gateway" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
+
+        // The organisation owns nothing itself: an empty state, not an empty card.
+        await GotoAsync("/catalog/group/default/northwind");
+        await Expect(Page.GetByTestId("team-owned-empty")).ToContainTextAsync("owns nothing");
+        await ScreenshotAsync("Empty");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task At_depth_2_the_graph_shows_second_degree_entities_and_they_lead_on()
+    {
+        await SignInAsync(returnUrl: "/catalog/component/default/order-service");
+
+        // payment-gateway provides payments-api, which order-service consumes: two steps away.
+        var secondDegree = Page.GetByTestId("graph-node-component:default/payment-gateway");
+        await Expect(Page.GetByTestId("graph-node-api:default/payments-api")).ToBeVisibleAsync();
+        await Expect(secondDegree).ToHaveCountAsync(0);
+
+        await Page.GetByTestId("graph-depth-2").ClickAsync();
+        await Expect(secondDegree).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("graph-depth-2")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByTestId("graph-depth-2")).ToBeEnabledAsync();
+        await ScreenshotAsync();
+
+        // Depth 3 reaches more than the graph shows: it says so.
+        await Page.GetByTestId("graph-depth-3").ClickAsync();
+        await Expect(Page.GetByTestId("graph-depth-3")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByTestId("graph-note")).ToContainTextAsync("Showing the nearest 32 entities");
+        await Expect(Page.GetByTestId("graph-depth-3")).ToBeEnabledAsync();
+        await ScreenshotAsync("Depth_3");
+
+        await Page.GetByTestId("graph-depth-2").ClickAsync();
+        await Expect(Page.GetByTestId("graph-depth-2")).ToBeEnabledAsync();
+        await secondDegree.ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payment-gateway", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("graph-depth-1")).ToHaveAttributeAsync("aria-pressed", "true");
         AssertNoConsoleErrors();
     }
 
@@ -127,4 +253,6 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         Assert.Empty(elsewhere);
         AssertNoConsoleErrors();
     }
+
+    private ILocator Rows() => Page.GetByTestId("catalog-table").Locator("tr.catalog-row");
 }

@@ -39,7 +39,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=payment"));
         await Page.GetByTestId("catalog-search").FillAsync("gateway");
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=gateway"));
-        await Expect(Page.GetByTestId("catalog-table").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Expect(Page.GetByTestId("catalog-table").Locator("tr.catalog-row")).ToHaveCountAsync(3);
         var row = Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" });
         await Expect(row).ToBeVisibleAsync();
         await ScreenshotAsync("Catalog_search");

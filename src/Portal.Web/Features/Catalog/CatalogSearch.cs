@@ -223,10 +223,7 @@ public static class CatalogSearch
         bool descending, int take, CancellationToken cancellationToken)
     {
         var page = cursor is null ? filtered : filtered.Where(After(sortKey, cursor.Value, cursor.Ref, descending));
-        var ordered = descending
-            ? page.OrderByDescending(sortKey).ThenByDescending(e => e.EntityRef)
-            : page.OrderBy(sortKey).ThenBy(e => e.EntityRef);
-        return ordered.Take(take).Select(AnswerColumns).ToListAsync(cancellationToken);
+        return Order(page, sortKey, descending).Take(take).Select(AnswerColumns).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -351,6 +348,20 @@ public static class CatalogSearch
         UpdatedAt = e.UpdatedAt,
         OrphanedAt = e.OrphanedAt,
     };
+
+    /// <summary>
+    /// Orders as <see cref="QueryAsync"/> does for <paramref name="orderField"/> (same fields, ties broken by
+    /// entity ref), for the catalog page, whose data grid jumps to page N and so pages by offset, not cursor.
+    /// </summary>
+    public static IOrderedQueryable<CatalogEntity> Order(IQueryable<CatalogEntity> query, string? orderField)
+    {
+        var (field, descending) = ParseOrder(orderField);
+        return Order(query, SortKey(field), descending);
+    }
+
+    /// <summary>Ties are broken by entity ref, so an order (and a cursor into it) is total.</summary>
+    private static IOrderedQueryable<CatalogEntity> Order(IQueryable<CatalogEntity> query, Expression<Func<CatalogEntity, string>> key, bool descending) =>
+        descending ? query.OrderByDescending(key).ThenByDescending(e => e.EntityRef) : query.OrderBy(key).ThenBy(e => e.EntityRef);
 
     public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
         CancellationToken cancellationToken)

@@ -113,6 +113,9 @@ public static class SloFormat
 
     public static string ComponentPath(string componentRef) => EntityRef.Parse(componentRef).PagePath;
 
+    /// <summary>The SLOs tab of the component's catalog page.</summary>
+    public static string ComponentSlosPath(string componentRef) => ComponentPath(componentRef) + "?tab=slos";
+
     public static string OwnerName(string? ownerRef) => ownerRef is null ? "no owner" : EntityRef.Parse(ownerRef, defaultKind: "group").ToDisplayString();
 
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
