@@ -61,6 +61,9 @@ public static class CatalogIngestion
 
         var changedEntities = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The VACUUM after a bulk import can only mark pages all-visible (which index-only counts need) once
+        // the commit record is on disk: with asynchronous commit it skips every page the import just wrote.
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = on", cancellationToken);
         // One refresh per location at a time, across replicas; other locations refresh in parallel.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({location.Id.ToString()}, 0))", cancellationToken);
         if (!preview.Failed)
