@@ -68,6 +68,8 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
         Assert.Contains(problems, p => p.Contains("Location loop", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("missing.yaml", StringComparison.Ordinal) && p.Contains("does not exist", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("huge.yaml", StringComparison.Ordinal) && p.Contains("50 MB", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("good.yaml", StringComparison.Ordinal)
+            && p.Contains("Dangling reference: dependsOn component:default/does-not-exist", StringComparison.Ordinal));
         Assert.Equal("warnings", body["location"]!["status"]!.GetValue<string>());
 
         await using var db = await factory.DbAsync();

@@ -77,6 +77,20 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         Assert.Equal(4, await Total("filter=kind=component,spec.lifecycle=experimental&filter=kind=component,spec.lifecycle=does-not-exist"));
         Assert.Equal(3, await Total("filter=kind=component,relations.ownedby=user:default/guest"));
         Assert.Equal(5, await Total("filter=kind=component,relations.ownedby=GROUP:default/Team-A"));
+        Assert.Equal(3, await Total("filter=kind=component,spec.type=service,spec.lifecycle=experimental"));
+        Assert.Equal(1, await Total("filter=kind=component,spec.type=library,spec.lifecycle=experimental"));
+        // One key repeated within a filter is a choice (Backstage's client sends array values this way).
+        Assert.Equal(12, await Total("filter=kind=component,spec.type=service,spec.type=website"));
+        Assert.Equal(23, await Total("filter=kind=component,kind=api"));
+        Assert.Equal(await Total("filter=metadata.tags=java&filter=metadata.tags=go"), await Total("filter=metadata.tags=java,metadata.tags=go"));
+        Assert.Equal(8, await Total("filter=kind=component,relations.ownedby=user:default/guest,relations.ownedby=group:default/team-a"));
+        Assert.Equal(18, await Total("filter=relations.ownedby=group:default/team-a,relations.ownedby=user:default/guest"));
+        Assert.Equal(await Total("filter=relations.ownedby=group:default/team-a,relations.partof=system:default/artist-engagement-portal"),
+            await Total("filter=relations.partof=system:default/artist-engagement-portal,relations.ownedby=group:default/team-a"));
+        Assert.Equal(2, await Total("filter=relations.ownerof=component:default/artist-lookup,relations.ownerof=component:default/playback-order,relations.ownerof=x:y/z"));
+        Assert.Equal(8, await Total("filter=kind=component,relations.ownedby=group:default/team-a,relations.ownedby=user:default/guest"));
+        // Different keys stay AND: team-a's components owned by the guest are none, so only the second filter matches.
+        Assert.Equal(3, await Total("filter=kind=component,spec.owner=team-a,relations.ownedby=user:default/guest&filter=kind=component,relations.ownedby=user:default/guest"));
 
         var bad = await admin.GetAsync(new Uri("/api/catalog/entities?filter=relations.ownz=x", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -169,6 +183,18 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
         Assert.DoesNotContain("aaa-inserted", seen);
+
+        // Backstage's client sends only the cursor (and limit, fields) for the next pages: the cursor carries the query.
+        var first = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-query?filter=kind=component&limit=4&fields=metadata.name");
+        var byCursorOnly = new List<string>(first!["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        for (var next = first["pageInfo"]!["nextCursor"]?.GetValue<string>(); next is not null;)
+        {
+            var page = await admin.GetFromJsonAsync<JsonObject>($"/api/catalog/entities/by-query?limit=4&fields=metadata.name&cursor={next}");
+            Assert.Equal(13, page!["totalItems"]!.GetValue<int>());
+            byCursorOnly.AddRange(page["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+            next = page["pageInfo"]!["nextCursor"]?.GetValue<string>();
+        }
+        Assert.Equal(seen, byCursorOnly);
 
         var last = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities?filter=kind=component&limit=4&orderField=metadata.name,desc&fields=metadata.name");
         Assert.Equal("www-artist", last!["items"]![0]!["metadata"]!["name"]!.GetValue<string>());

@@ -96,76 +96,109 @@ public static class CatalogSearch
     /// skips all-visible pages), which at 100,000 entities cost 50-170 ms per count. Values compare
     /// case-insensitively, as Backstage's filters do.
     /// </summary>
-    private static Expression<Func<CatalogEntity, bool>>? ColumnPredicate(string key, string value)
+    private static Expression<Func<CatalogEntity, bool>>? ColumnPredicate(string key, string[] values)
     {
-        var lower = value.ToLowerInvariant();
+        // One value is an equality the btree indexes serve; several are one "= ANY(array)" parameter. (With
+        // Contains on a nullable column EF adds a NULL check, so single values do not go through it.)
+        var lower = values[0].ToLowerInvariant();
+        var lowers = values.Select(v => v.ToLowerInvariant()).ToArray();
         switch (key)
         {
-            case "kind" when CatalogEntityMapper.IsKnownKind(value):
+            case "kind" when values.All(CatalogEntityMapper.IsKnownKind):
                 // Known kinds are stored canonically.
-                var kind = CatalogEntityMapper.CanonicalKind(value);
-                return e => e.Kind == kind;
+                var kind = CatalogEntityMapper.CanonicalKind(values[0]);
+                var kinds = values.Select(CatalogEntityMapper.CanonicalKind).ToArray();
+                // Equality also lets the (kind, name, entity_ref) index deliver rows in name order (an = ANY on
+                // the leading column does not, before PostgreSQL 17).
+                return values.Length == 1 ? e => e.Kind == kind : e => kinds.Contains(e.Kind);
             // lower(column) = value is what the expression indexes match. Only ToLower() translates to SQL
             // (not ToLowerInvariant or string.Equals with a comparison), and it runs in PostgreSQL, not in .NET.
 #pragma warning disable CA1862, CA1304, CA1311
             case "spec.type":
-                return e => e.Type!.ToLower() == lower;
+                return values.Length == 1 ? e => e.Type!.ToLower() == lower : e => lowers.Contains(e.Type!.ToLower());
             case "spec.lifecycle":
-                return e => e.Lifecycle!.ToLower() == lower;
+                return values.Length == 1 ? e => e.Lifecycle!.ToLower() == lower : e => lowers.Contains(e.Lifecycle!.ToLower());
 #pragma warning restore CA1862, CA1304, CA1311
             case "relations.ownedby":
                 // ownedBy comes only from spec.owner, which is always a string, and the column holds the same
                 // resolved, lower-case reference as the relation's target.
-                return e => e.Owner == lower;
+                return values.Length == 1 ? e => e.Owner == lower : e => lowers.Contains(e.Owner!);
             default:
                 return null;
         }
     }
 
+    /// <remarks>
+    /// As in Backstage (<c>parseEntityFilterString</c>), one key given several times within a filter is a choice:
+    /// <c>kind=component,kind=api</c> matches either kind, which is how Backstage's own client sends an array value.
+    /// </remarks>
     private static Expression<Func<CatalogEntity, bool>> Group(PortalDbContext db, string filter)
     {
-        var keys = new List<string>();
-        Expression<Func<CatalogEntity, bool>> predicate = e => true;
-        foreach (var part in filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var parts = filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
-            var key = (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant();
-            var value = eq < 0 ? null : part[(eq + 1)..].Trim();
-            if (value is not null && ColumnPredicate(key, value) is { } column)
-            {
-                predicate = And(predicate, column);
-                continue;
-            }
+            return (Part: part, Key: (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant(), Value: eq < 0 ? null : part[(eq + 1)..].Trim());
+        });
+        var required = new List<string>();
+        Expression<Func<CatalogEntity, bool>> predicate = e => true;
+        foreach (var byKey in parts.GroupBy(p => p.Key))
+        {
+            var key = byKey.Key;
+            // "key" alone (the field exists) already covers every value of that key.
+            string[]? values = byKey.Any(p => p.Value is null) ? null : byKey.Select(p => p.Value!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             if (key.StartsWith("relations.", StringComparison.Ordinal))
             {
-                if (!RelationTypes.TryGetValue(key["relations.".Length..], out var type))
-                {
-                    throw new CatalogQueryException($"Unknown relation type in filter '{part}'. Known: {string.Join(", ", RelationTypes.Values)}.");
-                }
-                if (value is null)
-                {
-                    predicate = And(predicate, e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type));
-                }
-                else
-                {
-                    var target = value.ToLowerInvariant();
-                    predicate = And(predicate, e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && r.TargetRef == target));
-                }
-                continue;
+                predicate = And(predicate, Relation(db, byKey.First().Part, key, values));
             }
-            keys.Add(value is null ? key : CatalogFilterKeys.Key(key, value));
+            else if (values is not null && ColumnPredicate(key, values) is { } column)
+            {
+                predicate = And(predicate, column);
+            }
+            else if (values is null || values.Length == 1)
+            {
+                // Collected into one array containment below.
+                required.Add(values is null ? key : CatalogFilterKeys.Key(key, values[0]));
+            }
+            else
+            {
+                // filter_keys && ARRAY[...]: one GIN probe for the choice.
+                var choices = values.Select(v => CatalogFilterKeys.Key(key, v)).ToArray();
+                predicate = And(predicate, e => e.FilterKeys.Any(k => choices.Contains(k)));
+            }
         }
-        if (keys.Count > 0)
+        if (required.Count > 0)
         {
-            var required = keys.ToArray();
+            var all = required.ToArray();
             // Translates to filter_keys @> ARRAY[...]: one GIN index probe for the whole AND group.
-            predicate = And(predicate, e => required.All(k => e.FilterKeys.Contains(k)));
+            predicate = And(predicate, e => all.All(k => e.FilterKeys.Contains(k)));
         }
         return predicate;
     }
 
+    /// <summary><c>relations.&lt;type&gt;</c>, alone (has such a relation) or with target refs (to one of them).</summary>
+    private static Expression<Func<CatalogEntity, bool>> Relation(PortalDbContext db, string part, string key, string[]? targets)
+    {
+        if (!RelationTypes.TryGetValue(key["relations.".Length..], out var type))
+        {
+            throw new CatalogQueryException($"Unknown relation type in filter '{part}'. Known: {string.Join(", ", RelationTypes.Values)}.");
+        }
+        if (targets is not null && ColumnPredicate(key, targets) is { } column)
+        {
+            return column;
+        }
+        var lowered = targets?.Select(t => t.ToLowerInvariant()).ToArray();
+        return lowered is null
+            ? e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type)
+            : e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && lowered.Contains(r.TargetRef));
+    }
+
     public static async Task<CatalogPage> QueryAsync(PortalDbContext db, CatalogQuery request, CancellationToken cancellationToken)
     {
+        var cursor = Cursor.Decode(request.Cursor);
+        if (cursor is not null)
+        {
+            request = request with { Filters = cursor.Filters, FullText = cursor.FullText, FullTextFields = cursor.FullTextFields, OrderField = cursor.OrderField };
+        }
         var limit = Math.Clamp(request.Limit, 1, MaxLimit);
         var (field, descending) = ParseOrder(request.OrderField);
         var sortKey = SortKey(field);
@@ -174,7 +207,6 @@ public static class CatalogSearch
         {
             filtered = filtered.Where(e => e.OrphanedAt == null);
         }
-        var cursor = Cursor.Decode(request.Cursor);
         var backwards = cursor?.Before == true;
         int total;
         List<CatalogEntity> rows;
@@ -195,6 +227,7 @@ public static class CatalogSearch
         }
 
         var compiled = sortKey.Compile();
+        string[] filters = [.. request.Filters], fullTextFields = [.. request.FullTextFields ?? []];
         string? next = null, prev = null;
         if (rows.Count > 0)
         {
@@ -202,11 +235,11 @@ public static class CatalogSearch
             var hasPrev = backwards ? more : cursor is not null;
             if (hasNext)
             {
-                next = Cursor.Encode(new Cursor(compiled(rows[^1]), rows[^1].EntityRef, false));
+                next = Cursor.Encode(new Cursor(compiled(rows[^1]), rows[^1].EntityRef, false, filters, request.FullText, fullTextFields, request.OrderField));
             }
             if (hasPrev)
             {
-                prev = Cursor.Encode(new Cursor(compiled(rows[0]), rows[0].EntityRef, true));
+                prev = Cursor.Encode(new Cursor(compiled(rows[0]), rows[0].EntityRef, true, filters, request.FullText, fullTextFields, request.OrderField));
             }
         }
 
@@ -506,9 +539,14 @@ public static class CatalogSearch
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
-    private sealed record Cursor(string Value, string Ref, bool Before)
+    /// <summary>
+    /// A position in one query. Like Backstage's, the cursor carries the query itself (filters, full text, order),
+    /// because Backstage's client sends only <c>cursor</c>, <c>limit</c> and <c>fields</c> for the next pages;
+    /// a request with a cursor is answered with the cursor's query.
+    /// </summary>
+    private sealed record Cursor(string Value, string Ref, bool Before, string[] Filters, string? FullText, string[] FullTextFields, string? OrderField)
     {
-        public static string Encode(Cursor c) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new[] { c.Value, c.Ref, c.Before ? "b" : "a" })))
+        public static string Encode(Cursor c) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(c)))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
         public static Cursor? Decode(string? text)
@@ -521,10 +559,10 @@ public static class CatalogSearch
             {
                 var padded = text.Replace('-', '+').Replace('_', '/');
                 padded += new string('=', (4 - padded.Length % 4) % 4);
-                var parts = JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
-                return parts is { Length: 3 } ? new Cursor(parts[0], parts[1], parts[2] == "b") : throw new FormatException();
+                var cursor = JsonSerializer.Deserialize<Cursor>(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+                return cursor is { Value: not null, Ref: not null, Filters: not null, FullTextFields: not null } ? cursor : throw new FormatException();
             }
-            catch (Exception ex) when (ex is FormatException or JsonException)
+            catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
             {
                 throw new CatalogQueryException("The cursor is not valid; start again without one.");
             }

@@ -77,6 +77,7 @@ public static class CatalogIngestion
             present.UnionWith(preview.Problems.Where(p => p.EntityRef is not null).Select(p => p.EntityRef!));
             await FlagOrphansAsync(db, location.Id, present, now,
                 TimeSpan.FromHours(options.OrphanGraceHours), cancellationToken);
+            problems.AddRange(await DanglingReferencesAsync(db, location.Id, preview.Entities, cancellationToken));
         }
         location.LastRefreshAt = now;
         location.LastRefreshMs = (int)watch.ElapsedMilliseconds;
@@ -91,6 +92,43 @@ public static class CatalogIngestion
             // queries plan well and count from the index, instead of waiting for autovacuum.
             await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) catalog_entities, catalog_relations", cancellationToken);
         }
+    }
+
+    /// <summary>Dangling references reported per refresh; more are summed up in one line.</summary>
+    public const int MaxDanglingReported = 200;
+
+    /// <summary>
+    /// References from this location's entities to entities the catalog does not have. The relation is kept (it
+    /// resolves as soon as the target is registered, as in Backstage), but each one gets a warning on its entity,
+    /// because a typo in an owner or an API name otherwise shows only as a link to a missing page.
+    /// </summary>
+    private static async Task<List<ReadProblem>> DanglingReferencesAsync(PortalDbContext db, Guid locationId, IReadOnlyList<ValidatedEntity> entities,
+        CancellationToken cancellationToken)
+    {
+        // Forward relations only (origin = source): the generated inverse ones point back at the entity itself.
+        var rows = await db.Database.SqlQuery<string>($"""
+            SELECT r.source_ref || ' ' || r.type || ' ' || r.target_ref AS "Value"
+            FROM catalog_relations r
+            JOIN catalog_entities e ON e.entity_ref = r.origin_ref AND e.location_id = {locationId}
+            WHERE r.source_ref = r.origin_ref
+              AND NOT EXISTS (SELECT 1 FROM catalog_entities t WHERE t.entity_ref = r.target_ref)
+            ORDER BY 1
+            LIMIT {MaxDanglingReported + 1}
+            """).ToListAsync(cancellationToken);
+        var byRef = entities.ToDictionary(e => e.EntityRef, StringComparer.Ordinal);
+        var problems = new List<ReadProblem>();
+        foreach (var row in rows.Take(MaxDanglingReported))
+        {
+            var (source, type, target) = (row.Split(' ')[0], row.Split(' ')[1], row.Split(' ')[2]);
+            var item = byRef.GetValueOrDefault(source);
+            problems.Add(new ReadProblem(item?.Source ?? "", item?.Line, source,
+                $"Dangling reference: {type} {target}, which is not in the catalog; the link leads nowhere until that entity is registered."));
+        }
+        if (rows.Count > MaxDanglingReported)
+        {
+            problems.Add(new ReadProblem("", null, null, $"More than {MaxDanglingReported} dangling references; only the first {MaxDanglingReported} are listed."));
+        }
+        return problems;
     }
 
     /// <summary>Changed entities in one refresh from which a VACUUM (ANALYZE) follows.</summary>
