@@ -1,37 +1,19 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using static Portal.IntegrationTests.Catalog.CatalogFolder;
 
 namespace Portal.IntegrationTests.Catalog;
 
 /// <summary>Bad input and hostile input: a clear message per file or entity, never a 500, never a lost neighbour.</summary>
 public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>, IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("catalog-edge-").FullName;
+    private readonly CatalogFolder _files = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string relative, string content)
-    {
-        var path = Path.Combine(_dir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
-    private static string Component(string name, string owner = "team-x", string extra = "") => $"""
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata:
-          name: {name}
-        spec:
-          type: service
-          lifecycle: production
-          owner: {owner}
-        {extra}
-        """;
+    private string Write(string relative, string content) => _files.Write(relative, content);
 
     [Fact]
     public async Task Each_bad_document_gets_its_own_message_and_the_good_ones_still_import()
@@ -51,7 +33,7 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
         Write("edge/unknown-kind.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  anything: [1, 2]\n");
         Write("edge/loop-a.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: loop-a\nspec:\n  target: ./loop-b.yaml\n");
         Write("edge/loop-b.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: loop-b\nspec:\n  target: ./loop-a.yaml\n");
-        await using (var huge = File.Create(Path.Combine(_dir, "edge/huge.yaml")))
+        await using (var huge = File.Create(Path.Combine(_files.Root, "edge/huge.yaml")))
         {
             huge.SetLength(50L * 1024 * 1024); // 50 MB
         }
@@ -180,7 +162,7 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
     [Fact]
     public async Task A_git_location_follows_commits_and_flags_what_was_deleted_as_orphan()
     {
-        var repo = Path.Combine(_dir, "repo");
+        var repo = Path.Combine(_files.Root, "repo");
         Directory.CreateDirectory(repo);
         Git(repo, "init", "-q", "-b", "main");
         File.WriteAllText(Path.Combine(repo, "catalog-info.yaml"), """
@@ -217,18 +199,4 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
 
     private static async Task<string> LifecycleAsync(HttpClient client, string name) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/catalog/entities/by-name/component/default/{name}"))!["spec"]!["lifecycle"]!.GetValue<string>();
-
-    private static readonly string[] GitIdentity = ["-c", "user.name=Portal Tests", "-c", "user.email=tests@portal.example"];
-
-    private static void Git(string dir, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in GitIdentity.Concat(args))
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
-    }
 }

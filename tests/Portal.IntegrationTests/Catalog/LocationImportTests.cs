@@ -232,6 +232,18 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_text_substitution_fills_the_api_definition_from_the_file_beside_the_descriptor()
+    {
+        using var admin = factory.AdminClient();
+
+        var petstore = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/api/default/petstore");
+
+        var definition = petstore!["spec"]!["definition"]!.GetValue<string>();
+        Assert.Equal(await File.ReadAllTextAsync(CatalogTestData.File("apis/petstore.oas.yaml")), definition);
+        Assert.Contains("openapi:", definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Entities_export_as_catalog_info_yaml_and_missing_ones_are_404()
     {
         using var admin = factory.AdminClient();
@@ -253,9 +265,11 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         var dry = await admin.PostAsJsonAsync("/api/catalog/locations?dryRun=true", new { type = "file", target = CatalogTestData.File("components/petstore-component.yaml") });
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, dry.StatusCode); // as Backstage's addLocation with dryRun
+        Assert.Null(dry.Headers.Location);
         var preview = await dry.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.Single(preview!["entities"]!.AsArray());
+        Assert.Null(preview!["location"]);
+        Assert.Single(preview["entities"]!.AsArray());
         await using var db = await factory.DbAsync();
         Assert.False(await db.CatalogLocations.AnyAsync(l => l.Target.EndsWith("petstore-component.yaml")));
     }

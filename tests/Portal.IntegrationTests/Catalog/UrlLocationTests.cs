@@ -77,7 +77,7 @@ public sealed class UrlLocationTests : IClassFixture<PortalAppFactory>, IAsyncDi
     {
         using var admin = _factory.AdminClient();
         var response = await admin.PostAsJsonAsync("/api/catalog/locations?dryRun=true", new { type = "url", target = $"{_server.Url}/team/catalog-info.yaml" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var preview = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         var entities = preview["entities"]!.AsArray();
 

@@ -132,7 +132,7 @@ public static class CatalogEndpoints
         }
     }
 
-    private static async Task<Results<Created<RegisterLocationResult>, Ok<RegisterLocationResult>, Conflict<RegisterLocationResult>, ValidationProblem>> RegisterLocationAsync(
+    private static async Task<Results<Created<RegisterLocationResult>, Conflict<RegisterLocationResult>, ValidationProblem>> RegisterLocationAsync(
         RegisterLocationRequest request, bool? dryRun, PortalDbContext db, LocationReader reader, IOptions<CatalogOptions> options, TimeProvider time,
         HttpContext http, CancellationToken ct)
     {
@@ -141,7 +141,8 @@ public static class CatalogEndpoints
         {
             { Errors: { Count: > 0 } errors } => TypedResults.ValidationProblem(errors),
             { Conflict: true } => TypedResults.Conflict(outcome.Result!),
-            { Result.Location: null } => TypedResults.Ok(outcome.Result!),
+            // As Backstage's addLocation: 201 for a dry run too, with nothing stored (location: null) and no Location header.
+            { Result.Location: null } => TypedResults.Created((string?)null, outcome.Result!),
             _ => TypedResults.Created($"/api/catalog/locations/{outcome.Result!.Location!.Id}", outcome.Result!),
         };
     }

@@ -52,12 +52,9 @@ public static class CatalogLocations
             // Nothing is registered that cannot be read; the reason goes back to the person registering it.
             return new RegisterOutcome(new() { ["target"] = preview.Problems.Select(p => p.Message).ToArray() }, null, false);
         }
-        var existing = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Type == spec.Type && l.Target == spec.Target
-            && l.Branch == spec.Branch && l.Path == spec.Path, ct);
-        if (existing is not null)
+        if (await ConflictAsync(db, spec, ct) is { } conflict)
         {
-            return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(existing), [],
-                [new ReadProblem(spec.Target, null, null, "This location is already registered.")]), true);
+            return conflict;
         }
         var location = new CatalogLocation
         {
@@ -66,10 +63,33 @@ public static class CatalogLocations
         };
         db.CatalogLocations.Add(location);
         AuditLog.Record(db, actor, "catalog.location.create", location.Key, after: new { spec.Type, spec.Target, spec.Branch, spec.Path });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // The same location registered at the same moment: the unique index decided, the other one won.
+            db.ChangeTracker.Clear();
+            if (await ConflictAsync(db, spec, ct) is { } raced)
+            {
+                return raced;
+            }
+            throw;
+        }
         db.ChangeTracker.Clear();
         await CatalogIngestion.RefreshAsync(db, reader, location.Id, options, time, ct, alreadyRead: preview);
         var saved = await db.CatalogLocations.AsNoTracking().FirstAsync(l => l.Id == location.Id, ct);
         return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(saved), entities, preview.Problems), false);
+    }
+
+    private static async Task<RegisterOutcome?> ConflictAsync(PortalDbContext db, LocationSpec spec, CancellationToken ct)
+    {
+        var existing = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Type == spec.Type && l.Target == spec.Target
+            && l.Branch == spec.Branch && l.Path == spec.Path, ct);
+        return existing is null
+            ? null
+            : new RegisterOutcome([], new RegisterLocationResult(LocationView.From(existing), [],
+                [new ReadProblem(spec.Target, null, null, "This location is already registered.")]), true);
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Web.Features.Catalog;
 
-public sealed class CatalogOptions
+public sealed class CatalogOptions : IValidatableObject
 {
     public const string Section = "Portal:Catalog";
 
@@ -10,7 +10,7 @@ public sealed class CatalogOptions
     [Range(1_024, 1_073_741_824)]
     public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>How often every location is refreshed.</summary>
+    /// <summary>How often every location is refreshed: an interval with an exact cron schedule (<see cref="RefreshSchedule"/>).</summary>
     [Range(1, 10_080)]
     public int RefreshIntervalMinutes { get; set; } = 30;
 
@@ -36,4 +36,12 @@ public sealed class CatalogOptions
 
     public string ResolveGitCacheDirectory() =>
         string.IsNullOrWhiteSpace(GitCacheDirectory) ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "portal-git-cache") : GitCacheDirectory;
+
+    public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RefreshIntervalMinutes is >= 1 and <= 10_080 && RefreshSchedule.Cron(RefreshIntervalMinutes) is null)
+        {
+            yield return new(RefreshSchedule.Problem(RefreshIntervalMinutes), [nameof(RefreshIntervalMinutes)]);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public static class CatalogSetup
         var interval = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.RefreshIntervalMinutes;
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CatalogRefreshJob>(
             CatalogRefreshJob.RecurringId, j => j.RefreshAllAsync(CancellationToken.None),
-            interval < 60 ? $"*/{interval} * * * *" : $"0 */{Math.Min(interval / 60, 23)} * * *");
+            RefreshSchedule.Cron(interval) ?? throw new InvalidOperationException(RefreshSchedule.Problem(interval)));
     }
 
     public static void MapCatalog(this WebApplication app)
