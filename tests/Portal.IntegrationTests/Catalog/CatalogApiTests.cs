@@ -56,6 +56,15 @@ public sealed class CatalogApiTests(PortalAppFactory factory) : IClassFixture<Po
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>The owner the folder's components name, so a clean location has no dangling reference (a warning).</summary>
+    private static async Task AddOwnerTeamAsync(HttpClient admin)
+    {
+        var response = await admin.PostAsJsonAsync("/api/catalog/entities", JsonNode.Parse("""
+            {"apiVersion":"backstage.io/v1alpha1","kind":"Group","metadata":{"name":"team-x"},"spec":{"type":"team","children":[]}}
+            """));
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task<HttpStatusCode> StatusOfEntityAsync(HttpClient client, string kind, string name) =>
         (await client.GetAsync(new Uri($"/api/catalog/entities/by-name/{kind}/default/{name}", UriKind.Relative))).StatusCode;
 
@@ -176,6 +185,7 @@ public sealed class CatalogApiTests(PortalAppFactory factory) : IClassFixture<Po
     {
         var root = _files.Write("fields/catalog-info.yaml", Component("fields-a") + "\n---\n" + Component("fields-b"));
         using var admin = factory.AdminClient();
+        await AddOwnerTeamAsync(admin);
         var id = (await RegisterAsync(admin, new { type = "file", target = root }))["location"]!["id"]!.GetValue<string>();
         File.AppendAllText(root, "\n---\n" + Component("fields-c"));
         var before = DateTimeOffset.UtcNow;
@@ -300,6 +310,7 @@ public sealed class CatalogApiTests(PortalAppFactory factory) : IClassFixture<Po
                 $yaml: ./runbook.yaml
             """));
         using var admin = factory.AdminClient();
+        await AddOwnerTeamAsync(admin);
 
         var registered = await RegisterAsync(admin, new { type = "file", target = root });
 

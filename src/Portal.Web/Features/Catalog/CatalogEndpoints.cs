@@ -87,7 +87,12 @@ public static class CatalogEndpoints
                 return TypedResults.NotFound();
             }
             await CatalogIngestion.RefreshAsync(db, reader, id, options.Value, time, ct);
-            var location = await db.CatalogLocations.AsNoTracking().FirstAsync(l => l.Id == id, ct);
+            // Deleted while it refreshed: as if it had not been there.
+            var location = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
+            if (location is null)
+            {
+                return TypedResults.NotFound();
+            }
             AuditLog.Record(db, AuditActor.From(http), "catalog.location.refresh", location.Key);
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(LocationView.From(location));

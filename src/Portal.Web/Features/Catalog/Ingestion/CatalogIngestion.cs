@@ -11,7 +11,8 @@ namespace Portal.Web.Features.Catalog.Ingestion;
 public sealed record ValidatedEntity(string EntityRef, JsonObject Entity, string Source, int Line);
 
 /// <summary>What a location yields once validated: good entities and readable problems, nothing thrown.</summary>
-public sealed record LocationPreview(IReadOnlyList<ValidatedEntity> Entities, IReadOnlyList<ReadProblem> Problems, bool Failed);
+/// <param name="ReadTime">How long reading and validating took, so a refresh that reuses the preview still reports its whole duration.</param>
+public sealed record LocationPreview(IReadOnlyList<ValidatedEntity> Entities, IReadOnlyList<ReadProblem> Problems, bool Failed, TimeSpan ReadTime = default);
 
 /// <summary>
 /// Turns a location's files into catalog rows: validate, upsert (unchanged descriptors are not
@@ -22,6 +23,7 @@ public static class CatalogIngestion
 {
     public static async Task<LocationPreview> PreviewAsync(LocationReader reader, LocationSpec spec, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var read = await reader.ReadAsync(spec, cancellationToken);
         var problems = new List<ReadProblem>(read.Problems);
         var entities = new List<ValidatedEntity>();
@@ -42,7 +44,7 @@ public static class CatalogIngestion
             }
             entities.Add(new ValidatedEntity(name!, item.Entity, item.Source, item.Line));
         }
-        return new LocationPreview(entities, problems, read.Failed);
+        return new LocationPreview(entities, problems, read.Failed, Stopwatch.GetElapsedTime(started));
     }
 
     /// <param name="alreadyRead">A preview just made of the same location (registration), so it is not read twice.</param>
@@ -80,7 +82,8 @@ public static class CatalogIngestion
             problems.AddRange(await DanglingReferencesAsync(db, location.Id, preview.Entities, cancellationToken));
         }
         location.LastRefreshAt = now;
-        location.LastRefreshMs = (int)watch.ElapsedMilliseconds;
+        // A preview made at registration was read before this method started.
+        location.LastRefreshMs = (int)(watch.Elapsed + (alreadyRead?.ReadTime ?? TimeSpan.Zero)).TotalMilliseconds;
         location.EntityCount = await db.CatalogEntities.CountAsync(e => e.LocationId == location.Id && e.OrphanedAt == null, cancellationToken);
         location.Status = preview.Failed ? "failed" : problems.Count > 0 ? "warnings" : "ok";
         location.Errors = JsonSerializer.SerializeToDocument(problems.Select(p => new { source = p.Source, line = p.Line, entityRef = p.EntityRef, message = p.Message }));
