@@ -85,6 +85,36 @@ public sealed class LocationEdgeCaseTests(PortalAppFactory factory) : IClassFixt
             var location = locations!.Single(l => l!["target"]!.GetValue<string>() == target)!;
             Assert.Contains("Conflict", location["errors"]!.ToJsonString(), StringComparison.Ordinal);
         }
+
+        // The winner's own refresh rebuilds its problem list: the conflict must still be on it.
+        var firstId = locations!.Single(l => l!["target"]!.GetValue<string>() == first)!["id"]!.GetValue<string>();
+        var refreshed = await admin.PostAsync(new Uri($"/api/catalog/locations/{firstId}/refresh", UriKind.Relative), null);
+        var afterRefresh = (await refreshed.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains($"Conflict: location file:{second} also defines component:default/contested; this location keeps it.",
+            afterRefresh["errors"]!.AsArray().Select(p => p!["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_entity_that_moves_to_another_location_is_taken_over_there_without_a_conflict()
+    {
+        var old = Write("move/old.yaml", Component("mover", owner: "team-old"));
+        var @new = Write("move/new.yaml", Component("stays-new"));
+        using var admin = factory.AdminClient();
+        var oldId = (await (await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = old })).Content.ReadFromJsonAsync<JsonObject>())!
+            ["location"]!["id"]!.GetValue<string>();
+
+        // The descriptor moves: gone from the old file (an orphan there), added to the new one.
+        File.WriteAllText(old, Component("left-behind"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri($"/api/catalog/locations/{oldId}/refresh", UriKind.Relative), null)).StatusCode);
+        File.AppendAllText(@new, "\n---\n" + Component("mover", owner: "team-new"));
+        var registered = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = @new });
+
+        var body = (await registered.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.DoesNotContain("Conflict", body["location"]!["errors"]!.ToJsonString(), StringComparison.Ordinal);
+        var entity = await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/mover");
+        Assert.Equal("team-new", entity!["spec"]!["owner"]!.GetValue<string>());
+        Assert.Null(entity["metadata"]!["annotations"]?["backstage.io/orphan"]);
+        Assert.Equal(@new, body["location"]!["target"]!.GetValue<string>());
     }
 
     [Fact]

@@ -80,6 +80,7 @@ public static class CatalogIngestion
             await FlagOrphansAsync(db, location.Id, present, now,
                 TimeSpan.FromHours(options.OrphanGraceHours), cancellationToken);
             problems.AddRange(await DanglingReferencesAsync(db, location.Id, preview.Entities, cancellationToken));
+            problems.AddRange(await ConflictsReportedByOthersAsync(db, location, cancellationToken));
         }
         location.LastRefreshAt = now;
         // A preview made at registration was read before this method started.
@@ -134,6 +135,33 @@ public static class CatalogIngestion
         return problems;
     }
 
+    /// <summary>
+    /// A conflict is found by the location that lost it, but both locations must show it. The losing location
+    /// keeps its note until its own next refresh; the winner's own refresh rebuilds its list, so it takes the
+    /// notes back from the losers' lists, which would otherwise make the conflict flicker on the winner.
+    /// </summary>
+    private static async Task<List<ReadProblem>> ConflictsReportedByOthersAsync(PortalDbContext db, CatalogLocation location, CancellationToken cancellationToken)
+    {
+        var needle = ConflictLost("", $"{location.Type}:{location.Target}")["Conflict: ".Length..^" this copy was ignored.".Length];
+        var rows = await db.Database.SqlQuery<string>($"""
+            SELECT l.type || ':' || l.target || ' ' || (p->>'entityRef') AS "Value"
+            FROM catalog_locations l, jsonb_array_elements(l.errors) p
+            WHERE l.id <> {location.Id} AND jsonb_typeof(l.errors) = 'array'
+              AND starts_with(p->>'message', 'Conflict: ') AND strpos(p->>'message', {needle}) > 0
+            ORDER BY 1
+            """).ToListAsync(cancellationToken);
+        return rows.Select(row =>
+        {
+            var split = row.LastIndexOf(' ');
+            var (other, entityRef) = (row[..split], row[(split + 1)..]);
+            return new ReadProblem(location.Target, null, entityRef, ConflictKept(other, entityRef));
+        }).ToList();
+    }
+
+    private static string ConflictLost(string entityRef, string owner) => $"Conflict: {entityRef} is already managed by location {owner}; this copy was ignored.";
+
+    private static string ConflictKept(string other, string entityRef) => $"Conflict: location {other} also defines {entityRef}; this location keeps it.";
+
     /// <summary>Changed entities in one refresh from which a VACUUM (ANALYZE) follows.</summary>
     public const int BulkChangeThreshold = 10_000;
 
@@ -156,12 +184,13 @@ public static class CatalogIngestion
                 var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
                 if (existing.TryGetValue(item.EntityRef, out var row))
                 {
-                    if (row.LocationId is { } other && other != location.Id && liveOwners.TryGetValue(other, out var owner))
+                    // An orphan (gone from its location) is free to be claimed: entities move between repositories.
+                    if (row.LocationId is { } other && other != location.Id && row.OrphanedAt is null && liveOwners.TryGetValue(other, out var owner))
                     {
                         // First come, first served; both locations show the conflict.
-                        var message = $"Conflict: {item.EntityRef} is already managed by location {owner.Type}:{owner.Target}; this copy was ignored.";
+                        var message = ConflictLost(item.EntityRef, $"{owner.Type}:{owner.Target}");
                         problems.Add(new ReadProblem(item.Source, item.Line, item.EntityRef, message));
-                        AppendProblem(owner, new ReadProblem(owner.Target, null, item.EntityRef, $"Conflict: location {location.Type}:{location.Target} also defines {item.EntityRef}; this location keeps it."));
+                        AppendProblem(owner, new ReadProblem(owner.Target, null, item.EntityRef, ConflictKept($"{location.Type}:{location.Target}", item.EntityRef)));
                         continue;
                     }
                     row.OrphanedAt = null;
