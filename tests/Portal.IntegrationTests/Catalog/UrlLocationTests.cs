@@ -61,6 +61,30 @@ public sealed class UrlLocationTests : IClassFixture<PortalAppFactory>, IAsyncDi
             ["/team/moved.txt"] = HttpsTestServer.Redirect("http://localhost:1/plain.txt"),
             ["/team/huge.txt"] = HttpsTestServer.Text(big),
             ["/hop/catalog-info.yaml"] = HttpsTestServer.Redirect("/team/catalog-info.yaml"),
+            ["/org/all.yaml"] = HttpsTestServer.Text("""
+                apiVersion: backstage.io/v1alpha1
+                kind: Location
+                metadata:
+                  name: org-all
+                spec:
+                  targets: [./teams.yaml, ../team/catalog-info.yaml, ./missing.yaml, http://localhost/plain.yaml]
+                """),
+            ["/org/teams.yaml"] = HttpsTestServer.Text("""
+                apiVersion: backstage.io/v1alpha1
+                kind: Group
+                metadata:
+                  name: team-x
+                spec:
+                  type: team
+                  children: []
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: Location
+                metadata:
+                  name: org-back
+                spec:
+                  target: ./all.yaml
+                """),
         });
         factory.Settings["Portal:Catalog:AllowedUrlHosts:0"] = "localhost";
         factory.Settings["Portal:Catalog:AllowPrivateNetworkUrls"] = "true";
@@ -71,6 +95,22 @@ public sealed class UrlLocationTests : IClassFixture<PortalAppFactory>, IAsyncDi
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_url_location_follows_its_location_entities_relative_to_the_url_and_reports_loops_and_failures()
+    {
+        using var admin = _factory.AdminClient();
+        var response = await admin.PostAsJsonAsync("/api/catalog/locations?dryRun=true", new { type = "url", target = $"{_server.Url}/org/all.yaml" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var preview = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        var names = preview["entities"]!.AsArray().Select(e => e!["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["org-all", "org-back", "team-x", "url-petstore", "url-shop"], names);
+        var problems = preview["problems"]!.AsArray().Select(p => p!["message"]!.GetValue<string>()).ToList();
+        Assert.Contains(problems, p => p.StartsWith("Location loop", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("404", StringComparison.Ordinal)); // ./missing.yaml
+        Assert.Contains(problems, p => p.StartsWith("Target http://localhost/plain.yaml is not an https URL", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Substitutions_in_a_url_location_are_read_relative_to_the_files_url_and_through_the_same_guard()

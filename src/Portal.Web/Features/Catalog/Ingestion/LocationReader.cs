@@ -57,7 +57,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                         break;
                     }
                 case "url":
-                    await ReadUrlAsync(new Uri(spec.Target), result, cancellationToken);
+                    await ReadUrlAsync(new Uri(spec.Target), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, cancellationToken);
                     break;
                 default:
                     throw new LocationException($"Unknown location type '{spec.Type}': use file, git or url.");
@@ -331,20 +331,55 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         return stream.Documents.Count == 0 ? null : DescriptorYaml.ToJson(stream.Documents[0].RootNode);
     }
 
-    private async Task ReadUrlAsync(Uri uri, LocationReadResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one URL and follows the Location entities in it, as file locations do: targets resolve against the
+    /// file's final URL, every fetch goes through the same guard, and a URL read twice is a loop. The top-level
+    /// URL failing fails the location; a followed one failing is a problem on the Location that named it.
+    /// </summary>
+    private async Task ReadUrlAsync(Uri uri, LocationReadResult result, HashSet<string> visited, int depth, CancellationToken cancellationToken)
     {
         // Relative references resolve against where the file was found, after redirects (as a browser would).
         var (text, found) = await FetchTextAsync(uri, cancellationToken);
+        visited.Add(uri.AbsoluteUri);
+        visited.Add(found.AbsoluteUri);
         foreach (var document in DescriptorYaml.Parse(text))
         {
             if (document.Entity is null)
             {
                 result.Problems.Add(new ReadProblem(uri.ToString(), document.Line, null, document.Error ?? "Unreadable document."));
+                continue;
             }
-            else
+            await SubstituteFromUrlAsync(document.Entity, found, document.Line, result, cancellationToken);
+            result.Entities.Add(new ReadEntity(document.Entity, uri.ToString(), document.Line));
+            if (!IsLocation(document.Entity))
             {
-                await SubstituteFromUrlAsync(document.Entity, found, document.Line, result, cancellationToken);
-                result.Entities.Add(new ReadEntity(document.Entity, uri.ToString(), document.Line));
+                continue;
+            }
+            foreach (var next in LocationTargets(document.Entity))
+            {
+                if (!Uri.TryCreate(found, next, out var target) || target.Scheme != Uri.UriSchemeHttps)
+                {
+                    result.Problems.Add(new ReadProblem(uri.ToString(), document.Line, null, $"Target {next} is not an https URL; a url location only follows https targets."));
+                    continue;
+                }
+                if (depth >= 32)
+                {
+                    result.Problems.Add(new ReadProblem(uri.ToString(), document.Line, null, "Locations are nested more than 32 deep; stopped following them."));
+                    continue;
+                }
+                if (visited.Contains(target.AbsoluteUri))
+                {
+                    result.Problems.Add(new ReadProblem(target.ToString(), null, null, "Location loop: this URL was already read through another Location; not read again."));
+                    continue;
+                }
+                try
+                {
+                    await ReadUrlAsync(target, result, visited, depth + 1, cancellationToken);
+                }
+                catch (LocationException ex)
+                {
+                    result.Problems.Add(new ReadProblem(target.ToString(), null, null, ex.Message));
+                }
             }
         }
     }
