@@ -6,13 +6,29 @@ namespace Portal.Tests.Catalog;
 public sealed class EntityRelationsTests
 {
     [Fact]
+    public void A_dependency_without_a_kind_is_an_error_because_the_field_has_no_default_kind()
+    {
+        var entity = Entity("""
+            { "apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": { "name": "a" },
+              "spec": { "type": "service", "lifecycle": "production", "owner": "team-a", "dependsOn": ["lib", "resource:db"] } }
+            """);
+        var errors = new List<string>();
+
+        var edges = EntityRelations.Compute("component:default/a", "default", entity, errors);
+
+        Assert.Equal(["spec.dependsOn 'lib' needs a kind, e.g. component:lib or resource:lib (this field has no default kind)"], errors);
+        Assert.Contains("component:default/a dependsOn resource:default/db", Describe(edges));
+        Assert.DoesNotContain(Describe(edges), e => e.Contains("lib", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_component_relates_to_its_owner_system_apis_and_dependencies_in_both_directions()
     {
         var entity = Entity("""
             { "apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": { "name": "a" },
               "spec": { "type": "service", "lifecycle": "production", "owner": "Team-A", "system": "sys",
                         "providesApis": ["api-x"], "consumesApis": ["ops/api-y"],
-                        "dependsOn": ["resource:db", "lib"], "dependencyOf": ["b"] } }
+                        "dependsOn": ["resource:db", "component:lib"], "dependencyOf": ["component:b"] } }
             """);
         var errors = new List<string>();
 

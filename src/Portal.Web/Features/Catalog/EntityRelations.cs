@@ -87,7 +87,7 @@ public static class EntityRelations
             }
         }
 
-        void Many(string field, string defaultKind, string type, string inverseType)
+        void Many(string field, string? defaultKind, string type, string inverseType)
         {
             if (!spec.TryGetPropertyValue(field, out var value) || value is null)
             {
@@ -108,6 +108,10 @@ public static class EntityRelations
                 {
                     AddPair(target, type, inverseType);
                 }
+                else if (defaultKind is null && !text.Contains(':', StringComparison.Ordinal))
+                {
+                    errors.Add($"spec.{field} '{text}' needs a kind, e.g. component:{text} or resource:{text} (this field has no default kind)");
+                }
                 else
                 {
                     errors.Add($"spec.{field} '{text}' is not a valid entity reference");
@@ -125,8 +129,9 @@ public static class EntityRelations
         One("subdomainOf", "domain", PartOf, HasPart);
         Many("providesApis", "api", ProvidesApi, ApiProvidedBy);
         Many("consumesApis", "api", ConsumesApi, ApiConsumedBy);
-        Many("dependsOn", "component", DependsOn, DependencyOf);
-        Many("dependencyOf", "component", DependencyOf, DependsOn);
+        // As in Backstage, dependencies name their kind: a component can depend on a resource as well.
+        Many("dependsOn", null, DependsOn, DependencyOf);
+        Many("dependencyOf", null, DependencyOf, DependsOn);
         if (kind == "Group")
         {
             One("parent", "group", ChildOf, ParentOf);
@@ -145,7 +150,7 @@ public static class EntityRelations
     /// Canonical ref, or null when the text is not <c>[kind:][namespace/]name</c>. Stricter than
     /// <see cref="EntityRef.Parse"/>, which would accept e.g. <c>":x"</c> or <c>"a/b/c"</c> as odd names.
     /// </summary>
-    private static string? TryResolve(string text, string defaultKind, string ns)
+    private static string? TryResolve(string text, string? defaultKind, string ns)
     {
         EntityRef parsed;
         try
