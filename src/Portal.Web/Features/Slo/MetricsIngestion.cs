@@ -224,9 +224,17 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             }
             return null;
         }
-        await AddMinutesAsync(connection, red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList(), cancellationToken);
-        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, cancellationToken);
-        await RecordSourcesAsync(connection, batch, components, now, cancellationToken);
+        // The rows every export shares (minutes, sources, SLO hours and days) go in the last round trip, so they are held only until the commit.
+        var shared = new List<NpgsqlBatchCommand>();
+        if (MinutesCommand(red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList()) is { } minutes)
+        {
+            shared.Add(minutes);
+        }
+        if (SourcesCommand(batch, components, now) is { } sources)
+        {
+            shared.Add(sources);
+        }
+        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, shared, cancellationToken);
         return written;
     }
 
@@ -342,28 +350,28 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         return command;
     }
 
-    /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert.</summary>
-    private static async Task AddMinutesAsync(NpgsqlConnection connection, List<ServiceMinute> rows, CancellationToken cancellationToken)
+    /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert (null: nothing to add).</summary>
+    private static NpgsqlBatchCommand? MinutesCommand(List<ServiceMinute> rows)
     {
         if (rows.Count == 0)
         {
-            return;
+            return null;
         }
-        await using var upsert = new NpgsqlCommand("""
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO slo_service_minutes AS m (component_ref, minute, requests, errors, duration_sum, latency_buckets)
-            SELECT u.c, u.m, u.r, u.e, u.d, u.b::jsonb FROM unnest(@c, @m, @r, @e, @d, @b) AS u(c, m, r, e, d, b)
+            SELECT u.c, u.m, u.r, u.e, u.d, u.b::jsonb FROM unnest($1, $2, $3, $4, $5, $6) AS u(c, m, r, e, d, b)
             ON CONFLICT (component_ref, minute) DO UPDATE SET requests = m.requests + excluded.requests, errors = m.errors + excluded.errors,
                 duration_sum = m.duration_sum + excluded.duration_sum,
                 latency_buckets = coalesce((SELECT jsonb_object_agg(k, coalesce((m.latency_buckets ->> k)::bigint, 0) + coalesce((excluded.latency_buckets ->> k)::bigint, 0))
                                    FROM (SELECT jsonb_object_keys(m.latency_buckets) UNION SELECT jsonb_object_keys(excluded.latency_buckets)) AS keys(k)), '{}'::jsonb)
-            """, connection);
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("c", rows.Select(r => r.ComponentRef).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("m", rows.Select(r => r.Minute).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", rows.Select(r => r.Requests).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("e", rows.Select(r => r.Errors).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<double[]>("d", rows.Select(r => r.DurationSum).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("b", rows.Select(r => JsonSerializer.Serialize(r.LatencyBuckets)).ToArray()));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ComponentRef).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = rows.Select(r => r.Minute).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Requests).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Errors).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = rows.Select(r => r.DurationSum).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => JsonSerializer.Serialize(r.LatencyBuckets)).ToArray() });
+        return upsert;
     }
 
     private static void Refuse(OtlpBatch batch, Dictionary<string, string?> components, string name, long points, string problem)
@@ -418,29 +426,31 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         return resolved;
     }
 
-    /// <summary>Counts each service's accepted and rejected points (additive, so concurrent exports both count).</summary>
-    private static async Task RecordSourcesAsync(NpgsqlConnection connection, OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>Counts each service's accepted and rejected points (additive, so concurrent exports both count); null: no services.</summary>
+    private static NpgsqlBatchCommand? SourcesCommand(OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now)
     {
         var names = batch.PointsByService.Keys.Concat(batch.RejectedByService.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (names.Length == 0)
         {
-            return;
+            return null;
         }
-        await using var upsert = new NpgsqlCommand("""
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO slo_telemetry_sources AS s (service_name, component_ref, first_seen_at, last_seen_at, accepted_points, rejected_points, last_rejection)
-            SELECT u.n, u.c, @now, @now, u.a, u.r, u.p FROM unnest(@n, @c, @a, @r, @p) AS u(n, c, a, r, p)
+            SELECT u.n, u.c, $1, $1, u.a, u.r, u.p FROM unnest($2, $3, $4, $5, $6) AS u(n, c, a, r, p)
             ON CONFLICT (service_name) DO UPDATE SET component_ref = coalesce(excluded.component_ref, s.component_ref), last_seen_at = excluded.last_seen_at,
                 accepted_points = s.accepted_points + excluded.accepted_points, rejected_points = s.rejected_points + excluded.rejected_points,
                 last_rejection = coalesce(excluded.last_rejection, s.last_rejection)
-            """, connection);
-        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("n", names));
-        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("c", names.Select(n => components.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("a", names.Select(n => batch.PointsByService.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", names.Select(n => batch.RejectedByService.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("p", names.Select(n => batch.RejectedByService.GetValueOrDefault(n) > 0
-            ? batch.Problems.FirstOrDefault(p => p.Contains($"'{n}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault() : null).ToArray()));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = names.Select(n => components.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = names.Select(n => batch.PointsByService.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = names.Select(n => batch.RejectedByService.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]>
+        {
+            TypedValue = names.Select(n => batch.RejectedByService.GetValueOrDefault(n) > 0
+                ? batch.Problems.FirstOrDefault(p => p.Contains($"'{n}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault() : null).ToArray(),
+        });
+        return upsert;
     }
 }
