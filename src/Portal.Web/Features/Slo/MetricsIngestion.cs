@@ -139,42 +139,52 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         var slos = touched.Length == 0 ? [] : await db.Set<SloDefinition>().AsNoTracking().Where(s => touched.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
         var slosByComponent = slos.ToLookup(s => s.ComponentRef, StringComparer.Ordinal);
 
-        var states = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
-        var unknown = new List<string>();
-        foreach (var key in batch.Samples.Where(s => s.Cumulative).Select(s => s.StreamKey).Distinct())
+        // The streams' states as read: never changed (cached objects are shared), a point that advances a stream gets a new one.
+        var read = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sample in batch.Samples)
         {
-            if (!fromDatabase && _streams.TryGetValue(key, out var cached))
+            if (sample.Cumulative && !read.ContainsKey(sample.StreamKey))
             {
-                states[key] = cached.Copy();
-            }
-            else
-            {
-                unknown.Add(key);
+                if (!fromDatabase && _streams.TryGetValue(sample.StreamKey, out var cached))
+                {
+                    read[sample.StreamKey] = cached;
+                }
+                else
+                {
+                    unknown.Add(sample.StreamKey);
+                }
             }
         }
-        foreach (var (key, state) in await ReadStreamsAsync(connection, unknown.ToArray(), cancellationToken))
+        foreach (var (key, state) in await ReadStreamsAsync(connection, [.. unknown], cancellationToken))
         {
-            states[key] = state;
+            read[key] = state;
         }
-        var read = states.ToDictionary(s => s.Key, s => (s.Value.StartUnixNano, s.Value.TimeUnixNano));
+        var states = new Dictionary<string, MetricStream>(read, StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var red = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
         var increments = new List<CountIncrement>();
         var firstPointMaxAge = TimeSpan.FromMinutes(options.Value.FirstPointMaxAgeMinutes);
-        foreach (var sample in batch.Samples.OrderBy(s => s.TimeUnixNano))
+        foreach (var sample in InTimeOrder(batch.Samples))
         {
             var component = components[sample.ServiceName]!;
-            states.TryGetValue(sample.StreamKey, out var previous);
+            var previous = states.GetValueOrDefault(sample.StreamKey);
             var (delta, advance) = StreamDeltas.Next(previous, sample, firstPointMaxAge);
             if (advance)
             {
-                previous ??= states[sample.StreamKey] = new MetricStream { Key = sample.StreamKey, ComponentRef = component, Metric = sample.Metric };
-                previous.StartUnixNano = sample.StartUnixNano;
-                previous.TimeUnixNano = sample.TimeUnixNano;
-                previous.Value = sample.Count;
-                previous.Sum = sample.Sum;
-                previous.BucketCounts = sample.BucketCounts;
-                previous.Bounds = sample.Bounds;
+                states[sample.StreamKey] = new MetricStream
+                {
+                    Key = sample.StreamKey,
+                    ComponentRef = previous?.ComponentRef ?? component,
+                    Metric = previous?.Metric ?? sample.Metric,
+                    StartUnixNano = sample.StartUnixNano,
+                    TimeUnixNano = sample.TimeUnixNano,
+                    Value = sample.Count,
+                    Sum = sample.Sum,
+                    BucketCounts = sample.BucketCounts,
+                    Bounds = sample.Bounds,
+                    LastSeenAt = previous?.LastSeenAt ?? default,
+                };
                 changed.Add(sample.StreamKey);
             }
             if (delta is null)
@@ -204,7 +214,8 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                 }
             }
         }
-        var written = changed.Order(StringComparer.Ordinal).Select(k => states[k]).ToList();
+        var written = changed.Select(k => states[k]).ToList();
+        written.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         if (!await WriteStreamsAsync(connection, written, read, now, cancellationToken))
         {
             foreach (var key in read.Keys)
@@ -213,10 +224,31 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             }
             return null;
         }
-        await AddMinutesAsync(connection, red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList(), cancellationToken);
-        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, cancellationToken);
-        await RecordSourcesAsync(connection, batch, components, now, cancellationToken);
+        // The rows every export shares (minutes, sources, SLO hours and days) go in the last round trip, so they are held only until the commit.
+        var shared = new List<NpgsqlBatchCommand>();
+        if (MinutesCommand(red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList()) is { } minutes)
+        {
+            shared.Add(minutes);
+        }
+        if (SourcesCommand(batch, components, now) is { } sources)
+        {
+            shared.Add(sources);
+        }
+        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, shared, cancellationToken);
         return written;
+    }
+
+    /// <summary>The samples by time, stable (an export's points are usually in order already: then they are taken as they are).</summary>
+    private static IEnumerable<MetricSample> InTimeOrder(List<MetricSample> samples)
+    {
+        for (var i = 1; i < samples.Count; i++)
+        {
+            if (samples[i].TimeUnixNano < samples[i - 1].TimeUnixNano)
+            {
+                return samples.OrderBy(s => s.TimeUnixNano);
+            }
+        }
+        return samples;
     }
 
     private static async Task<Dictionary<string, MetricStream>> ReadStreamsAsync(NpgsqlConnection connection, string[] keys, CancellationToken cancellationToken)
@@ -251,83 +283,95 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// Writes the streams' new state: new streams inserted (a key someone else inserted meanwhile is a collision),
-    /// known ones updated only where start and time are still what this export read. False on any collision.
+    /// Writes the streams' new state in one round trip: new streams inserted (a key someone else inserted meanwhile is a
+    /// collision), known ones updated only where start and time are still what this export read. False on any collision.
     /// </summary>
     private static async Task<bool> WriteStreamsAsync(NpgsqlConnection connection, List<MetricStream> streams,
-        Dictionary<string, (long Start, long Time)> read, DateTimeOffset now, CancellationToken cancellationToken)
+        Dictionary<string, MetricStream> read, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fresh = streams.Where(s => !read.ContainsKey(s.Key)).ToList();
         var known = streams.Where(s => read.ContainsKey(s.Key)).ToList();
-        if (fresh.Count > 0)
+        if (streams.Count == 0)
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO slo_metric_streams (key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds, last_seen_at)
-                SELECT u.k, u.c, u.m, u.st, u.t, u.v, u.s, u.bc, u.b, @now
-                FROM unnest(@k, @c, @m, @st, @t, @v, @s, @bc, @b) AS u(k, c, m, st, t, v, s, bc, b)
-                ON CONFLICT (key) DO NOTHING
-                """, connection);
-            AddStateParameters(insert, fresh, now);
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("c", fresh.Select(s => s.ComponentRef).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("m", fresh.Select(s => s.Metric).ToArray()));
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) != fresh.Count)
-            {
-                return false;
-            }
+            return true;
         }
-        if (known.Count > 0)
+        await using var batch = new NpgsqlBatch(connection);
+        // An export's streams are a small part of the table: one index lookup each. Left to itself the planner hashes the
+        // whole table for every export (unnest's row count is known, the table's pages look cheaper to read in order).
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_hashjoin = off"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_mergejoin = off"));
+        var insert = fresh.Count == 0 ? null : StateCommand("""
+            INSERT INTO slo_metric_streams (key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds, last_seen_at)
+            SELECT u.k, u.c, u.m, u.st, u.t, u.v, u.s, u.bc, u.b, $1
+            FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u(k, st, t, v, s, bc, b, c, m)
+            ON CONFLICT (key) DO NOTHING
+            """, fresh, now);
+        if (insert is not null)
         {
-            await using var update = new NpgsqlCommand("""
-                UPDATE slo_metric_streams AS s SET start_unix_nano = u.st, time_unix_nano = u.t, value = u.v, sum = u.s,
-                    bucket_counts = u.bc, bounds = u.b, last_seen_at = @now
-                FROM unnest(@k, @st, @t, @v, @s, @bc, @b, @pst, @pt) AS u(k, st, t, v, s, bc, b, pst, pt)
-                WHERE s.key = u.k AND s.start_unix_nano = u.pst AND s.time_unix_nano = u.pt
-                """, connection);
-            AddStateParameters(update, known, now);
-            update.Parameters.Add(new NpgsqlParameter<long[]>("pst", known.Select(s => read[s.Key].Start).ToArray()));
-            update.Parameters.Add(new NpgsqlParameter<long[]>("pt", known.Select(s => read[s.Key].Time).ToArray()));
-            if (await update.ExecuteNonQueryAsync(cancellationToken) != known.Count)
-            {
-                return false;
-            }
+            insert.Parameters.Add(new NpgsqlParameter<string[]>{ TypedValue = fresh.Select(s => s.ComponentRef).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = fresh.Select(s => s.Metric).ToArray() });
+            batch.BatchCommands.Add(insert);
         }
-        return true;
+        var update = known.Count == 0 ? null : StateCommand("""
+            UPDATE slo_metric_streams AS s SET start_unix_nano = u.st, time_unix_nano = u.t, value = u.v, sum = u.s,
+                bucket_counts = u.bc, bounds = u.b, last_seen_at = $1
+            FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u(k, st, t, v, s, bc, b, pst, pt)
+            WHERE s.key = u.k AND s.start_unix_nano = u.pst AND s.time_unix_nano = u.pt
+            """, known, now);
+        if (update is not null)
+        {
+            update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = known.Select(s => read[s.Key].StartUnixNano).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = known.Select(s => read[s.Key].TimeUnixNano).ToArray() });
+            batch.BatchCommands.Add(update);
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_hashjoin TO DEFAULT"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_mergejoin TO DEFAULT"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return (insert is null || insert.RecordsAffected == fresh.Count) && (update is null || update.RecordsAffected == known.Count);
     }
 
-    private static void AddStateParameters(NpgsqlCommand command, List<MetricStream> streams, DateTimeOffset now)
+    /// <summary>A statement with the state parameters $1 (now) to $8 (bounds), positional as batch commands want them.</summary>
+    private static NpgsqlBatchCommand StateCommand(string sql, List<MetricStream> streams, DateTimeOffset now)
     {
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("k", streams.Select(s => s.Key).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("st", streams.Select(s => s.StartUnixNano).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("t", streams.Select(s => s.TimeUnixNano).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<double[]>("v", streams.Select(s => s.Value).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<double[]>("s", streams.Select(s => s.Sum).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("bc", streams.Select(s => PackedArrays.Pack(s.BucketCounts)).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("b", streams.Select(s => PackedArrays.Pack(s.Bounds)).ToArray()));
+        // Streams of one metric share their bounds array: packed once.
+        var packedBounds = new Dictionary<double[], byte[]>(ReferenceEqualityComparer.Instance);
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams.Select(s => s.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = streams.Select(s => s.StartUnixNano).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = streams.Select(s => s.TimeUnixNano).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = streams.Select(s => s.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = streams.Select(s => s.Sum).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = streams.Select(s => PackedArrays.Pack(s.BucketCounts)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>
+        {
+            TypedValue = streams.Select(s => packedBounds.TryGetValue(s.Bounds, out var b) ? b : packedBounds[s.Bounds] = PackedArrays.Pack(s.Bounds)).ToArray(),
+        });
+        return command;
     }
 
-    /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert.</summary>
-    private static async Task AddMinutesAsync(NpgsqlConnection connection, List<ServiceMinute> rows, CancellationToken cancellationToken)
+    /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert (null: nothing to add).</summary>
+    private static NpgsqlBatchCommand? MinutesCommand(List<ServiceMinute> rows)
     {
         if (rows.Count == 0)
         {
-            return;
+            return null;
         }
-        await using var upsert = new NpgsqlCommand("""
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO slo_service_minutes AS m (component_ref, minute, requests, errors, duration_sum, latency_buckets)
-            SELECT u.c, u.m, u.r, u.e, u.d, u.b::jsonb FROM unnest(@c, @m, @r, @e, @d, @b) AS u(c, m, r, e, d, b)
+            SELECT u.c, u.m, u.r, u.e, u.d, u.b::jsonb FROM unnest($1, $2, $3, $4, $5, $6) AS u(c, m, r, e, d, b)
             ON CONFLICT (component_ref, minute) DO UPDATE SET requests = m.requests + excluded.requests, errors = m.errors + excluded.errors,
                 duration_sum = m.duration_sum + excluded.duration_sum,
                 latency_buckets = coalesce((SELECT jsonb_object_agg(k, coalesce((m.latency_buckets ->> k)::bigint, 0) + coalesce((excluded.latency_buckets ->> k)::bigint, 0))
                                    FROM (SELECT jsonb_object_keys(m.latency_buckets) UNION SELECT jsonb_object_keys(excluded.latency_buckets)) AS keys(k)), '{}'::jsonb)
-            """, connection);
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("c", rows.Select(r => r.ComponentRef).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("m", rows.Select(r => r.Minute).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", rows.Select(r => r.Requests).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("e", rows.Select(r => r.Errors).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<double[]>("d", rows.Select(r => r.DurationSum).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("b", rows.Select(r => JsonSerializer.Serialize(r.LatencyBuckets)).ToArray()));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ComponentRef).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = rows.Select(r => r.Minute).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Requests).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Errors).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = rows.Select(r => r.DurationSum).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => JsonSerializer.Serialize(r.LatencyBuckets)).ToArray() });
+        return upsert;
     }
 
     private static void Refuse(OtlpBatch batch, Dictionary<string, string?> components, string name, long points, string problem)
@@ -382,29 +426,31 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         return resolved;
     }
 
-    /// <summary>Counts each service's accepted and rejected points (additive, so concurrent exports both count).</summary>
-    private static async Task RecordSourcesAsync(NpgsqlConnection connection, OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>Counts each service's accepted and rejected points (additive, so concurrent exports both count); null: no services.</summary>
+    private static NpgsqlBatchCommand? SourcesCommand(OtlpBatch batch, Dictionary<string, string?> components, DateTimeOffset now)
     {
         var names = batch.PointsByService.Keys.Concat(batch.RejectedByService.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (names.Length == 0)
         {
-            return;
+            return null;
         }
-        await using var upsert = new NpgsqlCommand("""
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO slo_telemetry_sources AS s (service_name, component_ref, first_seen_at, last_seen_at, accepted_points, rejected_points, last_rejection)
-            SELECT u.n, u.c, @now, @now, u.a, u.r, u.p FROM unnest(@n, @c, @a, @r, @p) AS u(n, c, a, r, p)
+            SELECT u.n, u.c, $1, $1, u.a, u.r, u.p FROM unnest($2, $3, $4, $5, $6) AS u(n, c, a, r, p)
             ON CONFLICT (service_name) DO UPDATE SET component_ref = coalesce(excluded.component_ref, s.component_ref), last_seen_at = excluded.last_seen_at,
                 accepted_points = s.accepted_points + excluded.accepted_points, rejected_points = s.rejected_points + excluded.rejected_points,
                 last_rejection = coalesce(excluded.last_rejection, s.last_rejection)
-            """, connection);
-        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-        upsert.Parameters.Add(new NpgsqlParameter<string[]>("n", names));
-        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("c", names.Select(n => components.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("a", names.Select(n => batch.PointsByService.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<long[]>("r", names.Select(n => batch.RejectedByService.GetValueOrDefault(n)).ToArray()));
-        upsert.Parameters.Add(new NpgsqlParameter<string?[]>("p", names.Select(n => batch.RejectedByService.GetValueOrDefault(n) > 0
-            ? batch.Problems.FirstOrDefault(p => p.Contains($"'{n}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault() : null).ToArray()));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        upsert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = names.Select(n => components.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = names.Select(n => batch.PointsByService.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = names.Select(n => batch.RejectedByService.GetValueOrDefault(n)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<string?[]>
+        {
+            TypedValue = names.Select(n => batch.RejectedByService.GetValueOrDefault(n) > 0
+                ? batch.Problems.FirstOrDefault(p => p.Contains($"'{n}'", StringComparison.Ordinal)) ?? batch.Problems.FirstOrDefault() : null).ToArray(),
+        });
+        return upsert;
     }
 }

@@ -87,6 +87,14 @@ public static class OtlpReader
         switch (metric.DataCase)
         {
             case Metric.DataOneofCase.Histogram:
+            {
+                var forRatio = ratioMetrics.Contains(metric.Name);
+                var used = metric.Name == HttpServerDuration || forRatio;
+                var cumulative = metric.Histogram.AggregationTemporality == AggregationTemporality.Cumulative;
+                var streamPrefix = used ? $"{prefix}|{metric.Name}|{metric.Unit}|histogram|{(cumulative ? "c" : "d")}|" : "";
+                // Points of one metric nearly always share their bounds: one array for all of them (never changed in place).
+                double[] bounds = [];
+                long accepted = 0;
                 foreach (var point in metric.Histogram.DataPoints)
                 {
                     var problem = TimeProblem(metric.Name, point.TimeUnixNano, latest, earliest)
@@ -97,18 +105,26 @@ public static class OtlpReader
                         batch.Reject(service, 1, problem);
                         continue;
                     }
-                    Accept(batch, service);
-                    var forRatio = ratioMetrics.Contains(metric.Name);
-                    if ((metric.Name == HttpServerDuration || forRatio) && (point.Flags & 1) == 0)
+                    accepted++;
+                    if (used && (point.Flags & 1) == 0)
                     {
-                        var cumulative = metric.Histogram.AggregationTemporality == AggregationTemporality.Cumulative;
-                        var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|histogram|{(cumulative ? "c" : "d")}|{Identity(point.Attributes)}");
-                        batch.Samples.Add(new MetricSample(key, service, metric.Name, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
-                            (long)point.Count, point.HasSum ? point.Sum : 0, point.BucketCounts.Select(c => (long)c).ToArray(),
-                            point.ExplicitBounds.ToArray(), IsServerError(point.Attributes, metric.Unit), forRatio ? Attributes(point.Attributes) : null));
+                        if (!SameValues(bounds, point.ExplicitBounds))
+                        {
+                            bounds = point.ExplicitBounds.ToArray();
+                        }
+                        var counts = new long[point.BucketCounts.Count];
+                        for (var i = 0; i < counts.Length; i++)
+                        {
+                            counts[i] = (long)point.BucketCounts[i];
+                        }
+                        batch.Samples.Add(new MetricSample(StreamKey(streamPrefix, point.Attributes), service, metric.Name, cumulative, (long)point.StartTimeUnixNano,
+                            (long)point.TimeUnixNano, (long)point.Count, point.HasSum ? point.Sum : 0, counts, bounds, IsServerError(point.Attributes, metric.Unit),
+                            forRatio ? Attributes(point.Attributes) : null));
                     }
                 }
+                Accept(batch, service, accepted);
                 break;
+            }
             case Metric.DataOneofCase.Sum:
                 ReadNumbers(batch, metric.Name, metric.Sum.DataPoints, metric.Sum.AggregationTemporality, service, latest, earliest);
                 if (ratioMetrics.Contains(metric.Name) && metric.Sum.IsMonotonic)
@@ -181,7 +197,7 @@ public static class OtlpReader
             {
                 continue;
             }
-            var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|sum|{(cumulative ? "c" : "d")}|{Identity(point.Attributes)}");
+            var key = StreamKey($"{prefix}|{metric.Name}|{metric.Unit}|sum|{(cumulative ? "c" : "d")}|", point.Attributes);
             batch.Samples.Add(new MetricSample(key, service, metric.Name, cumulative, (long)point.StartTimeUnixNano, (long)point.TimeUnixNano,
                 (long)Math.Round(value), 0, [], [], false, Attributes(point.Attributes)));
         }
@@ -205,7 +221,29 @@ public static class OtlpReader
         return result;
     }
 
-    private static void Accept(OtlpBatch batch, string service) => batch.PointsByService[service] = batch.PointsByService.GetValueOrDefault(service) + 1;
+    private static void Accept(OtlpBatch batch, string service, long points = 1)
+    {
+        if (points > 0)
+        {
+            batch.PointsByService[service] = batch.PointsByService.GetValueOrDefault(service) + points;
+        }
+    }
+
+    private static bool SameValues(double[] values, Google.Protobuf.Collections.RepeatedField<double> other)
+    {
+        if (values.Length != other.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i].CompareTo(other[i]) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static string? TimeProblem(string metric, ulong time, long latest, long earliest)
     {
@@ -229,9 +267,12 @@ public static class OtlpReader
         {
             return $"{metric}: sum is not a finite number.";
         }
-        if (point.ExplicitBounds.Any(b => !double.IsFinite(b)))
+        foreach (var b in point.ExplicitBounds)
         {
-            return $"{metric}: explicit_bounds holds a value that is not a finite number.";
+            if (!double.IsFinite(b))
+            {
+                return $"{metric}: explicit_bounds holds a value that is not a finite number.";
+            }
         }
         if (point.BucketCounts.Count == 0 && point.ExplicitBounds.Count == 0)
         {
@@ -281,16 +322,19 @@ public static class OtlpReader
         return status is { } code ? code >= 500 : hasErrorType;
     }
 
-    /// <summary>Attributes in a canonical order, so the same set always names the same stream.</summary>
-    private static string Identity(IEnumerable<KeyValue> attributes)
+    /// <summary>Attributes in a canonical order (by key, stable), so the same set always names the same stream.</summary>
+    private static void AppendIdentity(StringBuilder identity, IReadOnlyList<KeyValue> attributes)
     {
-        var list = attributes as IReadOnlyList<KeyValue> ?? attributes.ToList();
-        if (list.Count == 0)
+        if (attributes.Count == 0)
         {
-            return "";
+            return;
         }
-        var identity = new StringBuilder();
-        foreach (var a in list.Count == 1 ? list : (IEnumerable<KeyValue>)list.OrderBy(a => a.Key, StringComparer.Ordinal))
+        var sorted = true;
+        for (var i = 1; i < attributes.Count && sorted; i++)
+        {
+            sorted = string.CompareOrdinal(attributes[i - 1].Key, attributes[i].Key) <= 0;
+        }
+        foreach (var a in sorted ? attributes : (IEnumerable<KeyValue>)attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             identity.Append(a.Key).Append('=');
             // Scalars written directly (typed, so 1 and "1" differ); the rest in protobuf's JSON form, which is slower.
@@ -305,10 +349,47 @@ public static class OtlpReader
             };
             identity.Append('\u001f');
         }
+    }
+
+    private static string Identity(IReadOnlyList<KeyValue> attributes)
+    {
+        var identity = new StringBuilder();
+        AppendIdentity(identity, attributes);
         return identity.ToString();
     }
 
-    private static string StreamKey(string identity) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+    [ThreadStatic]
+    private static StringBuilder? identityBuilder;
+
+    /// <summary>
+    /// SHA-256 (hex) of the prefix followed by the attributes' identity: the stream key. Built in reused buffers, as it
+    /// runs for every point.
+    /// </summary>
+    private static string StreamKey(string prefix, IReadOnlyList<KeyValue> attributes)
+    {
+        var identity = identityBuilder ??= new StringBuilder(256);
+        identity.Clear().Append(prefix);
+        AppendIdentity(identity, attributes);
+        Span<char> chars = identity.Length <= 512 ? stackalloc char[identity.Length] : new char[identity.Length];
+        identity.CopyTo(0, chars, chars.Length);
+        var byteCount = Encoding.UTF8.GetByteCount(chars);
+        var rented = byteCount <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount);
+        try
+        {
+            Span<byte> bytes = rented is null ? stackalloc byte[byteCount] : rented.AsSpan(0, byteCount);
+            Encoding.UTF8.GetBytes(chars, bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes, hash);
+            return Convert.ToHexString(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     public static long ToUnixNano(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 

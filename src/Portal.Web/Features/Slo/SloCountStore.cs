@@ -27,17 +27,19 @@ public static class SloCountStore
 
     /// <summary>
     /// Adds an export's increases: first to the minutes (getting each minute's new counts and its slice as stored
-    /// before), then the same increases, and any slice that changed, to the hours and days, in a second statement.
-    /// Rows are touched in key order so concurrent exports cannot deadlock on them.
+    /// before), then the same increases, and any slice that changed, to the hours and days, in a second round trip
+    /// that also runs <paramref name="alongside"/> (the caller's other writes to shared rows), so those rows are held
+    /// only from there to the commit. Rows are touched in key order so concurrent exports cannot deadlock on them.
     /// </summary>
     public static async Task AddAsync(NpgsqlConnection connection, IEnumerable<CountIncrement> increments, IReadOnlyDictionary<Guid, decimal> sliceTargets,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, IReadOnlyList<NpgsqlBatchCommand> alongside, CancellationToken cancellationToken)
     {
         var all = increments.GroupBy(i => (i.SloId, i.Minute))
             .Select(g => new CountIncrement(g.Key.SloId, g.Key.Minute, g.Sum(i => i.Good), g.Sum(i => i.Total)))
             .Where(i => i.Total != 0 || i.Good != 0).OrderBy(i => i.SloId).ThenBy(i => i.Minute).ToList();
         if (all.Count == 0)
         {
+            await ExecuteAsync(connection, alongside, cancellationToken);
             return;
         }
         var rollups = new Dictionary<(Guid, short, DateTimeOffset), WindowCounts>();
@@ -91,27 +93,42 @@ public static class SloCountStore
         }
         var rows = rollups.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2).ThenBy(r => r.Key.Item3).ToList();
         sliceChanges.Sort((a, b) => a.SloId != b.SloId ? a.SloId.CompareTo(b.SloId) : a.Minute.CompareTo(b.Minute));
-        await using var rollup = new NpgsqlCommand("""
+        var rollup = new NpgsqlBatchCommand("""
             WITH minutes AS (
-                UPDATE slo_counts c SET good_slices = u.gs, slices = u.sl FROM unnest(@ms, @mb, @mgs, @msl) AS u(s, b, gs, sl)
+                UPDATE slo_counts c SET good_slices = u.gs, slices = u.sl FROM unnest($1, $2, $3, $4) AS u(s, b, gs, sl)
                 WHERE c.slo_id = u.s AND c.span = 0 AND c.bucket = u.b)
             INSERT INTO slo_counts AS c (slo_id, span, bucket, good, total, good_slices, slices)
-            SELECT * FROM unnest(@s, @sp, @b, @g, @t, @gs, @sl)
+            SELECT * FROM unnest($5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (slo_id, span, bucket) DO UPDATE SET good = c.good + excluded.good, total = c.total + excluded.total,
                 good_slices = c.good_slices + excluded.good_slices, slices = c.slices + excluded.slices
-            """, connection);
-        rollup.Parameters.Add(new NpgsqlParameter<Guid[]>("ms", sliceChanges.Select(c => c.SloId).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("mb", sliceChanges.Select(c => c.Minute).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("mgs", sliceChanges.Select(c => c.GoodSlices).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("msl", sliceChanges.Select(c => c.Slices).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<Guid[]>("s", rows.Select(r => r.Key.Item1).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<short[]>("sp", rows.Select(r => r.Key.Item2).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("b", rows.Select(r => r.Key.Item3).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("g", rows.Select(r => r.Value.Good).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("t", rows.Select(r => r.Value.Total).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("gs", rows.Select(r => r.Value.GoodSlices).ToArray()));
-        rollup.Parameters.Add(new NpgsqlParameter<long[]>("sl", rows.Select(r => r.Value.Slices).ToArray()));
-        await rollup.ExecuteNonQueryAsync(cancellationToken);
+            """);
+        rollup.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = sliceChanges.Select(c => c.SloId).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = sliceChanges.Select(c => c.Minute).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sliceChanges.Select(c => c.GoodSlices).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sliceChanges.Select(c => c.Slices).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Key.Item1).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = rows.Select(r => r.Key.Item2).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = rows.Select(r => r.Key.Item3).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Value.Good).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Value.Total).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Value.GoodSlices).ToArray() });
+        rollup.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Value.Slices).ToArray() });
+        await ExecuteAsync(connection, [rollup, .. alongside], cancellationToken);
+    }
+
+    /// <summary>Runs the commands in one round trip (none: nothing).</summary>
+    private static async Task ExecuteAsync(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        if (commands.Count == 0)
+        {
+            return;
+        }
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

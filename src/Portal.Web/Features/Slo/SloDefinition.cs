@@ -281,8 +281,7 @@ public static class SliMinutes
             case SliKinds.Availability when sample.Metric == OtlpReader.HttpServerDuration:
                 return (sample.IsServerError ? 0 : delta.Count, delta.Count);
             case SliKinds.Latency when sample.Metric == OtlpReader.HttpServerDuration:
-                var buckets = delta.BucketCounts.Select((c, i) => (i < delta.Bounds.Length ? delta.Bounds[i] : double.PositiveInfinity, c));
-                return (AtOrBelow(buckets, (double)slo.ThresholdSeconds!.Value).Count, delta.Count);
+                return (AtOrBelow(delta.Bounds, delta.BucketCounts, (double)slo.ThresholdSeconds!.Value).Count, delta.Count);
             case SliKinds.Ratio when slo.Ratio is { } ratio:
                 var events = ratio.Events.Matches(sample) ? delta.Count : 0;
                 var total = ratio.Total.Matches(sample) ? delta.Count : 0;
@@ -340,12 +339,29 @@ public static class SliMinutes
     /// Requests at or under the threshold from (upper bound, count) buckets; inside a bucket the count is interpolated
     /// linearly, and a threshold above the last finite bound cannot split the overflow bucket: both are estimates.
     /// </summary>
-    public static (long Count, bool Interpolated) AtOrBelow(IEnumerable<(double Upper, long Count)> buckets, double threshold)
+    public static (long Count, bool Interpolated) AtOrBelow(IEnumerable<(double Upper, long Count)> buckets, double threshold) =>
+        AtOrBelow(buckets.OrderBy(b => b.Upper).ToArray(), threshold);
+
+    /// <summary>
+    /// <see cref="AtOrBelow(IEnumerable{ValueTuple{double, long}}, double)"/> for one point's buckets: its bounds strictly
+    /// increase (the reader checks), so they need no sorting; the counts past the bounds are the overflow bucket.
+    /// </summary>
+    public static (long Count, bool Interpolated) AtOrBelow(double[] bounds, long[] counts, double threshold)
+    {
+        var buckets = new (double Upper, long Count)[counts.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            buckets[i] = (i < bounds.Length ? bounds[i] : double.PositiveInfinity, counts[i]);
+        }
+        return AtOrBelow(buckets, threshold);
+    }
+
+    private static (long Count, bool Interpolated) AtOrBelow(ReadOnlySpan<(double Upper, long Count)> sorted, double threshold)
     {
         double count = 0;
         var lower = 0.0;
         var interpolated = false;
-        foreach (var (upper, value) in buckets.OrderBy(b => b.Upper))
+        foreach (var (upper, value) in sorted)
         {
             if (upper <= threshold)
             {

@@ -5,9 +5,18 @@ namespace Portal.Web.Features.Slo;
 /// <summary>The increase a point adds: what happened since the stream's previous point.</summary>
 public sealed record HistogramDelta(long Count, double Sum, long[] BucketCounts, double[] Bounds)
 {
+    // Bound names per bounds array: points share their metric's bounds array, so each is formatted once, not per point.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<double[], string[]> BoundNames = new();
+
     /// <summary>Bucket counts keyed by upper bound ("+Inf" for the last), the form minute rows keep.</summary>
-    public IEnumerable<KeyValuePair<string, long>> Buckets() => BucketCounts.Select((c, i) =>
-        KeyValuePair.Create(i < Bounds.Length ? Bounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf", c));
+    public IEnumerable<KeyValuePair<string, long>> Buckets()
+    {
+        var names = BoundNames.GetValue(Bounds, bounds => [.. bounds.Select(b => b.ToString("R", CultureInfo.InvariantCulture)), "+Inf"]);
+        for (var i = 0; i < BucketCounts.Length; i++)
+        {
+            yield return KeyValuePair.Create(i < Bounds.Length ? names[i] : "+Inf", BucketCounts[i]);
+        }
+    }
 }
 
 /// <summary>
@@ -24,15 +33,14 @@ public static class StreamDeltas
     /// <summary>The point's increase (null: nothing to add) and whether the stream's state moves to this point.</summary>
     public static (HistogramDelta? Delta, bool Advance) Next(MetricStream? previous, MetricSample point, TimeSpan firstPointMaxAge)
     {
-        var own = new HistogramDelta(point.Count, point.Sum, point.BucketCounts, point.Bounds);
         if (!point.Cumulative)
         {
-            return (point.Count == 0 ? null : own, false);
+            return (point.Count == 0 ? null : Own(point), false);
         }
         if (previous is null)
         {
             var recent = point.TimeUnixNano - point.StartUnixNano <= firstPointMaxAge.Ticks * 100;
-            return (point.StartUnixNano == 0 || point.StartUnixNano >= point.TimeUnixNano || point.Count == 0 || !recent ? null : own, true);
+            return (point.StartUnixNano == 0 || point.StartUnixNano >= point.TimeUnixNano || point.Count == 0 || !recent ? null : Own(point), true);
         }
         if (point.TimeUnixNano <= previous.TimeUnixNano && point.StartUnixNano == previous.StartUnixNano)
         {
@@ -42,13 +50,36 @@ public static class StreamDeltas
             || point.Count < (long)previous.Value
             || !point.Bounds.AsSpan().SequenceEqual(previous.Bounds)
             || point.BucketCounts.Length != previous.BucketCounts.Length
-            || point.BucketCounts.Where((c, i) => c < previous.BucketCounts[i]).Any();
+            || AnyBelow(point.BucketCounts, previous.BucketCounts);
         if (reset)
         {
-            return (point.Count == 0 || point.StartUnixNano >= point.TimeUnixNano ? null : own, true);
+            return (point.Count == 0 || point.StartUnixNano >= point.TimeUnixNano ? null : Own(point), true);
         }
         var count = point.Count - (long)previous.Value;
-        return (count == 0 ? null : new HistogramDelta(count, point.Sum - previous.Sum,
-            point.BucketCounts.Select((c, i) => c - previous.BucketCounts[i]).ToArray(), point.Bounds), true);
+        if (count == 0)
+        {
+            return (null, true);
+        }
+        var buckets = new long[point.BucketCounts.Length];
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = point.BucketCounts[i] - previous.BucketCounts[i];
+        }
+        return (new HistogramDelta(count, point.Sum - previous.Sum, buckets, point.Bounds), true);
+    }
+
+    private static HistogramDelta Own(MetricSample point) => new(point.Count, point.Sum, point.BucketCounts, point.Bounds);
+
+    /// <summary>Whether a bucket count went down (both arrays have the same length).</summary>
+    private static bool AnyBelow(long[] counts, long[] previous)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] < previous[i])
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
