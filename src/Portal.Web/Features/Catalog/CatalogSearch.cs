@@ -201,7 +201,8 @@ public static class CatalogSearch
         }
         var limit = Math.Clamp(request.Limit, 1, MaxLimit);
         var (field, descending) = ParseOrder(request.OrderField);
-        var sortKey = SortKey(field);
+        var sort = SortOf(field);
+        var sortKey = sort.Key;
         var filtered = Apply(db, db.CatalogEntities.AsNoTracking(), request.Filters, request.FullText, request.FullTextFields);
         if (!request.IncludeOrphans)
         {
@@ -226,7 +227,7 @@ public static class CatalogSearch
             rows.Reverse();
         }
 
-        var compiled = sortKey.Compile();
+        var compiled = sort.Read;
         string[] filters = [.. request.Filters], fullTextFields = [.. request.FullTextFields ?? []];
         string? next = null, prev = null;
         if (rows.Count > 0)
@@ -389,7 +390,7 @@ public static class CatalogSearch
     public static IOrderedQueryable<CatalogEntity> Order(IQueryable<CatalogEntity> query, string? orderField)
     {
         var (field, descending) = ParseOrder(orderField);
-        return Order(query, SortKey(field), descending);
+        return Order(query, SortOf(field).Key, descending);
     }
 
     /// <summary>Ties are broken by entity ref, so an order (and a cursor into it) is total.</summary>
@@ -493,17 +494,24 @@ public static class CatalogSearch
         return (parts[0].ToLowerInvariant(), descending);
     }
 
-    private static Expression<Func<CatalogEntity, string>> SortKey(string field) => field switch
+    private sealed record SortField(Expression<Func<CatalogEntity, string>> Key, Func<CatalogEntity, string> Read);
+
+    private static SortField Sort(Expression<Func<CatalogEntity, string>> key) => new(key, key.Compile());
+
+    /// <summary>The orderable fields, each compiled once (the cursor reads the key of the page's last row).</summary>
+    private static readonly Dictionary<string, SortField> SortFields = new(StringComparer.Ordinal)
     {
-        "metadata.name" => e => e.Name,
-        "metadata.title" => e => e.Title ?? "",
-        "metadata.namespace" => e => e.Namespace,
-        "kind" => e => e.Kind,
-        "spec.type" => e => e.Type ?? "",
-        "spec.lifecycle" => e => e.Lifecycle ?? "",
-        "spec.owner" => e => e.Owner ?? "",
-        _ => throw new CatalogQueryException($"Cannot order by '{field}'. Use metadata.name, metadata.title, metadata.namespace, kind, spec.type, spec.lifecycle or spec.owner."),
+        ["metadata.name"] = Sort(e => e.Name),
+        ["metadata.title"] = Sort(e => e.Title ?? ""),
+        ["metadata.namespace"] = Sort(e => e.Namespace),
+        ["kind"] = Sort(e => e.Kind),
+        ["spec.type"] = Sort(e => e.Type ?? ""),
+        ["spec.lifecycle"] = Sort(e => e.Lifecycle ?? ""),
+        ["spec.owner"] = Sort(e => e.Owner ?? ""),
     };
+
+    private static SortField SortOf(string field) => SortFields.TryGetValue(field, out var sort) ? sort
+        : throw new CatalogQueryException($"Cannot order by '{field}'. Use metadata.name, metadata.title, metadata.namespace, kind, spec.type, spec.lifecycle or spec.owner.");
 
     /// <summary>
     /// <c>(key, entity_ref) &gt; (v, ref)</c> as a PostgreSQL row comparison (or &lt; when descending),

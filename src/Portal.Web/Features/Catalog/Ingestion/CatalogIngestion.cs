@@ -123,7 +123,7 @@ public static class CatalogIngestion
         var problems = new List<ReadProblem>();
         foreach (var row in rows.Take(MaxDanglingReported))
         {
-            var (source, type, target) = (row.Split(' ')[0], row.Split(' ')[1], row.Split(' ')[2]);
+            var (source, type, target) = row.Split(' ') is [var s, var t, var r] ? (s, t, r) : throw new InvalidOperationException($"Unexpected row '{row}'.");
             var item = byRef.GetValueOrDefault(source);
             problems.Add(new ReadProblem(item?.Source ?? "", item?.Line, source,
                 $"Dangling reference: {type} {target}, which is not in the catalog; the link leads nowhere until that entity is registered."));
@@ -142,7 +142,7 @@ public static class CatalogIngestion
     /// </summary>
     private static async Task<List<ReadProblem>> ConflictsReportedByOthersAsync(PortalDbContext db, CatalogLocation location, CancellationToken cancellationToken)
     {
-        var needle = ConflictLost("", $"{location.Type}:{location.Target}")["Conflict: ".Length..^" this copy was ignored.".Length];
+        var needle = ManagedBy($"{location.Type}:{location.Target}");
         var rows = await db.Database.SqlQuery<string>($"""
             SELECT l.type || ':' || l.target || ' ' || (p->>'entityRef') AS "Value"
             FROM catalog_locations l, jsonb_array_elements(l.errors) p
@@ -158,7 +158,10 @@ public static class CatalogIngestion
         }).ToList();
     }
 
-    private static string ConflictLost(string entityRef, string owner) => $"Conflict: {entityRef} is already managed by location {owner}; this copy was ignored.";
+    private static string ConflictLost(string entityRef, string owner) => $"Conflict: {entityRef}{ManagedBy(owner)} this copy was ignored.";
+
+    /// <summary>The part of a lost conflict's message that names the winner, which the winner searches for.</summary>
+    private static string ManagedBy(string owner) => $" is already managed by location {owner};";
 
     private static string ConflictKept(string other, string entityRef) => $"Conflict: location {other} also defines {entityRef}; this location keeps it.";
 
