@@ -13,7 +13,7 @@ if (args.Length > 0 && args[0] == "environments-scale")
 {
     return await EnvironmentScaleHarness.RunAsync(args[1..]);
 }
-// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-ingest [--streams 10000] [--batches 200]
+// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-ingest [--streams 10000] [--batches 200] [--warmup 0] [--profile]
 if (args.Length > 0 && args[0] == "slo-ingest")
 {
     return await SloIngestionHarness.RunAsync(args[1..]);

@@ -1957,6 +1957,33 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("slo_definitions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("FoldedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_through");
+
+                    b.Property<byte[]>("States")
+                        .HasColumnType("bytea")
+                        .HasColumnName("states");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_stream_journal");
+
+                    b.ToTable("slo_stream_journal", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
                 {
                     b.Property<string>("ServiceName")

@@ -14,27 +14,36 @@ public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems
         : new() { PartialSuccess = new Otlp.Collector.ExportMetricsPartialSuccess { RejectedDataPoints = Rejected, ErrorMessage = string.Join(" ", Problems) } };
 }
 
-/// <summary>Exports kept colliding with concurrent ones on the same streams; the client should retry (503).</summary>
-public sealed class IngestConflictException() : Exception("Concurrent exports kept changing the same streams.");
+/// <summary>The export kept colliding with concurrent writes (an SLO rebuilt or deleted meanwhile); the client should retry (503).</summary>
+public sealed class IngestConflictException() : Exception("Concurrent writes kept colliding with this export.");
 
 /// <summary>
 /// Turns a checked export into per-minute aggregates, set-based (a few statements per export, not one per point):
-/// services matched to catalog components, cumulative streams turned into increases (their state written in the same
-/// transaction), increases added to the components' RED minutes and to every SLO's minute, hour and day counts.
-/// Concurrency is optimistic: stream state is read without locks and written only if unchanged since (compare and
-/// set); an export that lost a race is retried whole. The shared rows (minutes, sources) are written last, in key
-/// order, so they are held only for the commit. Unknown services and services a token may not send for are counted
-/// and reported as rejected points, never dropped silently.
+/// services matched to catalog components, cumulative streams turned into increases, increases added to the
+/// components' RED minutes and to every SLO's minute, hour and day counts, and the streams' new states appended to the
+/// stream journal as one row, all in one transaction. Exports take turns (one per process, and across processes the
+/// journal's advisory lock): this process keeps every stream's newest state in memory, so an export reads nothing back,
+/// and catches up from the journal when another process wrote to it. Every <see cref="SloOptions.StreamFoldExports"/>
+/// exports the journal is folded into <c>slo_metric_streams</c> (one row per stream), where streams not in memory are
+/// read from. Unknown services and services a token may not send for are counted and reported as rejected points,
+/// never dropped silently.
 /// </summary>
-public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactory, IOptions<SloOptions> options, TimeProvider time, ILogger<MetricsIngestion> logger)
+public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactory, IOptions<SloOptions> options, TimeProvider time, ILogger<MetricsIngestion> logger) : IDisposable
 {
     private const int Attempts = 5;
     private const int MaxCachedStreams = 500_000;
 
-    // Stream state as this process last committed it, so an export need not read its streams back. The compare-and-set
-    // on write still checks against the database: if another replica (or the expiry sweep) changed a stream, the write
-    // fails and the retry reads every stream from the database.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MetricStream> _streams = new(StringComparer.Ordinal);
+    // One export at a time in this process: it owns the stream states below while it holds this.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    // The newest state of streams this process has seen, as committed up to journal row _position. A stream not here
+    // has its state in slo_metric_streams (or none). Streams journalled since the last fold are always here (_unfolded).
+    private readonly Dictionary<string, MetricStream> _streams = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unfolded = new(StringComparer.Ordinal);
+    private readonly MemoryStream _packed = new();
+    private long _position;
+    private int _exportsSinceFold;
+    private DateTimeOffset _foldedAt = time.GetUtcNow();
 
     // The metric names ratio SLOs use, re-read when an SLO is saved here or after a few seconds (another replica's save).
     private static long ratioVersion;
@@ -42,6 +51,12 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
 
     /// <summary>Called when an SLO is saved or deleted, so the next export reads the ratio metrics afresh.</summary>
     public static void SlosChanged() => Interlocked.Increment(ref ratioVersion);
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _packed.Dispose();
+    }
 
     /// <summary>Reads an export (points checked per the specification) and ingests it.</summary>
     public async Task<IngestOutcome> ExportAsync(Otlp.Collector.ExportMetricsServiceRequest request, IReadOnlySet<string>? allowedServices,
@@ -92,42 +107,58 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         }
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        for (var attempt = 1; ; attempt++)
+        await _writer.WaitAsync(cancellationToken);
+        try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                if (await TryWriteAsync(db, connection, batch, components, now, fromDatabase: attempt > 1, cancellationToken) is { } written)
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                try
                 {
+                    var (written, journalId) = await WriteAsync(db, connection, batch, components, now, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
-                    if (_streams.Count > MaxCachedStreams)
-                    {
-                        _streams.Clear();
-                    }
                     foreach (var stream in written)
                     {
-                        _streams[stream.Key] = stream;
+                        if (_streams.TryGetValue(stream.Key, out var kept))
+                        {
+                            kept.MoveTo(stream);
+                        }
+                        else
+                        {
+                            _streams[stream.Key] = stream;
+                        }
+                        _unfolded.Add(stream.Key);
                     }
+                    _position = journalId ?? _position;
+                    await FoldIfDueAsync(connection, now, cancellationToken);
                     return new IngestOutcome(batch.Rejected, batch.Problems);
                 }
+                // A deadlock, or an SLO deleted while this export counted for it (its counts' foreign key): retry. The states in
+                // memory are untouched (an export's are applied after its commit), so the retry starts from the same ones.
+                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                    or PostgresErrorCodes.ForeignKeyViolation)
+                {
+                    logger.LogDebug(ex, "Export collided with another write; retrying");
+                }
+                await transaction.RollbackAsync(cancellationToken);
+                if (attempt == Attempts)
+                {
+                    throw new IngestConflictException();
+                }
             }
-            // A deadlock, or an SLO deleted while this export counted for it (its counts' foreign key): retry.
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-                or PostgresErrorCodes.ForeignKeyViolation)
-            {
-                logger.LogDebug(ex, "Export collided with another one; retrying");
-            }
-            await transaction.RollbackAsync(cancellationToken);
-            if (attempt == Attempts)
-            {
-                throw new IngestConflictException();
-            }
+        }
+        finally
+        {
+            _writer.Release();
         }
     }
 
-    /// <summary>One attempt: the streams it wrote, or null when a concurrent export changed a stream this one read (the caller retries).</summary>
-    private async Task<List<MetricStream>?> TryWriteAsync(PortalDbContext db, NpgsqlConnection connection, OtlpBatch batch, Dictionary<string, string?> components,
-        DateTimeOffset now, bool fromDatabase, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt, in the caller's transaction: the streams it advanced and the id of its journal row (null: none
+    /// advanced). The caller applies them to memory once committed.
+    /// </summary>
+    private async Task<(List<MetricStream> Written, long? JournalId)> WriteAsync(PortalDbContext db, NpgsqlConnection connection, OtlpBatch batch,
+        Dictionary<string, string?> components, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         // Shared per component: an SLO being created or changed (exclusive) waits, so its history rebuild and this export never both count a minute.
@@ -136,19 +167,22 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             locks.Parameters.Add(new NpgsqlParameter<string[]>("c", touched));
             await locks.ExecuteNonQueryAsync(cancellationToken);
         }
+        // Then the stream-state lock (always in this order, as SLO changes take them too): afterwards, catch up with
+        // whatever another process journalled since this one last did.
+        await LockAndCatchUpAsync(connection, cancellationToken);
         var slos = touched.Length == 0 ? [] : await db.Set<SloDefinition>().AsNoTracking().Where(s => touched.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
         var slosByComponent = slos.ToLookup(s => s.ComponentRef, StringComparer.Ordinal);
 
-        // The streams' states as read: never changed (cached objects are shared), a point that advances a stream gets a new one.
-        var read = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
+        // The streams' states as read: never changed (the objects are shared with memory), a point that advances a stream gets a new one.
+        var states = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var sample in batch.Samples)
         {
-            if (sample.Cumulative && !read.ContainsKey(sample.StreamKey))
+            if (sample.Cumulative && !states.ContainsKey(sample.StreamKey))
             {
-                if (!fromDatabase && _streams.TryGetValue(sample.StreamKey, out var cached))
+                if (_streams.TryGetValue(sample.StreamKey, out var known))
                 {
-                    read[sample.StreamKey] = cached;
+                    states[sample.StreamKey] = known;
                 }
                 else
                 {
@@ -158,9 +192,8 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         }
         foreach (var (key, state) in await ReadStreamsAsync(connection, [.. unknown], cancellationToken))
         {
-            read[key] = state;
+            states[key] = state;
         }
-        var states = new Dictionary<string, MetricStream>(read, StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var red = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
         var increments = new List<CountIncrement>();
@@ -174,7 +207,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             {
                 states[sample.StreamKey] = new MetricStream
                 {
-                    Key = sample.StreamKey,
+                    Key = previous?.Key ?? sample.StreamKey,
                     ComponentRef = previous?.ComponentRef ?? component,
                     Metric = previous?.Metric ?? sample.Metric,
                     StartUnixNano = sample.StartUnixNano,
@@ -183,7 +216,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                     Sum = sample.Sum,
                     BucketCounts = sample.BucketCounts,
                     Bounds = sample.Bounds,
-                    LastSeenAt = previous?.LastSeenAt ?? default,
+                    LastSeenAt = now,
                 };
                 changed.Add(sample.StreamKey);
             }
@@ -214,15 +247,16 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                 }
             }
         }
-        var written = changed.Select(k => states[k]).ToList();
-        written.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        if (!await WriteStreamsAsync(connection, written, read, now, cancellationToken))
+        var written = new List<MetricStream>(changed.Count);
+        foreach (var key in changed)
         {
-            foreach (var key in read.Keys)
-            {
-                _streams.TryRemove(key, out _);
-            }
-            return null;
+            written.Add(states[key]);
+        }
+        long? journalId = null;
+        if (written.Count > 0)
+        {
+            StreamStatePacking.Pack(written, _packed);
+            journalId = await StreamJournal.AppendAsync(connection, now, _packed.GetBuffer().AsMemory(0, (int)_packed.Length), null, cancellationToken);
         }
         // The rows every export shares (minutes, sources, SLO hours and days) go in the last round trip, so they are held only until the commit.
         var shared = new List<NpgsqlBatchCommand>();
@@ -235,7 +269,87 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             shared.Add(sources);
         }
         await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, shared, cancellationToken);
-        return written;
+        return (written, journalId);
+    }
+
+    /// <summary>Takes the stream-state lock, then applies what other processes journalled since this one last did.</summary>
+    private async Task LockAndCatchUpAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var newest = await StreamJournal.LockAsync(connection, cancellationToken);
+        if (newest != _position)
+        {
+            Replay(await StreamJournal.ReadAfterAsync(connection, newest < _position ? 0 : _position, cancellationToken), reset: newest < _position);
+        }
+    }
+
+    /// <summary>
+    /// Applies journal rows this process has not seen, in order. A fold marker of rows it had all seen only means its
+    /// states are in the table now; one of rows it never read, a forget marker or a journal that went back (reset)
+    /// means what it holds may be stale: it drops it and reads those streams from the table when they come.
+    /// </summary>
+    private void Replay(List<StreamJournalEntry> entries, bool reset)
+    {
+        if (reset)
+        {
+            _streams.Clear();
+            _unfolded.Clear();
+            _position = 0;
+        }
+        foreach (var entry in entries)
+        {
+            if (entry.States is { } packed)
+            {
+                foreach (var state in StreamStatePacking.Unpack(packed, entry.WrittenAt))
+                {
+                    _streams[state.Key] = state;
+                    _unfolded.Add(state.Key);
+                }
+            }
+            else if (entry.FoldedThrough == _position)
+            {
+                _unfolded.Clear();
+            }
+            else
+            {
+                _streams.Clear();
+                _unfolded.Clear();
+            }
+            _position = entry.Id;
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="SloOptions.StreamFoldExports"/> exports (or after a minute with any), writes the newest state of
+    /// the streams journalled since the last fold into <c>slo_metric_streams</c> and deletes those journal rows, in its
+    /// own transaction. The export it follows is committed already: a failed fold is logged and tried again next time.
+    /// </summary>
+    private async Task FoldIfDueAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _exportsSinceFold++;
+        if (_unfolded.Count == 0 || (_exportsSinceFold < options.Value.StreamFoldExports && now - _foldedAt < TimeSpan.FromMinutes(1)))
+        {
+            return;
+        }
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await LockAndCatchUpAsync(connection, cancellationToken);
+            var states = _unfolded.Select(k => _streams[k]).ToList();
+            var marker = await StreamJournal.FoldAsync(connection, states, _position, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _position = marker;
+            _unfolded.Clear();
+            _exportsSinceFold = 0;
+            _foldedAt = now;
+            if (_streams.Count > MaxCachedStreams)
+            {
+                _streams.Clear(); // all folded: the table has them
+            }
+        }
+        catch (Exception ex) when (ex is PostgresException or NpgsqlException)
+        {
+            logger.LogWarning(ex, "Folding the stream-state journal failed; it is tried again after the next export");
+        }
     }
 
     /// <summary>The samples by time, stable (an export's points are usually in order already: then they are taken as they are).</summary>
@@ -280,74 +394,6 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             };
         }
         return states;
-    }
-
-    /// <summary>
-    /// Writes the streams' new state in one round trip: new streams inserted (a key someone else inserted meanwhile is a
-    /// collision), known ones updated only where start and time are still what this export read. False on any collision.
-    /// </summary>
-    private static async Task<bool> WriteStreamsAsync(NpgsqlConnection connection, List<MetricStream> streams,
-        Dictionary<string, MetricStream> read, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var fresh = streams.Where(s => !read.ContainsKey(s.Key)).ToList();
-        var known = streams.Where(s => read.ContainsKey(s.Key)).ToList();
-        if (streams.Count == 0)
-        {
-            return true;
-        }
-        await using var batch = new NpgsqlBatch(connection);
-        // An export's streams are a small part of the table: one index lookup each. Left to itself the planner hashes the
-        // whole table for every export (unnest's row count is known, the table's pages look cheaper to read in order).
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_hashjoin = off"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_mergejoin = off"));
-        var insert = fresh.Count == 0 ? null : StateCommand("""
-            INSERT INTO slo_metric_streams (key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds, last_seen_at)
-            SELECT u.k, u.c, u.m, u.st, u.t, u.v, u.s, u.bc, u.b, $1
-            FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u(k, st, t, v, s, bc, b, c, m)
-            ON CONFLICT (key) DO NOTHING
-            """, fresh, now);
-        if (insert is not null)
-        {
-            insert.Parameters.Add(new NpgsqlParameter<string[]>{ TypedValue = fresh.Select(s => s.ComponentRef).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = fresh.Select(s => s.Metric).ToArray() });
-            batch.BatchCommands.Add(insert);
-        }
-        var update = known.Count == 0 ? null : StateCommand("""
-            UPDATE slo_metric_streams AS s SET start_unix_nano = u.st, time_unix_nano = u.t, value = u.v, sum = u.s,
-                bucket_counts = u.bc, bounds = u.b, last_seen_at = $1
-            FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS u(k, st, t, v, s, bc, b, pst, pt)
-            WHERE s.key = u.k AND s.start_unix_nano = u.pst AND s.time_unix_nano = u.pt
-            """, known, now);
-        if (update is not null)
-        {
-            update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = known.Select(s => read[s.Key].StartUnixNano).ToArray() });
-            update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = known.Select(s => read[s.Key].TimeUnixNano).ToArray() });
-            batch.BatchCommands.Add(update);
-        }
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_hashjoin TO DEFAULT"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_mergejoin TO DEFAULT"));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        return (insert is null || insert.RecordsAffected == fresh.Count) && (update is null || update.RecordsAffected == known.Count);
-    }
-
-    /// <summary>A statement with the state parameters $1 (now) to $8 (bounds), positional as batch commands want them.</summary>
-    private static NpgsqlBatchCommand StateCommand(string sql, List<MetricStream> streams, DateTimeOffset now)
-    {
-        // Streams of one metric share their bounds array: packed once.
-        var packedBounds = new Dictionary<double[], byte[]>(ReferenceEqualityComparer.Instance);
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams.Select(s => s.Key).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = streams.Select(s => s.StartUnixNano).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = streams.Select(s => s.TimeUnixNano).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = streams.Select(s => s.Value).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = streams.Select(s => s.Sum).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = streams.Select(s => PackedArrays.Pack(s.BucketCounts)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>
-        {
-            TypedValue = streams.Select(s => packedBounds.TryGetValue(s.Bounds, out var b) ? b : packedBounds[s.Bounds] = PackedArrays.Pack(s.Bounds)).ToArray(),
-        });
-        return command;
     }
 
     /// <summary>Adds the export's RED increases to the minutes, bucket by bucket, in one additive upsert (null: nothing to add).</summary>

@@ -45,31 +45,30 @@ public static class OtlpHttpEndpoint
             return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Too many exports at once; retry after 5 seconds.");
         }
         var limit = options.Value.MaxBodyBytes;
-        var body = await ReadLimitedAsync(http.Request.Body, limit, cancellationToken);
+        using var body = await PooledBody.ReadAsync(http.Request.Body, limit, http.Request.ContentLength, cancellationToken);
         if (body is null)
         {
             return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit} bytes.");
         }
+        var decoded = body;
+        using var decompressed = encoding == "gzip" ? await GunzipAsync(body, limit, cancellationToken) : null;
         if (encoding == "gzip")
         {
-            try
-            {
-                await using var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
-                body = await ReadLimitedAsync(gzip, limit, cancellationToken);
-            }
-            catch (InvalidDataException)
+            if (decompressed is not { } result)
             {
                 return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not valid gzip.");
             }
-            if (body is null)
+            if (result.Body is null)
             {
                 return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The decompressed body is larger than {limit} bytes.");
             }
+            decoded = result.Body;
         }
         ExportMetricsServiceRequest request;
         try
         {
-            request = mediaType == Protobuf ? ExportMetricsServiceRequest.Parser.ParseFrom(body) : Parser.Parse<ExportMetricsServiceRequest>(System.Text.Encoding.UTF8.GetString(body));
+            request = mediaType == Protobuf ? ExportMetricsServiceRequest.Parser.ParseFrom(decoded.Span)
+                : Parser.Parse<ExportMetricsServiceRequest>(System.Text.Encoding.UTF8.GetString(decoded.Span));
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException)
         {
@@ -85,7 +84,7 @@ public static class OtlpHttpEndpoint
         catch (IngestConflictException)
         {
             http.Response.Headers.RetryAfter = "1";
-            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Concurrent exports changed the same streams; retry after 1 second.");
+            return Status(mediaType, StatusCodes.Status503ServiceUnavailable, "Concurrent writes collided with this export; retry after 1 second.");
         }
         return Message(mediaType, StatusCodes.Status200OK, outcome.ToResponse());
     }
@@ -97,21 +96,23 @@ public static class OtlpHttpEndpoint
         ? Results.Text(Formatter.Format(message), Json, statusCode: status)
         : new StatusBytes(message.ToByteArray(), status);
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when there is more.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    /// <summary>The gzip body undone (its Body null when larger than the limit); null when it is not valid gzip.</summary>
+    private static async Task<Gunzipped?> GunzipAsync(PooledBody body, long limit, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
+            await using var gzip = new GZipStream(new MemoryStream(body.Array, 0, body.Length, writable: false), CompressionMode.Decompress);
+            return new Gunzipped(await PooledBody.ReadAsync(gzip, limit, null, cancellationToken));
         }
-        return buffer.ToArray();
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Gunzipped(PooledBody? Body) : IDisposable
+    {
+        public void Dispose() => Body?.Dispose();
     }
 
     /// <summary>Protobuf bytes with a status code (Results.Bytes has none).</summary>
@@ -139,5 +140,73 @@ public sealed class ExportGate(IOptions<SloOptions> options) : IDisposable
     private sealed class Slot(SemaphoreSlim slots) : IDisposable
     {
         public void Dispose() => slots.Release();
+    }
+}
+
+/// <summary>
+/// A request body read into a pooled array: an export is about 100 kB, and a fresh array of that size per request
+/// lands on the large object heap, whose churn made the collector run full collections several times a second.
+/// </summary>
+public sealed class PooledBody : IDisposable
+{
+    private byte[]? _array;
+
+    private PooledBody(byte[] array, int length)
+    {
+        _array = array;
+        Length = length;
+    }
+
+    public byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledBody));
+    public int Length { get; }
+    public ReadOnlySpan<byte> Span => Array.AsSpan(0, Length);
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when there is more.</summary>
+    public static async Task<PooledBody?> ReadAsync(Stream stream, long limit, long? lengthHint, CancellationToken cancellationToken)
+    {
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        var array = pool.Rent((int)Math.Clamp((lengthHint ?? 0) + 1, Math.Min(16 * 1024, limit + 1), Math.Min(limit + 1, 64L * 1024 * 1024)));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == array.Length)
+                {
+                    var larger = pool.Rent((int)Math.Min((long)array.Length * 2, limit + 1));
+                    array.AsSpan(0, length).CopyTo(larger);
+                    pool.Return(array);
+                    array = larger;
+                }
+                var read = await stream.ReadAsync(array.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    var body = new PooledBody(array, length);
+                    array = null;
+                    return body;
+                }
+                length += read;
+                if (length > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            if (array is not null)
+            {
+                pool.Return(array);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_array is { } array)
+        {
+            _array = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }

@@ -361,6 +361,13 @@ public static class OtlpReader
     [ThreadStatic]
     private static StringBuilder? identityBuilder;
 
+    // Stream keys by identity: a live stream comes back in every export, and hashing it again (SHA-256 through OpenSSL)
+    // and allocating its key again cost more than the lookup. Bounded; emptied when full (a miss only costs a hash).
+    private const int MaxCachedKeys = 200_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KeysByIdentity = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KeysBySpan =
+        KeysByIdentity.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// SHA-256 (hex) of the prefix followed by the attributes' identity: the stream key. Built in reused buffers, as it
     /// runs for every point.
@@ -372,6 +379,21 @@ public static class OtlpReader
         AppendIdentity(identity, attributes);
         Span<char> chars = identity.Length <= 512 ? stackalloc char[identity.Length] : new char[identity.Length];
         identity.CopyTo(0, chars, chars.Length);
+        if (KeysBySpan.TryGetValue(chars, out var known))
+        {
+            return known;
+        }
+        var key = HashKey(chars);
+        if (KeysByIdentity.Count >= MaxCachedKeys)
+        {
+            KeysByIdentity.Clear();
+        }
+        KeysBySpan.TryAdd(chars, key);
+        return key;
+    }
+
+    private static string HashKey(ReadOnlySpan<char> chars)
+    {
         var byteCount = Encoding.UTF8.GetByteCount(chars);
         var rented = byteCount <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount);
         try

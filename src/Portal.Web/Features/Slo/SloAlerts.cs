@@ -207,7 +207,13 @@ public sealed class SloRetentionJob(IDbContextFactory<PortalDbContext> dbFactory
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var expired = now.AddDays(-options.Value.StreamExpiryDays);
-        await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // The journal first goes into the table (a stream seen lately may have its last-seen time only there).
+            await StreamJournal.PrepareDeleteAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), now, cancellationToken);
+            await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         foreach (var (span, before) in new[]
         {
             (CountSpans.Minute, now - CountRetention.Default.Minutes - TimeSpan.FromHours(1)),

@@ -173,6 +173,11 @@ public static class SloCommands
                 .Select(s => s.Ratio).ToListAsync(ct)).SelectMany(r => new[] { r!.Events.Metric, r.Total.Metric }).ToHashSet(StringComparer.Ordinal);
             var metrics = new[] { ratio.Events.Metric, ratio.Total.Metric }
                 .Where(m => m != OtlpReader.HttpServerDuration && !others.Contains(m)).Distinct(StringComparer.Ordinal).ToList();
+            if (metrics.Count == 0)
+            {
+                continue;
+            }
+            await StreamJournal.PrepareDeleteAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), DateTimeOffset.UtcNow, ct);
             await db.Set<MetricStream>().Where(s => s.ComponentRef == component && metrics.Contains(s.Metric)).ExecuteDeleteAsync(ct);
         }
     }

@@ -24,8 +24,27 @@ public sealed class MetricStream
     public double[] Bounds { get; set; } = [];
     public DateTimeOffset LastSeenAt { get; set; }
 
-    /// <summary>A copy to advance (its arrays are replaced, never changed in place, so they are shared).</summary>
-    public MetricStream Copy() => (MetricStream)MemberwiseClone();
+    /// <summary>
+    /// Takes on a newer state of the same stream, in place: a state kept in memory for as long as its stream lives
+    /// stays one object (an object replaced on every export would churn through the collector's oldest generation).
+    /// </summary>
+    public void MoveTo(MetricStream newer)
+    {
+        StartUnixNano = newer.StartUnixNano;
+        TimeUnixNano = newer.TimeUnixNano;
+        Value = newer.Value;
+        Sum = newer.Sum;
+        Bounds = newer.Bounds;
+        if (BucketCounts.Length == newer.BucketCounts.Length)
+        {
+            newer.BucketCounts.CopyTo(BucketCounts, 0);
+        }
+        else
+        {
+            BucketCounts = [.. newer.BucketCounts];
+        }
+        LastSeenAt = newer.LastSeenAt;
+    }
 }
 
 /// <summary>

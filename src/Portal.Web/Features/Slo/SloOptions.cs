@@ -27,6 +27,12 @@ public sealed class SloOptions
     [Range(1, 400)] public int StreamExpiryDays { get; set; } = 7;
 
     /// <summary>
+    /// Exports between folds of the stream-state journal (each export appends one row of its streams' new states) into
+    /// the per-stream table; a fold also happens a minute after the last one when anything is journalled.
+    /// </summary>
+    [Range(1, 100_000)] public int StreamFoldExports { get; set; } = 1000;
+
+    /// <summary>
     /// A cumulative stream's first point counts only if the stream started at most this long before it; an older
     /// start means history from before the exporter pointed here, which becomes the baseline instead.
     /// </summary>

@@ -1,0 +1,253 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Npgsql;
+
+namespace Portal.Web.Features.Slo;
+
+/// <summary>
+/// One row of the stream-state journal (<c>slo_stream_journal</c>), in commit order (ids are taken under the ingestion
+/// lock). Three kinds: an export's new stream states (<see cref="States"/>); a fold marker (<see cref="FoldedThrough"/>:
+/// rows up to it were written into <c>slo_metric_streams</c> and deleted); a forget marker (both null: state was
+/// deleted from the table, so a process must re-read every stream from it).
+/// </summary>
+public sealed class StreamJournalEntry
+{
+    public long Id { get; set; }
+    public DateTimeOffset WrittenAt { get; set; }
+    public byte[]? States { get; set; }
+    public long? FoldedThrough { get; set; }
+}
+
+internal sealed class StreamJournalConfiguration : IEntityTypeConfiguration<StreamJournalEntry>
+{
+    public void Configure(EntityTypeBuilder<StreamJournalEntry> builder)
+    {
+        builder.ToTable("slo_stream_journal");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).UseIdentityAlwaysColumn();
+    }
+}
+
+/// <summary>
+/// Stream states packed into one byte array, the form an export appends to the journal: one row per export instead
+/// of one row update per stream. Component refs, metric names and bounds arrays are written once per array. Pure.
+/// </summary>
+public static class StreamStatePacking
+{
+    private const byte Version = 1;
+
+    public static byte[] Pack(IReadOnlyCollection<MetricStream> states)
+    {
+        using var buffer = new MemoryStream();
+        Pack(states, buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Packs into <paramref name="buffer"/> from its start (a reused buffer: an export's states are about 100 kB).</summary>
+    public static void Pack(IReadOnlyCollection<MetricStream> states, MemoryStream buffer)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var bounds = new Dictionary<double[], int>(ReferenceEqualityComparer.Instance);
+        foreach (var state in states)
+        {
+            names.TryAdd(state.ComponentRef, names.Count);
+            names.TryAdd(state.Metric, names.Count);
+            bounds.TryAdd(state.Bounds, bounds.Count);
+        }
+        buffer.SetLength(0);
+        using var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Version);
+        writer.Write7BitEncodedInt(names.Count);
+        foreach (var name in names.Keys)
+        {
+            writer.Write(name);
+        }
+        writer.Write7BitEncodedInt(bounds.Count);
+        foreach (var array in bounds.Keys)
+        {
+            writer.Write7BitEncodedInt(array.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+        }
+        writer.Write7BitEncodedInt(states.Count);
+        foreach (var state in states)
+        {
+            writer.Write(state.Key);
+            writer.Write7BitEncodedInt(names[state.ComponentRef]);
+            writer.Write7BitEncodedInt(names[state.Metric]);
+            writer.Write(state.StartUnixNano);
+            writer.Write(state.TimeUnixNano);
+            writer.Write(state.Value);
+            writer.Write(state.Sum);
+            writer.Write7BitEncodedInt(bounds[state.Bounds]);
+            writer.Write7BitEncodedInt(state.BucketCounts.Length);
+            foreach (var count in state.BucketCounts)
+            {
+                writer.Write7BitEncodedInt64(count);
+            }
+        }
+        writer.Flush();
+    }
+
+    /// <summary>The states packed by <see cref="Pack"/>, each marked as last seen at <paramref name="seenAt"/>.</summary>
+    public static List<MetricStream> Unpack(byte[] packed, DateTimeOffset seenAt)
+    {
+        using var reader = new BinaryReader(new MemoryStream(packed, writable: false));
+        if (reader.ReadByte() != Version)
+        {
+            throw new InvalidDataException("Unknown stream-state journal format.");
+        }
+        var names = new string[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = reader.ReadString();
+        }
+        var bounds = new double[reader.Read7BitEncodedInt()][];
+        for (var i = 0; i < bounds.Length; i++)
+        {
+            var array = new double[reader.Read7BitEncodedInt()];
+            reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+            bounds[i] = array;
+        }
+        var states = new List<MetricStream>(reader.Read7BitEncodedInt());
+        for (var n = states.Capacity; n > 0; n--)
+        {
+            var state = new MetricStream
+            {
+                Key = reader.ReadString(),
+                ComponentRef = names[reader.Read7BitEncodedInt()],
+                Metric = names[reader.Read7BitEncodedInt()],
+                StartUnixNano = reader.ReadInt64(),
+                TimeUnixNano = reader.ReadInt64(),
+                Value = reader.ReadDouble(),
+                Sum = reader.ReadDouble(),
+                Bounds = bounds[reader.Read7BitEncodedInt()],
+                LastSeenAt = seenAt,
+            };
+            state.BucketCounts = new long[reader.Read7BitEncodedInt()];
+            for (var i = 0; i < state.BucketCounts.Length; i++)
+            {
+                state.BucketCounts[i] = reader.Read7BitEncodedInt64();
+            }
+            states.Add(state);
+        }
+        return states;
+    }
+}
+
+/// <summary>
+/// The stream-state journal's I/O, on the caller's connection and transaction. Every change of stream state (an
+/// export's append, a fold, a deletion) happens under one transaction-level advisory lock, so journal ids are in commit
+/// order and a process that holds the lock sees every earlier change.
+/// </summary>
+public static class StreamJournal
+{
+    /// <summary>The advisory lock key of stream state (arbitrary, fixed: every process must use the same).</summary>
+    public const long LockKey = 0x5_10_57_8E_A3;
+
+    /// <summary>Takes the stream-state lock (until the transaction ends) and returns the newest journal id (0 when empty).</summary>
+    public static async Task<long> LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({LockKey})"));
+        // A separate statement: it reads after the lock is granted, so it sees the previous holder's commit.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT coalesce(max(id), 0) FROM slo_stream_journal"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0);
+    }
+
+    /// <summary>Journal rows after <paramref name="afterId"/>, in order.</summary>
+    public static async Task<List<StreamJournalEntry>> ReadAfterAsync(NpgsqlConnection connection, long afterId, CancellationToken cancellationToken)
+    {
+        var entries = new List<StreamJournalEntry>();
+        await using var command = new NpgsqlCommand("SELECT id, written_at, states, folded_through FROM slo_stream_journal WHERE id > @after ORDER BY id", connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", afterId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new StreamJournalEntry
+            {
+                Id = reader.GetInt64(0),
+                WrittenAt = reader.GetFieldValue<DateTimeOffset>(1),
+                States = reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                FoldedThrough = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            });
+        }
+        return entries;
+    }
+
+    /// <summary>Appends a row (states, a fold marker or a forget marker) and returns its id.</summary>
+    public static async Task<long> AppendAsync(NpgsqlConnection connection, DateTimeOffset now, ReadOnlyMemory<byte>? states, long? foldedThrough,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO slo_stream_journal (written_at, states, folded_through) VALUES (@at, @states, @folded) RETURNING id",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", now));
+        command.Parameters.Add(states is { } packed ? new NpgsqlParameter<ReadOnlyMemory<byte>>("states", packed)
+            : new NpgsqlParameter("states", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("folded", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)foldedThrough ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="states"/> (the newest state of each stream journalled up to <paramref name="throughId"/>)
+    /// into <c>slo_metric_streams</c>, deletes those journal rows and appends the fold marker. Returns the marker's id.
+    /// The caller holds the lock.
+    /// </summary>
+    public static async Task<long> FoldAsync(NpgsqlConnection connection, IReadOnlyCollection<MetricStream> states, long throughId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (states.Count > 0)
+        {
+            var sorted = states.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+            // Streams of one metric share their bounds array: packed once.
+            var packedBounds = new Dictionary<double[], byte[]>(ReferenceEqualityComparer.Instance);
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO slo_metric_streams (key, component_ref, metric, start_unix_nano, time_unix_nano, value, sum, bucket_counts, bounds, last_seen_at)
+                SELECT * FROM unnest(@k, @c, @m, @st, @t, @v, @s, @bc, @b, @seen)
+                ON CONFLICT (key) DO UPDATE SET start_unix_nano = excluded.start_unix_nano, time_unix_nano = excluded.time_unix_nano,
+                    value = excluded.value, sum = excluded.sum, bucket_counts = excluded.bucket_counts, bounds = excluded.bounds,
+                    last_seen_at = excluded.last_seen_at
+                """, connection);
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("k", [.. sorted.Select(s => s.Key)]));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("c", [.. sorted.Select(s => s.ComponentRef)]));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("m", [.. sorted.Select(s => s.Metric)]));
+            upsert.Parameters.Add(new NpgsqlParameter<long[]>("st", [.. sorted.Select(s => s.StartUnixNano)]));
+            upsert.Parameters.Add(new NpgsqlParameter<long[]>("t", [.. sorted.Select(s => s.TimeUnixNano)]));
+            upsert.Parameters.Add(new NpgsqlParameter<double[]>("v", [.. sorted.Select(s => s.Value)]));
+            upsert.Parameters.Add(new NpgsqlParameter<double[]>("s", [.. sorted.Select(s => s.Sum)]));
+            upsert.Parameters.Add(new NpgsqlParameter<byte[][]>("bc", [.. sorted.Select(s => PackedArrays.Pack(s.BucketCounts))]));
+            upsert.Parameters.Add(new NpgsqlParameter<byte[][]>("b",
+                [.. sorted.Select(s => packedBounds.TryGetValue(s.Bounds, out var b) ? b : packedBounds[s.Bounds] = PackedArrays.Pack(s.Bounds))]));
+            upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("seen", [.. sorted.Select(s => s.LastSeenAt)]));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var delete = new NpgsqlCommand("DELETE FROM slo_stream_journal WHERE id <= @through", connection))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<long>("through", throughId));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await AppendAsync(connection, now, null, throughId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Before stream state is deleted from <c>slo_metric_streams</c> (expiry, a ratio SLO's metrics changing): takes
+    /// the lock, folds the whole journal into the table (so nothing deleted comes back from it) and appends a forget
+    /// marker, so every process re-reads its streams from the table. The caller deletes in the same transaction.
+    /// </summary>
+    public static async Task PrepareDeleteAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var newest = await LockAsync(connection, cancellationToken);
+        var states = new Dictionary<string, MetricStream>(StringComparer.Ordinal);
+        foreach (var entry in await ReadAfterAsync(connection, 0, cancellationToken))
+        {
+            foreach (var state in entry.States is null ? [] : StreamStatePacking.Unpack(entry.States, entry.WrittenAt))
+            {
+                states[state.Key] = state;
+            }
+        }
+        await FoldAsync(connection, states.Values, newest, now, cancellationToken);
+        await AppendAsync(connection, now, null, null, cancellationToken);
+    }
+}
