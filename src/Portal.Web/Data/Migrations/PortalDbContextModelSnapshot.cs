@@ -1960,11 +1960,8 @@ namespace Portal.Web.Data.Migrations
             modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
                     b.Property<long?>("FoldedThrough")
                         .HasColumnType("bigint")

@@ -161,16 +161,9 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         Dictionary<string, string?> components, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        // Shared per component: an SLO being created or changed (exclusive) waits, so its history rebuild and this export never both count a minute.
-        await using (var locks = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended(c, 1360)) FROM unnest(@c) AS c", connection))
-        {
-            locks.Parameters.Add(new NpgsqlParameter<string[]>("c", touched));
-            await locks.ExecuteNonQueryAsync(cancellationToken);
-        }
-        // Then the stream-state lock (always in this order, as SLO changes take them too): afterwards, catch up with
-        // whatever another process journalled since this one last did.
-        await LockAndCatchUpAsync(connection, cancellationToken);
-        var slos = touched.Length == 0 ? [] : await db.Set<SloDefinition>().AsNoTracking().Where(s => touched.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
+        var (newest, sloVersion) = await LockAsync(connection, touched, cancellationToken);
+        await CatchUpAsync(connection, newest, cancellationToken);
+        var slos = await SlosAsync(db, touched, sloVersion, cancellationToken);
         var slosByComponent = slos.ToLookup(s => s.ComponentRef, StringComparer.Ordinal);
 
         // The streams' states as read: never changed (the objects are shared with memory), a point that advances a stream gets a new one.
@@ -252,14 +245,16 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         {
             written.Add(states[key]);
         }
+        // The journal row and the rows every export shares (minutes, sources, SLO hours and days) go in the last round trip,
+        // so the shared rows are held only until the commit.
+        var shared = new List<NpgsqlBatchCommand>();
         long? journalId = null;
         if (written.Count > 0)
         {
             StreamStatePacking.Pack(written, _packed);
-            journalId = await StreamJournal.AppendAsync(connection, now, _packed.GetBuffer().AsMemory(0, (int)_packed.Length), null, cancellationToken);
+            journalId = _position + 1;
+            shared.Add(StreamJournal.AppendCommand(journalId.Value, now, _packed.GetBuffer().AsMemory(0, (int)_packed.Length), null));
         }
-        // The rows every export shares (minutes, sources, SLO hours and days) go in the last round trip, so they are held only until the commit.
-        var shared = new List<NpgsqlBatchCommand>();
         if (MinutesCommand(red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList()) is { } minutes)
         {
             shared.Add(minutes);
@@ -272,10 +267,60 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         return (written, journalId);
     }
 
-    /// <summary>Takes the stream-state lock, then applies what other processes journalled since this one last did.</summary>
-    private async Task LockAndCatchUpAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// One round trip: the touched components' shared locks (an SLO being created or changed holds one exclusively, so
+    /// its history rebuild and this export never both count a minute), then the stream-state lock (always in this order,
+    /// as SLO changes take them too), then the newest journal id and a version of the components' SLO definitions.
+    /// </summary>
+    private static async Task<(long Newest, string SloVersion)> LockAsync(NpgsqlConnection connection, string[] components, CancellationToken cancellationToken)
     {
-        var newest = await StreamJournal.LockAsync(connection, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        var componentLocks = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended(c, 1360)) FROM unnest($1) AS c");
+        componentLocks.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = components });
+        batch.BatchCommands.Add(componentLocks);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamJournal.LockSql));
+        // Row ids and versions (xmin changes with every update): equal only if no SLO of these components was created, changed or deleted.
+        var read = new NpgsqlBatchCommand($"""
+            SELECT ({StreamJournal.NewestSql}),
+                   (SELECT coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') FROM slo_definitions WHERE component_ref = ANY($1))
+            """);
+        read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = components });
+        batch.BatchCommands.Add(read);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetString(1));
+    }
+
+    // SLO definitions by the set of components an export touched, with the version they were read at (guarded by _writer).
+    private readonly Dictionary<string, (string Version, List<SloDefinition> Slos)> _slos = new(StringComparer.Ordinal);
+
+    /// <summary>The components' SLOs: as read before when their version is unchanged, else read again.</summary>
+    private async Task<List<SloDefinition>> SlosAsync(PortalDbContext db, string[] components, string version, CancellationToken cancellationToken)
+    {
+        var key = string.Join('\n', components);
+        if (_slos.TryGetValue(key, out var known) && known.Version == version)
+        {
+            return known.Slos;
+        }
+        var slos = components.Length == 0 ? []
+            : await db.Set<SloDefinition>().AsNoTracking().Where(s => components.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
+        if (_slos.Count > 10_000)
+        {
+            _slos.Clear();
+        }
+        _slos[key] = (version, slos);
+        return slos;
+    }
+
+    /// <summary>Takes the stream-state lock, then applies what other processes journalled since this one last did.</summary>
+    private async Task LockAndCatchUpAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await CatchUpAsync(connection, await StreamJournal.LockAsync(connection, cancellationToken), cancellationToken);
+
+    /// <summary>Applies the journal rows up to <paramref name="newest"/> that this process has not seen (the caller holds the lock).</summary>
+    private async Task CatchUpAsync(NpgsqlConnection connection, long newest, CancellationToken cancellationToken)
+    {
         if (newest != _position)
         {
             Replay(await StreamJournal.ReadAfterAsync(connection, newest < _position ? 0 : _position, cancellationToken), reset: newest < _position);

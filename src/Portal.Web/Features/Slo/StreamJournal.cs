@@ -5,8 +5,8 @@ using Npgsql;
 namespace Portal.Web.Features.Slo;
 
 /// <summary>
-/// One row of the stream-state journal (<c>slo_stream_journal</c>), in commit order (ids are taken under the ingestion
-/// lock). Three kinds: an export's new stream states (<see cref="States"/>); a fold marker (<see cref="FoldedThrough"/>:
+/// One row of the stream-state journal (<c>slo_stream_journal</c>), in commit order: its id is the newest id plus one,
+/// taken under the stream-state lock. Three kinds: an export's new stream states (<see cref="States"/>); a fold marker (<see cref="FoldedThrough"/>:
 /// rows up to it were written into <c>slo_metric_streams</c> and deleted); a forget marker (both null: state was
 /// deleted from the table, so a process must re-read every stream from it).
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class StreamJournalConfiguration : IEntityTypeConfiguration<Stre
     {
         builder.ToTable("slo_stream_journal");
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.Id).UseIdentityAlwaysColumn();
+        builder.Property(e => e.Id).ValueGeneratedNever();
     }
 }
 
@@ -144,13 +144,21 @@ public static class StreamJournal
     /// <summary>The advisory lock key of stream state (arbitrary, fixed: every process must use the same).</summary>
     public const long LockKey = 0x5_10_57_8E_A3;
 
-    /// <summary>Takes the stream-state lock (until the transaction ends) and returns the newest journal id (0 when empty).</summary>
+    /// <summary>Takes the stream-state lock until the transaction ends.</summary>
+    public static readonly string LockSql = $"SELECT pg_advisory_xact_lock({LockKey})";
+
+    /// <summary>
+    /// The newest journal id (0 when empty). Run as a statement after <see cref="LockSql"/>: it then reads after the
+    /// lock is granted, so it sees the previous holder's commit.
+    /// </summary>
+    public const string NewestSql = "SELECT coalesce(max(id), 0) FROM slo_stream_journal";
+
+    /// <summary>Takes the stream-state lock and returns the newest journal id (0 when empty), in one round trip.</summary>
     public static async Task<long> LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({LockKey})"));
-        // A separate statement: it reads after the lock is granted, so it sees the previous holder's commit.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT coalesce(max(id), 0) FROM slo_stream_journal"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSql));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NewestSql));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -177,23 +185,32 @@ public static class StreamJournal
         return entries;
     }
 
-    /// <summary>Appends a row (states, a fold marker or a forget marker) and returns its id.</summary>
-    public static async Task<long> AppendAsync(NpgsqlConnection connection, DateTimeOffset now, ReadOnlyMemory<byte>? states, long? foldedThrough,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The statement that appends row <paramref name="id"/> (the newest id read under the lock, plus one): an export's
+    /// packed states, a fold marker or a forget marker. A batch command, so an export sends it with its other writes.
+    /// </summary>
+    public static NpgsqlBatchCommand AppendCommand(long id, DateTimeOffset now, ReadOnlyMemory<byte>? states, long? foldedThrough)
     {
-        await using var command = new NpgsqlCommand("INSERT INTO slo_stream_journal (written_at, states, folded_through) VALUES (@at, @states, @folded) RETURNING id",
-            connection);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", now));
-        command.Parameters.Add(states is { } packed ? new NpgsqlParameter<ReadOnlyMemory<byte>>("states", packed)
-            : new NpgsqlParameter("states", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("folded", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)foldedThrough ?? DBNull.Value });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var command = new NpgsqlBatchCommand("INSERT INTO slo_stream_journal (id, written_at, states, folded_through) VALUES ($1, $2, $3, $4)");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(states is { } packed ? new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = packed }
+            : new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = (object?)foldedThrough ?? DBNull.Value });
+        return command;
+    }
+
+    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlBatchCommand append, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(append);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Writes <paramref name="states"/> (the newest state of each stream journalled up to <paramref name="throughId"/>)
-    /// into <c>slo_metric_streams</c>, deletes those journal rows and appends the fold marker. Returns the marker's id.
-    /// The caller holds the lock.
+    /// Writes <paramref name="states"/> (the newest state of each stream journalled up to <paramref name="throughId"/>,
+    /// the newest row) into <c>slo_metric_streams</c>, deletes those journal rows and appends the fold marker. Returns
+    /// the marker's id. The caller holds the lock.
     /// </summary>
     public static async Task<long> FoldAsync(NpgsqlConnection connection, IReadOnlyCollection<MetricStream> states, long throughId, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -228,7 +245,8 @@ public static class StreamJournal
             delete.Parameters.Add(new NpgsqlParameter<long>("through", throughId));
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
-        return await AppendAsync(connection, now, null, throughId, cancellationToken);
+        await AppendAsync(connection, AppendCommand(throughId + 1, now, null, throughId), cancellationToken);
+        return throughId + 1;
     }
 
     /// <summary>
@@ -247,7 +265,7 @@ public static class StreamJournal
                 states[state.Key] = state;
             }
         }
-        await FoldAsync(connection, states.Values, newest, now, cancellationToken);
-        await AppendAsync(connection, now, null, null, cancellationToken);
+        var marker = await FoldAsync(connection, states.Values, newest, now, cancellationToken);
+        await AppendAsync(connection, AppendCommand(marker + 1, now, null, null), cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -16,8 +15,7 @@ namespace Portal.Web.Data.Migrations
                 name: "slo_stream_journal",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    id = table.Column<long>(type: "bigint", nullable: false),
                     written_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     states = table.Column<byte[]>(type: "bytea", nullable: true),
                     folded_through = table.Column<long>(type: "bigint", nullable: true)

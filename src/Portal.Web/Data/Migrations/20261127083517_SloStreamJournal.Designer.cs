@@ -14,7 +14,7 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127075902_SloStreamJournal")]
+    [Migration("20261127083517_SloStreamJournal")]
     partial class SloStreamJournal
     {
         /// <inheritdoc />
@@ -1963,11 +1963,8 @@ namespace Portal.Web.Data.Migrations
             modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
                     b.Property<long?>("FoldedThrough")
                         .HasColumnType("bigint")
