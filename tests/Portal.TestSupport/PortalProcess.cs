@@ -62,13 +62,18 @@ public sealed class PortalProcess : IAsyncDisposable
     public static PortalProcess Launch(int port, string dataDirectory, IDictionary<string, string?>? environment, params string[] args)
     {
         var dll = PortalDll();
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1) with SIGINT reset to its default: a test run started in the background (`.ci/run &`, nohup) has
+        // SIGINT ignored, children inherit an ignored signal, and .NET then installs no Ctrl+C handler, so the Ctrl+C
+        // tests would wait for a portal that never hears them.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {
