@@ -112,7 +112,7 @@ public static class CatalogScaleHarness
         var ct = cancellation.Token;
 
         // Clusters left by a killed run (their lock is free) are stopped and deleted; live ones are left alone.
-        EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root);
+        EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root, TestCluster.AbandonedAfter);
         // --data-dir keeps the cluster after the run and reuses its import next time, so query work can iterate
         // without a 40 s import per run (and the database can be inspected with psql in between).
         var keep = settings.DataDirectory is not null;

@@ -58,7 +58,7 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     }
 
     private static void EmbeddedPostgresCleanup() =>
-        global::Portal.Web.Infrastructure.Postgres.EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root);
+        global::Portal.Web.Infrastructure.Postgres.EmbeddedPostgres.RemoveAbandonedClusters(TestCluster.Root, TestCluster.AbandonedAfter);
 }
 
 [CollectionDefinition(Name)]

@@ -10,6 +10,12 @@ public static class TestCluster
 {
     public static readonly string Root = Path.Combine(Path.GetTempPath(), "portal-tests");
 
+    /// <summary>
+    /// A folder under <see cref="Root"/> unchanged this long, with no live portal holding it, is a leftover of a killed
+    /// run. Younger ones may belong to a test process running beside this one (the test projects run in parallel).
+    /// </summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
     private static readonly Lazy<EmbeddedPostgres> Cluster = new(StartCluster);
 
     public static EmbeddedPostgres Server => Cluster.Value;
@@ -38,7 +44,7 @@ public static class TestCluster
 
     private static EmbeddedPostgres StartCluster()
     {
-        EmbeddedPostgres.RemoveAbandonedClusters(Root);
+        EmbeddedPostgres.RemoveAbandonedClusters(Root, AbandonedAfter);
         var dir = NewDataDirectory("cluster");
         var server = EmbeddedPostgres.Start(FastOptions(dir));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

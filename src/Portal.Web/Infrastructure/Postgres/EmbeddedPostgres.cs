@@ -152,15 +152,18 @@ public sealed class EmbeddedPostgres : IDisposable
     /// <summary>
     /// Stops and deletes clusters under <paramref name="parent"/> whose owning process is gone
     /// (their instance lock is free). Test runs use it to clean up after a killed test host.
+    /// Folders changed within <paramref name="minimumAge"/> are left alone, untouched: test processes running side by
+    /// side make folders there that hold no lock yet (a data folder before its portal starts, a git repository).
     /// </summary>
-    public static void RemoveAbandonedClusters(string parent, string? binDirectory = null)
+    public static void RemoveAbandonedClusters(string parent, TimeSpan minimumAge, string? binDirectory = null)
     {
         if (!Directory.Exists(parent))
         {
             return;
         }
         var bin = PostgresBinaries.Find(binDirectory);
-        foreach (var root in Directory.GetDirectories(parent))
+        var cutoff = DateTime.UtcNow - minimumAge;
+        foreach (var root in Directory.GetDirectories(parent).Where(d => Directory.GetLastWriteTimeUtc(d) < cutoff))
         {
             FileStream instanceLock;
             try
