@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Portal.TestSupport;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
 
@@ -64,6 +65,29 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
         app.MapGet("/broken", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/missing", () => Results.NotFound());
         await app.StartAsync();
+        // ASP.NET Core records a request's duration when the request ends, which can be just after the client has the
+        // response: the test waits until all 26 are recorded before flushing (else the last can miss the export).
+        var recorded = 0;
+        string[] routes = ["/fast", "/slow", "/broken", "/missing"];
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "http.route" && routes.Contains(tag.Value as string))
+                {
+                    Interlocked.Increment(ref recorded);
+                }
+            }
+        });
+        listener.Start();
         using var http = app.GetTestClient();
         for (var i = 0; i < 20; i++)
         {
@@ -75,6 +99,7 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/broken")).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/missing")).StatusCode);
+        await Wait.UntilAsync(() => Volatile.Read(ref recorded) >= 26, TimeSpan.FromSeconds(30), "the app to record its 26 requests");
         Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(30_000));
 
         var slos = (await admin.GetFromJsonAsync<List<SloView>>("/api/slos?service=product-service", JsonSerializerOptions.Web))!;
