@@ -50,20 +50,17 @@ public static class OtlpHttpEndpoint
         {
             return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit} bytes.");
         }
-        var decoded = body;
-        using var decompressed = encoding == "gzip" ? await GunzipAsync(body, limit, cancellationToken) : null;
-        if (encoding == "gzip")
+        var (validGzip, unzipped) = encoding == "gzip" ? await GunzipAsync(body, limit, cancellationToken) : (true, null);
+        using var decompressed = unzipped;
+        if (!validGzip)
         {
-            if (decompressed is not { } result)
-            {
-                return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not valid gzip.");
-            }
-            if (result.Body is null)
-            {
-                return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The decompressed body is larger than {limit} bytes.");
-            }
-            decoded = result.Body;
+            return Status(mediaType, StatusCodes.Status400BadRequest, "The body is not valid gzip.");
         }
+        if (encoding == "gzip" && decompressed is null)
+        {
+            return Status(mediaType, StatusCodes.Status413PayloadTooLarge, $"The decompressed body is larger than {limit} bytes.");
+        }
+        var decoded = decompressed ?? body;
         ExportMetricsServiceRequest request;
         try
         {
@@ -96,23 +93,18 @@ public static class OtlpHttpEndpoint
         ? Results.Text(Formatter.Format(message), Json, statusCode: status)
         : new StatusBytes(message.ToByteArray(), status);
 
-    /// <summary>The gzip body undone (its Body null when larger than the limit); null when it is not valid gzip.</summary>
-    private static async Task<Gunzipped?> GunzipAsync(PooledBody body, long limit, CancellationToken cancellationToken)
+    /// <summary>The gzip body undone: false when it is not valid gzip; a null body when it is larger than the limit.</summary>
+    private static async Task<(bool Valid, PooledBody? Body)> GunzipAsync(PooledBody body, long limit, CancellationToken cancellationToken)
     {
         try
         {
             await using var gzip = new GZipStream(new MemoryStream(body.Array, 0, body.Length, writable: false), CompressionMode.Decompress);
-            return new Gunzipped(await PooledBody.ReadAsync(gzip, limit, null, cancellationToken));
+            return (true, await PooledBody.ReadAsync(gzip, limit, null, cancellationToken));
         }
         catch (InvalidDataException)
         {
-            return null;
+            return (false, null);
         }
-    }
-
-    private sealed record Gunzipped(PooledBody? Body) : IDisposable
-    {
-        public void Dispose() => Body?.Dispose();
     }
 
     /// <summary>Protobuf bytes with a status code (Results.Bytes has none).</summary>

@@ -207,8 +207,12 @@ public sealed class SloRetentionJob(IDbContextFactory<PortalDbContext> dbFactory
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var expired = now.AddDays(-options.Value.StreamExpiryDays);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // A stream's last-seen time is its newest row's (table or journal): with none old enough in either, nothing can
+        // expire, and the journal (up to a thousand exports' states) is not read under the ingestion lock for nothing.
+        if (await db.Set<MetricStream>().AnyAsync(s => s.LastSeenAt < expired, cancellationToken)
+            || await db.Set<StreamJournalEntry>().AnyAsync(e => e.States != null && e.WrittenAt < expired, cancellationToken))
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // The journal first goes into the table (a stream seen lately may have its last-seen time only there).
             await StreamJournal.PrepareDeleteAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), now, cancellationToken);
             await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
