@@ -33,7 +33,7 @@ public static class CatalogScaleHarness
     private const int WarmupRuns = 10;
     private const int PageSize = 50;
     private const string Command = "dotnet run -c Release --project tests/Portal.Benchmarks -- catalog-scale";
-    private const string Usage = "Usage: " + Command + " [--entities 100000] [--clients 8] [--queries 200] [--data-dir /var/lib/portal-bench/catalog]";
+    private const string Usage = "Usage: " + Command + " [--entities 100000] [--clients 8] [--queries 200] [--data-dir /var/lib/portal-bench/catalog] [--no-search-index]";
     private const string ListFilter = "kind=component,spec.lifecycle=production";
     private const string OrderByName = "metadata.name";
 
@@ -228,9 +228,28 @@ public static class CatalogScaleHarness
             Progress(memoryLine);
             report.AppendLine(memoryLine).AppendLine();
 
-            // 5. Latency, one scenario at a time: sequential, then concurrent clients.
+            // 5. The in-memory search index, as the portal builds it after start-up (--no-search-index measures PostgreSQL alone).
+            CatalogSearchIndex? index = null;
+            if (settings.SearchIndex)
+            {
+                index = new CatalogSearchIndex(() => new PortalDbContext(dbOptions));
+                var before = GC.GetTotalMemory(forceFullCollection: true);
+                var buildWatch = Stopwatch.StartNew();
+                var usable = await index.EnsureCurrentAsync(ct);
+                buildWatch.Stop();
+                var indexLine = Inv($"Search index: {index.Count:N0} entities in {buildWatch.Elapsed.TotalSeconds:F1} s, ")
+                    + Inv($"managed heap +{(GC.GetTotalMemory(forceFullCollection: true) - before) / 1024.0 / 1024.0:N1} MB, usable {usable}.");
+                Progress(indexLine);
+                report.AppendLine(indexLine).AppendLine();
+            }
+            else
+            {
+                report.AppendLine("Search index: off (--no-search-index); PostgreSQL answers every query.").AppendLine();
+            }
+
+            // 6. Latency, one scenario at a time: sequential, then concurrent clients.
             var rows = new List<Row>();
-            foreach (var scenario in Scenarios(catalog))
+            foreach (var scenario in Scenarios(catalog, index))
             {
                 rows.Add(await MeasureAsync(scenario, dbOptions, 1, settings.Queries, WarmupRuns, ct));
                 if (settings.Clients > 1)
@@ -240,7 +259,7 @@ public static class CatalogScaleHarness
                 }
             }
 
-            // 6. The report.
+            // 7. The report.
             report.AppendLine(CultureInfo.InvariantCulture, $"Latency: {settings.Queries} queries per row, after warm-up; with several clients the queries are split between them, each with its own DbContext.").AppendLine();
             report.AppendLine("| scenario | clients | p50 ms | p95 ms | max ms |");
             report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
@@ -284,14 +303,20 @@ public static class CatalogScaleHarness
         }
     }
 
-    private sealed record Settings(int Entities, int Clients, int Queries, string? DataDirectory);
+    private sealed record Settings(int Entities, int Clients, int Queries, string? DataDirectory, bool SearchIndex);
 
     private static Settings? ParseArguments(string[] args, out string? error)
     {
         int entities = 100_000, clients = 8, queries = 200;
         string? dataDirectory = null;
+        var searchIndex = true;
         for (var i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--no-search-index")
+            {
+                searchIndex = false;
+                continue;
+            }
             if (args[i] == "--data-dir" && i + 1 < args.Length)
             {
                 dataDirectory = Path.GetFullPath(args[i + 1]);
@@ -325,7 +350,7 @@ public static class CatalogScaleHarness
             : clients is < 1 or > 64 ? "--clients must be between 1 and 64."
             : queries < 1 ? "--queries must be at least 1."
             : null;
-        return error is null ? new Settings(entities, clients, queries, dataDirectory) : null;
+        return error is null ? new Settings(entities, clients, queries, dataDirectory, searchIndex) : null;
     }
 
     // ---------------------------------------------------------------- latency
@@ -339,7 +364,7 @@ public static class CatalogScaleHarness
 
     private sealed record Row(string Name, int Clients, double P50, double P95, double Max, double QueriesPerSecond, double MeanItems, double MeanTotal);
 
-    private static List<Scenario> Scenarios(GeneratedCatalog catalog) =>
+    private static List<Scenario> Scenarios(GeneratedCatalog catalog, CatalogSearchIndex? index) =>
     [
         new("list: production components by name (half with owner)", (db, random, run, ct) =>
         {
@@ -347,28 +372,28 @@ public static class CatalogScaleHarness
             string[] filters = run % 2 == 0
                 ? ListFilters
                 : [ListFilter + ",relations.ownedby=group:default/" + catalog.Teams[random.Next(catalog.Teams.Length)]];
-            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(filters, null, OrderByName, PageSize), ct));
+            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(filters, null, OrderByName, PageSize), ct, index));
         }),
         new("list: page 2 via nextCursor", async (db, _, _, ct) =>
         {
-            var first = await CatalogSearch.QueryAsync(db, new CatalogQuery(ListFilters, null, OrderByName, PageSize), ct);
+            var first = await CatalogSearch.QueryAsync(db, new CatalogQuery(ListFilters, null, OrderByName, PageSize), ct, index);
             return await TimedPageAsync(() =>
-                CatalogSearch.QueryAsync(db, new CatalogQuery(ListFilters, null, OrderByName, PageSize, first.PageInfo.NextCursor), ct));
+                CatalogSearch.QueryAsync(db, new CatalogQuery(ListFilters, null, OrderByName, PageSize, first.PageInfo.NextCursor), ct, index));
         }),
         new("full text: one description word", (db, random, _, ct) =>
         {
             var word = DescriptionWords[random.Next(DescriptionWords.Length)];
-            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(NoFilters, word, OrderByName, PageSize), ct));
+            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(NoFilters, word, OrderByName, PageSize), ct, index));
         }),
         new("typo: component name, one letter missing", (db, random, _, ct) =>
         {
             var typo = DropOneLetter(catalog.Components[random.Next(catalog.Components.Length)], random);
-            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(NoFilters, typo, OrderByName, PageSize), ct));
+            return TimedPageAsync(() => CatalogSearch.QueryAsync(db, new CatalogQuery(NoFilters, typo, OrderByName, PageSize), ct, index));
         }),
         new("facet: spec.type of components", (db, _, _, ct) =>
-            TimedFacetAsync(() => CatalogSearch.FacetAsync(db, "spec.type", ComponentFilters, null, ct))),
+            TimedFacetAsync(() => CatalogSearch.FacetAsync(db, "spec.type", ComponentFilters, null, ct, index))),
         new("facet: metadata.tags of components", (db, _, _, ct) =>
-            TimedFacetAsync(() => CatalogSearch.FacetAsync(db, "metadata.tags", ComponentFilters, null, ct))),
+            TimedFacetAsync(() => CatalogSearch.FacetAsync(db, "metadata.tags", ComponentFilters, null, ct, index))),
     ];
 
     private static async Task<Sample> TimedPageAsync(Func<Task<CatalogPage>> query)

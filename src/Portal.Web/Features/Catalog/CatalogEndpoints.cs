@@ -101,12 +101,12 @@ public static class CatalogEndpoints
 
     private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> QueryAsync(
         [FromQuery(Name = "filter")] string[]? filter, string? fullText, string? fullTextFilterTerm, [FromQuery(Name = "fields")] string[]? fields,
-        [FromQuery(Name = "fullTextFilterFields")] string[]? fullTextFilterFields, string? orderField, int? limit, string? cursor, PortalDbContext db, CancellationToken ct)
+        [FromQuery(Name = "fullTextFilterFields")] string[]? fullTextFilterFields, string? orderField, int? limit, string? cursor, PortalDbContext db, CatalogSearchIndex index, CancellationToken ct)
     {
         try
         {
             var page = await CatalogSearch.QueryAsync(db, new CatalogQuery(filter ?? [], fullText ?? fullTextFilterTerm, orderField, limit ?? 50, cursor, fields,
-                FullTextFields: fullTextFilterFields), ct);
+                FullTextFields: fullTextFilterFields), ct, index);
             return TypedResults.Ok(page);
         }
         catch (CatalogQueryException ex)
@@ -116,7 +116,7 @@ public static class CatalogEndpoints
     }
 
     private static async Task<Results<Ok<Dictionary<string, Dictionary<string, IReadOnlyList<FacetValue>>>>, ValidationProblem>> FacetsAsync(
-        [FromQuery(Name = "facet")] string[]? facet, [FromQuery(Name = "filter")] string[]? filter, string? fullText, PortalDbContext db, CancellationToken ct)
+        [FromQuery(Name = "facet")] string[]? facet, [FromQuery(Name = "filter")] string[]? filter, string? fullText, PortalDbContext db, CatalogSearchIndex index, CancellationToken ct)
     {
         if (facet is null || facet.Length == 0)
         {
@@ -127,7 +127,7 @@ public static class CatalogEndpoints
             var result = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
             foreach (var f in facet.Distinct(StringComparer.Ordinal))
             {
-                result[f] = await CatalogSearch.FacetAsync(db, f, filter ?? [], fullText, ct);
+                result[f] = await CatalogSearch.FacetAsync(db, f, filter ?? [], fullText, ct, index);
             }
             return TypedResults.Ok(new Dictionary<string, Dictionary<string, IReadOnlyList<FacetValue>>> { ["facets"] = result });
         }

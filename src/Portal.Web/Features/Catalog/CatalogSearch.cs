@@ -134,21 +134,13 @@ public static class CatalogSearch
     /// </remarks>
     private static Expression<Func<CatalogEntity, bool>> Group(PortalDbContext db, string filter)
     {
-        var parts = filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
-        {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            return (Part: part, Key: (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant(), Value: eq < 0 ? null : part[(eq + 1)..].Trim());
-        });
         var required = new List<string>();
         Expression<Func<CatalogEntity, bool>> predicate = e => true;
-        foreach (var byKey in parts.GroupBy(p => p.Key))
+        foreach (var (part, key, values) in Conditions(filter))
         {
-            var key = byKey.Key;
-            // "key" alone (the field exists) already covers every value of that key.
-            string[]? values = byKey.Any(p => p.Value is null) ? null : byKey.Select(p => p.Value!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             if (key.StartsWith("relations.", StringComparison.Ordinal))
             {
-                predicate = And(predicate, Relation(db, byKey.First().Part, key, values));
+                predicate = And(predicate, Relation(db, part, key, values));
             }
             else if (values is not null && ColumnPredicate(key, values) is { } column)
             {
@@ -175,6 +167,18 @@ public static class CatalogSearch
         return predicate;
     }
 
+    /// <summary>
+    /// One filter's conditions, one per key: the key in lower case, its first part as written (for messages), and
+    /// its distinct values, or null for "key" alone (the field exists), which already covers every value.
+    /// </summary>
+    internal static IEnumerable<(string Part, string Key, string[]? Values)> Conditions(string filter) =>
+        filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            return (Part: part, Key: (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant(), Value: eq < 0 ? null : part[(eq + 1)..].Trim());
+        }).GroupBy(p => p.Key).Select(byKey => (byKey.First().Part, byKey.Key,
+            byKey.Any(p => p.Value is null) ? null : byKey.Select(p => p.Value!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
+
     /// <summary><c>relations.&lt;type&gt;</c>, alone (has such a relation) or with target refs (to one of them).</summary>
     private static Expression<Func<CatalogEntity, bool>> Relation(PortalDbContext db, string part, string key, string[]? targets)
     {
@@ -192,7 +196,9 @@ public static class CatalogSearch
             : e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && lowered.Contains(r.TargetRef));
     }
 
-    public static async Task<CatalogPage> QueryAsync(PortalDbContext db, CatalogQuery request, CancellationToken cancellationToken)
+    /// <param name="index">Answers full-text queries it covers from memory; null (or a stale index) leaves them to PostgreSQL.</param>
+    public static async Task<CatalogPage> QueryAsync(PortalDbContext db, CatalogQuery request, CancellationToken cancellationToken,
+        CatalogSearchIndex? index = null)
     {
         var cursor = Cursor.Decode(request.Cursor);
         if (cursor is not null)
@@ -213,7 +219,8 @@ public static class CatalogSearch
         List<CatalogEntity> rows;
         if (!string.IsNullOrWhiteSpace(request.FullText))
         {
-            (total, rows) = await MatchOnceAsync(db, filtered, sortKey, cursor, descending ^ backwards, limit + 1, cancellationToken);
+            (total, rows) = await MatchInMemoryAsync(index, db, request, field, cursor, descending ^ backwards, limit + 1, cancellationToken)
+                ?? await MatchOnceAsync(db, filtered, sortKey, cursor, descending ^ backwards, limit + 1, cancellationToken);
         }
         else
         {
@@ -304,10 +311,70 @@ public static class CatalogSearch
                 ids.Add(reader.GetGuid(1));
             }
         }, cancellationToken);
+        return (total, await RowsInOrderAsync(db, ids, cancellationToken));
+    }
+
+    /// <summary>The page's rows, in the order of <paramref name="ids"/>.</summary>
+    private static async Task<List<CatalogEntity>> RowsInOrderAsync(PortalDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
         var byId = (await db.CatalogEntities.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(AnswerColumns).ToListAsync(cancellationToken))
             .ToDictionary(x => x.Id);
         // An entity deleted between the two statements is simply missing from this page.
-        return (total, ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList());
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
+
+    /// <summary>
+    /// The full-text page from <see cref="CatalogSearchIndex"/>, or null when it cannot answer (no index, a stale
+    /// snapshot, fields or filters it does not cover): the same total and page the SQL path gives.
+    /// </summary>
+    private static async Task<(int Total, List<CatalogEntity> Rows)?> MatchInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db,
+        CatalogQuery request, string field, Cursor? cursor, bool descending, int take, CancellationToken cancellationToken)
+    {
+        if (index is null || request.FullTextFields is { Count: > 0 } || !CatalogSearchIndex.TryFilter(request.Filters, out var filter)
+            || await index.ProbeAsync(db, request.FullText!.Trim(), cancellationToken) is not { } probe)
+        {
+            return null;
+        }
+        var snapshot = probe.Snapshot;
+        var bits = snapshot.Select(probe.Text, filter, request.IncludeOrphans);
+        var order = snapshot.Order(field);
+        // The first position after the cursor in the walking direction (binary search over the sorted order).
+        int low = 0, high = order.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            var c = cursor is null ? (descending ? -1 : 1) : snapshot.CompareAt(field, order[mid], cursor.Value, cursor.Ref);
+            if (descending ? c < 0 : c <= 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        var ids = new List<Guid>(take);
+        if (descending)
+        {
+            for (var p = low - 1; p >= 0 && ids.Count < take; p--)
+            {
+                if (CatalogTextMatch.IsSet(bits, order[p]))
+                {
+                    ids.Add(snapshot.Ids[order[p]]);
+                }
+            }
+        }
+        else
+        {
+            for (var p = low; p < order.Length && ids.Count < take; p++)
+            {
+                if (CatalogTextMatch.IsSet(bits, order[p]))
+                {
+                    ids.Add(snapshot.Ids[order[p]]);
+                }
+            }
+        }
+        return (CatalogTextMatch.PopCount(bits), await RowsInOrderAsync(db, ids, cancellationToken));
     }
 
     /// <summary>Runs a command EF built and this class rewrapped, on the context's connection, row by row.</summary>
@@ -397,11 +464,16 @@ public static class CatalogSearch
     private static IOrderedQueryable<CatalogEntity> Order(IQueryable<CatalogEntity> query, Expression<Func<CatalogEntity, string>> key, bool descending) =>
         descending ? query.OrderByDescending(key).ThenByDescending(e => e.EntityRef) : query.OrderBy(key).ThenBy(e => e.EntityRef);
 
+    /// <param name="index">Counts the column facets it covers from memory; null (or a stale index) leaves them to PostgreSQL.</param>
     public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CatalogSearchIndex? index = null)
     {
-        var query = Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText);
         var f = facet.Trim();
+        if (await FacetInMemoryAsync(index, db, f.ToLowerInvariant(), filters, fullText, cancellationToken) is { } counted)
+        {
+            return counted;
+        }
+        var query = Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText);
         if (f.Equals("metadata.tags", StringComparison.OrdinalIgnoreCase))
         {
             return await TagFacetAsync(db, query, cancellationToken);
@@ -422,6 +494,46 @@ public static class CatalogSearch
         var counts = await values.Where(v => v != null).GroupBy(v => v!).Select(g => new { g.Key, Count = g.Count() })
             .OrderByDescending(x => x.Count).ThenBy(x => x.Key).ToListAsync(cancellationToken);
         return counts.Select(c => new FacetValue(c.Key, c.Count)).ToList();
+    }
+
+    /// <summary>The facets <see cref="CatalogSearchIndex"/> holds, with the values as the columns spell them (null values are not counted).</summary>
+    private static readonly Dictionary<string, Func<CatalogSearchIndex.Snapshot, int, string?>> IndexedFacets = new(StringComparer.Ordinal)
+    {
+        ["kind"] = (s, i) => s.Kinds[i],
+        ["metadata.namespace"] = (s, i) => s.Namespaces[i],
+        ["spec.type"] = (s, i) => s.Types[i],
+        ["spec.lifecycle"] = (s, i) => s.Lifecycles[i],
+        ["relations.ownedby"] = (s, i) => s.Owners[i],
+    };
+
+    private static async Task<IReadOnlyList<FacetValue>?> FacetInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db, string facet,
+        IReadOnlyList<string> filters, string? fullText, CancellationToken cancellationToken)
+    {
+        var tags = facet == "metadata.tags";
+        if (index is null || (!tags && !IndexedFacets.ContainsKey(facet)) || !CatalogSearchIndex.TryFilter(filters, out var filter)
+            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
+        {
+            return null;
+        }
+        var snapshot = probe.Snapshot;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var d in CatalogTextMatch.Members(snapshot.Select(probe.Text, filter, includeOrphans: true)))
+        {
+            if (tags)
+            {
+                foreach (var tag in snapshot.Tags[d])
+                {
+                    counts[tag] = counts.GetValueOrDefault(tag) + 1;
+                }
+            }
+            else if (IndexedFacets[facet](snapshot, d) is { } value)
+            {
+                counts[value] = counts.GetValueOrDefault(value) + 1;
+            }
+        }
+        // As the SQL: count descending, then the value in the collation's (code point) order.
+        return counts.Select(c => new FacetValue(c.Key, c.Value))
+            .OrderByDescending(v => v.Count).ThenBy(v => v.Value, Comparer<string>.Create(CatalogTextMatch.CompareCodePoints)).ToList();
     }
 
     /// <summary>The entity as the Backstage API returns it: the descriptor plus uid, etag and relations.</summary>

@@ -18,6 +18,8 @@ public static class CatalogSetup
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
+        builder.Services.AddSingleton(sp => new CatalogSearchIndex(
+            () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>()));
         return builder;
     }
 
@@ -32,6 +34,9 @@ public static class CatalogSetup
 
     public static void MapCatalog(this WebApplication app)
     {
+        // Built once the portal is up (migrations and demo data done), so the first searches need not wait for it.
+        var index = app.Services.GetRequiredService<CatalogSearchIndex>();
+        app.Lifetime.ApplicationStarted.Register(index.ScheduleBuild);
         var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(PortalPolicies.CatalogRead);
         api.MapGet("/figures", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {

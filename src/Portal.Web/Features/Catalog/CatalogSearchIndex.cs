@@ -1,0 +1,597 @@
+using System.Data;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Catalog;
+
+/// <summary>
+/// The searchable columns of every catalog entity, held in memory so full-text, typo and facet queries cost
+/// set arithmetic instead of a heap visit per match. PostgreSQL stays the source of truth:
+/// <list type="bullet">
+/// <item>Every statement that changes <c>catalog_entities</c> records its transaction in <c>catalog_changes</c>
+/// (a trigger), so the sum of that table's weights is a version that grows with each committed change.</item>
+/// <item>Each query first reads that version, in the same round trip as PostgreSQL's own parse of the search term
+/// (<c>websearch_to_tsquery</c>, <c>show_trgm</c>). It is answered here only when the snapshot has exactly that
+/// version, which was read in the snapshot's own REPEATABLE READ transaction; otherwise PostgreSQL answers it and
+/// a rebuild starts in the background.</item>
+/// <item>Lexemes with positions and trigrams come from PostgreSQL, so what matches is what the SQL path matches
+/// (tests compare the two), and order is the C.UTF-8 collation's code point order. On a database with another
+/// collation the index stays off.</item>
+/// </list>
+/// Only what the SQL path answers with plain columns is served here (no filter, or filters on kind, spec.type,
+/// spec.lifecycle and relations.ownedBy); everything else goes to PostgreSQL as before.
+/// </summary>
+public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILogger<CatalogSearchIndex>? logger = null)
+{
+    /// <summary>Rows in catalog_changes above which a build folds them into one (the version sum stays the same).</summary>
+    private const int FoldAbove = 1_000;
+
+    private readonly Lock _gate = new();
+    private volatile Snapshot? _snapshot;
+    private Task? _building;
+    private long _nextBuildAfter;
+
+    /// <summary>The version of the current snapshot, or null before the first build.</summary>
+    public long? Version => _snapshot?.Version;
+
+    private long _answered;
+
+    /// <summary>Queries answered from memory since start (the rest went to PostgreSQL).</summary>
+    public long AnsweredFromMemory => Interlocked.Read(ref _answered);
+
+    /// <summary>Entities in the current snapshot.</summary>
+    public int Count => _snapshot?.Count ?? 0;
+
+    /// <summary>
+    /// Brings the snapshot up to the database's version now, and says whether the index can serve queries
+    /// (false on a database whose collation is not code point order). For start-up and benchmarks; queries
+    /// never wait for a build.
+    /// </summary>
+    public async Task<bool> EnsureCurrentAsync(CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        // A change committed during a build leaves it behind: build again (a few times at most).
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var version = await ReadVersionAsync(db, cancellationToken);
+            if (_snapshot is { } current && current.Version >= version)
+            {
+                return current.Usable;
+            }
+            Task build;
+            lock (_gate)
+            {
+                _building ??= Task.Run(() => BuildAsync(CancellationToken.None), CancellationToken.None);
+                build = _building;
+            }
+            await build.WaitAsync(cancellationToken);
+        }
+        return _snapshot?.Usable == true;
+    }
+
+    private static async Task<long> ReadVersionAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<long>("SELECT coalesce(sum(weight), 0)::bigint AS \"Value\" FROM catalog_changes").SingleAsync(cancellationToken);
+
+    /// <summary>
+    /// A snapshot at the database's current version with <paramref name="term"/> parsed by PostgreSQL, or null
+    /// (the caller asks PostgreSQL). Starts a background rebuild when the snapshot is behind.
+    /// </summary>
+    internal async Task<Probe?> ProbeAsync(PortalDbContext db, string? term, CancellationToken cancellationToken)
+    {
+        if (_snapshot is { Usable: false })
+        {
+            return null;
+        }
+        // Terms pg_trgm would turn into hashed multi-byte trigrams, and ILIKE's locale-dependent case folding
+        // outside ASCII, stay with PostgreSQL.
+        if (term is not null && !System.Text.Ascii.IsValid(term))
+        {
+            return null;
+        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = term is null
+                ? "SELECT coalesce(sum(weight), 0)::bigint, NULL::text, NULL::text[], NULL::float8 FROM catalog_changes"
+                : """
+                  SELECT (SELECT coalesce(sum(weight), 0)::bigint FROM catalog_changes),
+                         websearch_to_tsquery('simple', @term)::text, show_trgm(@term), show_limit()::float8
+                  """;
+            if (term is not null)
+            {
+                command.Parameters.AddWithValue("term", term);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var version = reader.GetInt64(0);
+            var snapshot = _snapshot;
+            if (snapshot is null || snapshot.Version != version)
+            {
+                ScheduleBuild();
+                return null;
+            }
+            if (term is null)
+            {
+                Interlocked.Increment(ref _answered);
+                return new Probe(snapshot, null);
+            }
+            if (!CatalogTextMatch.TryParseTsQuery(reader.GetString(1), out var query))
+            {
+                return null;
+            }
+            var threshold = reader.GetDouble(3);
+            if (threshold <= 0)
+            {
+                // Every name would be "similar"; not worth a special case.
+                return null;
+            }
+            Interlocked.Increment(ref _answered);
+            return new Probe(snapshot, new TextQuery(term, query, reader.GetFieldValue<string[]>(2), threshold));
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts a build in the background unless one runs or the last one ended too recently.</summary>
+    public void ScheduleBuild()
+    {
+        lock (_gate)
+        {
+            if (_building is not null || Stopwatch.GetTimestamp() < Interlocked.Read(ref _nextBuildAfter))
+            {
+                return;
+            }
+            _building = Task.Run(() => BuildAsync(CancellationToken.None));
+        }
+    }
+
+    private async Task BuildAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var db = createContext();
+            await FoldChangesAsync(db, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            long version;
+            bool usable;
+            await using (var head = new NpgsqlCommand(
+                "SELECT (SELECT coalesce(sum(weight), 0)::bigint FROM catalog_changes), " +
+                "(SELECT datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database())",
+                connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
+            await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                version = reader.GetInt64(0);
+                usable = reader.GetBoolean(1);
+            }
+            var builder = new SnapshotBuilder(version, usable);
+            if (usable)
+            {
+                await using var rows = new NpgsqlCommand("""
+                    SELECT id, entity_ref, kind, namespace, name, coalesce(title, ''), type, lower(type), lifecycle, lower(lifecycle), owner,
+                           orphaned_at IS NOT NULL, tags, search_vector, show_trgm(name)
+                    FROM catalog_entities
+                    """, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+                await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    builder.Add(reader);
+                }
+            }
+            await transaction.CommitAsync(cancellationToken);
+            var snapshot = builder.Build();
+            lock (_gate)
+            {
+                // Two builds can overlap (a scheduled one and EnsureCurrentAsync's second pass): keep the newer.
+                if (_snapshot is null || _snapshot.Version <= snapshot.Version)
+                {
+                    _snapshot = snapshot;
+                }
+            }
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            logger?.LogInformation("Catalog search index built: {Entities} entities at version {Version} in {Milliseconds} ms",
+                snapshot.Count, version, (long)elapsed.TotalMilliseconds);
+            if (!usable)
+            {
+                logger?.LogInformation("Catalog search index off: the database's collation is not code point order, so PostgreSQL answers every search");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger?.LogWarning(ex, "Catalog search index build failed; PostgreSQL answers searches until the next build");
+        }
+        finally
+        {
+            // Builds at most a fifth of the time while the catalog keeps changing (a large refresh commits in steps).
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            Interlocked.Exchange(ref _nextBuildAfter, Stopwatch.GetTimestamp() + 4 * elapsed);
+            lock (_gate)
+            {
+                _building = null;
+            }
+        }
+    }
+
+    /// <summary>Replaces many change rows with one of the same total weight, in one transaction, so the version does not move.</summary>
+    private static async Task FoldChangesAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Database.SqlQueryRaw<long>("SELECT count(*)::bigint AS \"Value\" FROM catalog_changes").SingleAsync(cancellationToken);
+        if (rows <= FoldAbove)
+        {
+            return;
+        }
+        await db.Database.ExecuteSqlRawAsync("""
+            WITH gone AS (DELETE FROM catalog_changes RETURNING weight)
+            INSERT INTO catalog_changes (transaction_id, weight)
+            SELECT pg_current_xact_id(), sum(weight) FROM gone HAVING count(*) > 0
+            """, cancellationToken);
+    }
+
+    internal sealed record Probe(Snapshot Snapshot, TextQuery? Text);
+
+    internal sealed record TextQuery(string Term, CatalogTextMatch.TsNode? TsQuery, string[] Trigrams, double SimilarityThreshold);
+
+    /// <summary>
+    /// The in-memory filter for a query's filters (null for none), when every condition is one the SQL path answers
+    /// from a plain column; false otherwise. Mirrors <see cref="CatalogSearch"/>'s column predicates exactly:
+    /// groups are OR, conditions within a group AND, values of one key a choice.
+    /// </summary>
+    internal static bool TryFilter(IReadOnlyList<string> filters, out ColumnFilter? filter)
+    {
+        filter = null;
+        var groups = new List<ColumnCondition[]>();
+        foreach (var text in filters.Where(f => !string.IsNullOrWhiteSpace(f)))
+        {
+            var group = new List<ColumnCondition>();
+            foreach (var (_, key, values) in CatalogSearch.Conditions(text))
+            {
+                if (values is null)
+                {
+                    return false;
+                }
+                ColumnCondition? condition = key switch
+                {
+                    "kind" when values.All(CatalogEntityMapper.IsKnownKind) =>
+                        new(FilterColumn.Kind, values.Select(CatalogEntityMapper.CanonicalKind).ToHashSet(StringComparer.Ordinal)),
+                    "spec.type" => new(FilterColumn.TypeLower, Lowered(values)),
+                    "spec.lifecycle" => new(FilterColumn.LifecycleLower, Lowered(values)),
+                    "relations.ownedby" => new(FilterColumn.Owner, Lowered(values)),
+                    _ => null,
+                };
+                if (condition is null)
+                {
+                    return false;
+                }
+                group.Add(condition);
+            }
+            groups.Add([.. group]);
+        }
+        // No filter at all: every entity (null skips the per-entity check).
+        filter = groups.Count == 0 ? null : new ColumnFilter([.. groups]);
+        return true;
+    }
+
+    private static HashSet<string> Lowered(string[] values) => values.Select(v => v.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+
+    internal enum FilterColumn
+    {
+        Kind,
+        TypeLower,
+        LifecycleLower,
+        Owner,
+    }
+
+    internal sealed record ColumnCondition(FilterColumn Column, HashSet<string> Values);
+
+    internal sealed class ColumnFilter(ColumnCondition[][] groups)
+    {
+        public bool Matches(Snapshot s, int i)
+        {
+            foreach (var group in groups)
+            {
+                var all = true;
+                foreach (var condition in group)
+                {
+                    var value = condition.Column switch
+                    {
+                        FilterColumn.Kind => s.Kinds[i],
+                        FilterColumn.TypeLower => s.TypesLower[i],
+                        FilterColumn.LifecycleLower => s.LifecyclesLower[i],
+                        _ => s.Owners[i],
+                    };
+                    if (value is null || !condition.Values.Contains(value))
+                    {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>An immutable view of every entity's searchable columns at one catalog version.</summary>
+    internal sealed class Snapshot : CatalogTextMatch.ILexemeSource
+    {
+        public required long Version { get; init; }
+        public required bool Usable { get; init; }
+        public required Guid[] Ids { get; init; }
+        public required string[] Refs { get; init; }
+        public required string[] Kinds { get; init; }
+        public required string[] Namespaces { get; init; }
+        public required string[] Names { get; init; }
+        public required string[] Titles { get; init; }
+        public required string?[] Types { get; init; }
+        public required string?[] TypesLower { get; init; }
+        public required string?[] Lifecycles { get; init; }
+        public required string?[] LifecyclesLower { get; init; }
+        public required string?[] Owners { get; init; }
+        public required bool[] Orphaned { get; init; }
+        public required string[][] Tags { get; init; }
+        public required Dictionary<string, int[]> LexemePostings { get; init; }
+        public required Dictionary<string, int> LexemeIds { get; init; }
+        /// <summary>Per document, tokens [DocumentStart[d], DocumentStart[d + 1]): lexeme id and position, sorted by both.</summary>
+        public required int[] DocumentStart { get; init; }
+        public required int[] TokenLexemes { get; init; }
+        public required ushort[] TokenPositions { get; init; }
+        public required Dictionary<string, int[]> TrigramPostings { get; init; }
+        public required int[] NameTrigramCounts { get; init; }
+
+        private readonly Dictionary<string, Lazy<int[]>> _orders = new(StringComparer.Ordinal);
+
+        public int Count => Ids.Length;
+
+        public ReadOnlySpan<int> Postings(string lexeme) => LexemePostings.TryGetValue(lexeme, out var p) ? p : [];
+
+        public ReadOnlySpan<ushort> Positions(int document, string lexeme)
+        {
+            if (!LexemeIds.TryGetValue(lexeme, out var id))
+            {
+                return [];
+            }
+            int start = DocumentStart[document], end = DocumentStart[document + 1];
+            while (start < end && TokenLexemes[start] != id)
+            {
+                start++;
+            }
+            var stop = start;
+            while (stop < end && TokenLexemes[stop] == id)
+            {
+                stop++;
+            }
+            return TokenPositions.AsSpan(start, stop - start);
+        }
+
+        /// <summary>The sort key the SQL path orders by for <paramref name="field"/> (see CatalogSearch's sort fields).</summary>
+        public string SortKey(string field, int i) => field switch
+        {
+            "metadata.name" => Names[i],
+            "metadata.title" => Titles[i],
+            "metadata.namespace" => Namespaces[i],
+            "kind" => Kinds[i],
+            "spec.type" => Types[i] ?? "",
+            "spec.lifecycle" => Lifecycles[i] ?? "",
+            "spec.owner" => Owners[i] ?? "",
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        };
+
+        /// <summary>Every document ascending by (sort key, entity ref), built on first use per field.</summary>
+        public int[] Order(string field)
+        {
+            Lazy<int[]> lazy;
+            lock (_orders)
+            {
+                if (!_orders.TryGetValue(field, out lazy!))
+                {
+                    lazy = new Lazy<int[]>(() =>
+                    {
+                        var order = Enumerable.Range(0, Count).ToArray();
+                        Array.Sort(order, (a, b) => CompareAt(field, a, SortKey(field, b), Refs[b]));
+                        return order;
+                    });
+                    _orders[field] = lazy;
+                }
+            }
+            return lazy.Value;
+        }
+
+        /// <summary>(key, ref) of document <paramref name="i"/> against (key, ref), as PostgreSQL's row comparison under C.UTF-8.</summary>
+        public int CompareAt(string field, int i, string key, string entityRef)
+        {
+            var c = CatalogTextMatch.CompareCodePoints(SortKey(field, i), key);
+            return c != 0 ? c : CatalogTextMatch.CompareCodePoints(Refs[i], entityRef);
+        }
+
+        /// <summary>Documents matching the term as the SQL path does: tsquery, or name % term, or name ILIKE 'term%'.</summary>
+        public ulong[] Match(TextQuery text)
+        {
+            var bits = CatalogTextMatch.Evaluate(text.TsQuery, this);
+            // Shared trigram counts per name; pooled, as a fresh 200 kB array per query would land on the large object heap.
+            var shared = System.Buffers.ArrayPool<ushort>.Shared.Rent(Count);
+            try
+            {
+                Array.Clear(shared, 0, Count);
+                foreach (var trigram in text.Trigrams)
+                {
+                    if (TrigramPostings.TryGetValue(trigram, out var postings))
+                    {
+                        foreach (var d in postings)
+                        {
+                            shared[d]++;
+                        }
+                    }
+                }
+                for (var d = 0; d < Count; d++)
+                {
+                    if ((shared[d] > 0 && CatalogTextMatch.Similar(shared[d], NameTrigramCounts[d], text.Trigrams.Length, text.SimilarityThreshold))
+                        || Names[d].StartsWith(text.Term, StringComparison.OrdinalIgnoreCase))
+                    {
+                        bits[d >> 6] |= 1UL << (d & 63);
+                    }
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<ushort>.Shared.Return(shared);
+            }
+            return bits;
+        }
+
+        /// <summary>Every document, or those matching <paramref name="text"/>; then the filter and orphan rule.</summary>
+        public ulong[] Select(TextQuery? text, ColumnFilter? filter, bool includeOrphans)
+        {
+            ulong[] bits;
+            if (text is null)
+            {
+                bits = new ulong[(Count + 63) / 64];
+                Array.Fill(bits, ulong.MaxValue);
+                CatalogTextMatch.ClearTail(bits, Count);
+            }
+            else
+            {
+                bits = Match(text);
+            }
+            if (filter is null && includeOrphans)
+            {
+                return bits;
+            }
+            for (var w = 0; w < bits.Length; w++)
+            {
+                var word = bits[w];
+                while (word != 0)
+                {
+                    var bit = word & (~word + 1);
+                    word ^= bit;
+                    var d = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bit);
+                    if ((!includeOrphans && Orphaned[d]) || (filter is not null && !filter.Matches(this, d)))
+                    {
+                        bits[w] &= ~bit;
+                    }
+                }
+            }
+            return bits;
+        }
+    }
+
+    /// <summary>Collects rows into column arrays and posting lists.</summary>
+    private sealed class SnapshotBuilder(long version, bool usable)
+    {
+        private readonly List<Guid> _ids = [];
+        private readonly List<string> _refs = [], _kinds = [], _namespaces = [], _names = [], _titles = [];
+        private readonly List<string?> _types = [], _typesLower = [], _lifecycles = [], _lifecyclesLower = [], _owners = [];
+        private readonly List<bool> _orphaned = [];
+        private readonly List<string[]> _tags = [];
+        private readonly Dictionary<string, int> _lexemeIds = new(StringComparer.Ordinal);
+        private readonly List<List<int>> _lexemePostings = [];
+        private readonly List<int> _documentStart = [0];
+        private readonly List<int> _tokenLexemes = [];
+        private readonly List<ushort> _tokenPositions = [];
+        private readonly Dictionary<string, List<int>> _trigramPostings = new(StringComparer.Ordinal);
+        private readonly List<int> _nameTrigramCounts = [];
+        // Few distinct values repeat across 100,000 rows (kinds, types, owners, tags): keep one string each.
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+        private string Intern(string value) => _strings.TryGetValue(value, out var known) ? known : _strings[value] = value;
+
+        private string? InternOrNull(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : Intern(reader.GetString(column));
+
+        public void Add(NpgsqlDataReader reader)
+        {
+            var document = _ids.Count;
+            _ids.Add(reader.GetGuid(0));
+            _refs.Add(reader.GetString(1));
+            _kinds.Add(Intern(reader.GetString(2)));
+            _namespaces.Add(Intern(reader.GetString(3)));
+            _names.Add(reader.GetString(4));
+            _titles.Add(reader.GetString(5));
+            _types.Add(InternOrNull(reader, 6));
+            _typesLower.Add(InternOrNull(reader, 7));
+            _lifecycles.Add(InternOrNull(reader, 8));
+            _lifecyclesLower.Add(InternOrNull(reader, 9));
+            _owners.Add(InternOrNull(reader, 10));
+            _orphaned.Add(reader.GetBoolean(11));
+            _tags.Add(reader.GetFieldValue<string[]>(12).Select(Intern).ToArray());
+
+            var tokens = new List<(int Lexeme, ushort Position)>();
+            foreach (var lexeme in reader.GetFieldValue<NpgsqlTsVector>(13))
+            {
+                if (!_lexemeIds.TryGetValue(lexeme.Text, out var id))
+                {
+                    id = _lexemeIds[lexeme.Text] = _lexemePostings.Count;
+                    _lexemePostings.Add([]);
+                }
+                _lexemePostings[id].Add(document);
+                for (var p = 0; p < lexeme.Count; p++)
+                {
+                    tokens.Add((id, (ushort)lexeme[p].Pos));
+                }
+            }
+            tokens.Sort();
+            foreach (var (lexemeId, position) in tokens)
+            {
+                _tokenLexemes.Add(lexemeId);
+                _tokenPositions.Add(position);
+            }
+            _documentStart.Add(_tokenLexemes.Count);
+
+            var trigrams = reader.GetFieldValue<string[]>(14);
+            foreach (var trigram in trigrams)
+            {
+                if (!_trigramPostings.TryGetValue(trigram, out var postings))
+                {
+                    _trigramPostings[trigram] = postings = [];
+                }
+                postings.Add(document);
+            }
+            _nameTrigramCounts.Add(trigrams.Length);
+        }
+
+        public Snapshot Build() => new()
+        {
+            Version = version,
+            Usable = usable,
+            Ids = [.. _ids],
+            Refs = [.. _refs],
+            Kinds = [.. _kinds],
+            Namespaces = [.. _namespaces],
+            Names = [.. _names],
+            Titles = [.. _titles],
+            Types = [.. _types],
+            TypesLower = [.. _typesLower],
+            Lifecycles = [.. _lifecycles],
+            LifecyclesLower = [.. _lifecyclesLower],
+            Owners = [.. _owners],
+            Orphaned = [.. _orphaned],
+            Tags = [.. _tags],
+            LexemeIds = _lexemeIds,
+            LexemePostings = _lexemeIds.ToDictionary(p => p.Key, p => _lexemePostings[p.Value].ToArray(), StringComparer.Ordinal),
+            DocumentStart = [.. _documentStart],
+            TokenLexemes = [.. _tokenLexemes],
+            TokenPositions = [.. _tokenPositions],
+            TrigramPostings = _trigramPostings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal),
+            NameTrigramCounts = [.. _nameTrigramCounts],
+        };
+    }
+}
