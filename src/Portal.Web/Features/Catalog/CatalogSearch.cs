@@ -196,7 +196,7 @@ public static class CatalogSearch
             : e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && lowered.Contains(r.TargetRef));
     }
 
-    /// <param name="index">Answers full-text queries it covers from memory; null (or a stale index) leaves them to PostgreSQL.</param>
+    /// <param name="index">Answers the queries it covers (column filters, with or without full text) from memory; null (or a stale index) leaves them to PostgreSQL.</param>
     public static async Task<CatalogPage> QueryAsync(PortalDbContext db, CatalogQuery request, CancellationToken cancellationToken,
         CatalogSearchIndex? index = null)
     {
@@ -217,10 +217,13 @@ public static class CatalogSearch
         var backwards = cursor?.Before == true;
         int total;
         List<CatalogEntity> rows;
-        if (!string.IsNullOrWhiteSpace(request.FullText))
+        if (await MatchInMemoryAsync(index, db, request, field, cursor, descending ^ backwards, limit + 1, cancellationToken) is { } fromIndex)
         {
-            (total, rows) = await MatchInMemoryAsync(index, db, request, field, cursor, descending ^ backwards, limit + 1, cancellationToken)
-                ?? await MatchOnceAsync(db, filtered, sortKey, cursor, descending ^ backwards, limit + 1, cancellationToken);
+            (total, rows) = fromIndex;
+        }
+        else if (!string.IsNullOrWhiteSpace(request.FullText))
+        {
+            (total, rows) = await MatchOnceAsync(db, filtered, sortKey, cursor, descending ^ backwards, limit + 1, cancellationToken);
         }
         else
         {
@@ -324,57 +327,42 @@ public static class CatalogSearch
     }
 
     /// <summary>
-    /// The full-text page from <see cref="CatalogSearchIndex"/>, or null when it cannot answer (no index, a stale
-    /// snapshot, fields or filters it does not cover): the same total and page the SQL path gives.
+    /// The page from <see cref="CatalogSearchIndex"/>, with or without a full-text term, or null when it cannot
+    /// answer (no index, a stale snapshot, fields or filters it does not cover): the same total and page the SQL
+    /// path gives.
     /// </summary>
     private static async Task<(int Total, List<CatalogEntity> Rows)?> MatchInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db,
         CatalogQuery request, string field, Cursor? cursor, bool descending, int take, CancellationToken cancellationToken)
     {
         if (index is null || request.FullTextFields is { Count: > 0 } || !CatalogSearchIndex.TryFilter(request.Filters, out var filter)
-            || await index.ProbeAsync(db, request.FullText!.Trim(), cancellationToken) is not { } probe)
+            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(request.FullText) ? null : request.FullText.Trim(), cancellationToken) is not { } probe)
         {
             return null;
         }
         var snapshot = probe.Snapshot;
         var bits = snapshot.Select(probe.Text, filter, request.IncludeOrphans);
-        var order = snapshot.Order(field);
-        // The first position after the cursor in the walking direction (binary search over the sorted order).
-        int low = 0, high = order.Length;
-        while (low < high)
-        {
-            var mid = (low + high) >>> 1;
-            var c = cursor is null ? (descending ? -1 : 1) : snapshot.CompareAt(field, order[mid], cursor.Value, cursor.Ref);
-            if (descending ? c < 0 : c <= 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-        var ids = new List<Guid>(take);
-        if (descending)
-        {
-            for (var p = low - 1; p >= 0 && ids.Count < take; p--)
-            {
-                if (CatalogTextMatch.IsSet(bits, order[p]))
-                {
-                    ids.Add(snapshot.Ids[order[p]]);
-                }
-            }
-        }
-        else
-        {
-            for (var p = low; p < order.Length && ids.Count < take; p++)
-            {
-                if (CatalogTextMatch.IsSet(bits, order[p]))
-                {
-                    ids.Add(snapshot.Ids[order[p]]);
-                }
-            }
-        }
+        var ids = snapshot.Page(bits, field, descending, cursor is null ? null : (cursor.Value, cursor.Ref), skip: 0, take);
         return (CatalogTextMatch.PopCount(bits), await RowsInOrderAsync(db, ids, cancellationToken));
+    }
+
+    /// <summary>
+    /// For pages that jump to page N (the catalog page's grid): the total and the ids of rows
+    /// [<paramref name="offset"/>, offset + <paramref name="size"/>) in the order of <paramref name="orderField"/>,
+    /// from the index; null when it cannot answer, and then the caller pages with <see cref="Apply"/> and
+    /// <see cref="Order(IQueryable{CatalogEntity}, string?)"/>, which give the same rows.
+    /// </summary>
+    public static async Task<(int Total, List<Guid> Ids)?> OffsetPageFromIndexAsync(CatalogSearchIndex index, PortalDbContext db,
+        IReadOnlyList<string> filters, string? fullText, string? orderField, int offset, int size, CancellationToken cancellationToken)
+    {
+        var (field, descending) = ParseOrder(orderField);
+        SortOf(field);
+        if (!CatalogSearchIndex.TryFilter(filters, out var filter)
+            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
+        {
+            return null;
+        }
+        var bits = probe.Snapshot.Select(probe.Text, filter, includeOrphans: true);
+        return (CatalogTextMatch.PopCount(bits), probe.Snapshot.Page(bits, field, descending, after: null, offset, size));
     }
 
     /// <summary>Runs a command EF built and this class rewrapped, on the context's connection, row by row.</summary>
@@ -496,44 +484,26 @@ public static class CatalogSearch
         return counts.Select(c => new FacetValue(c.Key, c.Count)).ToList();
     }
 
-    /// <summary>The facets <see cref="CatalogSearchIndex"/> holds, with the values as the columns spell them (null values are not counted).</summary>
-    private static readonly Dictionary<string, Func<CatalogSearchIndex.Snapshot, int, string?>> IndexedFacets = new(StringComparer.Ordinal)
+    /// <summary>The facets <see cref="CatalogSearchIndex"/> holds, as the columns spell the values (null: the tags).</summary>
+    private static readonly Dictionary<string, CatalogSearchIndex.Column?> IndexedFacets = new(StringComparer.Ordinal)
     {
-        ["kind"] = (s, i) => s.Kinds[i],
-        ["metadata.namespace"] = (s, i) => s.Namespaces[i],
-        ["spec.type"] = (s, i) => s.Types[i],
-        ["spec.lifecycle"] = (s, i) => s.Lifecycles[i],
-        ["relations.ownedby"] = (s, i) => s.Owners[i],
+        ["kind"] = CatalogSearchIndex.Column.Kind,
+        ["metadata.namespace"] = CatalogSearchIndex.Column.Namespace,
+        ["spec.type"] = CatalogSearchIndex.Column.Type,
+        ["spec.lifecycle"] = CatalogSearchIndex.Column.Lifecycle,
+        ["relations.ownedby"] = CatalogSearchIndex.Column.Owner,
+        ["metadata.tags"] = null,
     };
 
     private static async Task<IReadOnlyList<FacetValue>?> FacetInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db, string facet,
         IReadOnlyList<string> filters, string? fullText, CancellationToken cancellationToken)
     {
-        var tags = facet == "metadata.tags";
-        if (index is null || (!tags && !IndexedFacets.ContainsKey(facet)) || !CatalogSearchIndex.TryFilter(filters, out var filter)
+        if (index is null || !IndexedFacets.TryGetValue(facet, out var column) || !CatalogSearchIndex.TryFilter(filters, out var filter)
             || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
         {
             return null;
         }
-        var snapshot = probe.Snapshot;
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var d in CatalogTextMatch.Members(snapshot.Select(probe.Text, filter, includeOrphans: true)))
-        {
-            if (tags)
-            {
-                foreach (var tag in snapshot.Tags[d])
-                {
-                    counts[tag] = counts.GetValueOrDefault(tag) + 1;
-                }
-            }
-            else if (IndexedFacets[facet](snapshot, d) is { } value)
-            {
-                counts[value] = counts.GetValueOrDefault(value) + 1;
-            }
-        }
-        // As the SQL: count descending, then the value in the collation's (code point) order.
-        return counts.Select(c => new FacetValue(c.Key, c.Value))
-            .OrderByDescending(v => v.Count).ThenBy(v => v.Value, Comparer<string>.Create(CatalogTextMatch.CompareCodePoints)).ToList();
+        return probe.Snapshot.Facet(probe.Snapshot.Select(probe.Text, filter, includeOrphans: true), column);
     }
 
     /// <summary>The entity as the Backstage API returns it: the descriptor plus uid, etag and relations.</summary>

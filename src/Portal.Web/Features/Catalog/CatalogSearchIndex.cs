@@ -270,10 +270,10 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
                 ColumnCondition? condition = key switch
                 {
                     "kind" when values.All(CatalogEntityMapper.IsKnownKind) =>
-                        new(FilterColumn.Kind, values.Select(CatalogEntityMapper.CanonicalKind).ToHashSet(StringComparer.Ordinal)),
-                    "spec.type" => new(FilterColumn.TypeLower, Lowered(values)),
-                    "spec.lifecycle" => new(FilterColumn.LifecycleLower, Lowered(values)),
-                    "relations.ownedby" => new(FilterColumn.Owner, Lowered(values)),
+                        new(Column.Kind, values.Select(CatalogEntityMapper.CanonicalKind).ToHashSet(StringComparer.Ordinal)),
+                    "spec.type" => new(Column.TypeLower, Lowered(values)),
+                    "spec.lifecycle" => new(Column.LifecycleLower, Lowered(values)),
+                    "relations.ownedby" => new(Column.Owner, Lowered(values)),
                     _ => null,
                 };
                 if (condition is null)
@@ -291,44 +291,61 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
 
     private static HashSet<string> Lowered(string[] values) => values.Select(v => v.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 
-    internal enum FilterColumn
+    /// <summary>The columns held as ids into <see cref="Snapshot.Strings"/>, for filters and facets.</summary>
+    internal enum Column
     {
         Kind,
+        Namespace,
+        Type,
         TypeLower,
+        Lifecycle,
         LifecycleLower,
         Owner,
     }
 
-    internal sealed record ColumnCondition(FilterColumn Column, HashSet<string> Values);
+    internal sealed record ColumnCondition(Column Column, HashSet<string> Values);
 
     internal sealed class ColumnFilter(ColumnCondition[][] groups)
     {
-        public bool Matches(Snapshot s, int i)
+        /// <summary>
+        /// Per group and condition, which string ids pass, so the per-entity check is array lookups (no string
+        /// hashing across 100,000 entities).
+        /// </summary>
+        public Func<int, bool> Bind(Snapshot s)
         {
-            foreach (var group in groups)
+            var bound = groups.Select(g => g.Select(c =>
             {
-                var all = true;
-                foreach (var condition in group)
+                var accepted = new bool[s.Strings.Length];
+                foreach (var value in c.Values)
                 {
-                    var value = condition.Column switch
+                    if (s.StringIds.TryGetValue(value, out var id))
                     {
-                        FilterColumn.Kind => s.Kinds[i],
-                        FilterColumn.TypeLower => s.TypesLower[i],
-                        FilterColumn.LifecycleLower => s.LifecyclesLower[i],
-                        _ => s.Owners[i],
-                    };
-                    if (value is null || !condition.Values.Contains(value))
-                    {
-                        all = false;
-                        break;
+                        accepted[id] = true;
                     }
                 }
-                if (all)
+                return (Ids: s.ColumnIds(c.Column), Accepted: accepted);
+            }).ToArray()).ToArray();
+            return i =>
+            {
+                foreach (var group in bound)
                 {
-                    return true;
+                    var all = true;
+                    foreach (var (ids, accepted) in group)
+                    {
+                        var id = ids[i];
+                        if (id < 0 || !accepted[id])
+                        {
+                            all = false;
+                            break;
+                        }
+                    }
+                    if (all)
+                    {
+                        return true;
+                    }
                 }
-            }
-            return false;
+                return false;
+            };
         }
     }
 
@@ -339,17 +356,18 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         public required bool Usable { get; init; }
         public required Guid[] Ids { get; init; }
         public required string[] Refs { get; init; }
-        public required string[] Kinds { get; init; }
-        public required string[] Namespaces { get; init; }
         public required string[] Names { get; init; }
         public required string[] Titles { get; init; }
-        public required string?[] Types { get; init; }
-        public required string?[] TypesLower { get; init; }
-        public required string?[] Lifecycles { get; init; }
-        public required string?[] LifecyclesLower { get; init; }
-        public required string?[] Owners { get; init; }
+        /// <summary>Each distinct kind, namespace, type, lifecycle, owner and tag once; the columns below are ids into it (-1 for null).</summary>
+        public required string[] Strings { get; init; }
+        public required Dictionary<string, int> StringIds { get; init; }
+        public required int[][] Columns { get; init; }
         public required bool[] Orphaned { get; init; }
-        public required string[][] Tags { get; init; }
+        public required int[][] Tags { get; init; }
+
+        public int[] ColumnIds(Column column) => Columns[(int)column];
+
+        private string? Text(Column column, int i) => Columns[(int)column][i] is var id and >= 0 ? Strings[id] : null;
         public required Dictionary<string, int[]> LexemePostings { get; init; }
         public required Dictionary<string, int> LexemeIds { get; init; }
         /// <summary>Per document, tokens [DocumentStart[d], DocumentStart[d + 1]): lexeme id and position, sorted by both.</summary>
@@ -389,11 +407,11 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         {
             "metadata.name" => Names[i],
             "metadata.title" => Titles[i],
-            "metadata.namespace" => Namespaces[i],
-            "kind" => Kinds[i],
-            "spec.type" => Types[i] ?? "",
-            "spec.lifecycle" => Lifecycles[i] ?? "",
-            "spec.owner" => Owners[i] ?? "",
+            "metadata.namespace" => Text(Column.Namespace, i)!,
+            "kind" => Text(Column.Kind, i)!,
+            "spec.type" => Text(Column.Type, i) ?? "",
+            "spec.lifecycle" => Text(Column.Lifecycle, i) ?? "",
+            "spec.owner" => Text(Column.Owner, i) ?? "",
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
 
@@ -459,6 +477,75 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             return bits;
         }
 
+        /// <summary>
+        /// The ids of the members of <paramref name="bits"/> in (sort key, entity ref) order, walking from just past
+        /// <paramref name="after"/> (a cursor: the last row seen), skipping <paramref name="skip"/>, taking
+        /// <paramref name="take"/>.
+        /// </summary>
+        public List<Guid> Page(ulong[] bits, string field, bool descending, (string Key, string Ref)? after, int skip, int take)
+        {
+            var order = Order(field);
+            // The first position past the cursor in the walking direction (binary search over the sorted order).
+            int low = 0, high = order.Length;
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                var c = after is not { } a ? (descending ? -1 : 1) : CompareAt(field, order[mid], a.Key, a.Ref);
+                if (descending ? c < 0 : c <= 0)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+            var ids = new List<Guid>(Math.Min(take, 1_000));
+            var step = descending ? -1 : 1;
+            for (var p = descending ? low - 1 : low; p >= 0 && p < order.Length && ids.Count < take; p += step)
+            {
+                if (CatalogTextMatch.IsSet(bits, order[p]) && skip-- <= 0)
+                {
+                    ids.Add(Ids[order[p]]);
+                }
+            }
+            return ids;
+        }
+
+        /// <summary>
+        /// Counts of each value of <paramref name="column"/> (or of the tags, when null) over <paramref name="bits"/>,
+        /// ordered as the SQL orders them: count descending, then value in code point order.
+        /// </summary>
+        public List<FacetValue> Facet(ulong[] bits, Column? column)
+        {
+            var counts = new int[Strings.Length];
+            var ids = column is { } c ? Columns[(int)c] : null;
+            foreach (var d in CatalogTextMatch.Members(bits))
+            {
+                if (ids is null)
+                {
+                    foreach (var tag in Tags[d])
+                    {
+                        counts[tag]++;
+                    }
+                }
+                else if (ids[d] >= 0)
+                {
+                    counts[ids[d]]++;
+                }
+            }
+            var values = new List<FacetValue>();
+            for (var id = 0; id < counts.Length; id++)
+            {
+                if (counts[id] > 0)
+                {
+                    values.Add(new FacetValue(Strings[id], counts[id]));
+                }
+            }
+            values.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : CatalogTextMatch.CompareCodePoints(a.Value, b.Value));
+            return values;
+        }
+
         /// <summary>Every document, or those matching <paramref name="text"/>; then the filter and orphan rule.</summary>
         public ulong[] Select(TextQuery? text, ColumnFilter? filter, bool includeOrphans)
         {
@@ -477,6 +564,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             {
                 return bits;
             }
+            var matches = filter?.Bind(this);
             for (var w = 0; w < bits.Length; w++)
             {
                 var word = bits[w];
@@ -485,7 +573,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
                     var bit = word & (~word + 1);
                     word ^= bit;
                     var d = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bit);
-                    if ((!includeOrphans && Orphaned[d]) || (filter is not null && !filter.Matches(this, d)))
+                    if ((!includeOrphans && Orphaned[d]) || (matches is not null && !matches(d)))
                     {
                         bits[w] &= ~bit;
                     }
@@ -499,10 +587,10 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     private sealed class SnapshotBuilder(long version, bool usable)
     {
         private readonly List<Guid> _ids = [];
-        private readonly List<string> _refs = [], _kinds = [], _namespaces = [], _names = [], _titles = [];
-        private readonly List<string?> _types = [], _typesLower = [], _lifecycles = [], _lifecyclesLower = [], _owners = [];
+        private readonly List<string> _refs = [], _names = [], _titles = [];
+        private readonly List<int>[] _columns = Enum.GetValues<Column>().Select(_ => new List<int>()).ToArray();
         private readonly List<bool> _orphaned = [];
-        private readonly List<string[]> _tags = [];
+        private readonly List<int[]> _tags = [];
         private readonly Dictionary<string, int> _lexemeIds = new(StringComparer.Ordinal);
         private readonly List<List<int>> _lexemePostings = [];
         private readonly List<int> _documentStart = [0];
@@ -510,27 +598,37 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         private readonly List<ushort> _tokenPositions = [];
         private readonly Dictionary<string, List<int>> _trigramPostings = new(StringComparer.Ordinal);
         private readonly List<int> _nameTrigramCounts = [];
-        // Few distinct values repeat across 100,000 rows (kinds, types, owners, tags): keep one string each.
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        // Few distinct values repeat across 100,000 rows (kinds, types, owners, tags): one id each.
+        private readonly Dictionary<string, int> _stringIds = new(StringComparer.Ordinal);
+        private readonly List<string> _strings = [];
 
-        private string Intern(string value) => _strings.TryGetValue(value, out var known) ? known : _strings[value] = value;
+        private int Intern(string value)
+        {
+            if (!_stringIds.TryGetValue(value, out var id))
+            {
+                id = _stringIds[value] = _strings.Count;
+                _strings.Add(value);
+            }
+            return id;
+        }
 
-        private string? InternOrNull(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : Intern(reader.GetString(column));
+        private void AddColumn(Column column, NpgsqlDataReader reader, int ordinal) =>
+            _columns[(int)column].Add(reader.IsDBNull(ordinal) ? -1 : Intern(reader.GetString(ordinal)));
 
         public void Add(NpgsqlDataReader reader)
         {
             var document = _ids.Count;
             _ids.Add(reader.GetGuid(0));
             _refs.Add(reader.GetString(1));
-            _kinds.Add(Intern(reader.GetString(2)));
-            _namespaces.Add(Intern(reader.GetString(3)));
+            AddColumn(Column.Kind, reader, 2);
+            AddColumn(Column.Namespace, reader, 3);
             _names.Add(reader.GetString(4));
             _titles.Add(reader.GetString(5));
-            _types.Add(InternOrNull(reader, 6));
-            _typesLower.Add(InternOrNull(reader, 7));
-            _lifecycles.Add(InternOrNull(reader, 8));
-            _lifecyclesLower.Add(InternOrNull(reader, 9));
-            _owners.Add(InternOrNull(reader, 10));
+            AddColumn(Column.Type, reader, 6);
+            AddColumn(Column.TypeLower, reader, 7);
+            AddColumn(Column.Lifecycle, reader, 8);
+            AddColumn(Column.LifecycleLower, reader, 9);
+            AddColumn(Column.Owner, reader, 10);
             _orphaned.Add(reader.GetBoolean(11));
             _tags.Add(reader.GetFieldValue<string[]>(12).Select(Intern).ToArray());
 
@@ -574,15 +672,11 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             Usable = usable,
             Ids = [.. _ids],
             Refs = [.. _refs],
-            Kinds = [.. _kinds],
-            Namespaces = [.. _namespaces],
             Names = [.. _names],
             Titles = [.. _titles],
-            Types = [.. _types],
-            TypesLower = [.. _typesLower],
-            Lifecycles = [.. _lifecycles],
-            LifecyclesLower = [.. _lifecyclesLower],
-            Owners = [.. _owners],
+            Strings = [.. _strings],
+            StringIds = _stringIds,
+            Columns = _columns.Select(c => c.ToArray()).ToArray(),
             Orphaned = [.. _orphaned],
             Tags = [.. _tags],
             LexemeIds = _lexemeIds,
