@@ -184,6 +184,36 @@ public sealed class CatalogSearchIndexTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_app_bar_search_gets_the_same_shortest_names_from_the_index()
+    {
+        await using var db = Db();
+        foreach (var term in new[] { "payment", "led", "paymnt", "x1", "ledger api" })
+        {
+            var ids = await CatalogSearch.ShortestNamesFromIndexAsync(_index, db, term, 8, CancellationToken.None);
+            Assert.NotNull(ids);
+            var expected = await CatalogSearch.Apply(db, db.CatalogEntities.AsNoTracking(), [], term)
+                .OrderBy(e => e.Name.Length).ThenBy(e => e.Name).ThenBy(e => e.EntityRef).Take(8).Select(e => e.Id).ToListAsync();
+            Assert.True(expected.Count > 0, term);
+            Assert.Equal(expected, ids);
+        }
+    }
+
+    [Fact]
+    public async Task Above_its_size_limit_the_index_stays_off_and_PostgreSQL_answers()
+    {
+        var small = new CatalogSearchIndex(Db, maxEntities: 10);
+        Assert.False(await small.EnsureCurrentAsync(CancellationToken.None));
+        await using var db = Db();
+        var query = new CatalogQuery(["kind=component"], "payment");
+        var page = await CatalogSearch.QueryAsync(db, query, CancellationToken.None, small);
+        var expected = await CatalogSearch.QueryAsync(db, query, CancellationToken.None);
+        Assert.True(page.TotalItems > 10);
+        Assert.Equal(expected.TotalItems, page.TotalItems);
+        Assert.Equal(Refs(expected), Refs(page));
+        Assert.Equal(0, small.AnsweredFromMemory);
+    }
+
+    [Fact]
     public async Task Queries_the_index_does_not_cover_are_answered_by_PostgreSQL_with_the_same_result()
     {
         var before = _index.AnsweredFromMemory;

@@ -95,6 +95,15 @@ public sealed class LocationImportTests(PortalAppFactory factory) : IClassFixtur
         var bad = await admin.GetAsync(new Uri("/api/catalog/entities?filter=relations.ownz=x", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Unknown relation type", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // U+0000 cannot be stored in PostgreSQL text: a clear 400 wherever it comes in, never a database error.
+        foreach (var query in new[] { "entities?fullText=a%00b", "entities?filter=kind=comp%00onent", "facets?facet=kind&fullText=%00",
+                     "entities/by-query?orderField=metadata.name%00,asc" })
+        {
+            var nul = await admin.GetAsync(new Uri("/api/catalog/" + query, UriKind.Relative));
+            Assert.True(nul.StatusCode == HttpStatusCode.BadRequest, $"{query}: {nul.StatusCode}");
+            Assert.Contains("NUL character", await nul.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

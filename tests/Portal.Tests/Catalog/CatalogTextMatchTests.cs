@@ -86,6 +86,14 @@ public sealed class CatalogTextMatchTests
     }
 
     [Fact]
+    public void A_query_of_thousands_of_words_is_left_to_PostgreSQL_rather_than_evaluated_by_deep_recursion()
+    {
+        var words = string.Join(" & ", Enumerable.Range(0, 2_000).Select(i => $"'w{i}'"));
+        Assert.False(TryParseTsQuery(words, out _));
+        Assert.True(TryParseTsQuery(string.Join(" & ", Enumerable.Range(0, 50).Select(i => $"'w{i}'")), out _));
+    }
+
+    [Fact]
     public void Similarity_uses_pg_trgm_float4_arithmetic_against_the_threshold()
     {
         // 3 shared of 6 and 7 trigrams: 3 / 10 = 0.3 in float4, which pg_trgm counts as >= 0.3.

@@ -34,6 +34,13 @@ public sealed class CatalogOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int MaxEntitiesPerLocation { get; set; } = 500_000;
 
+    /// <summary>
+    /// Most entities the in-memory search index holds (about 650 bytes each); above it, or at 0, PostgreSQL answers
+    /// every query. At 100,000 entities the index is about 65 MB.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int SearchIndexMaxEntities { get; set; } = 1_000_000;
+
     public string ResolveGitCacheDirectory() =>
         string.IsNullOrWhiteSpace(GitCacheDirectory) ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "portal-git-cache") : GitCacheDirectory;
 

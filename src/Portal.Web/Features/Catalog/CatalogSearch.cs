@@ -205,6 +205,7 @@ public static class CatalogSearch
         {
             request = request with { Filters = cursor.Filters, FullText = cursor.FullText, FullTextFields = cursor.FullTextFields, OrderField = cursor.OrderField };
         }
+        RefuseNul([request.FullText, request.OrderField, cursor?.Value, cursor?.Ref, .. request.Filters, .. request.FullTextFields ?? []]);
         var limit = Math.Clamp(request.Limit, 1, MaxLimit);
         var (field, descending) = ParseOrder(request.OrderField);
         var sort = SortOf(field);
@@ -260,6 +261,15 @@ public static class CatalogSearch
         var byRef = relations.ToLookup(r => r.SourceRef, r => (r.Type, r.TargetRef));
         var items = rows.Select(r => Project(ToApiEntity(r, byRef[r.EntityRef]), request.Fields)).ToList();
         return new CatalogPage(items, total, new PageInfo(next, prev));
+    }
+
+    /// <summary>PostgreSQL text cannot hold U+0000; a query containing it is a 400, not a database error.</summary>
+    private static void RefuseNul(IEnumerable<string?> texts)
+    {
+        if (texts.Any(t => t is not null && t.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new CatalogQueryException("The query contains a NUL character (U+0000), which no catalog field can hold.");
+        }
     }
 
     /// <summary>The page in order, with the cursor applied: one indexed query.</summary>
@@ -365,6 +375,25 @@ public static class CatalogSearch
         return (CatalogTextMatch.PopCount(bits), probe.Snapshot.Page(bits, field, descending, after: null, offset, size));
     }
 
+    /// <summary>
+    /// For the app-bar search: the ids of the <paramref name="take"/> matches of <paramref name="fullText"/> with
+    /// the shortest names (then by name and entity ref), from the index; null when it cannot answer.
+    /// </summary>
+    public static async Task<List<Guid>?> ShortestNamesFromIndexAsync(CatalogSearchIndex index, PortalDbContext db, string fullText, int take,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(fullText) || await index.ProbeAsync(db, fullText.Trim(), cancellationToken) is not { } probe)
+        {
+            return null;
+        }
+        var snapshot = probe.Snapshot;
+        return CatalogTextMatch.Members(snapshot.Select(probe.Text, filter: null, includeOrphans: true))
+            .Order(Comparer<int>.Create((a, b) => snapshot.Names[a].Length != snapshot.Names[b].Length
+                ? snapshot.Names[a].Length.CompareTo(snapshot.Names[b].Length)
+                : snapshot.CompareAt("metadata.name", a, snapshot.Names[b], snapshot.Refs[b])))
+            .Take(take).Select(d => snapshot.Ids[d]).ToList();
+    }
+
     /// <summary>Runs a command EF built and this class rewrapped, on the context's connection, row by row.</summary>
     private static async Task ReadAsync(PortalDbContext db, System.Data.Common.DbCommand command, Action<System.Data.Common.DbDataReader> row,
         CancellationToken cancellationToken)
@@ -456,6 +485,7 @@ public static class CatalogSearch
     public static async Task<IReadOnlyList<FacetValue>> FacetAsync(PortalDbContext db, string facet, IReadOnlyList<string> filters, string? fullText,
         CancellationToken cancellationToken, CatalogSearchIndex? index = null)
     {
+        RefuseNul([facet, fullText, .. filters]);
         var f = facet.Trim();
         if (await FacetInMemoryAsync(index, db, f.ToLowerInvariant(), filters, fullText, cancellationToken) is { } counted)
         {

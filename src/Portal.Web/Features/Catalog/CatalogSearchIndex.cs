@@ -25,7 +25,7 @@ namespace Portal.Web.Features.Catalog;
 /// Only what the SQL path answers with plain columns is served here (no filter, or filters on kind, spec.type,
 /// spec.lifecycle and relations.ownedBy); everything else goes to PostgreSQL as before.
 /// </summary>
-public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILogger<CatalogSearchIndex>? logger = null)
+public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILogger<CatalogSearchIndex>? logger = null, int maxEntities = 1_000_000)
 {
     /// <summary>Rows in catalog_changes above which a build folds them into one (the version sum stays the same).</summary>
     private const int FoldAbove = 1_000;
@@ -82,10 +82,6 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     /// </summary>
     internal async Task<Probe?> ProbeAsync(PortalDbContext db, string? term, CancellationToken cancellationToken)
     {
-        if (_snapshot is { Usable: false })
-        {
-            return null;
-        }
         // Terms pg_trgm would turn into hashed multi-byte trigrams, and ILIKE's locale-dependent case folding
         // outside ASCII, stay with PostgreSQL.
         if (term is not null && !System.Text.Ascii.IsValid(term))
@@ -119,6 +115,10 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             if (snapshot is null || snapshot.Version != version)
             {
                 ScheduleBuild();
+                return null;
+            }
+            if (!snapshot.Usable)
+            {
                 return null;
             }
             if (term is null)
@@ -172,16 +172,23 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             long version;
             bool usable;
+            bool codePointOrder;
+            long entities;
             await using (var head = new NpgsqlCommand(
                 "SELECT (SELECT coalesce(sum(weight), 0)::bigint FROM catalog_changes), " +
-                "(SELECT datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database())",
+                "(SELECT datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database()), " +
+                "(SELECT count(*) FROM catalog_entities)",
                 connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
             await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
                 version = reader.GetInt64(0);
-                usable = reader.GetBoolean(1);
+                codePointOrder = reader.GetBoolean(1);
+                entities = reader.GetInt64(2);
             }
+            // Off for this version (the next change builds again): too many entities for memory, or an order
+            // the index cannot reproduce.
+            usable = codePointOrder && entities <= maxEntities;
             var builder = new SnapshotBuilder(version, usable);
             if (usable)
             {
@@ -209,9 +216,14 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             var elapsed = Stopwatch.GetElapsedTime(started);
             logger?.LogInformation("Catalog search index built: {Entities} entities at version {Version} in {Milliseconds} ms",
                 snapshot.Count, version, (long)elapsed.TotalMilliseconds);
-            if (!usable)
+            if (!codePointOrder)
             {
                 logger?.LogInformation("Catalog search index off: the database's collation is not code point order, so PostgreSQL answers every search");
+            }
+            else if (!usable)
+            {
+                logger?.LogInformation("Catalog search index off: {Entities} entities is more than Portal:Catalog:SearchIndexMaxEntities ({Max}), so PostgreSQL answers every search",
+                    entities, maxEntities);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -19,7 +19,8 @@ public static class CatalogSetup
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(
-            () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>()));
+            () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.SearchIndexMaxEntities));
         return builder;
     }
 

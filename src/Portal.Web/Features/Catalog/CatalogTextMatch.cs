@@ -12,6 +12,8 @@ namespace Portal.Web.Features.Catalog;
 /// </summary>
 public static class CatalogTextMatch
 {
+    private const int MaxTsQueryLength = 4_000;
+
     /// <summary>A parsed tsquery. Null from <see cref="ParseTsQuery"/> means "no lexemes": it matches nothing.</summary>
     public abstract record TsNode;
 
@@ -37,6 +39,11 @@ public static class CatalogTextMatch
         if (string.IsNullOrWhiteSpace(text))
         {
             return true;
+        }
+        // Evaluation recurses once per operator; very long queries (hundreds of words) are left to PostgreSQL.
+        if (text.Length > MaxTsQueryLength)
+        {
+            return false;
         }
         var parser = new TsParser(text);
         try
