@@ -350,9 +350,6 @@ namespace Portal.Web.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FilterKeys"), "gin");
 
-                    b.HasIndex("Lifecycle")
-                        .HasDatabaseName("ix_catalog_entities_lifecycle");
-
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_catalog_entities_location_id");
 
@@ -372,11 +369,6 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("System")
                         .HasDatabaseName("ix_catalog_entities_system");
-
-                    b.HasIndex("Tags")
-                        .HasDatabaseName("ix_catalog_entities_tags");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
                     b.HasIndex("Kind", "Type")
                         .HasDatabaseName("ix_catalog_entities_kind_type");
@@ -504,9 +496,6 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("TargetRef", "Type")
                         .HasDatabaseName("ix_catalog_relations_target_ref_type");
-
-                    b.HasIndex("Type", "TargetRef")
-                        .HasDatabaseName("ix_catalog_relations_type_target_ref");
 
                     b.ToTable("catalog_relations", (string)null);
                 });

@@ -66,14 +66,12 @@ internal sealed class CatalogEntityConfiguration : IEntityTypeConfiguration<Cata
         builder.HasIndex(e => new { e.Kind, e.Namespace, e.Name });
         builder.HasIndex(e => e.Owner);
         builder.HasIndex(e => e.System);
-        builder.HasIndex(e => e.Tags).HasMethod("gin");
         builder.Ignore(e => e.DisplayName);
         builder.HasIndex(e => e.LocationId);
         builder.HasIndex(e => e.FilterKeys).HasMethod("gin");
         builder.HasIndex(e => new { e.Kind, e.Type });
         // The default listing: one kind, by name, keyset on (name, entity_ref) - walked in order, stopped after a page.
         builder.HasIndex(e => new { e.Kind, e.Name, e.EntityRef });
-        builder.HasIndex(e => e.Lifecycle);
         builder.HasIndex(e => e.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_catalog_entities_name_trgm");
         builder.HasGeneratedTsVectorColumn(e => e.SearchVector, "simple", e => new { e.Name, e.Title, e.Description })
             .HasIndex(e => e.SearchVector).HasMethod("GIN");

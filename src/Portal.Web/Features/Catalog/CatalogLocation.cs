@@ -71,7 +71,6 @@ internal sealed class CatalogRelationConfiguration : IEntityTypeConfiguration<Ca
         builder.Property(r => r.Type).HasMaxLength(40);
         builder.HasIndex(r => new { r.SourceRef, r.Type });
         builder.HasIndex(r => new { r.TargetRef, r.Type });
-        builder.HasIndex(r => new { r.Type, r.TargetRef });
         builder.HasIndex(r => r.OriginRef);
     }
 }
