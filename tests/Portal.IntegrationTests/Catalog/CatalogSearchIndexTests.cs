@@ -261,17 +261,49 @@ public sealed class CatalogSearchIndexTests : IAsyncLifetime, IDisposable
         // Many recorded changes (as months of refreshes leave), committed.
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO catalog_changes (transaction_id) SELECT (1000000 + g)::text::xid8 FROM generate_series(1, 1500) AS g");
-        var version = await db.Database.SqlQueryRaw<long>("SELECT sum(weight)::bigint AS \"Value\" FROM catalog_changes").SingleAsync();
+        var version = await VersionAsync(db);
 
         Assert.True(await _index.EnsureCurrentAsync(CancellationToken.None));
 
         Assert.Equal(version, _index.Version);
         Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM catalog_changes").SingleAsync());
-        Assert.Equal(version, await db.Database.SqlQueryRaw<long>("SELECT sum(weight)::bigint AS \"Value\" FROM catalog_changes").SingleAsync());
+        Assert.Equal(version, await VersionAsync(db));
         // And the folded log still moves with the next change.
         await db.Database.ExecuteSqlRawAsync("UPDATE catalog_entities SET title = 'moved' WHERE name = 'x9'");
-        Assert.Equal(version + 1, await db.Database.SqlQueryRaw<long>("SELECT sum(weight)::bigint AS \"Value\" FROM catalog_changes").SingleAsync());
+        Assert.Equal(version.Changes + 1, (await VersionAsync(db)).Changes);
     }
+
+    [Fact]
+    public async Task After_a_restore_to_an_earlier_state_and_as_many_new_changes_the_old_snapshot_is_not_used()
+    {
+        await using var db = Db();
+        // State B: x14 is a wombat service. The index holds it.
+        await db.Database.ExecuteSqlRawAsync("UPDATE catalog_entities SET description = 'a wombat service' WHERE name = 'x14'");
+        Assert.True(await _index.EnsureCurrentAsync(CancellationToken.None));
+        var held = _index.Version;
+
+        // A restore to the state before (as a backup would bring back): the change and its log row are gone.
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE catalog_entities DISABLE TRIGGER catalog_entities_changed");
+        await db.Database.ExecuteSqlRawAsync("UPDATE catalog_entities SET description = 'restored' WHERE name = 'x14'");
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE catalog_entities ENABLE TRIGGER catalog_entities_changed");
+        await db.Database.ExecuteSqlRawAsync(
+            "DELETE FROM catalog_changes WHERE transaction_id = (SELECT max(transaction_id) FROM catalog_changes)");
+        // Then one new change: as many changes as the index's snapshot counted, but not the same ones.
+        await db.Database.ExecuteSqlRawAsync("UPDATE catalog_entities SET description = 'a wombat library' WHERE name = 'x19'");
+        Assert.Equal(held!.Value.Changes, (await VersionAsync(db)).Changes);
+
+        var page = await CatalogSearch.QueryAsync(db, new CatalogQuery([], "wombat", "metadata.name"), CancellationToken.None, _index);
+        Assert.Equal(["x19"], page.Items.Select(i => i["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    private static async Task<CatalogSearchIndex.CatalogVersion> VersionAsync(PortalDbContext db)
+    {
+        var row = await db.Database.SqlQueryRaw<VersionRow>(
+            "SELECT sum(weight)::bigint AS changes, bit_xor(fingerprint)::bigint AS fingerprint FROM catalog_changes").SingleAsync();
+        return new CatalogSearchIndex.CatalogVersion(row.Changes, row.Fingerprint);
+    }
+
+    private sealed record VersionRow(long Changes, long Fingerprint);
 
     /// <summary>Walks every page forward by nextCursor, and back from the last page by prevCursor, on both paths.</summary>
     private async Task CompareAllPagesAsync(CatalogQuery first)

@@ -101,6 +101,10 @@ public sealed class CatalogTextMatchTests
         // 3 / 11 = 0.27.
         Assert.False(Similar(3, 7, 7, 0.3));
         Assert.True(Similar(5, 5, 5, 1.0));
+        // 7 / 20 is 0.35 in float4 only after rounding down (0.3499999940): below a threshold of 0.35 set as a
+        // double, as pg_trgm compares it. (Reading the threshold back as float4 would wrongly call it similar.)
+        Assert.False(Similar(7, 10, 17, 0.35));
+        Assert.True(Similar(7, 10, 17, (float)0.35));
         // An empty trigram set has similarity 0 (pg_trgm guards the 0/0 division).
         Assert.False(Similar(0, 0, 5, 0.3));
     }

@@ -13,7 +13,8 @@ namespace Portal.Web.Features.Catalog;
 /// set arithmetic instead of a heap visit per match. PostgreSQL stays the source of truth:
 /// <list type="bullet">
 /// <item>Every statement that changes <c>catalog_entities</c> records its transaction in <c>catalog_changes</c>
-/// (a trigger), so the sum of that table's weights is a version that grows with each committed change.</item>
+/// (a trigger) with a random fingerprint, so (sum of weights, XOR of fingerprints) is a version that changes with
+/// each committed change, and does not come back after a restore to an earlier state and new changes.</item>
 /// <item>Each query first reads that version, in the same round trip as PostgreSQL's own parse of the search term
 /// (<c>websearch_to_tsquery</c>, <c>show_trgm</c>). It is answered here only when the snapshot has exactly that
 /// version, which was read in the snapshot's own REPEATABLE READ transaction; otherwise PostgreSQL answers it and
@@ -36,7 +37,15 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     private long _nextBuildAfter;
 
     /// <summary>The version of the current snapshot, or null before the first build.</summary>
-    public long? Version => _snapshot?.Version;
+    public CatalogVersion? Version => _snapshot?.Version;
+
+    /// <summary>Set once a build found a collation whose order the index cannot reproduce: queries then skip the index.</summary>
+    private volatile bool _off;
+
+    /// <summary>The catalog's version: committed changes counted (weights) and fingerprinted (XOR of random ids).</summary>
+    public readonly record struct CatalogVersion(long Changes, long Fingerprint);
+
+    private const string VersionColumns = "coalesce(sum(weight), 0)::bigint, coalesce(bit_xor(fingerprint), 0)::bigint";
 
     private long _answered;
 
@@ -58,7 +67,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var version = await ReadVersionAsync(db, cancellationToken);
-            if (_snapshot is { } current && current.Version >= version)
+            if (_snapshot is { } current && current.Version == version)
             {
                 return current.Usable;
             }
@@ -73,8 +82,22 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         return _snapshot?.Usable == true;
     }
 
-    private static async Task<long> ReadVersionAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-        await db.Database.SqlQueryRaw<long>("SELECT coalesce(sum(weight), 0)::bigint AS \"Value\" FROM catalog_changes").SingleAsync(cancellationToken);
+    private static async Task<CatalogVersion> ReadVersionAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT {VersionColumns} FROM catalog_changes", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new CatalogVersion(reader.GetInt64(0), reader.GetInt64(1));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>
     /// A snapshot at the database's current version with <paramref name="term"/> parsed by PostgreSQL, or null
@@ -82,6 +105,10 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     /// </summary>
     internal async Task<Probe?> ProbeAsync(PortalDbContext db, string? term, CancellationToken cancellationToken)
     {
+        if (_off)
+        {
+            return null;
+        }
         // Terms pg_trgm would turn into hashed multi-byte trigrams, and ILIKE's locale-dependent case folding
         // outside ASCII, stay with PostgreSQL.
         if (term is not null && !System.Text.Ascii.IsValid(term))
@@ -98,11 +125,14 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         {
             await using var command = connection.CreateCommand();
             command.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            // The threshold as pg_trgm compares it (a double); show_limit() returns it rounded to float4, which only
+            // stands in when the setting has no value yet in this session (then it is the default 0.3).
             command.CommandText = term is null
-                ? "SELECT coalesce(sum(weight), 0)::bigint, NULL::text, NULL::text[], NULL::float8 FROM catalog_changes"
-                : """
-                  SELECT (SELECT coalesce(sum(weight), 0)::bigint FROM catalog_changes),
-                         websearch_to_tsquery('simple', @term)::text, show_trgm(@term), show_limit()::float8
+                ? $"SELECT {VersionColumns}, NULL::text, NULL::text[], NULL::float8 FROM catalog_changes"
+                : $"""
+                  SELECT v.*, websearch_to_tsquery('simple', @term)::text, show_trgm(@term),
+                         coalesce(current_setting('pg_trgm.similarity_threshold', true)::float8, show_limit()::float8)
+                  FROM (SELECT {VersionColumns} FROM catalog_changes) AS v
                   """;
             if (term is not null)
             {
@@ -110,7 +140,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            var version = reader.GetInt64(0);
+            var version = new CatalogVersion(reader.GetInt64(0), reader.GetInt64(1));
             var snapshot = _snapshot;
             if (snapshot is null || snapshot.Version != version)
             {
@@ -126,18 +156,18 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
                 Interlocked.Increment(ref _answered);
                 return new Probe(snapshot, null);
             }
-            if (!CatalogTextMatch.TryParseTsQuery(reader.GetString(1), out var query))
+            if (!CatalogTextMatch.TryParseTsQuery(reader.GetString(2), out var query))
             {
                 return null;
             }
-            var threshold = reader.GetDouble(3);
+            var threshold = reader.GetDouble(4);
             if (threshold <= 0)
             {
                 // Every name would be "similar"; not worth a special case.
                 return null;
             }
             Interlocked.Increment(ref _answered);
-            return new Probe(snapshot, new TextQuery(term, query, reader.GetFieldValue<string[]>(2), threshold));
+            return new Probe(snapshot, new TextQuery(term, query, reader.GetFieldValue<string[]>(3), threshold));
         }
         finally
         {
@@ -170,21 +200,22 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             await FoldChangesAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            long version;
+            CatalogVersion version;
             bool usable;
             bool codePointOrder;
             long entities;
             await using (var head = new NpgsqlCommand(
-                "SELECT (SELECT coalesce(sum(weight), 0)::bigint FROM catalog_changes), " +
-                "(SELECT datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database()), " +
-                "(SELECT count(*) FROM catalog_entities)",
+                $"SELECT v.*, " +
+                // libc's C collations sort by code point; ICU (datlocprovider 'i') does not, whatever datcollate says.
+                "(SELECT datlocprovider = 'c' AND datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database()), " +
+                $"(SELECT count(*) FROM catalog_entities) FROM (SELECT {VersionColumns} FROM catalog_changes) AS v",
                 connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
             await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
-                version = reader.GetInt64(0);
-                codePointOrder = reader.GetBoolean(1);
-                entities = reader.GetInt64(2);
+                version = new CatalogVersion(reader.GetInt64(0), reader.GetInt64(1));
+                codePointOrder = reader.GetBoolean(2);
+                entities = reader.GetInt64(3);
             }
             // Off for this version (the next change builds again): too many entities for memory, or an order
             // the index cannot reproduce.
@@ -205,14 +236,12 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             }
             await transaction.CommitAsync(cancellationToken);
             var snapshot = builder.Build();
-            lock (_gate)
-            {
-                // Two builds can overlap (a scheduled one and EnsureCurrentAsync's second pass): keep the newer.
-                if (_snapshot is null || _snapshot.Version <= snapshot.Version)
-                {
-                    _snapshot = snapshot;
-                }
-            }
+            // The default order (by name) is sorted here, in the background, rather than by the first query.
+            snapshot.Order("metadata.name");
+            // One build runs at a time, so the newest build is the database's latest state (even if an earlier
+            // one had a version that looks larger, e.g. before a restore).
+            _snapshot = snapshot;
+            _off = !codePointOrder;
             var elapsed = Stopwatch.GetElapsedTime(started);
             logger?.LogInformation("Catalog search index built: {Entities} entities at version {Version} in {Milliseconds} ms",
                 snapshot.Count, version, (long)elapsed.TotalMilliseconds);
@@ -242,7 +271,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         }
     }
 
-    /// <summary>Replaces many change rows with one of the same total weight, in one transaction, so the version does not move.</summary>
+    /// <summary>Replaces many change rows with one of the same total weight and fingerprint, in one transaction, so the version does not move.</summary>
     private static async Task FoldChangesAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Database.SqlQueryRaw<long>("SELECT count(*)::bigint AS \"Value\" FROM catalog_changes").SingleAsync(cancellationToken);
@@ -251,9 +280,9 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             return;
         }
         await db.Database.ExecuteSqlRawAsync("""
-            WITH gone AS (DELETE FROM catalog_changes RETURNING weight)
-            INSERT INTO catalog_changes (transaction_id, weight)
-            SELECT pg_current_xact_id(), sum(weight) FROM gone HAVING count(*) > 0
+            WITH gone AS (DELETE FROM catalog_changes RETURNING weight, fingerprint)
+            INSERT INTO catalog_changes (transaction_id, weight, fingerprint)
+            SELECT pg_current_xact_id(), sum(weight), bit_xor(fingerprint) FROM gone HAVING count(*) > 0
             """, cancellationToken);
     }
 
@@ -364,7 +393,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     /// <summary>An immutable view of every entity's searchable columns at one catalog version.</summary>
     internal sealed class Snapshot : CatalogTextMatch.ILexemeSource
     {
-        public required long Version { get; init; }
+        public required CatalogVersion Version { get; init; }
         public required bool Usable { get; init; }
         public required Guid[] Ids { get; init; }
         public required string[] Refs { get; init; }
@@ -596,7 +625,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
     }
 
     /// <summary>Collects rows into column arrays and posting lists.</summary>
-    private sealed class SnapshotBuilder(long version, bool usable)
+    private sealed class SnapshotBuilder(CatalogVersion version, bool usable)
     {
         private readonly List<Guid> _ids = [];
         private readonly List<string> _refs = [], _names = [], _titles = [];
