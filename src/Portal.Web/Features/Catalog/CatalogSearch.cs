@@ -344,15 +344,28 @@ public static class CatalogSearch
     private static async Task<(int Total, List<CatalogEntity> Rows)?> MatchInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db,
         CatalogQuery request, string field, Cursor? cursor, bool descending, int take, CancellationToken cancellationToken)
     {
-        if (index is null || request.FullTextFields is { Count: > 0 } || !CatalogSearchIndex.TryFilter(request.Filters, out var filter)
-            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(request.FullText) ? null : request.FullText.Trim(), cancellationToken) is not { } probe)
+        if (request.FullTextFields is { Count: > 0 }
+            || await SelectFromIndexAsync(index, db, request.Filters, request.FullText, request.IncludeOrphans, cancellationToken) is not var (snapshot, bits))
         {
             return null;
         }
-        var snapshot = probe.Snapshot;
-        var bits = snapshot.Select(probe.Text, filter, request.IncludeOrphans);
         var ids = snapshot.Page(bits, field, descending, cursor is null ? null : (cursor.Value, cursor.Ref), skip: 0, take);
         return (CatalogTextMatch.PopCount(bits), await RowsInOrderAsync(db, ids, cancellationToken));
+    }
+
+    /// <summary>
+    /// The entities matching <paramref name="filters"/> and <paramref name="fullText"/> as a bit set over the index's
+    /// current snapshot, or null when the index cannot answer (none, stale, or filters it does not cover).
+    /// </summary>
+    private static async Task<(CatalogSearchIndex.Snapshot Snapshot, ulong[] Bits)?> SelectFromIndexAsync(CatalogSearchIndex? index, PortalDbContext db,
+        IReadOnlyList<string> filters, string? fullText, bool includeOrphans, CancellationToken cancellationToken)
+    {
+        if (index is null || !CatalogSearchIndex.TryFilter(filters, out var filter)
+            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
+        {
+            return null;
+        }
+        return (probe.Snapshot, probe.Snapshot.Select(probe.Text, filter, includeOrphans));
     }
 
     /// <summary>
@@ -366,13 +379,11 @@ public static class CatalogSearch
     {
         var (field, descending) = ParseOrder(orderField);
         SortOf(field);
-        if (!CatalogSearchIndex.TryFilter(filters, out var filter)
-            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
+        if (await SelectFromIndexAsync(index, db, filters, fullText, includeOrphans: true, cancellationToken) is not var (snapshot, bits))
         {
             return null;
         }
-        var bits = probe.Snapshot.Select(probe.Text, filter, includeOrphans: true);
-        return (CatalogTextMatch.PopCount(bits), probe.Snapshot.Page(bits, field, descending, after: null, offset, size));
+        return (CatalogTextMatch.PopCount(bits), snapshot.Page(bits, field, descending, after: null, offset, size));
     }
 
     /// <summary>
@@ -382,12 +393,12 @@ public static class CatalogSearch
     public static async Task<List<Guid>?> ShortestNamesFromIndexAsync(CatalogSearchIndex index, PortalDbContext db, string fullText, int take,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(fullText) || await index.ProbeAsync(db, fullText.Trim(), cancellationToken) is not { } probe)
+        if (string.IsNullOrWhiteSpace(fullText)
+            || await SelectFromIndexAsync(index, db, [], fullText, includeOrphans: true, cancellationToken) is not var (snapshot, bits))
         {
             return null;
         }
-        var snapshot = probe.Snapshot;
-        return CatalogTextMatch.Members(snapshot.Select(probe.Text, filter: null, includeOrphans: true))
+        return CatalogTextMatch.Members(bits)
             .Order(Comparer<int>.Create((a, b) => snapshot.Names[a].Length != snapshot.Names[b].Length
                 ? snapshot.Names[a].Length.CompareTo(snapshot.Names[b].Length)
                 : snapshot.CompareAt("metadata.name", a, snapshot.Names[b], snapshot.Refs[b])))
@@ -528,12 +539,12 @@ public static class CatalogSearch
     private static async Task<IReadOnlyList<FacetValue>?> FacetInMemoryAsync(CatalogSearchIndex? index, PortalDbContext db, string facet,
         IReadOnlyList<string> filters, string? fullText, CancellationToken cancellationToken)
     {
-        if (index is null || !IndexedFacets.TryGetValue(facet, out var column) || !CatalogSearchIndex.TryFilter(filters, out var filter)
-            || await index.ProbeAsync(db, string.IsNullOrWhiteSpace(fullText) ? null : fullText.Trim(), cancellationToken) is not { } probe)
+        if (!IndexedFacets.TryGetValue(facet, out var column)
+            || await SelectFromIndexAsync(index, db, filters, fullText, includeOrphans: true, cancellationToken) is not var (snapshot, bits))
         {
             return null;
         }
-        return probe.Snapshot.Facet(probe.Snapshot.Select(probe.Text, filter, includeOrphans: true), column);
+        return snapshot.Facet(bits, column);
     }
 
     /// <summary>The entity as the Backstage API returns it: the descriptor plus uid, etag and relations.</summary>

@@ -128,7 +128,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
             // The threshold as pg_trgm compares it (a double); show_limit() returns it rounded to float4, which only
             // stands in when the setting has no value yet in this session (then it is the default 0.3).
             command.CommandText = term is null
-                ? $"SELECT {VersionColumns}, NULL::text, NULL::text[], NULL::float8 FROM catalog_changes"
+                ? $"SELECT {VersionColumns} FROM catalog_changes"
                 : $"""
                   SELECT v.*, websearch_to_tsquery('simple', @term)::text, show_trgm(@term),
                          coalesce(current_setting('pg_trgm.similarity_threshold', true)::float8, show_limit()::float8)

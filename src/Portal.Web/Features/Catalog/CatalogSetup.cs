@@ -24,9 +24,11 @@ public static class CatalogSetup
         return builder;
     }
 
-    /// <summary>Registers the recurring refresh with its stable id (re-registering updates it, never duplicates it).</summary>
+    /// <summary>Registers the recurring refresh with its stable id (re-registering updates it, never duplicates it), and the search index's first build.</summary>
     public static void ScheduleCatalogJobs(this WebApplication app)
     {
+        // The search index is built once the portal is up (migrations and demo data done), so the first searches need not wait for it.
+        app.Lifetime.ApplicationStarted.Register(app.Services.GetRequiredService<CatalogSearchIndex>().ScheduleBuild);
         var interval = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.RefreshIntervalMinutes;
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CatalogRefreshJob>(
             CatalogRefreshJob.RecurringId, j => j.RefreshAllAsync(CancellationToken.None),
@@ -35,9 +37,6 @@ public static class CatalogSetup
 
     public static void MapCatalog(this WebApplication app)
     {
-        // Built once the portal is up (migrations and demo data done), so the first searches need not wait for it.
-        var index = app.Services.GetRequiredService<CatalogSearchIndex>();
-        app.Lifetime.ApplicationStarted.Register(index.ScheduleBuild);
         var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(PortalPolicies.CatalogRead);
         api.MapGet("/figures", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
         {
