@@ -34,10 +34,13 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
-    /// <summary>Debian's Chromium (or PORTAL_CHROMIUM), headless; the machine has no network, so no phoning home.</summary>
+    /// <summary>
+    /// Debian's Chromium (or PORTAL_CHROMIUM), headless, installed first when missing (see <see cref="TestPrerequisites"/>);
+    /// the machine has no network, so no phoning home.
+    /// </summary>
     public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+        ExecutablePath = TestPrerequisites.ChromiumPath,
         Headless = true,
         Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"],

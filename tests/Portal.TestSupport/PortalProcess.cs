@@ -61,6 +61,7 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>Starts the portal on a chosen port (e.g. one an identity provider was told about).</summary>
     public static PortalProcess Launch(int port, string dataDirectory, IDictionary<string, string?>? environment, params string[] args)
     {
+        TestPrerequisites.EnsurePostgres();
         var dll = PortalDll();
         // Through env(1) with SIGINT reset to its default: a test run started in the background (`.ci/run &`, nohup) has
         // SIGINT ignored, children inherit an ignored signal, and .NET then installs no Ctrl+C handler, so the Ctrl+C

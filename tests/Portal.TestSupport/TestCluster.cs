@@ -44,6 +44,7 @@ public static class TestCluster
 
     private static EmbeddedPostgres StartCluster()
     {
+        TestPrerequisites.EnsurePostgres();
         EmbeddedPostgres.RemoveAbandonedClusters(Root, AbandonedAfter);
         var dir = NewDataDirectory("cluster");
         var server = EmbeddedPostgres.Start(FastOptions(dir));
