@@ -34,6 +34,8 @@ try
     await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
     await app.RegisterBuiltInTemplatesAsync();
 
+    // First: the OTLP/gRPC listener serves its service and nothing else.
+    app.UseOtlpGrpcListener();
     app.UseUi();
     app.UseIdentityAndAccess();
     app.MapHealth();
@@ -56,6 +58,12 @@ catch (PortalStartupException ex)
 {
     // A start-up problem the operator can fix: one clear message, no stack trace.
     Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Kestrel could not bind (e.g. the port was taken after the gRPC port's check): one line naming the address.
+    Console.Error.WriteLine($"{ex.Message} Choose a free port: ASPNETCORE_URLS for the web addresses, Portal:Slo:GrpcPort for the OTLP/gRPC receiver.");
     return 1;
 }
 

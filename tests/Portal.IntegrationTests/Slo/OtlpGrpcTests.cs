@@ -82,6 +82,8 @@ public sealed class OtlpGrpcTests
             {
                 ["ASPNETCORE_URLS"] = null,
                 ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The gRPC port would follow the web port onto every interface; tests keep it on loopback.
+                ["Portal__Slo__GrpcAddress"] = "127.0.0.1",
             });
             using var client = new HttpClient { BaseAddress = portal.BaseAddress };
 

@@ -9,8 +9,18 @@ public sealed class SloOptions
     /// <summary>The largest OTLP request body, before and after gzip is undone.</summary>
     [Range(1024, 1024L * 1024 * 1024)] public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>The HTTP/2 port of the OTLP/gRPC receiver (the .NET SDK's default protocol); 0 turns it off.</summary>
-    [Range(0, 65535)] public int GrpcPort { get; set; } = 4317;
+    /// <summary>
+    /// The HTTP/2 cleartext port of the OTLP/gRPC receiver (the .NET SDK's default protocol); 0 turns it off. It serves
+    /// the OTLP MetricsService only. Read at start by <see cref="OtlpGrpcListener"/>.
+    /// </summary>
+    [Range(0, 65535)] public int GrpcPort { get; set; } = OtlpGrpcListener.DefaultPort;
+
+    /// <summary>
+    /// Where the gRPC port listens: <c>localhost</c>, an IP address, or <c>*</c> for every interface. Unset, it follows
+    /// the web addresses' hosts (loopback for the default <c>http://localhost:5000</c>, every interface for
+    /// <c>ASPNETCORE_HTTP_PORTS</c>).
+    /// </summary>
+    public string? GrpcAddress { get; set; }
 
     /// <summary>Export requests processed at once; more wait up to <see cref="QueueSeconds"/>, then get 503 with Retry-After.</summary>
     [Range(1, 256)] public int MaxConcurrentExports { get; set; } = 4;

@@ -24,13 +24,15 @@ public static class SloSetup
         builder.Services.AddTransient<SloRetentionJob>();
         builder.Services.AddTransient<OpenSloAnnotationJob>();
         var maxBody = builder.Configuration.GetValue<long?>($"{SloOptions.Section}:MaxBodyBytes") ?? 16L * 1024 * 1024;
-        // Unknown gRPC paths fall through to the rest of the app (e.g. /v1/metrics answers 415 itself, not gRPC's 404).
+        // Only the OTLP service is mapped, and OtlpGrpcListener keeps every other path off the gRPC listener.
         builder.Services.AddGrpc(o =>
         {
             o.IgnoreUnknownServices = true;
             o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, maxBody);
         });
-        OtlpGrpcService.ListenForGrpc(builder);
+        // Refused gRPC calls get gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED), not the cookie's redirect.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        OtlpGrpcListener.Listen(builder);
         return builder;
     }
 
