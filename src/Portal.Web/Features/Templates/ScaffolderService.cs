@@ -134,6 +134,8 @@ public sealed class ScaffolderService(
             CreatedBy = actor.Name,
             CreatedByUserId = principal.FindFirstValue(ClaimTypes.NameIdentifier),
             CreatedByUserRef = principal.FindFirstValue(PortalClaims.CatalogUser),
+            CreatedByTeams = [.. AccessFacts.From(principal).Teams.Order(StringComparer.Ordinal)],
+            CreatedByAdmin = AccessFacts.From(principal).IsAdmin,
             CreatedAt = time.GetUtcNow(),
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
