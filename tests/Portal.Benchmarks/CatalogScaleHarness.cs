@@ -164,6 +164,8 @@ public static class CatalogScaleHarness
                 Target = catalog.RootFile,
                 CreatedAt = DateTimeOffset.UtcNow,
                 CreatedBy = "catalog-scale",
+                RegistrantIsAdmin = true, // as an admin registers it: every entity is taken, unchecked
+                TrustedForIdentity = true,
             };
             var importWatch = new Stopwatch();
             await using (var db = new PortalDbContext(dbOptions))

@@ -32,7 +32,7 @@ public sealed class CatalogSearchIndexTests : IAsyncLifetime, IDisposable
         }
         var file = _files.Write("catalog.yaml", GenerateCatalog());
         var options = new CatalogOptions();
-        var location = new CatalogLocation { Type = "file", Target = file, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "test" };
+        var location = new CatalogLocation { Type = "file", Target = file, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "test", RegistrantIsAdmin = true, TrustedForIdentity = true };
         await using (var db = Db())
         {
             db.CatalogLocations.Add(location);

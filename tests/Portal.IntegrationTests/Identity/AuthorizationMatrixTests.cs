@@ -143,6 +143,76 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
             who == "self" ? "chen.wei" : Name(who), expected == HttpStatusCode.OK ? "success" : "denied");
     }
 
+    [Theory]
+    [InlineData("payments", "Group", HttpStatusCode.Forbidden)] // a team under checkout with herself in it
+    [InlineData("payments", "User", HttpStatusCode.Forbidden)]  // a User in checkout with her own e-mail
+    [InlineData("checkout", "Group", HttpStatusCode.Forbidden)]
+    [InlineData("approver", "User", HttpStatusCode.Forbidden)]
+    [InlineData("viewer", "Group", HttpStatusCode.Forbidden)]
+    [InlineData("admin", "Group", HttpStatusCode.Created)]
+    [InlineData("admin", "User", HttpStatusCode.Created)]
+    public async Task Only_admins_write_people_and_teams_through_the_entity_api(string who, string kind, HttpStatusCode expected)
+    {
+        using var client = Client(who);
+        var name = $"matrix-{who}-{kind.ToLowerInvariant()}";
+        var spec = kind == "Group"
+            ? $$"""{"type": "team", "parent": "group:default/checkout", "members": ["user:default/{{Name(who)}}"], "children": []}"""
+            : $$"""{"profile": {"email": "{{name}}@northwind.example"}, "memberOf": ["group:default/checkout"]}""";
+
+        var response = await client.PostAsJsonAsync("/api/catalog/entities", System.Text.Json.Nodes.JsonNode.Parse(
+            $$"""{"apiVersion": "backstage.io/v1alpha1", "kind": "{{kind}}", "metadata": {"name": "{{name}}"}, "spec": {{spec}}}"""));
+
+        Assert.Equal(expected, response.StatusCode);
+        var entityRef = $"{kind.ToLowerInvariant()}:default/{name}";
+        await using var db = await factory.DbAsync();
+        Assert.Equal(expected == HttpStatusCode.Created, db.CatalogEntities.Any(e => e.EntityRef == entityRef));
+        await AuditAssert.RecordedAsync(factory, expected == HttpStatusCode.Created ? "catalog.entity.create" : "catalog.entity.upsert", entityRef,
+            who == "admin" ? "bootstrap-admin-token" : Name(who), expected == HttpStatusCode.Created ? "success" : "denied");
+    }
+
+    [Theory]
+    [InlineData("payments", "group:default/payments", true)]
+    [InlineData("payments", "group:default/checkout", false)] // another team's
+    [InlineData("checkout", "group:default/payments", false)]
+    [InlineData("viewer", "group:default/payments", false)]   // in no team
+    [InlineData("admin", "group:default/checkout", true)]     // admins act for every team
+    public async Task A_location_entity_claims_only_an_owner_its_registrant_may_act_for(string who, string owner, bool imported)
+    {
+        // The registrant's facts as a task captures them when a member runs a template: their teams from the trusted membership.
+        using var client = Client(who);
+        var me = (await client.GetFromJsonAsync<MeView>("/api/identity/me"))!;
+        var registrant = new Portal.Web.Features.Catalog.LocationRegistrant(Name(who), null, me.Roles.Contains(PortalRoles.Admin), me.Teams, Guid.NewGuid());
+        var name = $"matrix-owned-{who}-{owner.Split('/')[1]}";
+        var folder = Path.Combine(factory.TemplatesFolder, "matrix", name);
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "catalog-info.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: {name}
+            spec:
+              type: service
+              lifecycle: experimental
+              owner: {owner}
+            """);
+        var options = new Portal.Web.Features.Catalog.CatalogOptions();
+
+        await using var db = await factory.DbAsync();
+        var outcome = await Portal.Web.Features.Catalog.CatalogLocations.RegisterAsync(db, new Portal.Web.Features.Catalog.Ingestion.LocationReader(options), options,
+            TimeProvider.System, new AuditActor("user", Name(who), null), registrant, new Portal.Web.Features.Catalog.RegisterLocationRequest("file", file, null, null),
+            dryRun: false, CancellationToken.None);
+
+        Assert.Empty(outcome.Errors);
+        Assert.Equal(imported, db.CatalogEntities.Any(e => e.EntityRef == $"component:default/{name}"));
+        if (!imported)
+        {
+            Assert.Contains(outcome.Result!.Problems, p => p.EntityRef == $"component:default/{name}"
+                && p.Message.StartsWith($"The owner {owner} is not a team the registrant {Name(who)}", StringComparison.Ordinal));
+            await AuditAssert.RecordedAsync(factory, "catalog.entity.import", $"component:default/{name}", Name(who), "denied");
+        }
+    }
+
     private HttpClient Client(string who) => who switch
     {
         "payments" => factory.ClientWithToken(_payments),

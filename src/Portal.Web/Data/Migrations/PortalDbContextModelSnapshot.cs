@@ -330,6 +330,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("title");
 
+                    b.Property<bool>("TrustedForIdentity")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trusted_for_identity");
+
                     b.Property<string>("Type")
                         .HasColumnType("text")
                         .HasColumnName("type");
@@ -422,6 +426,24 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("path");
 
+                    b.Property<Guid?>("RegisteredByTaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registered_by_task_id");
+
+                    b.Property<string>("RegisteredByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("registered_by_user_id");
+
+                    b.Property<bool>("RegistrantIsAdmin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("registrant_is_admin");
+
+                    b.PrimitiveCollection<string[]>("RegistrantTeams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("registrant_teams");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -433,6 +455,10 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("target");
+
+                    b.Property<bool>("TrustedForIdentity")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trusted_for_identity");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -2074,6 +2100,15 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("created_by");
+
+                    b.Property<bool>("CreatedByAdmin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("created_by_admin");
+
+                    b.PrimitiveCollection<string[]>("CreatedByTeams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("created_by_teams");
 
                     b.Property<string>("CreatedByUserId")
                         .HasColumnType("text")

@@ -141,7 +141,9 @@ public static class CatalogEndpoints
         RegisterLocationRequest request, bool? dryRun, PortalDbContext db, LocationReader reader, IOptions<CatalogOptions> options, TimeProvider time,
         HttpContext http, CancellationToken ct)
     {
-        var outcome = await CatalogLocations.RegisterAsync(db, reader, options.Value, time, AuditActor.From(http), request, dryRun == true, ct);
+        var actor = AuditActor.From(http);
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, options.Value, time, actor, LocationRegistrant.From(actor, AccessFacts.From(http.User)),
+            request, dryRun == true, ct);
         return outcome switch
         {
             { Errors: { Count: > 0 } errors } => TypedResults.ValidationProblem(errors),
@@ -152,7 +154,7 @@ public static class CatalogEndpoints
         };
     }
 
-    private static async Task<Results<Ok<JsonObject>, Created<JsonObject>, ValidationProblem, ForbidHttpResult, Conflict<string>>> UpsertEntityAsync(
+    private static async Task<Results<Ok<JsonObject>, Created<JsonObject>, ValidationProblem, ForbidHttpResult, ProblemHttpResult, Conflict<string>>> UpsertEntityAsync(
         JsonObject entity, PortalDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = EntityValidator.Validate(entity);
@@ -165,6 +167,12 @@ public static class CatalogEndpoints
         var who = AccessFacts.From(http.User);
         var existing = await db.CatalogEntities.FirstOrDefaultAsync(e => e.EntityRef == fresh.EntityRef, ct);
         var actor = AuditActor.From(http);
+        // People and teams are authority, not data: a member who could write them could join any team.
+        if ((EntityAuthority.ApiProblem(who, fresh.Kind) ?? (existing is null ? null : EntityAuthority.ApiProblem(who, existing.Kind))) is { } refused)
+        {
+            await AuditLog.WriteAsync(db, actor, "catalog.entity.upsert", fresh.EntityRef, "denied", ct);
+            return Refused(refused);
+        }
         // Only the owning team creates or changes an entity, and a team cannot hand over what another team owns.
         if (!AccessRules.CanChangeOwnedBy(who, fresh.Owner) || (existing is not null && !AccessRules.CanChangeOwnedBy(who, existing.Owner)))
         {
@@ -179,6 +187,7 @@ public static class CatalogEndpoints
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (existing is null)
         {
+            fresh.TrustedForIdentity = who.IsAdmin;
             db.CatalogEntities.Add(fresh);
             AuditLog.Record(db, actor, "catalog.entity.create", fresh.EntityRef, after: entity);
         }
@@ -186,6 +195,7 @@ public static class CatalogEndpoints
         {
             AuditLog.Record(db, actor, "catalog.entity.update", fresh.EntityRef, before: JsonNode.Parse(existing.Document.RootElement.GetRawText()), after: entity);
             CatalogEntityMapper.CopyInto(existing, fresh);
+            existing.TrustedForIdentity = who.IsAdmin;
         }
         await db.CatalogRelations.Where(r => r.OriginRef == fresh.EntityRef).ExecuteDeleteAsync(ct);
         db.CatalogRelations.AddRange(relations.Select(r => new CatalogRelation { SourceRef = r.SourceRef, Type = r.Type, TargetRef = r.TargetRef, OriginRef = fresh.EntityRef }));
@@ -195,6 +205,10 @@ public static class CatalogEndpoints
         var body = await WithRelationsAsync(db, saved, ct);
         return existing is null ? TypedResults.Created($"/api/catalog/entities/by-name/{fresh.Kind}/{fresh.Namespace}/{fresh.Name}", body) : TypedResults.Ok(body);
     }
+
+    /// <summary>A 403 that says why, for refusals a person can act on (unlike a bare Forbid).</summary>
+    public static ProblemHttpResult Refused(string reason) =>
+        TypedResults.Problem(title: "Not allowed.", detail: reason, statusCode: StatusCodes.Status403Forbidden);
 
     public static Task<CatalogEntity?> FindAsync(PortalDbContext db, string kind, string ns, string name, CancellationToken ct)
     {

@@ -34,6 +34,12 @@ public sealed class CatalogEntity
     /// <summary>The location that manages this entity (null: created through the API).</summary>
     public Guid? LocationId { get; set; }
 
+    /// <summary>
+    /// Written by a trusted source (an admin through the API, or a location with <see cref="CatalogLocation.TrustedForIdentity"/>):
+    /// only such Group and User entities count for team membership and sign-in identity.
+    /// </summary>
+    public bool TrustedForIdentity { get; set; }
+
     /// <summary>The file or URL the descriptor came from.</summary>
     public string? Source { get; set; }
 

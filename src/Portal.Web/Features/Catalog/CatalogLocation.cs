@@ -20,6 +20,24 @@ public sealed class CatalogLocation
     public string? Path { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
+
+    /// <summary>The registrant's user id (null for the portal itself and the bootstrap token); see <see cref="LocationRegistrant"/>.</summary>
+    public string? RegisteredByUserId { get; set; }
+
+    /// <summary>For a location a template registered: the task, whose requester is the registrant.</summary>
+    public Guid? RegisteredByTaskId { get; set; }
+
+    /// <summary>The registrant was an admin (or the portal): its entities may name any owner.</summary>
+    public bool RegistrantIsAdmin { get; set; }
+
+    /// <summary>The teams the registrant could act for when registering: the owners its entities may name.</summary>
+    public string[] RegistrantTeams { get; set; } = [];
+
+    /// <summary>
+    /// Registered by an admin by hand or by the portal itself: only such locations may bring Group and User
+    /// entities, and only their entities count for team membership.
+    /// </summary>
+    public bool TrustedForIdentity { get; set; }
     public DateTimeOffset? LastRefreshAt { get; set; }
     public int? LastRefreshMs { get; set; }
 
@@ -44,6 +62,7 @@ internal sealed class CatalogLocationConfiguration : IEntityTypeConfiguration<Ca
         builder.Property(l => l.Target).HasMaxLength(2000);
         builder.Property(l => l.Status).HasMaxLength(20);
         builder.Property(l => l.Errors).HasColumnType("jsonb");
+        builder.Property(l => l.RegisteredByUserId).HasMaxLength(450);
         builder.HasIndex(l => new { l.Type, l.Target, l.Branch, l.Path }).IsUnique().AreNullsDistinct(false);
         builder.Ignore(l => l.Key);
     }

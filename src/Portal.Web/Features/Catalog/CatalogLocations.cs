@@ -11,7 +11,7 @@ public sealed record RegisterOutcome(Dictionary<string, string[]> Errors, Regist
 public static class CatalogLocations
 {
     public static async Task<RegisterOutcome> RegisterAsync(PortalDbContext db, LocationReader reader, CatalogOptions options, TimeProvider time,
-        AuditActor actor, RegisterLocationRequest request, bool dryRun, CancellationToken ct)
+        AuditActor actor, LocationRegistrant registrant, RegisterLocationRequest request, bool dryRun, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var type = request.Type?.Trim().ToLowerInvariant();
@@ -60,12 +60,16 @@ public static class CatalogLocations
         {
             Type = spec.Type, Target = spec.Target, Branch = spec.Branch, Path = spec.Path,
             CreatedAt = time.GetUtcNow(), CreatedBy = actor.Name,
+            RegisteredByUserId = registrant.UserId, RegisteredByTaskId = registrant.TaskId, RegistrantIsAdmin = registrant.IsAdmin,
+            RegistrantTeams = [.. registrant.Teams], TrustedForIdentity = registrant.TrustedForIdentity,
         };
-        db.CatalogLocations.Add(location);
-        AuditLog.Record(db, actor, "catalog.location.create", location.Key, after: new { spec.Type, spec.Target, spec.Branch, spec.Path });
+        IReadOnlyList<ReadProblem> refused;
         try
         {
-            await db.SaveChangesAsync(ct);
+            refused = await CatalogIngestion.RegisterAsync(db, location, preview,
+                () => AuditLog.Record(db, actor, "catalog.location.create", location.Key,
+                    after: new { spec.Type, spec.Target, spec.Branch, spec.Path, registrant = registrant.Description, registrant.IsAdmin, registrant.TrustedForIdentity }),
+                options, time, ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
@@ -78,15 +82,17 @@ public static class CatalogLocations
             throw;
         }
         db.ChangeTracker.Clear();
-        await CatalogIngestion.RefreshAsync(db, reader, location.Id, options, time, ct, alreadyRead: preview);
         var saved = await db.CatalogLocations.AsNoTracking().FirstAsync(l => l.Id == location.Id, ct);
-        return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(saved), entities, preview.Problems), false);
+        var refusedRefs = refused.Select(p => p.EntityRef).ToHashSet(StringComparer.Ordinal);
+        return new RegisterOutcome([], new RegisterLocationResult(LocationView.From(saved),
+            preview.Entities.Where(e => !refusedRefs.Contains(e.EntityRef)).Select(e => e.Entity).ToList(), [.. preview.Problems, .. refused]), false);
     }
 
     private static async Task<RegisterOutcome?> ConflictAsync(PortalDbContext db, LocationSpec spec, CancellationToken ct)
     {
+        // A row that never finished its first refresh was left by a crash mid-registration: registering again replaces it.
         var existing = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Type == spec.Type && l.Target == spec.Target
-            && l.Branch == spec.Branch && l.Path == spec.Path, ct);
+            && l.Branch == spec.Branch && l.Path == spec.Path && l.LastRefreshAt != null, ct);
         return existing is null
             ? null
             : new RegisterOutcome([], new RegisterLocationResult(LocationView.From(existing), [],

@@ -46,7 +46,7 @@ public static class CatalogSetup
         api.MapCatalogApi();
 
         // Backstage's "unregister entity": only the owning team (or an admin) may remove what it owns.
-        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<NoContent, NotFound, ForbidHttpResult>> (
+        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> (
             string kind, string ns, string name, IDbContextFactory<PortalDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -57,6 +57,11 @@ public static class CatalogSetup
                 return TypedResults.NotFound();
             }
             var actor = AuditActor.From(http);
+            if (EntityAuthority.ApiProblem(AccessFacts.From(http.User), entity.Kind) is { } refused)
+            {
+                await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);
+                return CatalogEndpoints.Refused(refused);
+            }
             if (!AccessRules.CanChangeOwnedBy(AccessFacts.From(http.User), entity.Owner))
             {
                 await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);

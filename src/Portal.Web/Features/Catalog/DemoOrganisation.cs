@@ -230,7 +230,7 @@ public static class DemoOrganisation
             return false;
         }
         var root = WriteFiles(directory);
-        var outcome = await CatalogLocations.RegisterAsync(db, reader, options, time, AuditActor.System,
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, options, time, AuditActor.System, LocationRegistrant.System,
             new RegisterLocationRequest("file", root, null, null), dryRun: false, cancellationToken);
         if (outcome.Errors.Count > 0)
         {

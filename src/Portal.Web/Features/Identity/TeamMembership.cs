@@ -38,13 +38,15 @@ public static class TeamMembership
         return result;
     }
 
-    /// <summary>Loads what <see cref="Resolve"/> needs from the catalog and resolves it.</summary>
+    /// <summary>Loads what <see cref="Resolve"/> needs from the trusted part of the catalog and resolves it.</summary>
     /// <param name="matchByName">False for people from an identity provider: their user name is derived
     /// from their e-mail, so matching it to a catalog User could hand them someone else's teams.</param>
     public static async Task<(string? UserRef, IReadOnlySet<string> Teams)> LoadAsync(PortalDbContext db, string? userName, string? email,
         IEnumerable<string> providerGroups, CancellationToken cancellationToken, bool matchByName = true)
     {
-        var users = db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "User");
+        // Only people and teams from trusted sources count (an admin, or a location an admin registered): a team
+        // member could otherwise write themselves into another team (see EntityAuthority).
+        var users = db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "User" && e.TrustedForIdentity);
         CatalogEntity? user = null;
         if (!string.IsNullOrWhiteSpace(email))
         {
@@ -59,7 +61,7 @@ public static class TeamMembership
             user = await users.FirstOrDefaultAsync(e => e.EntityRef == key, cancellationToken);
         }
 
-        var groupEntities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Group").ToListAsync(cancellationToken);
+        var groupEntities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Group" && e.TrustedForIdentity).ToListAsync(cancellationToken);
         var groups = groupEntities.Select(g => new GroupFacts(
             g.EntityRef,
             RefOrNull(Spec(g.Document, "parent"), "group", g.Namespace),

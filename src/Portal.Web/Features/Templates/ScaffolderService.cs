@@ -121,6 +121,7 @@ public sealed class ScaffolderService(
         var secretNames = TemplateParameters.SecretNames(template.Pages);
         var secrets = new JsonObject(secretNames.Where(n => values.ContainsKey(n)).Select(n => KeyValuePair.Create(n, values[n]?.DeepClone())));
         var actor = AuditActor.From(principal, ip);
+        var requester = AccessFacts.From(principal);
         var task = new ScaffolderTask
         {
             TemplateRef = template.EntityRef,
@@ -134,6 +135,8 @@ public sealed class ScaffolderService(
             CreatedBy = actor.Name,
             CreatedByUserId = principal.FindFirstValue(ClaimTypes.NameIdentifier),
             CreatedByUserRef = principal.FindFirstValue(PortalClaims.CatalogUser),
+            CreatedByTeams = [.. requester.Teams.Order(StringComparer.Ordinal)],
+            CreatedByAdmin = requester.IsAdmin,
             CreatedAt = time.GetUtcNow(),
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -69,6 +69,13 @@ public sealed class ScaffolderTask
     /// <summary>The person's user id, the same whether they used the browser or one of their tokens.</summary>
     public string? CreatedByUserId { get; set; }
     public string? CreatedByUserRef { get; set; }
+
+    /// <summary>
+    /// The requester's teams and admin role when the task was created (from the trusted membership): a location
+    /// the task registers may claim only these owners, since the run itself has no signed-in person.
+    /// </summary>
+    public string[] CreatedByTeams { get; set; } = [];
+    public bool CreatedByAdmin { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

@@ -54,7 +54,7 @@ public static class TemplatesSetup
         }
         var time = app.Services.GetRequiredService<TimeProvider>();
         var outcome = await CatalogLocations.RegisterAsync(db, app.Services.GetRequiredService<LocationReader>(),
-            app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value, time, AuditActor.System,
+            app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value, time, AuditActor.System, LocationRegistrant.System,
             new RegisterLocationRequest("file", Path.Combine(Path.GetFullPath(directory), "*", "template.yaml"), null, null), dryRun: false, CancellationToken.None);
         if (outcome.Errors.Count > 0)
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
@@ -47,44 +48,76 @@ public static class CatalogIngestion
         return new LocationPreview(entities, problems, read.Failed, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <param name="alreadyRead">A preview just made of the same location (registration), so it is not read twice.</param>
-    public static async Task RefreshAsync(PortalDbContext db, LocationReader reader, Guid locationId, CatalogOptions options, TimeProvider time,
-        CancellationToken cancellationToken, LocationPreview? alreadyRead = null)
+    /// <param name="alreadyRead">A preview just made of the same location, so it is not read twice.</param>
+    /// <returns>The entities refused because the location's registrant may not write them (see <see cref="EntityAuthority"/>).</returns>
+    public static async Task<IReadOnlyList<ReadProblem>> RefreshAsync(PortalDbContext db, LocationReader reader, Guid locationId, CatalogOptions options,
+        TimeProvider time, CancellationToken cancellationToken, LocationPreview? alreadyRead = null)
     {
         var location = await db.CatalogLocations.FirstOrDefaultAsync(l => l.Id == locationId, cancellationToken);
         if (location is null)
         {
-            return; // deleted meanwhile: nothing to do
+            return []; // deleted meanwhile: nothing to do
         }
         var watch = Stopwatch.StartNew();
-        var now = time.GetUtcNow();
         var preview = alreadyRead ?? await PreviewAsync(reader, new LocationSpec(location.Type, location.Target, location.Branch, location.Path), cancellationToken);
+        return await RefreshAsync(db, location, preview, alreadyRead is null ? watch : null, isNew: false, onInsert: null, options, time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers <paramref name="location"/> (not yet stored) and imports <paramref name="preview"/> in one transaction:
+    /// a crash in between leaves nothing behind, so a retry simply registers it again. A row that an earlier version
+    /// left half-registered (stored, never refreshed) is replaced. <paramref name="onInsert"/> adds the audit record.
+    /// Throws a unique violation when the same location is being registered at the same moment.
+    /// </summary>
+    public static Task<IReadOnlyList<ReadProblem>> RegisterAsync(PortalDbContext db, CatalogLocation location, LocationPreview preview, Action onInsert,
+        CatalogOptions options, TimeProvider time, CancellationToken cancellationToken) =>
+        RefreshAsync(db, location, preview, null, isNew: true, onInsert, options, time, cancellationToken);
+
+    private static async Task<IReadOnlyList<ReadProblem>> RefreshAsync(PortalDbContext db, CatalogLocation location, LocationPreview preview, Stopwatch? readWatch,
+        bool isNew, Action? onInsert, CatalogOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var watch = readWatch ?? Stopwatch.StartNew();
+        var now = time.GetUtcNow();
         var problems = preview.Problems.ToList();
+        var refused = new List<ReadProblem>();
 
         var changedEntities = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The VACUUM after a bulk import can only mark pages all-visible (which index-only counts need) once
         // the commit record is on disk: with asynchronous commit it skips every page the import just wrote.
         await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = on", cancellationToken);
+        if (isNew)
+        {
+            // Only a crash of a version that stored the row before its first refresh leaves one that never refreshed.
+            await db.CatalogLocations.Where(l => l.Type == location.Type && l.Target == location.Target && l.Branch == location.Branch
+                && l.Path == location.Path && l.LastRefreshAt == null).ExecuteDeleteAsync(cancellationToken);
+            db.CatalogLocations.Add(location);
+            onInsert?.Invoke();
+            await db.SaveChangesAsync(cancellationToken);
+        }
         // One refresh per location at a time, across replicas; other locations refresh in parallel.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({location.Id.ToString()}, 0))", cancellationToken);
         if (!preview.Failed)
         {
-            var (upsertProblems, changed) = await UpsertAsync(db, location, preview.Entities, now, cancellationToken);
+            var (accepted, denied) = await AuthoriseAsync(db, location, preview.Entities, cancellationToken);
+            refused.AddRange(denied);
+            problems.AddRange(denied);
+            var (upsertProblems, changed) = await UpsertAsync(db, location, accepted, now, cancellationToken);
             problems.AddRange(upsertProblems);
             changedEntities = changed;
             // An entity whose descriptor is broken right now keeps its last good version (as in Backstage):
-            // only entities that are really gone become orphans.
-            var present = preview.Entities.Select(e => e.EntityRef).ToHashSet(StringComparer.Ordinal);
+            // only entities that are really gone, or refused, become orphans.
+            var present = accepted.Select(e => e.EntityRef).ToHashSet(StringComparer.Ordinal);
             present.UnionWith(preview.Problems.Where(p => p.EntityRef is not null).Select(p => p.EntityRef!));
             await FlagOrphansAsync(db, location.Id, present, now,
                 TimeSpan.FromHours(options.OrphanGraceHours), cancellationToken);
-            problems.AddRange(await DanglingReferencesAsync(db, location.Id, preview.Entities, cancellationToken));
+            problems.AddRange(await DanglingReferencesAsync(db, location.Id, accepted, cancellationToken));
             problems.AddRange(await ConflictsReportedByOthersAsync(db, location, cancellationToken));
         }
+        RecordNewRefusals(db, location, refused);
         location.LastRefreshAt = now;
         // A preview made at registration was read before this method started.
-        location.LastRefreshMs = (int)(watch.Elapsed + (alreadyRead?.ReadTime ?? TimeSpan.Zero)).TotalMilliseconds;
+        location.LastRefreshMs = (int)(watch.Elapsed + (readWatch is null ? preview.ReadTime : TimeSpan.Zero)).TotalMilliseconds;
         location.EntityCount = await db.CatalogEntities.CountAsync(e => e.LocationId == location.Id && e.OrphanedAt == null, cancellationToken);
         location.Status = preview.Failed ? "failed" : problems.Count > 0 ? "warnings" : "ok";
         location.Errors = JsonSerializer.SerializeToDocument(problems.Select(p => new { source = p.Source, line = p.Line, entityRef = p.EntityRef, message = p.Message }));
@@ -95,6 +128,81 @@ public static class CatalogIngestion
             // After a bulk import, fresh statistics and a set visibility map let the very next
             // queries plan well and count from the index, instead of waiting for autovacuum.
             await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) catalog_entities, catalog_relations", cancellationToken);
+        }
+        return refused;
+    }
+
+    /// <summary>
+    /// Splits a location's entities into those its registrant may write and per-entity problems for the rest
+    /// (see <see cref="EntityAuthority.LocationProblem"/>). Admin-registered locations take everything, unread.
+    /// </summary>
+    private static async Task<(IReadOnlyList<ValidatedEntity> Accepted, List<ReadProblem> Refused)> AuthoriseAsync(PortalDbContext db, CatalogLocation location,
+        IReadOnlyList<ValidatedEntity> entities, CancellationToken cancellationToken)
+    {
+        var registrant = LocationRegistrant.Of(location);
+        if (registrant.IsAdmin && registrant.TrustedForIdentity)
+        {
+            return (entities, []);
+        }
+        // Who owns the entities that other sources hold now: naming one again must not take it over.
+        var refs = entities.Select(e => e.EntityRef).ToList();
+        var held = await db.CatalogEntities.AsNoTracking().Where(e => refs.Contains(e.EntityRef) && e.LocationId != location.Id)
+            .Select(e => new { e.EntityRef, e.Owner }).ToDictionaryAsync(e => e.EntityRef, e => e.Owner, StringComparer.Ordinal, cancellationToken);
+        var accepted = new List<ValidatedEntity>();
+        var refused = new List<ReadProblem>();
+        foreach (var item in entities)
+        {
+            var parsed = EntityRef.Parse(item.EntityRef);
+            var problem = EntityAuthority.LocationProblem(registrant, CatalogEntityMapper.CanonicalKind(parsed.Kind), OwnerOf(item.Entity, parsed.Namespace), held.GetValueOrDefault(item.EntityRef));
+            if (problem is null)
+            {
+                accepted.Add(item);
+            }
+            else
+            {
+                refused.Add(new ReadProblem(item.Source, item.Line, item.EntityRef, problem));
+            }
+        }
+        return (accepted, refused);
+    }
+
+    /// <summary>
+    /// A refusal is a security event, so it goes to the audit log in the registrant's name; once, not at every refresh:
+    /// the location's problem list already holds the ones found before.
+    /// </summary>
+    private static void RecordNewRefusals(PortalDbContext db, CatalogLocation location, List<ReadProblem> refused)
+    {
+        if (refused.Count == 0)
+        {
+            return;
+        }
+        var known = location.Errors?.RootElement is { ValueKind: JsonValueKind.Array } list
+            ? list.EnumerateArray().Select(p => (p.TryGetProperty("entityRef", out var r) ? r.ToString() : "") + "\n" + (p.TryGetProperty("message", out var m) ? m.ToString() : ""))
+                .ToHashSet(StringComparer.Ordinal)
+            : [];
+        var actor = new AuditActor("user", location.CreatedBy, null);
+        foreach (var problem in refused.Where(p => !known.Contains(p.EntityRef + "\n" + p.Message)))
+        {
+            AuditLog.Record(db, actor, "catalog.entity.import", problem.EntityRef, "denied",
+                after: new { location = location.Key, taskId = location.RegisteredByTaskId, reason = problem.Message });
+        }
+    }
+
+    /// <summary>The owner as a full lower-case ref; one that does not parse is named as written, which no team matches.</summary>
+    private static string? OwnerOf(JsonObject entity, string ns)
+    {
+        var owner = (entity["spec"] as JsonObject)?["owner"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            return null;
+        }
+        try
+        {
+            return EntityRef.Parse(owner, "group", ns).ToString();
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return owner;
         }
     }
 
@@ -199,6 +307,7 @@ public static class CatalogIngestion
                     row.OrphanedAt = null;
                     row.LocationId = location.Id;
                     row.Source = item.Source;
+                    row.TrustedForIdentity = location.TrustedForIdentity;
                     if (row.ContentHash == hash)
                     {
                         continue;
@@ -213,6 +322,7 @@ public static class CatalogIngestion
                     var entity = CatalogEntityMapper.ToEntity(JsonDocument.Parse(json), now);
                     entity.LocationId = location.Id;
                     entity.Source = item.Source;
+                    entity.TrustedForIdentity = location.TrustedForIdentity;
                     entity.ContentHash = hash;
                     inserts.Add((entity, json));
                     changedRefs.Add(item.EntityRef);
@@ -270,7 +380,7 @@ public static class CatalogIngestion
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY catalog_entities (id, entity_ref, kind, namespace, name, title, description, type, lifecycle, owner, system, tags, " +
-            "filter_keys, document, location_id, source, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            "filter_keys, document, location_id, source, content_hash, trusted_for_identity, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var (e, json) in rows)
         {
             await copy.StartRowAsync(cancellationToken);
@@ -291,6 +401,7 @@ public static class CatalogIngestion
             await copy.WriteAsync(e.LocationId!.Value, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
             await copy.WriteNullableAsync(e.Source, cancellationToken);
             await copy.WriteNullableAsync(e.ContentHash, cancellationToken);
+            await copy.WriteAsync(e.TrustedForIdentity, NpgsqlTypes.NpgsqlDbType.Boolean, cancellationToken);
             await copy.WriteAsync(e.CreatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
             await copy.WriteAsync(e.UpdatedAt, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken);
         }

@@ -48,7 +48,12 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
             throw new TemplateSecurityException($"catalog:register registers only a repository this task published (a publish step's repoContentsUrl), not '{repo}'.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var outcome = await CatalogLocations.RegisterAsync(db, reader, catalogOptions.Value, time, context.Actor,
+        // The location acts for the task's requester: its entities may name only the teams they could act for when they
+        // created the task, and it never brings people or teams (see EntityAuthority).
+        var task = await db.ScaffolderTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == context.TaskId, cancellationToken)
+            ?? throw new TemplateRenderException($"catalog:register: task {context.TaskId} is not stored.");
+        var registrant = new LocationRegistrant(context.Actor.Name, task.CreatedByUserId, task.CreatedByAdmin, task.CreatedByTeams, task.Id);
+        var outcome = await CatalogLocations.RegisterAsync(db, reader, catalogOptions.Value, time, context.Actor, registrant,
             new RegisterLocationRequest("git", repo, ActionInput.Text(input, "branch"), path), dryRun: false, cancellationToken);
         if (outcome.Errors.Count > 0)
         {
