@@ -36,6 +36,7 @@ try
 
     app.UseUi();
     app.UseIdentityAndAccess();
+    app.UseMiddleware<StorableTextGuard>();
     app.MapHealth();
     app.MapJobsDashboard();
     app.MapIdentityAndAccess();
