@@ -59,36 +59,65 @@ public static class GitMirror
             args.AddRange(["--", url, checkout]);
             await GitAsync(cacheRoot, environment, cancellationToken, [.. args]);
         }
+        await RecordLinksAsync(checkout, cancellationToken);
         return checkout;
     }
 
+    private const string LinksFile = "portal-symlinks";
+
     /// <summary>
-    /// The files the repository records as symbolic links (mode 120000), by full path. Checked out as plain files, they
-    /// hold their target's path as text; readers refuse them by name rather than take that text for content.
+    /// Notes, inside the checkout's .git folder, which files the repository records as symbolic links (mode 120000).
+    /// Checked out as plain files they hold their target's path as text; every reader of the checkout (locations,
+    /// <c>$text</c>, template skeletons) refuses them by name instead of taking that text for content.
     /// </summary>
-    public static async Task<IReadOnlySet<string>> SymlinksAsync(string checkout, CancellationToken cancellationToken)
+    private static async Task RecordLinksAsync(string checkout, CancellationToken cancellationToken)
     {
-        var root = Path.GetFullPath(checkout);
         string listing;
         try
         {
-            listing = await GitCli.RunAsync(root, cancellationToken, "-c", "core.quotepath=off", "ls-files", "--stage", "-z");
+            listing = await GitCli.RunAsync(checkout, cancellationToken, "-c", "core.quotepath=off", "ls-files", "--stage", "-z");
         }
         catch (GitException ex)
         {
             throw new LocationException(LocationCredentials.Redact(ex.Message));
         }
-        var links = new HashSet<string>(StringComparer.Ordinal);
+        var links = new List<string>();
         foreach (var entry in listing.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             // "<mode> <object> <stage>\t<path>"
             var tab = entry.IndexOf('\t', StringComparison.Ordinal);
             if (tab > 0 && entry.StartsWith("120000 ", StringComparison.Ordinal))
             {
-                links.Add(Path.GetFullPath(Path.Combine(root, entry[(tab + 1)..])));
+                links.Add(entry[(tab + 1)..]);
             }
         }
-        return links;
+        await File.WriteAllTextAsync(Path.Combine(checkout, ".git", LinksFile), string.Join('\0', links), cancellationToken);
+    }
+
+    /// <summary>The files a checkout's repository records as symbolic links, by full path (none for a folder that is not a checkout).</summary>
+    public static IReadOnlySet<string> RecordedLinks(string checkout)
+    {
+        var root = Path.GetFullPath(checkout);
+        var file = Path.Combine(root, ".git", LinksFile);
+        if (!File.Exists(file))
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+        return File.ReadAllText(file).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(relative => Path.GetFullPath(Path.Combine(root, relative))).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The links recorded for the checkout that holds <paramref name="path"/> (a template's folder, say), if it is in one.</summary>
+    public static IReadOnlySet<string> RecordedLinksAround(string path)
+    {
+        for (var at = Path.GetFullPath(path); !string.IsNullOrEmpty(at); at = Path.GetDirectoryName(at))
+        {
+            if (File.Exists(Path.Combine(at, ".git", LinksFile)))
+            {
+                return RecordedLinks(at);
+            }
+        }
+        return new HashSet<string>(StringComparer.Ordinal);
     }
 
     private static bool ChecksOutLinksAsFiles(string checkout)

@@ -56,7 +56,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                             throw new LocationException($"The path '{spec.Path}' leaves the repository.");
                         }
                         // Checked out without symlinks, a link is a small file holding its target's path: not a descriptor, not content.
-                        var links = await GitMirror.SymlinksAsync(checkout, cancellationToken);
+                        var links = GitMirror.RecordedLinks(checkout);
                         ReadFiles(target, new ReadScope(checkout, links), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
                         break;
                     }
