@@ -29,11 +29,23 @@ public sealed class TempFolderCleanupTests : IClassFixture<PortalAppFactory>, ID
         Write("someone-elses.tmp", "not a session");
         Write("other-program/data.tmp", "not a session");
         File.WriteAllText(Path.Combine(_outer, "unrelated.tmp"), "outside the portal's folder");
+        // The scaffolder's publish folders: one left by a crash mid-publish (the workspace, values and all), one being published.
+        _publish = Path.Combine(factory.TemplatesFolder, "work", "publish");
+        Directory.CreateDirectory(Path.Combine(_publish, "dead-task"));
+        File.WriteAllText(Path.Combine(_publish, "dead-task", "catalog-info.yaml"), "left by a crash");
+        File.WriteAllText(Path.Combine(_publish, "dead-task.lock"), "");
+        Directory.CreateDirectory(Path.Combine(_publish, "live-task"));
+        File.WriteAllText(Path.Combine(_publish, "live-task", "README.md"), "being published");
+        _livePublish = new FileStream(Path.Combine(_publish, "live-task.lock"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
     }
+
+    private readonly string _publish;
+    private readonly FileStream _livePublish;
 
     public void Dispose()
     {
         _liveLock.Dispose();
+        _livePublish.Dispose();
         // If this portal was the first of the test run, ASP.NET Core buffers uploads in its session folder for the rest of the run.
         if (!(Environment.GetEnvironmentVariable("ASPNETCORE_TEMP") ?? "").StartsWith(_outer, StringComparison.Ordinal))
         {
@@ -50,7 +62,7 @@ public sealed class TempFolderCleanupTests : IClassFixture<PortalAppFactory>, ID
     }
 
     [Fact]
-    public void Starting_the_portal_removes_sessions_left_by_crashed_portals_and_keeps_everything_else()
+    public void Starting_the_portal_removes_sessions_and_publish_folders_left_by_crashed_portals_and_keeps_everything_else()
     {
         _ = _factory.Server; // start the portal
 
@@ -60,5 +72,7 @@ public sealed class TempFolderCleanupTests : IClassFixture<PortalAppFactory>, ID
         Assert.True(File.Exists(Path.Combine(_root, "someone-elses.tmp")));
         Assert.True(File.Exists(Path.Combine(_root, "other-program", "data.tmp")));
         Assert.True(File.Exists(Path.Combine(_outer, "unrelated.tmp")));
+        Assert.False(Directory.Exists(Path.Combine(_publish, "dead-task")));
+        Assert.True(File.Exists(Path.Combine(_publish, "live-task", "README.md")));
     }
 }

@@ -81,10 +81,12 @@ public static class PortalTempFolder
     private static bool IsHeld(string folder, DateTime processStartedUtc)
     {
         var lockFile = Path.Combine(folder, LockName);
-        if (!File.Exists(lockFile))
-        {
-            return Directory.GetLastWriteTimeUtc(folder) >= processStartedUtc;
-        }
+        return File.Exists(lockFile) ? IsLocked(lockFile) : Directory.GetLastWriteTimeUtc(folder) >= processStartedUtc;
+    }
+
+    /// <summary>Whether a running process (this one included) holds the lock file open.</summary>
+    public static bool IsLocked(string lockFile)
+    {
         try
         {
             using var taken = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
