@@ -221,42 +221,17 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         }
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(System.IO.Path.GetRelativePath(root, target));
-        var candidates = new List<string>();
-        ListFiles(new DirectoryInfo(root), candidates);
-        return matcher.Match(root, candidates).Files.Select(f => System.IO.Path.GetFullPath(System.IO.Path.Combine(root, f.Path)))
-            .Order(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// Every file below a folder, without descending into folder links (<c>rootdir -> /</c> would otherwise walk the
-    /// whole disk); links themselves are listed, so a glob that matches one reports it instead of skipping it silently.
-    /// </summary>
-    private static void ListFiles(DirectoryInfo directory, List<string> files)
-    {
-        IEnumerable<FileSystemInfo> entries;
+        string realRoot;
         try
         {
-            entries = directory.EnumerateFileSystemInfos().ToList();
+            realRoot = RealPath.Resolve(root); // a root that is itself a link is walked from where it leads
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
-            return;
+            return [];
         }
-        foreach (var entry in entries)
-        {
-            if (entry.LinkTarget is not null)
-            {
-                files.Add(entry.FullName);
-            }
-            else if (entry is DirectoryInfo sub)
-            {
-                ListFiles(sub, files);
-            }
-            else
-            {
-                files.Add(entry.FullName);
-            }
-        }
+        return matcher.Execute(new LinkFreeDirectory(new DirectoryInfo(realRoot))).Files
+            .Select(f => System.IO.Path.GetFullPath(System.IO.Path.Combine(root, f.Path))).Order(StringComparer.Ordinal).ToList();
     }
 
     private static bool IsLocation(JsonObject entity) =>
