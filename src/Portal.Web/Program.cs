@@ -5,6 +5,7 @@ using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Templates;
+using Portal.Web.Infrastructure.Files;
 using Portal.Web.Infrastructure.Hosting;
 using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Infrastructure.Notifications;
@@ -30,6 +31,7 @@ try
         await app.MigrateAsync();
         return 0;
     }
+    app.UsePortalTempFolder();
     await app.PrepareDatabaseAsync();
     await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
     await app.RegisterBuiltInTemplatesAsync();
@@ -38,6 +40,7 @@ try
     app.UseOtlpGrpcListener();
     app.UseUi();
     app.UseIdentityAndAccess();
+    app.UseMiddleware<StorableTextGuard>();
     app.MapHealth();
     app.MapJobsDashboard();
     app.MapIdentityAndAccess();

@@ -44,6 +44,11 @@ public static partial class EntityValidator
     {
         ArgumentNullException.ThrowIfNull(entity);
 
+        // PostgreSQL cannot store it: one such entity is refused alone, instead of failing its whole location.
+        if (Infrastructure.Hosting.StorableText.FindIn(entity) is { } unstorable)
+        {
+            return [unstorable];
+        }
         var errors = new List<string>();
         var apiVersion = ValidateApiVersion(entity, errors);
         var kind = ValidateKind(entity, errors);

@@ -162,14 +162,15 @@ public static class CostImporter
     /// <summary>
     /// gzip is recognised by its magic bytes, whatever the file is called. A stream that cannot seek
     /// (a browser upload, a generated stream) is first spooled to a temporary file: the reader is
-    /// synchronous and buffered, and memory stays flat whatever the size.
+    /// synchronous and buffered, and memory stays flat whatever the size. Temporary files live in the portal's own
+    /// temp folder, so what a crash leaves is removed at the next start.
     /// </summary>
     private static async Task<Stream> GzipAwareAsync(Stream content, CancellationToken cancellationToken)
     {
         var seekable = content;
         if (!seekable.CanSeek)
         {
-            var spooled = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            var spooled = new FileStream(Infrastructure.Files.PortalTempFolder.NewFilePath(), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             await content.CopyToAsync(spooled, cancellationToken);
             spooled.Position = 0;
             seekable = spooled;
@@ -180,7 +181,7 @@ public static class CostImporter
         if (FocusParquet.IsParquet(magic.AsSpan(0, read)))
         {
             // Parquet becomes CSV in a temporary file, one row group at a time, and takes the CSV path from here.
-            var csv = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            var csv = new FileStream(Infrastructure.Files.PortalTempFolder.NewFilePath(), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             await using (var writer = new StreamWriter(csv, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {
                 await FocusParquet.ToCsvAsync(seekable, writer, cancellationToken);

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portal.Web.Features.Catalog;
 
+using Portal.Web.Infrastructure.Hosting;
+
 namespace Portal.Web.Features.Slo;
 
 /// <summary>One document of an OpenSLO import: the SLO it describes, or why it was not taken.</summary>
@@ -29,7 +31,7 @@ public static partial class OpenSlo
         var parsed = DescriptorYaml.Parse(yaml);
         var results = new List<OpenSloDocument>();
         var slis = parsed.Select(d => d.Entity).OfType<JsonObject>()
-            .Where(e => e["kind"]?.ToString() == "SLI" && e["metadata"]?["name"] is not null)
+            .Where(e => e["kind"]?.ToString() == "SLI" && e["metadata"]?["name"] is not null && StorableText.FindIn(e) is null)
             .ToDictionary(e => e["metadata"]!["name"]!.ToString(), e => e, StringComparer.Ordinal);
         foreach (var document in parsed)
         {
@@ -40,7 +42,12 @@ public static partial class OpenSlo
             }
             var kind = entity["kind"]?.ToString() ?? "";
             var name = entity["metadata"]?["name"]?.ToString();
-            if (entity["apiVersion"]?.ToString() != ApiVersion)
+            if (StorableText.FindIn(entity) is { } unstorable)
+            {
+                // PostgreSQL cannot store it (a NUL, say): this document is refused, the others still import.
+                results.Add(new OpenSloDocument(document.Index, StorableText.Clean(kind), name is null ? null : StorableText.Clean(name), null, [unstorable], []));
+            }
+            else if (entity["apiVersion"]?.ToString() != ApiVersion)
             {
                 results.Add(new OpenSloDocument(document.Index, kind, name, null, [$"apiVersion must be {ApiVersion}."], []));
             }

@@ -87,12 +87,14 @@ public sealed class OpenSloAnnotationJob(IDbContextFactory<PortalDbContext> dbFa
             }
             var folder = Path.GetDirectoryName(component.Source!)!;
             var file = Path.GetFullPath(Path.Combine(folder, relative));
-            if (!Catalog.Ingestion.LocationReader.IsWithin(file, folder) || !File.Exists(file) || new FileInfo(file).Length > 1024 * 1024)
+            // By its real path: a symbolic link (or a link git checked out as a file) must not carry the read outside the folder.
+            var real = Catalog.Ingestion.LocationReader.IsWithin(file, folder) ? Infrastructure.Files.RealPath.Within(file, folder) : null;
+            if (real is null || Catalog.Ingestion.GitMirror.RecordedLinksAround(folder).Contains(file) || !File.Exists(real) || new FileInfo(real).Length > 1024 * 1024)
             {
-                logger.LogWarning("{Component}: the OpenSLO file '{File}' is missing, too large or outside the component's folder", component.EntityRef, relative);
+                logger.LogWarning("{Component}: the OpenSLO file '{File}' is missing, too large, a link or outside the component's folder", component.EntityRef, relative);
                 continue;
             }
-            var results = await SloImport.ImportAsync(db, await File.ReadAllTextAsync(file, cancellationToken), owner => Task.FromResult(owner == component.EntityRef),
+            var results = await SloImport.ImportAsync(db, await File.ReadAllTextAsync(real, cancellationToken), owner => Task.FromResult(owner == component.EntityRef),
                 AuditActor.System, time.GetUtcNow(), component.EntityRef, cancellationToken);
             imported += results.Count(r => r.Status is "created" or "updated");
             foreach (var problem in results.Where(r => r.Status == "error"))

@@ -42,6 +42,8 @@ public static class TemplatesSetup
     public static async Task RegisterBuiltInTemplatesAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TemplatesOptions>>().Value;
+        // Publish folders a crashed portal left behind (a held one belongs to a running portal and is kept).
+        Infrastructure.Files.ScratchFolder.CleanAbandoned(Path.Combine(options.ResolveWorkDirectory(), "publish"));
         if (!options.RegisterBuiltIns)
         {
             return;

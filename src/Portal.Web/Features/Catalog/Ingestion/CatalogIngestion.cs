@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Hosting;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
@@ -120,7 +121,7 @@ public static class CatalogIngestion
         location.LastRefreshMs = (int)(watch.Elapsed + (readWatch is null ? preview.ReadTime : TimeSpan.Zero)).TotalMilliseconds;
         location.EntityCount = await db.CatalogEntities.CountAsync(e => e.LocationId == location.Id && e.OrphanedAt == null, cancellationToken);
         location.Status = preview.Failed ? "failed" : problems.Count > 0 ? "warnings" : "ok";
-        location.Errors = JsonSerializer.SerializeToDocument(problems.Select(p => new { source = p.Source, line = p.Line, entityRef = p.EntityRef, message = p.Message }));
+        location.Errors = JsonSerializer.SerializeToDocument(problems.Select(Storable).Select(p => new { source = p.Source, line = p.Line, entityRef = p.EntityRef, message = p.Message }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (changedEntities >= BulkChangeThreshold)
@@ -452,6 +453,7 @@ public static class CatalogIngestion
         {
             return;
         }
+        problem = Storable(problem);
         list.Add(new JsonObject { ["source"] = problem.Source, ["line"] = problem.Line, ["entityRef"] = problem.EntityRef, ["message"] = problem.Message });
         location.Errors = JsonDocument.Parse(list.ToJsonString());
         if (location.Status == "ok")
@@ -459,6 +461,10 @@ public static class CatalogIngestion
             location.Status = "warnings";
         }
     }
+
+    /// <summary>A problem may quote the text it refused (a name with a NUL in it): stored, that text must be storable too.</summary>
+    private static ReadProblem Storable(ReadProblem p) =>
+        new(StorableText.Clean(p.Source), p.Line, p.EntityRef is null ? null : StorableText.Clean(p.EntityRef), StorableText.Clean(p.Message));
 
     /// <summary>The entity's ref, or whatever name it has when it is too broken to have a ref.</summary>
     public static string? RefOrName(JsonObject entity)

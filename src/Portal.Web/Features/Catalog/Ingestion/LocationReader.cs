@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.FileSystemGlobbing;
+using Portal.Web.Infrastructure.Files;
 using YamlDotNet.RepresentationModel;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
@@ -24,7 +25,8 @@ public sealed class LocationReadResult
 /// <summary>
 /// Reads every descriptor a location yields: files (path or glob), git repositories (cloned into
 /// a cache) and https URLs. Location entities are followed, loops are reported, and nothing is
-/// read outside the location's own folder (no <c>../../etc/passwd</c> through a target or <c>$text</c>).
+/// read outside the location's own folder (no <c>../../etc/passwd</c> through a target or <c>$text</c>, and no
+/// symbolic link that leads out of it: every file is checked by its real path before it is read).
 /// </summary>
 public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? httpFactory = null)
 {
@@ -40,20 +42,22 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                 case "file":
                     {
                         var target = System.IO.Path.GetFullPath(spec.Target);
-                        ReadFiles(target, RootOf(target), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
+                        ReadFiles(target, new ReadScope(RootOf(target), NoLinks), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
                         break;
                     }
                 case "git":
                     {
-                        var checkout = await GitMirror.SyncAsync(spec.Target, spec.Branch, options.ResolveGitCacheDirectory(),
-                            LocationCredentials.GitEnvironment(spec.Target, options.GitCredentials), cancellationToken);
+                        var checkout = System.IO.Path.GetFullPath(await GitMirror.SyncAsync(spec.Target, spec.Branch, options.ResolveGitCacheDirectory(),
+                            LocationCredentials.GitEnvironment(spec.Target, options.GitCredentials), cancellationToken));
                         var inRepo = string.IsNullOrWhiteSpace(spec.Path) ? "catalog-info.yaml" : spec.Path.TrimStart('/');
                         var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(checkout, inRepo));
                         if (!IsWithin(target, checkout))
                         {
                             throw new LocationException($"The path '{spec.Path}' leaves the repository.");
                         }
-                        ReadFiles(target, checkout, result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
+                        // Checked out without symlinks, a link is a small file holding its target's path: not a descriptor, not content.
+                        var links = GitMirror.RecordedLinks(checkout);
+                        ReadFiles(target, new ReadScope(checkout, links), result, new HashSet<string>(StringComparer.Ordinal), depth: 0, top: true);
                         break;
                     }
                 case "url":
@@ -87,8 +91,42 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         return System.IO.Path.GetFullPath(string.IsNullOrEmpty(dir) ? "/" : dir);
     }
 
-    private void ReadFiles(string target, string root, LocationReadResult result, HashSet<string> visited, int depth, bool top)
+    private static readonly IReadOnlySet<string> NoLinks = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The folder a location may read from, and the files a git checkout holds as symbolic links (by full path).</summary>
+    private sealed record ReadScope(string Root, IReadOnlySet<string> GitLinks);
+
+    /// <summary>
+    /// The real path of a file the location may read, or why not: a symbolic link (or a folder link on the way) that
+    /// leads outside the location's folder, or a link recorded in the git repository, is refused by name.
+    /// </summary>
+    private static (string? Real, string? Refusal) Contained(string path, ReadScope scope, string named)
     {
+        if (scope.GitLinks.Count > 0 && IsOrUnderGitLink(path, scope))
+        {
+            return (null, $"{named} is a symbolic link in the repository; links are not followed, so it was not read.");
+        }
+        var real = RealPath.Within(path, scope.Root);
+        return real is null
+            ? (null, $"{named} is or passes through a symbolic link that leads outside the location's folder; it was not read.")
+            : (real, null);
+    }
+
+    private static bool IsOrUnderGitLink(string path, ReadScope scope)
+    {
+        for (var at = path; at.Length > scope.Root.Length; at = System.IO.Path.GetDirectoryName(at) ?? "")
+        {
+            if (scope.GitLinks.Contains(at))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void ReadFiles(string target, ReadScope scope, LocationReadResult result, HashSet<string> visited, int depth, bool top)
+    {
+        var root = scope.Root;
         if (depth > 32)
         {
             result.Problems.Add(new ReadProblem(target, null, null, "Locations are nested more than 32 deep; stopped following them."));
@@ -116,7 +154,13 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                 result.Problems.Add(new ReadProblem(file, null, null, "Location loop: this file was already read through another Location; not read again."));
                 continue;
             }
-            var info = new FileInfo(file);
+            var (real, refusal) = Contained(file, scope, $"The file {System.IO.Path.GetRelativePath(root, file)}");
+            if (real is null)
+            {
+                result.Problems.Add(new ReadProblem(file, null, null, refusal!));
+                continue;
+            }
+            var info = new FileInfo(real);
             if (info.Length > options.MaxFileBytes)
             {
                 result.Problems.Add(new ReadProblem(file, null, null,
@@ -126,7 +170,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
             string text;
             try
             {
-                text = File.ReadAllText(file, Encoding.UTF8);
+                text = File.ReadAllText(real, Encoding.UTF8);
             }
             catch (IOException ex)
             {
@@ -145,7 +189,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                     result.Problems.Add(new ReadProblem(file, document.Line, null, document.Error ?? "Unreadable document."));
                     continue;
                 }
-                Substitute(document.Entity, System.IO.Path.GetDirectoryName(file)!, root, file, document.Line, result);
+                Substitute(document.Entity, System.IO.Path.GetDirectoryName(file)!, scope, file, document.Line, result);
                 result.Entities.Add(new ReadEntity(document.Entity, file, document.Line));
                 if (IsLocation(document.Entity))
                 {
@@ -157,7 +201,7 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                             continue;
                         }
                         var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, next));
-                        ReadFiles(path, root, result, visited, depth + 1, top: false);
+                        ReadFiles(path, scope, result, visited, depth + 1, top: false);
                     }
                 }
             }
@@ -177,7 +221,17 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         }
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(System.IO.Path.GetRelativePath(root, target));
-        return matcher.GetResultsInFullPath(root).Select(System.IO.Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
+        string realRoot;
+        try
+        {
+            realRoot = RealPath.Resolve(root); // a root that is itself a link is walked from where it leads
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        return matcher.Execute(new LinkFreeDirectory(new DirectoryInfo(realRoot))).Files
+            .Select(f => System.IO.Path.GetFullPath(System.IO.Path.Combine(root, f.Path))).Order(StringComparer.Ordinal).ToList();
     }
 
     private static bool IsLocation(JsonObject entity) =>
@@ -251,8 +305,9 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
     }
 
     /// <summary>Replaces each placeholder with the file's content, relative to the descriptor and never outside the location's folder.</summary>
-    private void Substitute(JsonNode entity, string directory, string root, string source, int line, LocationReadResult result)
+    private void Substitute(JsonNode entity, string directory, ReadScope scope, string source, int line, LocationReadResult result)
     {
+        var root = scope.Root;
         foreach (var placeholder in FindPlaceholders(entity))
         {
             var (key, reference) = (placeholder.Kind, placeholder.Reference);
@@ -268,17 +323,23 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
                 result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} points outside the location's folder; it was not read."));
                 continue;
             }
-            if (!File.Exists(path))
+            var (real, refusal) = Contained(path, scope, $"{key} {reference}");
+            if (real is null)
+            {
+                result.Problems.Add(new ReadProblem(source, line, null, refusal!));
+                continue;
+            }
+            if (!File.Exists(real))
             {
                 result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference}: the file does not exist."));
                 continue;
             }
-            if (new FileInfo(path).Length > options.MaxFileBytes)
+            if (new FileInfo(real).Length > options.MaxFileBytes)
             {
                 result.Problems.Add(new ReadProblem(source, line, null, $"{key} {reference} is larger than Portal:Catalog:MaxFileBytes; not read."));
                 continue;
             }
-            Fill(placeholder, File.ReadAllText(path, Encoding.UTF8), source, line, result);
+            Fill(placeholder, File.ReadAllText(real, Encoding.UTF8), source, line, result);
         }
     }
 

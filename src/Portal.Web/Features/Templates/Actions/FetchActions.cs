@@ -26,17 +26,20 @@ public static class Skeleton
         {
             throw new TemplateSecurityException($"fetch: '{url}' is outside the template's folder; a template may only read its own files.");
         }
+        // A template from a git location: the files its repository records as links are checked out as plain files
+        // holding the link's target; they are refused like links, not copied as if they were the skeleton's content.
+        var gitLinks = Catalog.Ingestion.GitMirror.RecordedLinksAround(root);
         // The folder itself (and every folder between it and the template's) must not be a link either.
         for (var at = folder; at.Length > root.Length; at = Path.GetDirectoryName(at)!)
         {
-            if (new DirectoryInfo(at).LinkTarget is not null || new FileInfo(at).LinkTarget is not null)
+            if (new DirectoryInfo(at).LinkTarget is not null || new FileInfo(at).LinkTarget is not null || gitLinks.Contains(at))
             {
                 throw new TemplateSecurityException($"The skeleton path '{Path.GetRelativePath(root, at)}' is a symbolic link; links are not allowed in skeletons.");
             }
         }
         if (File.Exists(folder))
         {
-            CheckNotLink(new FileInfo(folder), Path.GetFileName(folder));
+            CheckNotLink(new FileInfo(folder), Path.GetFileName(folder), gitLinks);
             return [new SkeletonFile(Path.GetFileName(folder), folder)];
         }
         if (!Directory.Exists(folder))
@@ -44,19 +47,19 @@ public static class Skeleton
             throw new TemplateRenderException($"fetch: the folder '{url}' does not exist beside the template.");
         }
         var files = new List<SkeletonFile>();
-        Walk(new DirectoryInfo(folder), "", files);
+        Walk(new DirectoryInfo(folder), "", files, gitLinks);
         return files;
     }
 
-    private static void Walk(DirectoryInfo directory, string relative, List<SkeletonFile> files)
+    private static void Walk(DirectoryInfo directory, string relative, List<SkeletonFile> files, IReadOnlySet<string> gitLinks)
     {
         foreach (var entry in directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
-            CheckNotLink(entry, path);
+            CheckNotLink(entry, path, gitLinks);
             if (entry is DirectoryInfo sub)
             {
-                Walk(sub, path, files);
+                Walk(sub, path, files, gitLinks);
             }
             else
             {
@@ -70,9 +73,9 @@ public static class Skeleton
     }
 
     // A symlink could point anywhere on the portal's disk; skeletons are refused rather than followed.
-    private static void CheckNotLink(FileSystemInfo entry, string path)
+    private static void CheckNotLink(FileSystemInfo entry, string path, IReadOnlySet<string> gitLinks)
     {
-        if (entry.LinkTarget is not null)
+        if (entry.LinkTarget is not null || gitLinks.Contains(entry.FullName))
         {
             throw new TemplateSecurityException($"The skeleton file '{path}' is a symbolic link; links are not allowed in skeletons.");
         }

@@ -55,6 +55,8 @@ public static partial class GitPublish
             ["GIT_CONFIG_VALUE_0"] = "Authorization: " + authorizationHeader,
         };
         var folder = Path.Combine(options.ResolveWorkDirectory(), "publish", context.TaskId.ToString("N"));
+        // Held while in use: what a crash leaves here (the workspace, values included) is removed at the next start.
+        using var held = Infrastructure.Files.ScratchFolder.Hold(folder);
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
