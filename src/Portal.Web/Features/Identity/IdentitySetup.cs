@@ -176,6 +176,8 @@ public static class IdentitySetup
     {
         app.UseSecurityHeaders();
         app.UseAuthentication();
+        // Before authorization: a forged request is refused (and audited) whatever it would have been allowed to do.
+        app.UseCrossOriginGuard();
         app.UseAuthorization();
         app.UseRateLimiter();
         // After authentication: antiforgery tokens are bound to the signed-in user.
