@@ -80,6 +80,34 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "dana.kim" }).First).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task An_open_page_of_a_person_an_admin_disables_signs_out_by_itself()
+    {
+        await SignInAsync();
+        var userName = "gate-leaver-" + Guid.NewGuid().ToString("N")[..6];
+        var id = await CreateUserAsync(userName, "given-password-12");
+        await using var theirs = await Fixture.Browser.NewContextAsync(new() { BaseURL = Fixture.Portal.BaseAddress.ToString() });
+        var page = await theirs.NewPageAsync();
+        await page.GotoAsync("/account/login?returnUrl=%2Fcatalog");
+        await page.GetByLabel("User name or e-mail").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync("given-password-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel("Current password (the one you were given)").FillAsync("given-password-12");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("own-password-345");
+        await page.GetByLabel("Repeat the new password").FillAsync("own-password-345");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Expect(page).ToHaveURLAsync(new Regex("/catalog$"));
+
+        var disabled = await Page.APIRequest.PostAsync($"/api/identity/users/{id}/disable", new() { Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin } });
+        Assert.Equal(204, disabled.Status);
+
+        // The circuit re-checks its session every Portal:Identity:SessionCheckSeconds (10 s by default), without any click.
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login\\?"), new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
     /// <summary>Creates a local user with the signed-in admin's session, as the Users page's own origin would; returns the id.</summary>
     private async Task<string> CreateUserAsync(string prefix, string password = "victim-password-1")
     {
