@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Web.Features.Identity;
 
 namespace Portal.IntegrationTests.Identity;
@@ -46,6 +49,42 @@ public sealed partial class CrossOriginTests(PortalAppFactory factory) : IClassF
         await AuditAssert.RecordedAsync(factory, CrossOriginGuard.AuditAction, $"POST /api/identity/users/{victim.Id}/disable", "xo-admin-" + suffix, "denied");
         // The session itself still works from the portal's own pages.
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync(new Uri("/api/identity/users", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_state_changing_endpoint_refuses_an_admins_session_from_another_origin()
+    {
+        await factory.UserWithTokenAsync("xo-every-admin", roles: [PortalRoles.Admin]);
+        using var session = await CookieSessions.SignInAsync(factory, "xo-every-admin", sameOrigin: false);
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        await using var before = await factory.DbAsync();
+        var auditedBefore = await before.AuditEntries.CountAsync(e => e.Action == CrossOriginGuard.AuditAction);
+        var problems = new List<string>();
+        var sent = 0;
+
+        foreach (var endpoint in endpoints)
+        {
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+            foreach (var method in methods.Where(CrossOriginRule.ChangesState).Where(m => m != "OPTIONS"))
+            {
+                var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+                var url = RouteParameter().Replace(pattern, m => m.Value.Contains(":guid", StringComparison.Ordinal) ? Guid.Empty.ToString()
+                    : m.Value.Contains(":long", StringComparison.Ordinal) || m.Value.Contains(":int", StringComparison.Ordinal) ? "1" : "x");
+                using var request = Forged(new HttpMethod(method), url, "https://evil.example", "cross-site");
+                request.Content = JsonContent.Create(new { });
+                using var response = await session.SendAsync(request);
+                sent++;
+                if (response.StatusCode != HttpStatusCode.Forbidden || !(await response.Content.ReadAsStringAsync()).Contains("Cross-origin request refused", StringComparison.Ordinal))
+                {
+                    problems.Add($"{method} {url} answered {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(sent > 30, $"only {sent} state-changing endpoints found");
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        await using var after = await factory.DbAsync();
+        Assert.Equal(auditedBefore + sent, await after.AuditEntries.CountAsync(e => e.Action == CrossOriginGuard.AuditAction));
     }
 
     [Fact]
@@ -160,4 +199,7 @@ public sealed partial class CrossOriginTests(PortalAppFactory factory) : IClassF
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
 }
