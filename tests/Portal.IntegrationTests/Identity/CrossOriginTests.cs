@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -143,6 +144,25 @@ public sealed partial class CrossOriginTests(PortalAppFactory factory) : IClassF
         request.Headers.Add("RequestVerificationToken", token);
         Assert.Equal(HttpStatusCode.NoContent, (await session.SendAsync(request)).StatusCode);
         await AuditAssert.RecordedAsync(factory, "identity.user.unlock", "user:xo-token-victim", "xo-token-admin");
+    }
+
+    [Fact]
+    public async Task A_trusted_origin_behind_a_proxy_is_accepted_and_a_malformed_one_stops_start_up()
+    {
+        var (victim, _) = await factory.UserWithTokenAsync("xo-proxy-victim");
+        await factory.UserWithTokenAsync("xo-proxy-admin", roles: [PortalRoles.Admin]);
+        using var proxied = factory.WithWebHostBuilder(b => b.UseSetting("Portal:Identity:TrustedOrigins:0", "https://portal.example.com"));
+        using var session = proxied.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await AccountTests.SignInAsync(session, "xo-proxy-admin", PortalAppFactory.TestPassword, "/");
+
+        using var evil = Forged(HttpMethod.Post, $"/api/identity/users/{victim.Id}/unlock", "https://evil.example", null);
+        await AssertRefusedAsync(await session.SendAsync(evil));
+        using var trusted = Forged(HttpMethod.Post, $"/api/identity/users/{victim.Id}/unlock", "https://portal.example.com", null);
+        Assert.Equal(HttpStatusCode.NoContent, (await session.SendAsync(trusted)).StatusCode);
+
+        using var malformed = factory.WithWebHostBuilder(b => b.UseSetting("Portal:Identity:TrustedOrigins:0", "https://portal.example.com/app"));
+        var error = Assert.ThrowsAny<Exception>(() => malformed.Server);
+        Assert.Contains("Portal:Identity:TrustedOrigins must list origins only", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

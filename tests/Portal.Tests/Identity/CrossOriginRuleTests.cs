@@ -39,6 +39,17 @@ public sealed class CrossOriginRuleTests
     [InlineData("OPTIONS", false)]
     public void Every_method_but_the_safe_ones_changes_state(string method, bool changes) => Assert.Equal(changes, CrossOriginRule.ChangesState(method));
 
+    [Theory]
+    [InlineData("https://portal.example.com", true)]
+    [InlineData("https://portal.example.com/", true)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("https://portal.example.com/portal", false)]
+    [InlineData("https://user@portal.example.com", false)]
+    [InlineData("portal.example.com", false)]
+    [InlineData("ftp://portal.example.com", false)]
+    [InlineData("https://portal.example.com?x=1", false)]
+    public void Trusted_origins_are_origins_only(string value, bool valid) => Assert.Equal(valid, CrossOriginRule.IsOrigin(value));
+
     [Fact]
     public void Only_an_admins_lockout_until_the_end_of_time_counts_as_disabled()
     {

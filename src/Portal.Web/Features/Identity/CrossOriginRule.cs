@@ -50,6 +50,12 @@ public static class CrossOriginRule
             "Origin or Sec-Fetch-Site header (browsers send them). Scripts use an API token.");
     }
 
+    /// <summary>A configured trusted origin: <c>http(s)://host[:port]</c>, nothing after it.</summary>
+    public static bool IsOrigin(string value) =>
+        Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
+        && value.Trim().TrimEnd('/').Equals(uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+
     private static string Printable(string value) =>
         value.Length > 100 || value.Any(char.IsControl) ? new string(value.Take(100).Select(c => char.IsControl(c) ? '?' : c).ToArray()) : value;
 }

@@ -28,7 +28,10 @@ public static class IdentitySetup
     public static WebApplicationBuilder AddIdentityAndAccess(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.TrustedOrigins.All(CrossOriginRule.IsOrigin),
+                "Portal:Identity:TrustedOrigins must list origins only: scheme, host and optional port, e.g. https://portal.example.com (no path).")
+            .ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration("Portal")
             .Validate(o => string.IsNullOrWhiteSpace(o.BootstrapAdminToken) || o.BootstrapAdminToken.Trim().Length >= 32,
                 "Portal:BootstrapAdminToken must be at least 32 characters (or empty to turn it off), e.g. from `openssl rand -hex 32`.")
