@@ -10,6 +10,12 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     private IBrowserContext? _context;
 
     protected PortalBrowserFixture Fixture { get; } = fixture;
+
+    /// <summary>
+    /// <c>http://127.0.0.1:port</c>. API calls made with the page's cookie but outside the page (<c>Page.APIRequest</c>)
+    /// send it as <c>Origin</c>, as the portal's own pages do: cookie-authenticated writes from elsewhere are refused.
+    /// </summary>
+    protected string PortalOrigin => Fixture.Portal.BaseAddress.GetLeftPart(UriPartial.Authority);
     protected IPage Page { get; private set; } = null!;
     protected IReadOnlyList<string> ConsoleErrors => _consoleErrors;
 

@@ -16,7 +16,7 @@ public sealed class IdentityTests(PortalBrowserFixture fixture) : BrowserTest(fi
         await Page.GetByLabel("User name or e-mail").FillAsync("admin");
         await Page.GetByLabel("Password").FillAsync("wrong password here");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(Page.GetByTestId("login-message")).ToHaveTextAsync("The user name or password is not right.");
+        await Expect(Page.GetByTestId("login-message")).ToContainTextAsync("The user name or password is not right.");
         await ScreenshotAsync("Sign_in_error");
 
         await Page.GetByLabel("User name or e-mail").FillAsync("admin");

@@ -28,6 +28,8 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         Portal = await PortalProcess.StartAsync(_dataDirectory, new Dictionary<string, string?>
         {
             ["Portal__Identity__AdminPassword"] = AdminPassword,
+            // Every browser test signs in from 127.0.0.1, more than 20 times a minute in a full run; the limit has its own test.
+            ["Portal__Identity__SignInAttemptsPerMinute"] = "1000",
         });
         _playwright = await Playwright.CreateAsync();
         Browser = await LaunchChromiumAsync(_playwright);

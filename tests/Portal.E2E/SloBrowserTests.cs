@@ -175,6 +175,7 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         var response = await Page.APIRequest.PostAsync("/api/identity/tokens", new()
         {
             DataObject = new { name = $"e2e-slo-{Guid.NewGuid():N}"[..20], kind = 1, scopes = IngestScopes, expiresInDays = 1 },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
         });
         Assert.True(response.Ok, $"POST /api/identity/tokens: {response.Status} {await response.TextAsync()}");
         using var json = JsonDocument.Parse(await response.TextAsync());

@@ -35,7 +35,7 @@ public sealed partial class AccountTests(PortalAppFactory factory) : IClassFixtu
         }
         var right = await SignInAsync(browser, "lock-me", PortalAppFactory.TestPassword, "/");
 
-        Assert.StartsWith("/account/login?error=locked", right.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/account/login?error=invalid", right.Headers.Location!.OriginalString, StringComparison.Ordinal); // no hint that it exists
         await AuditAssert.RecordedAsync(factory, "identity.sign-in", "user:lock-me", "lock-me", "denied");
     }
 
@@ -52,7 +52,8 @@ public sealed partial class AccountTests(PortalAppFactory factory) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await tokenClient.GetAsync(new Uri("/api/identity/me", UriKind.Relative))).StatusCode);
         var refused = await SignInAsync(browser, "leaver", PortalAppFactory.TestPassword, "/");
-        Assert.StartsWith("/account/login?error=locked", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/account/login?error=invalid", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await AuditAssert.RecordedAsync(factory, "identity.sign-in", "user:leaver", "leaver", "denied");
         await AuditAssert.RecordedAsync(factory, "identity.user.disable", "user:leaver", "bootstrap-admin-token");
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync(new Uri($"/api/identity/users/{user.Id}/unlock", UriKind.Relative), null)).StatusCode);
@@ -98,6 +99,11 @@ public sealed partial class AccountTests(PortalAppFactory factory) : IClassFixtu
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/")]
     [InlineData("/\\evil.example/")]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/catalog\t")]
+    [InlineData("/catalog\r\nSet-Cookie: portal.auth=forged")]
+    [InlineData("/\r\n/evil.example/")]
+    [InlineData("\t/catalog")]
     public async Task Sign_in_never_redirects_off_the_portal(string returnUrl)
     {
         await factory.UserWithTokenAsync("redirect-user");
@@ -105,7 +111,9 @@ public sealed partial class AccountTests(PortalAppFactory factory) : IClassFixtu
 
         var response = await SignInAsync(browser, "redirect-user", PortalAppFactory.TestPassword, returnUrl);
 
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode); // never a 500 after the password check
         Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/api/identity/me", UriKind.Relative))).StatusCode); // and signed in
     }
 
     [Fact]

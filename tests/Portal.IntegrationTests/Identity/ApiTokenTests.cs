@@ -109,14 +109,8 @@ public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Contains("Expiry must be between 1 and 365 days", problem, StringComparison.Ordinal);
     }
 
-    /// <summary>A browser session (cookie), like the portal's own pages.</summary>
-    private async Task<HttpClient> SignedInAsync(string userName)
-    {
-        var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var response = await AccountTests.SignInAsync(browser, userName, PortalAppFactory.TestPassword, "/");
-        Assert.Equal("/", response.Headers.Location?.OriginalString);
-        return browser;
-    }
+    /// <summary>A browser session (cookie), like the portal's own pages (which send their own origin).</summary>
+    private Task<HttpClient> SignedInAsync(string userName) => CookieSessions.SignInAsync(factory, userName);
 
     [Fact]
     public async Task The_bootstrap_token_works_only_while_it_is_configured()

@@ -40,7 +40,7 @@ public sealed class AuditLogTests(PortalAppFactory factory) : IClassFixture<Port
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("id,at,actor_type,actor,action,target,outcome,ip,changes", lines[0]);
         Assert.Equal(2, lines.Length);
-        Assert.Contains("identity.user.create,user:csv-user,success", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"identity.user.create\",\"user:csv-user\",\"success\"", lines[1], StringComparison.Ordinal);
 
         var empty = await admin.GetFromJsonAsync<List<AuditView>>("/api/admin/audit?actor=nobody-like-this");
         Assert.Empty(empty!);

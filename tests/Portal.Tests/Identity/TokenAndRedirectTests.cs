@@ -23,6 +23,10 @@ public sealed class TokenAndRedirectTests
     [InlineData("https://evil.example", "/")]
     [InlineData("//evil.example", "/")]
     [InlineData("/\\evil.example", "/")]
+    [InlineData("/\t/evil.example", "/")]
+    [InlineData("/catalog\r\nSet-Cookie: a=b", "/")]
+    [InlineData("/catalog\n", "/")]
+    [InlineData("\t/catalog", "/")]
     [InlineData(null, "/")]
     public void Only_local_return_urls_are_followed(string? returnUrl, string expected)
     {

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.Csv;
 
 namespace Portal.Web.Features.Cost;
 
@@ -131,7 +132,7 @@ public static class CostQueries
         return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
     }
 
-    /// <summary>Report rows as CSV (RFC 4180; keys quoted, numbers invariant), headed by the dimension's name.</summary>
+    /// <summary>Report rows as CSV (RFC 4180; keys as defused text cells, numbers invariant), headed by the dimension's name.</summary>
     public static string ToCsv(string keyHeader, IEnumerable<CostSummaryRow> rows)
     {
         var csv = new System.Text.StringBuilder();
@@ -139,7 +140,7 @@ public static class CostQueries
         foreach (var r in rows)
         {
             csv.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"\"{r.Key.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.BilledCost},{r.EffectiveCost},{r.SharedCost},{r.PreviousPeriodCost},{r.Change}\n");
+                $"{CsvCell.Text(r.Key)},{CsvCell.Number(r.BilledCost)},{CsvCell.Number(r.EffectiveCost)},{CsvCell.Number(r.SharedCost)},{CsvCell.Number(r.PreviousPeriodCost)},{CsvCell.Number(r.Change)}\n");
         }
         return csv.ToString();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Portal.Web.Infrastructure.Csv;
 
 namespace Portal.Web.Features.Cost;
 
@@ -19,7 +20,8 @@ public static class FocusCsvWriter
 
     public static void WriteRow(TextWriter writer, FocusRow r)
     {
-        static string Q(string? value) => value is null ? "NULL" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        // Read back only by the portal's FOCUS reader, never opened as an export: values are kept exactly (not defused).
+        static string Q(string? value) => value is null ? "NULL" : CsvCell.Quoted(value);
         static string N(decimal value) => value.ToString(CultureInfo.InvariantCulture);
         static string T(DateTime value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         writer.Write(string.Join(',',

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
+using Portal.Web.Infrastructure.Csv;
 
 namespace Portal.Web.Features.Cost;
 
@@ -63,5 +64,6 @@ public static class FocusParquet
         _ => Quote(value.ToString() ?? ""),
     };
 
-    private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    // The CSV goes straight into the portal's FOCUS reader, so values are kept exactly (not defused as in exports).
+    private static string Quote(string value) => CsvCell.Quoted(value);
 }

@@ -26,22 +26,22 @@ public static class AccountEndpoints
             {
                 return Results.LocalRedirect(LoginUrl("missing", back));
             }
-            var user = await signIn.UserManager.FindByNameAsync(userName.Trim()) ?? await signIn.UserManager.FindByEmailAsync(userName.Trim());
+            var users = signIn.UserManager;
+            var user = await users.FindByNameAsync(userName.Trim()) ?? await users.FindByEmailAsync(userName.Trim());
             var actor = new AuditActor("user", userName.Trim(), http.Connection.RemoteIpAddress?.ToString());
-            if (user is null)
+            // No such person, no password (single sign-on) and locked out all answer like a wrong password, after the same
+            // work (one password hash), so the answer does not tell which accounts exist. The audit log keeps the difference.
+            var lockedOut = user is not null && await users.IsLockedOutAsync(user);
+            if (user?.PasswordHash is null || lockedOut)
             {
-                await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{userName.Trim()}", "failed", http.RequestAborted);
+                SignInTiming.HashAgainstDummy(users.PasswordHasher, password);
+                await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user?.UserName ?? userName.Trim()}", lockedOut ? "denied" : "failed", http.RequestAborted);
                 return Results.LocalRedirect(LoginUrl("invalid", back));
             }
             var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
-            if (result.IsLockedOut)
-            {
-                await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", "denied", http.RequestAborted);
-                return Results.LocalRedirect(LoginUrl("locked", back));
-            }
             if (!result.Succeeded)
             {
-                await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", "failed", http.RequestAborted);
+                await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", result.IsLockedOut ? "denied" : "failed", http.RequestAborted);
                 return Results.LocalRedirect(LoginUrl("invalid", back));
             }
             await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", "success", http.RequestAborted);

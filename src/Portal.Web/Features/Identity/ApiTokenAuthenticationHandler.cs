@@ -98,9 +98,10 @@ public sealed class ApiTokenAuthenticationHandler(
         if (token.Kind == ApiTokenKind.Personal && token.UserId is not null)
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
-            if (user is null || (user.LockoutEnd is not null && user.LockoutEnd > now))
+            // Only an admin's "disable" stops tokens; a sign-in lockout (failed passwords, which anyone can cause) does not.
+            if (user is null || PortalUser.IsDisabled(user.LockoutEnd))
             {
-                return AuthenticateResult.Fail("The token's user no longer exists or is locked out.");
+                return AuthenticateResult.Fail("The token's user no longer exists or is disabled.");
             }
             name = user.UserName!;
             if (user.Email is not null)

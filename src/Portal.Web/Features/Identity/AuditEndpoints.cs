@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.Csv;
 
 namespace Portal.Web.Features.Identity;
 
@@ -40,28 +41,17 @@ public static class AuditQueries
         return query.OrderByDescending(e => e.Id);
     }
 
-    /// <summary>RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote.</summary>
+    /// <summary>RFC 4180 CSV; cells that a spreadsheet would run as a formula are defused (<see cref="CsvCell.Text"/>).</summary>
     public static string ToCsv(IEnumerable<AuditView> rows)
     {
         var csv = new StringBuilder("id,at,actor_type,actor,action,target,outcome,ip,changes\r\n");
         foreach (var r in rows)
         {
-            csv.AppendJoin(',', new[]
-            {
-                r.Id.ToString(CultureInfo.InvariantCulture), r.At.ToString("O", CultureInfo.InvariantCulture), r.ActorType, r.Actor, r.Action,
-                r.Target ?? "", r.Outcome, r.Ip ?? "", r.Changes ?? "",
-            }.Select(Cell)).Append("\r\n");
+            csv.AppendJoin(',',
+                r.Id.ToString(CultureInfo.InvariantCulture), r.At.ToString("O", CultureInfo.InvariantCulture), CsvCell.Text(r.ActorType), CsvCell.Text(r.Actor),
+                CsvCell.Text(r.Action), CsvCell.Text(r.Target), CsvCell.Text(r.Outcome), CsvCell.Text(r.Ip), CsvCell.Text(r.Changes)).Append("\r\n");
         }
         return csv.ToString();
-    }
-
-    private static string Cell(string value)
-    {
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal))
-        {
-            value = "'" + value;
-        }
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }
 

@@ -28,12 +28,16 @@ public static class IdentitySetup
     public static WebApplicationBuilder AddIdentityAndAccess(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PortalIdentityOptions>().BindConfiguration(PortalIdentityOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.TrustedOrigins.All(CrossOriginRule.IsOrigin),
+                "Portal:Identity:TrustedOrigins must list origins only: scheme, host and optional port, e.g. https://portal.example.com (no path).")
+            .ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration("Portal")
             .Validate(o => string.IsNullOrWhiteSpace(o.BootstrapAdminToken) || o.BootstrapAdminToken.Trim().Length >= 32,
                 "Portal:BootstrapAdminToken must be at least 32 characters (or empty to turn it off), e.g. from `openssl rand -hex 32`.")
             .ValidateOnStart();
         services.AddMemoryCache();
+        services.AddSingleton<SessionStamps>();
 
         services.AddIdentityCore<PortalUser>(o =>
             {
@@ -47,6 +51,7 @@ public static class IdentitySetup
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
+            .AddUserManager<PortalUserManager>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalUserClaimsFactory>()
             .AddDefaultTokenProviders();
@@ -80,6 +85,19 @@ public static class IdentitySetup
             // API callers get status codes, people get the sign-in page.
             o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            // Every request checks the session's security stamp (cached briefly): a disabled person's cookie stops
+            // working at once, not at Identity's next 30-minute validation, which still runs to refresh the claims.
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.Principal is null
+                    || !await context.HttpContext.RequestServices.GetRequiredService<SessionStamps>().IsCurrentAsync(context.Principal, context.HttpContext.RequestAborted))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(PortalSchemes.Cookie);
+                    return;
+                }
+                await SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
         });
 
         var oidc = new OidcOptions();
@@ -119,6 +137,7 @@ public static class IdentitySetup
 
         services.AddScoped<IClaimsTransformation, PortalClaimsTransformation>();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, PortalAuthenticationStateProvider>();
         services.AddAuthorizationBuilder()
             // Belt and braces: anything that forgets its policy still needs a signed-in caller.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -160,6 +179,8 @@ public static class IdentitySetup
     {
         app.UseSecurityHeaders();
         app.UseAuthentication();
+        // Before authorization: a forged request is refused (and audited) whatever it would have been allowed to do.
+        app.UseCrossOriginGuard();
         app.UseAuthorization();
         app.UseRateLimiter();
         // After authentication: antiforgery tokens are bound to the signed-in user.

@@ -23,10 +23,14 @@ public static class LocalAccounts
         }
     }
 
-    /// <summary>Only local paths are followed after sign-in: no open redirects.</summary>
+    /// <summary>
+    /// Only local paths are followed after sign-in: no open redirects. Control characters are refused anywhere in the
+    /// URL: browsers drop tabs and line breaks (so <c>/\t/evil.example</c> would become <c>//evil.example</c>), and
+    /// ASP.NET Core's local-redirect check throws on them.
+    /// </summary>
     public static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }

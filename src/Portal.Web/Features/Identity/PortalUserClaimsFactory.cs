@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Features.Identity;
@@ -25,23 +26,30 @@ public sealed class PortalUserClaimsFactory(UserManager<PortalUser> users, RoleM
         return identity;
     }
 
-    /// <summary>Until a one-time password is replaced, pages lead to the password form.</summary>
+    /// <summary>
+    /// Until a one-time password is replaced, pages lead to the password form. Exempt are the account pages, the
+    /// circuit and framework files, health probes, and the static files the build produced (recognised by their
+    /// endpoint's <see cref="StaticAssetDescriptor"/>, not by a dot in the path: <c>/catalog/user/default/dana.kim</c> is a page).
+    /// </summary>
     public static void UseMustChangePassword(WebApplication app) => app.Use((context, next) =>
     {
+        if (!context.User.HasClaim(MustChangePasswordClaim, "true"))
+        {
+            return next(context);
+        }
         var path = context.Request.Path;
-        if (context.User.HasClaim(MustChangePasswordClaim, "true") && path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return context.Response.WriteAsJsonAsync(new { title = "Choose a new password at /account/password before using the API." });
         }
-        if (context.User.HasClaim(MustChangePasswordClaim, "true") && HttpMethods.IsGet(context.Request.Method)
+        if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
             && !path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase)
-            && !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/_content", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
             && !path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
-            && Path.GetExtension(path.Value) is "" or null)
+            && context.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is null)
         {
             context.Response.Redirect($"/account/password?returnUrl={Uri.EscapeDataString(path + context.Request.QueryString)}");
             return Task.CompletedTask;

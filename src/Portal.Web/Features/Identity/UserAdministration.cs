@@ -128,7 +128,7 @@ public static class UserAdministration
             return null;
         }
         await users.SetLockoutEnabledAsync(user, true);
-        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+        await users.SetLockoutEndDateAsync(user, PortalUser.DisabledUntil);
         await users.UpdateSecurityStampAsync(user);
         AuditLog.Record(db, actor, "identity.user.disable", $"user:{user.UserName}");
         await db.SaveChangesAsync(cancellationToken);
