@@ -25,6 +25,12 @@ public sealed class SafeMarkdownTests
     }
 
     [Fact]
+    public void A_refused_link_keeps_its_text_once()
+    {
+        Assert.Equal("<p>see click me and javascript:alert(1)</p>\n", SafeMarkdown.ToHtml("see [click me](javascript:alert(2)) and <javascript:alert(1)>"));
+    }
+
+    [Fact]
     public void Web_mail_and_relative_links_stay_links()
     {
         var html = SafeMarkdown.ToHtml("<https://example.com/a> [docs](/docs/x) [m](mailto:a@example.com) <a@example.com> https://example.org");

@@ -20,14 +20,14 @@ public static class SafeMarkdown
         {
             if (!autolink.IsEmail && !SafeUrl.IsSafe(autolink.Url))
             {
-                autolink.ReplaceBy(new LiteralInline(autolink.Url));
+                autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
             }
         }
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             if (!SafeUrl.IsSafe(link.Url) || link.Reference is { } reference && !SafeUrl.IsSafe(reference.Url))
             {
-                link.ReplaceBy(new LiteralInline(TextOf(link)));
+                link.ReplaceBy(new LiteralInline(TextOf(link)), copyChildren: false);
             }
         }
         return document.ToHtml(Pipeline);
