@@ -17,6 +17,7 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
 {
     private const string AspNet = "template:default/aspnet-service";
     private const string Bombs = "template:default/render-bombs";
+    private const string Notes = "template:default/notes-service";
     private string _ana = "";
 
     // The attack of the report: an owner the member is not in, and a system value that carries a Group and a User.
@@ -45,6 +46,7 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
     public async Task InitializeAsync()
     {
         factory.Settings["Portal:Templates:RegisterBuiltIns"] = "true";
+        factory.Settings["Portal:Jobs:WorkerCount"] = "2";
         // Steps and memory are plentiful here (and the clock shorter), so the wall-time bound is the one that stops the
         // hundred-million-iteration loop; the memory bound has its unit test.
         factory.Settings["Portal:Templates:MaxRenderSteps"] = "50000000";
@@ -60,6 +62,10 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
         if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == Bombs))
         {
             await RegisterAsync(admin, WriteBombTemplate(Path.Combine(factory.TemplatesFolder, "bombs")));
+        }
+        if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == Notes))
+        {
+            await RegisterAsync(admin, WriteNotesTemplate(Path.Combine(factory.TemplatesFolder, "notes")));
         }
     }
 
@@ -103,6 +109,62 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
                   action: debug:log
                   input:
                     message: 'ok {% for i in (1..3) %}${{ i }}{% endfor %}'
+            """);
+        return file;
+    }
+
+    /// <summary>A template that puts a multi-line (textarea) value into catalog-info.yaml, as a careless author might.</summary>
+    private static string WriteNotesTemplate(string folder)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "skeleton"));
+        File.WriteAllText(Path.Combine(folder, "skeleton", "catalog-info.yaml"), """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: ${{ values.name }}
+              description: ${{ values.notes }}
+            spec:
+              type: service
+              lifecycle: experimental
+              owner: ${{ values.owner }}
+            """);
+        var file = Path.Combine(folder, "template.yaml");
+        File.WriteAllText(file, """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: notes-service
+              title: Notes service
+            spec:
+              owner: group:default/payments
+              type: service
+              parameters:
+                - required: [name, owner]
+                  properties:
+                    name: {title: Name, type: string, pattern: '^[a-z][a-z0-9-]{2,30}$'}
+                    owner: {title: Owner, type: string, ui:field: OwnerPicker, ui:options: {catalogFilter: {kind: Group}}}
+                    notes: {title: Notes, type: string, ui:widget: textarea}
+              steps:
+                - id: fetch
+                  name: Render
+                  action: fetch:template
+                  input:
+                    url: ./skeleton
+                    values:
+                      name: ${{ parameters.name }}
+                      owner: ${{ parameters.owner }}
+                      notes: ${{ parameters.notes }}
+                - id: publish
+                  name: Publish
+                  action: publish:git
+                  input:
+                    repoUrl: portal?owner=${{ parameters.owner | parseEntityRef | pick('name') }}&repo=${{ parameters.name }}
+                - id: register
+                  name: Register
+                  action: catalog:register
+                  input:
+                    repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}
+                    catalogInfoPath: /catalog-info.yaml
             """);
         return file;
     }
@@ -225,7 +287,7 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
         var took = clock.Elapsed;
         var grew = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var errors = await ValidationErrorsAsync(response);
-        Assert.Equal($"Step '{bomb}': step '{bomb}' input.message: {message}", errors["template"]![0]!.GetValue<string>());
+        Assert.Equal($"step '{bomb}' input.message: {message}", errors["template"]![0]!.GetValue<string>());
         Assert.True(took < TimeSpan.FromSeconds(15), $"took {took}");
         // Before the bounds, the range alone built a list of two billion numbers (tens of GB). The empty loop allocates
         // about half a GB a second (garbage, collected as it goes) until the clock stops it.
@@ -243,5 +305,43 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.Contains("ok 123", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_multi_line_value_that_would_add_a_document_to_catalog_info_yaml_fails_the_run_before_anything_is_published()
+    {
+        using var ana = factory.ClientWithToken(_ana);
+        var before = await SnapshotAsync(ana);
+        var values = new { name = "notes-api", owner = "group:default/payments", notes = "Notes.\n---\n" + InjectedSystem.Split("---\n", 2)[1] };
+
+        var dry = await ana.PostAsJsonAsync("/api/templates/default/notes-service/dry-run", new { values });
+        var body = await dry.Content.ReadAsStringAsync();
+        Assert.True(dry.StatusCode == HttpStatusCode.OK, body);
+        Assert.Contains("the values would change the structure of this YAML file (3 documents instead of 1)", body, StringComparison.Ordinal);
+
+        var id = await CreateTaskAsync(ana, Notes, values);
+        var task = await WaitForAsync(ana, id, Portal.Web.Features.Templates.ScaffolderTaskStatus.Failed);
+
+        Assert.Contains("the file 'catalog-info.yaml': the values would change the structure of this YAML file (3 documents instead of 1).", task.Error,
+            StringComparison.Ordinal);
+        Assert.Equal("failed", task.Steps.Single(s => s.Id == "fetch").Status);
+        Assert.True(NoRepositoryPublished());
+        var after = await SnapshotAsync(ana);
+        Assert.Equal(before.Entities, after.Entities);
+        Assert.Equal(before.Teams, after.Teams);
+        await using var db = await factory.DbAsync();
+        Assert.False(await db.CatalogEntities.AnyAsync(e => e.EntityRef == "user:default/outsider" || e.EntityRef == "component:default/notes-api"));
+    }
+
+    [Fact]
+    public async Task A_real_task_past_a_render_limit_fails_with_the_limit_named()
+    {
+        using var ana = factory.ClientWithToken(_ana);
+
+        var id = await CreateTaskAsync(ana, Bombs, new { bomb = "range" });
+        var task = await WaitForAsync(ana, id, Portal.Web.Features.Templates.ScaffolderTaskStatus.Failed);
+
+        Assert.Contains("Template rendering stopped: a range of 2000000000 items is more than 10000 (Portal:Templates:MaxRangeSize).", task.Error,
+            StringComparison.Ordinal);
     }
 }

@@ -131,7 +131,11 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
             catch (TemplateRenderException ex) when (ex.LimitExceeded)
             {
                 // A template past a render limit is refused outright, as the request's error (not a preview with a failed step).
-                throw new TemplateRenderException($"Step '{step.Id}': {masker.Mask(ex.Message)}") { LimitExceeded = true };
+                var message = masker.Mask(ex.Message);
+                throw new TemplateRenderException(message.StartsWith($"step '{step.Id}'", StringComparison.Ordinal) ? message : $"Step '{step.Id}': {message}")
+                {
+                    LimitExceeded = true,
+                };
             }
             catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException)
             {
