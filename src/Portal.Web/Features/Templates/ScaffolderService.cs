@@ -85,15 +85,35 @@ public sealed class ScaffolderService(
             return new DryRunOutcome(null, [], true);
         }
         values = TemplateParameters.WithDefaults(template.Pages, values);
-        var errors = TemplateParameters.Validate(template.Pages, values);
+        var (errors, _) = await ValidateAsync(principal, template, values, cancellationToken);
         if (errors.Count > 0)
         {
             return new DryRunOutcome(null, errors, false);
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await UserModelAsync(db, principal.FindFirstValue(PortalClaims.CatalogUser), cancellationToken);
-        var result = await runner.DryRunAsync(template, values, user, AuditActor.From(principal, null), TemplateParameters.SecretNames(template.Pages), cancellationToken);
-        return new DryRunOutcome(result, [], false);
+        try
+        {
+            var result = await runner.DryRunAsync(template, values, user, AuditActor.From(principal, null), TemplateParameters.SecretNames(template.Pages), cancellationToken);
+            return new DryRunOutcome(result, [], false);
+        }
+        catch (TemplateRenderException ex) when (ex.LimitExceeded)
+        {
+            return new DryRunOutcome(null, new() { ["template"] = [ex.Message] }, false);
+        }
+    }
+
+    /// <summary>
+    /// The one check of a run's values, for the dry run and the real run alike: the schema (types, patterns, no
+    /// control characters in single-line text), then the pickers against the catalog and the requester's teams.
+    /// </summary>
+    private async Task<(Dictionary<string, string[]> Errors, int PickersRefused)> ValidateAsync(ClaimsPrincipal principal, TemplateDefinition template,
+        JsonObject values, CancellationToken cancellationToken)
+    {
+        var errors = TemplateParameters.Validate(template.Pages, values);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var refused = await TemplatePickers.ValidateAsync(db, AccessFacts.From(principal), template.Pages, values, errors, cancellationToken);
+        return (errors, refused);
     }
 
     public async Task<TaskCreated> CreateTaskAsync(ClaimsPrincipal principal, string? templateRef, JsonObject? values, string? ip, CancellationToken cancellationToken)
@@ -108,7 +128,7 @@ public sealed class ScaffolderService(
             return new TaskCreated(null, [], true);
         }
         values = TemplateParameters.WithDefaults(template.Pages, values);
-        var errors = TemplateParameters.Validate(template.Pages, values);
+        var (errors, pickersRefused) = await ValidateAsync(principal, template, values, cancellationToken);
         var problems = runner.Check(template);
         if (problems.Count > 0)
         {
@@ -116,6 +136,14 @@ public sealed class ScaffolderService(
         }
         if (errors.Count > 0)
         {
+            if (pickersRefused > 0)
+            {
+                // An owner or entity the requester may not use is a refused act, not a typo: it goes to the audit log.
+                await using var audit = await dbFactory.CreateDbContextAsync(cancellationToken);
+                AuditLog.Record(audit, AuditActor.From(principal, ip), "scaffolder.task.create", template.EntityRef, "denied",
+                    after: new { values = SecretMasker.Masked(values, TemplateParameters.SecretNames(template.Pages)), errors });
+                await audit.SaveChangesAsync(cancellationToken);
+            }
             return new TaskCreated(null, errors, false);
         }
         var secretNames = TemplateParameters.SecretNames(template.Pages);

@@ -167,7 +167,7 @@ public sealed class ScaffolderTaskJob(
         JsonObject? rendered;
         try
         {
-            rendered = TemplateRunner.RenderOutput(template, state);
+            rendered = runner.RenderOutput(template, state);
         }
         catch (TemplateRenderException ex)
         {

@@ -28,9 +28,39 @@ public sealed record ParameterField(
     JsonObject? CatalogFilter = null,
     string? Help = null,
     bool Autofocus = false,
-    IReadOnlyList<string>? AllowedKinds = null)
+    IReadOnlyList<string>? AllowedKinds = null,
+    JsonArray? CatalogFilterList = null)
 {
     public bool IsSecret => Widget == "password";
+
+    /// <summary>A field whose value names a catalog entity, which the server checks (see <see cref="TemplatePickers"/>).</summary>
+    public bool IsPicker => Field is "OwnerPicker" or "EntityPicker" or "OwnedEntityPicker" or "MultiEntityPicker";
+
+    /// <summary>Text that may span lines: a textarea (Backstage's <c>ui:widget: textarea</c>). Every other text is one line.</summary>
+    public bool IsMultiline => Widget == "textarea";
+
+    /// <summary>
+    /// The kinds a picker accepts: <c>ui:options.catalogFilter.kind</c> (one or a list, also inside a list of
+    /// filters), else <c>allowedKinds</c>, else Group and User for an owner; empty: any kind.
+    /// </summary>
+    public IReadOnlyList<string> PickerKinds
+    {
+        get
+        {
+            var filters = CatalogFilterList?.OfType<JsonObject>() ?? (CatalogFilter is null ? [] : [CatalogFilter]);
+            var kinds = filters.Select(f => f["kind"]).SelectMany(k => k switch
+            {
+                JsonArray many => many.Select(x => x?.ToString()),
+                JsonValue one => [one.ToString()],
+                _ => [],
+            }).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (kinds.Count > 0)
+            {
+                return kinds;
+            }
+            return AllowedKinds is { Count: > 0 } allowed ? allowed : Field == "OwnerPicker" ? ["Group", "User"] : [];
+        }
+    }
 
     /// <summary>The label an enum value is shown with (<c>enumNames</c>, else the value).</summary>
     public string LabelOf(JsonNode? value)
@@ -120,7 +150,8 @@ public static class TemplateParameters
             options?["catalogFilter"] as JsonObject,
             Str(p, "ui:help"),
             p["ui:autofocus"] is JsonValue af && af.GetValueKind() == JsonValueKind.True,
-            allowedKinds);
+            allowedKinds,
+            options?["catalogFilter"] as JsonArray);
     }
 
     /// <summary>The values a form starts with: each field's default.</summary>
@@ -177,6 +208,10 @@ public static class TemplateParameters
             {
                 errors[name] = [$"'{name}' is longer than {MaxValueLength} characters."];
             }
+            else if (!known.Contains(name) && Strings(value).Select(text => ControlCharacterProblem($"'{name}'", text, multiline: true)).FirstOrDefault(p => p is not null) is { } problem)
+            {
+                errors[name] = [problem];
+            }
         }
         return errors;
     }
@@ -200,6 +235,10 @@ public static class TemplateParameters
                     if (text.Length > MaxValueLength)
                     {
                         return $"{field.Title} must be at most {MaxValueLength} characters.";
+                    }
+                    if (ControlCharacterProblem(field.Title, text, field.IsMultiline) is { } control)
+                    {
+                        return control;
                     }
                     if (field.MinLength is { } min && text.Length < min)
                     {
@@ -260,6 +299,10 @@ public static class TemplateParameters
                         {
                             return $"An entry of {field.Title} is longer than {MaxValueLength} characters.";
                         }
+                        if (Strings(item).Select(text => ControlCharacterProblem($"An entry of {field.Title}", text, multiline: false)).FirstOrDefault(p => p is not null) is { } control)
+                        {
+                            return control;
+                        }
                     }
                     return null;
                 }
@@ -267,6 +310,39 @@ public static class TemplateParameters
                 return value!.ToJsonString().Length > MaxValueLength ? $"{field.Title} is longer than {MaxValueLength} characters." : null;
         }
     }
+
+    /// <summary>
+    /// Line breaks and other control characters in text that should be one line: a value is data, and in a YAML
+    /// file or a log a line break would start something new. Tabs are allowed; a textarea may also have line breaks.
+    /// </summary>
+    public static string? ControlCharacterProblem(string title, string text, bool multiline)
+    {
+        foreach (var c in text)
+        {
+            if (c is '\t' || multiline && c is '\n' or '\r')
+            {
+                continue;
+            }
+            if (c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029')
+            {
+                return $"{title} must be a single line: it contains a line break.";
+            }
+            if (char.IsControl(c))
+            {
+                return $"{title} contains the control character U+{(int)c:X4}, which is not allowed.";
+            }
+        }
+        return null;
+    }
+
+    // Every string in a value, however deeply nested.
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value).Prepend(p.Key)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
 
     public static bool IsEmpty(JsonNode? value) => value is null
         || (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0)

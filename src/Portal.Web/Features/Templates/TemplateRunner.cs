@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Templates.Actions;
 
@@ -27,9 +28,12 @@ public sealed record DryRunResult(IReadOnlyList<DryRunFile> Files, IReadOnlyList
 public sealed record StepOutcome(string Id, string Name, string Status);
 
 /// <summary>Runs a template's steps with the registered actions: the same code for a dry-run and a real task.</summary>
-public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
+public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOptions<TemplatesOptions>? options = null)
 {
     private readonly Dictionary<string, IScaffolderAction> _actions = actions.ToDictionary(a => a.Id, StringComparer.Ordinal);
+
+    /// <summary>The bounds of every rendering a step or the output does (Portal:Templates:MaxRender*).</summary>
+    public TemplateRenderLimits Limits { get; } = options?.Value.RenderLimits() ?? TemplateRenderLimits.Default;
 
     public IReadOnlyCollection<IScaffolderAction> Actions => _actions.Values;
 
@@ -66,6 +70,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
         Action<string> log, CancellationToken cancellationToken)
     {
         var action = Find(step.Action) ?? throw new TemplateRenderException($"Step '{step.Id}' uses the unknown action '{step.Action}'.");
+        using var limits = TemplateRenderLimits.Use(Limits);
         var model = state.Model;
         if (step.If is not null)
         {
@@ -90,8 +95,11 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
     }
 
     /// <summary>The template's <c>spec.output</c> (links, text) rendered against the finished run.</summary>
-    public static JsonObject? RenderOutput(TemplateDefinition template, RunState state) =>
-        template.Output is null ? null : TemplateText.EvaluateTree(template.Output, state.Model, "output") as JsonObject;
+    public JsonObject? RenderOutput(TemplateDefinition template, RunState state)
+    {
+        using var limits = TemplateRenderLimits.Use(Limits);
+        return template.Output is null ? null : TemplateText.EvaluateTree(template.Output, state.Model, "output") as JsonObject;
+    }
 
     /// <summary>
     /// A preview: every step runs against an in-memory workspace; publishers and the catalog only say what they
@@ -120,6 +128,15 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
                     m => log.Add(new DryRunLogLine(step.Id, "info", masker.Mask(m))), cancellationToken);
                 steps.Add(new StepOutcome(step.Id, step.Name, output is null ? StepStatus.Skipped : StepStatus.Completed));
             }
+            catch (TemplateRenderException ex) when (ex.LimitExceeded)
+            {
+                // A template past a render limit is refused outright, as the request's error (not a preview with a failed step).
+                var message = masker.Mask(ex.Message);
+                throw new TemplateRenderException(message.StartsWith($"step '{step.Id}'", StringComparison.Ordinal) ? message : $"Step '{step.Id}': {message}")
+                {
+                    LimitExceeded = true,
+                };
+            }
             catch (Exception ex) when (ex is TemplateRenderException or TemplateSecurityException)
             {
                 log.Add(new DryRunLogLine(step.Id, "error", masker.Mask(ex.Message)));
@@ -132,7 +149,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions)
         {
             rendered = masker.MaskTree(RenderOutput(template, state)) as JsonObject;
         }
-        catch (TemplateRenderException ex)
+        catch (TemplateRenderException ex) when (!ex.LimitExceeded)
         {
             log.Add(new DryRunLogLine(null, "error", masker.Mask(ex.Message)));
         }

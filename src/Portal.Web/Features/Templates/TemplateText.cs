@@ -12,17 +12,21 @@ using Portal.Web.Features.Catalog;
 namespace Portal.Web.Features.Templates;
 
 /// <summary>A template's text could not be rendered; the message names what and where.</summary>
-public sealed class TemplateRenderException(string message) : Exception(message);
+public sealed class TemplateRenderException(string message) : Exception(message)
+{
+    /// <summary>True when rendering stopped at one of <see cref="TemplateRenderLimits"/>.</summary>
+    public bool LimitExceeded { get; init; }
+}
 
 /// <summary>
 /// Backstage's template syntax (<c>${{ expr }}</c> outputs, <c>{% tag %}</c> tags, Nunjucks-style filter calls such as
 /// <c>| replace('-', '_')</c>) rendered by Fluid, the Liquid engine: the text is translated into Liquid
 /// (a plain <c>{{ }}</c> stays literal, as it does in Backstage) and rendered in a sandbox with no file system,
-/// no .NET members beyond the data handed in, and a step limit.
+/// no .NET members beyond the data handed in, and bounded in steps, range sizes, output, time and memory
+/// (<see cref="TemplateRenderLimits"/>, <see cref="TemplateRenderGuards"/>).
 /// </summary>
 public static partial class TemplateText
 {
-    private const int MaxSteps = 1_000_000;
     private const string ResultKey = "__portal_result";
 
     private static readonly FluidParser Parser = new();
@@ -40,15 +44,68 @@ public static partial class TemplateText
             return text;
         }
         var template = Parse(ToLiquid(text, describedAs), describedAs);
-        var context = CreateContext(model);
+        return RenderGuarded(template, CreateContext(model), describedAs);
+    }
+
+    /// <summary>
+    /// Renders a file of a skeleton. A YAML file is rendered a second time with every output replaced by an inert
+    /// word; when the two do not have the same structure (documents, mappings, lists, keys' positions, anchors, tags),
+    /// a value changed the file's structure instead of filling in a scalar, and the file is refused.
+    /// </summary>
+    public static string RenderFile(string path, string text, IReadOnlyDictionary<string, object?> model, string describedAs)
+    {
+        var rendered = Render(text, model, describedAs);
+        if (!HasTemplating(text) || !TemplateYamlShape.IsYamlPath(path))
+        {
+            return rendered;
+        }
+        var inert = RenderGuarded(TemplateRenderGuards.Inert(Parse(ToLiquid(text, describedAs), describedAs)), CreateContext(model), describedAs);
+        if (TemplateYamlShape.Difference(inert, rendered) is { } difference)
+        {
+            throw new TemplateRenderException($"{describedAs}: the values would change the structure of this YAML file ({difference}). "
+                + "Parameter values are data: they may fill in a value, not add keys, list items or documents.");
+        }
+        return rendered;
+    }
+
+    private static string RenderGuarded(IFluidTemplate template, TemplateContext context, string describedAs)
+    {
+        var budget = TemplateRenderGuards.BudgetOf(context)!;
+        using var writer = new BoundedWriter(budget, "the output");
         try
         {
-            return template.Render(context, NullEncoder.Default);
+            var pending = template.RenderAsync(writer, NullEncoder.Default, context);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                pending.AsTask().GetAwaiter().GetResult();
+            }
+            return writer.ToString();
         }
         catch (Exception ex) when (ex is not TemplateRenderException and not OperationCanceledException)
         {
-            throw new TemplateRenderException($"{describedAs}: {Explain(ex)}");
+            throw Translate(ex, budget, describedAs);
         }
+    }
+
+    // A guard's exception may arrive wrapped; Fluid reports its step limit as "the maximum level of recursion".
+    private static TemplateRenderException Translate(Exception ex, TemplateRenderBudget budget, string describedAs)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TemplateLimitException limit)
+            {
+                return new TemplateRenderException($"{describedAs}: {limit.Message}") { LimitExceeded = true };
+            }
+            if (inner is InvalidOperationException && inner.Message.Contains("maximum level of recursion", StringComparison.Ordinal))
+            {
+                return new TemplateRenderException($"{describedAs}: {budget.StepsExceeded()}") { LimitExceeded = true };
+            }
+            if (inner is OutOfMemoryException or InsufficientExecutionStackException)
+            {
+                return new TemplateRenderException($"{describedAs}: {TemplateRenderBudget.Prefix}it ran out of memory.") { LimitExceeded = true };
+            }
+        }
+        return new TemplateRenderException($"{describedAs}: {Explain(ex)}");
     }
 
     /// <summary>
@@ -64,14 +121,7 @@ public static partial class TemplateText
         }
         var template = Parse("{{ " + TranslateExpression(whole.Groups[1].Value) + " | " + ResultKey + " }}", describedAs);
         var context = CreateContext(model);
-        try
-        {
-            template.Render(context, NullEncoder.Default);
-        }
-        catch (Exception ex) when (ex is not TemplateRenderException and not OperationCanceledException)
-        {
-            throw new TemplateRenderException($"{describedAs}: {Explain(ex)}");
-        }
+        RenderGuarded(template, context, describedAs);
         return context.AmbientValues.TryGetValue(ResultKey, out var result) ? ToJson((FluidValue)result) : null;
     }
 
@@ -211,12 +261,14 @@ public static partial class TemplateText
         {
             throw new TemplateRenderException($"{describedAs}: {error}");
         }
-        return template;
+        return TemplateRenderGuards.Guard(template);
     }
 
     private static TemplateContext CreateContext(IReadOnlyDictionary<string, object?> model)
     {
-        var context = new TemplateContext(Options);
+        var limits = TemplateRenderLimits.Current;
+        var context = new TemplateContext(Options) { MaxSteps = limits.MaxSteps };
+        context.AmbientValues[TemplateRenderGuards.BudgetKey] = new TemplateRenderBudget(limits);
         foreach (var (key, value) in model)
         {
             context.SetValue(key, value is JsonNode node ? ToClr(node) : value);
@@ -231,7 +283,7 @@ public static partial class TemplateText
             // No include/render of files, no .NET members: templates see only the data they are given.
             FileProvider = new NullFileProvider(),
             MemberAccessStrategy = new DefaultMemberAccessStrategy(),
-            MaxSteps = MaxSteps,
+            MaxSteps = TemplateRenderLimits.Default.MaxSteps,
             MaxRecursion = 20,
             CultureInfo = CultureInfo.InvariantCulture,
         };
@@ -253,6 +305,7 @@ public static partial class TemplateText
             context.AmbientValues[ResultKey] = input;
             return StringValue.Empty;
         });
+        TemplateRenderGuards.GuardFilters(options);
         return options;
     }
 

@@ -37,6 +37,24 @@ public sealed class TemplatesOptions
     /// <summary>How often a task is resumed after the portal stopped under it before it fails for good.</summary>
     [Range(1, 10)] public int MaxRecoveries { get; set; } = 3;
 
+    /// <summary>The most Liquid steps (statements, loop iterations) one rendering of one text may take.</summary>
+    [Range(1_000, 100_000_000)] public int MaxRenderSteps { get; set; } = TemplateRenderLimits.Default.MaxSteps;
+
+    /// <summary>The most items a range such as <c>(1..n)</c> may have; a for loop over a range is bounded by this too.</summary>
+    [Range(10, 10_000_000)] public int MaxRangeSize { get; set; } = TemplateRenderLimits.Default.MaxRangeSize;
+
+    /// <summary>The most characters one rendering may produce, and the longest text (or list) any filter may build.</summary>
+    [Range(1_000, 100_000_000)] public int MaxRenderOutputChars { get; set; } = TemplateRenderLimits.Default.MaxOutputChars;
+
+    /// <summary>The wall time one rendering may take.</summary>
+    [Range(10, 600_000)] public int MaxRenderMilliseconds { get; set; } = TemplateRenderLimits.Default.MaxMilliseconds;
+
+    /// <summary>The memory one rendering may allocate in all (captures and filters included), in MB.</summary>
+    [Range(1, 100_000)] public int MaxRenderMemoryMB { get; set; } = TemplateRenderLimits.Default.MaxMemoryMB;
+
+    public TemplateRenderLimits RenderLimits() =>
+        new(MaxRenderSteps, MaxRangeSize, MaxRenderOutputChars, MaxRenderMilliseconds, MaxRenderMemoryMB);
+
     [Required] public GitHubPublishOptions GitHub { get; set; } = new();
 
     private static string Beside(string folder) =>

@@ -145,7 +145,7 @@ public sealed class FetchTemplateAction : IScaffolderAction
                 context.Workspace.Write(target, content, $"the file '{file.RelativePath}'");
                 continue;
             }
-            var text = TemplateText.Render(Encoding.UTF8.GetString(content), model, $"the file '{file.RelativePath}'");
+            var text = TemplateText.RenderFile(path, Encoding.UTF8.GetString(content), model, $"the file '{file.RelativePath}'");
             context.Workspace.Write(target, Encoding.UTF8.GetBytes(text), $"the file '{file.RelativePath}'");
             rendered++;
         }
