@@ -55,9 +55,17 @@ public sealed class TemplateOutputLinkTests(PortalBrowserFixture fixture) : Brow
     public async Task Script_and_data_links_in_template_output_and_log_are_shown_as_text_not_links()
     {
         await SignInAsync(returnUrl: "/create");
-        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new() { DataObject = new { type = "file", target = WriteTemplate() } });
+        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new()
+        {
+            DataObject = new { type = "file", target = WriteTemplate() },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin }, // a script's write with the page's cookie, as the portal's own page sends it
+        });
         Assert.True(register.Ok, $"{register.Status} {await register.TextAsync()}");
-        var created = await Page.APIRequest.PostAsync("/api/scaffolder/tasks", new() { DataObject = new { templateRef = "template:default/autolinks", values = new { } } });
+        var created = await Page.APIRequest.PostAsync("/api/scaffolder/tasks", new()
+        {
+            DataObject = new { templateRef = "template:default/autolinks", values = new { } },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
         Assert.True(created.Ok, $"{created.Status} {await created.TextAsync()}");
         using var json = JsonDocument.Parse(await created.TextAsync());
         var id = json.RootElement.GetProperty("id").GetString();

@@ -62,6 +62,16 @@ public sealed partial class EndpointAuthorizationTests(PortalAppFactory factory)
                 url = url.Replace("{**path}", "x", StringComparison.Ordinal).Replace("{*path}", "x", StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), url);
                 using var response = await client.SendAsync(request);
+                if (IsGrpc(endpoint))
+                {
+                    // Served only on the gRPC port, where OtlpGrpcPortTests sees an anonymous call get UNAUTHENTICATED;
+                    // on the web port it must not be served at all.
+                    if (response.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        problems.Add($"{method} {url} (gRPC) answered {(int)response.StatusCode} on the web port instead of 404");
+                    }
+                    continue;
+                }
                 var redirectedToLogin = response.StatusCode == HttpStatusCode.Redirect
                     && response.Headers.Location?.OriginalString.Contains("/account/login", StringComparison.Ordinal) == true;
                 if (response.StatusCode != HttpStatusCode.Unauthorized && !redirectedToLogin)
@@ -74,6 +84,10 @@ public sealed partial class EndpointAuthorizationTests(PortalAppFactory factory)
         Assert.True(endpoints.Count > 20, "the endpoint data source should list the app's endpoints");
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
+
+    /// <summary>A gRPC method: Grpc.AspNetCore names its endpoints "gRPC - /package.Service/Method".</summary>
+    internal static bool IsGrpc(RouteEndpoint endpoint) =>
+        endpoint.DisplayName?.StartsWith("gRPC - ", StringComparison.Ordinal) == true;
 
     private static bool IsStaticAsset(RouteEndpoint endpoint) =>
         endpoint.Metadata.Any(m => m.GetType().Name.Contains("StaticAsset", StringComparison.Ordinal));

@@ -30,5 +30,10 @@ public sealed record LocationRegistrant(string Name, string? UserId, bool IsAdmi
         new(location.CreatedBy, location.RegisteredByUserId, location.RegistrantIsAdmin, location.RegistrantTeams, location.RegisteredByTaskId);
 
     /// <summary>Named in problems: "ana.silva (template task 0199…)" or just the name.</summary>
-    public string Description => TaskId is { } task ? $"{Name} (through template task {task})" : Name;
+    public string Description => TaskId switch
+    {
+        null => Name,
+        { } task when task == Guid.Empty => $"{Name} (through this template run)", // a dry run has no task
+        { } task => $"{Name} (through template task {task})",
+    };
 }

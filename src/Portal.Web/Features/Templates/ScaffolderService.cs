@@ -94,7 +94,10 @@ public sealed class ScaffolderService(
         var user = await UserModelAsync(db, principal.FindFirstValue(PortalClaims.CatalogUser), cancellationToken);
         try
         {
-            var result = await runner.DryRunAsync(template, values, user, AuditActor.From(principal, null), TemplateParameters.SecretNames(template.Pages), cancellationToken);
+            var actor = AuditActor.From(principal, null);
+            // A location the run registers acts for its requester through the task, as the real run's will.
+            var registrant = LocationRegistrant.From(actor, AccessFacts.From(principal)) with { TaskId = Guid.Empty };
+            var result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant);
             return new DryRunOutcome(result, [], false);
         }
         catch (TemplateRenderException ex) when (ex.LimitExceeded)

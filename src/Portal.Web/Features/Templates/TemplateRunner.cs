@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Templates.Actions;
 
@@ -12,6 +13,9 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
     public JsonObject User { get; } = user;
     public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
     public Workspace Workspace { get; } = new();
+
+    /// <summary>In a dry run: whom a registered location would act for (see <see cref="ActionContext.Registrant"/>).</summary>
+    public LocationRegistrant? Registrant { get; init; }
 
     /// <summary>The data expressions see: <c>parameters</c>, <c>steps['id'].output</c> and <c>user</c>.</summary>
     public IReadOnlyDictionary<string, object?> Model => new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -88,6 +92,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         var context = new ActionContext
         {
             Template = template, Workspace = state.Workspace, DryRun = dryRun, TaskId = taskId, Actor = actor, Log = log, StepOutputs = state.StepOutputs,
+            Registrant = state.Registrant,
         };
         var output = await action.RunAsync(context, input, cancellationToken);
         state.StepOutputs[step.Id] = output;
@@ -106,9 +111,9 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     /// would do. Nothing is written anywhere.
     /// </summary>
     public async Task<DryRunResult> DryRunAsync(TemplateDefinition template, JsonObject values, JsonObject user, AuditActor actor,
-        IReadOnlySet<string> secrets, CancellationToken cancellationToken)
+        IReadOnlySet<string> secrets, CancellationToken cancellationToken, LocationRegistrant? registrant = null)
     {
-        var state = new RunState(values, user);
+        var state = new RunState(values, user) { Registrant = registrant };
         var log = new List<DryRunLogLine>();
         var steps = new List<StepOutcome>();
         var masker = new SecretMasker(values, secrets);

@@ -28,9 +28,42 @@ public static class CatalogIngestion
         var started = Stopwatch.GetTimestamp();
         var read = await reader.ReadAsync(spec, cancellationToken);
         var problems = new List<ReadProblem>(read.Problems);
+        var entities = Validate(read.Entities, problems);
+        return new LocationPreview(entities, problems, read.Failed, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// What a location made of one file's text would import for <paramref name="registrant"/>, and why the rest would be
+    /// refused: the checks of a refresh, without writing anything (a template's dry run of <c>catalog:register</c>).
+    /// </summary>
+    public static async Task<(IReadOnlyList<ValidatedEntity> Accepted, IReadOnlyList<ReadProblem> Problems)> PreviewTextAsync(PortalDbContext db,
+        LocationRegistrant registrant, string source, string text, CancellationToken cancellationToken)
+    {
+        var problems = new List<ReadProblem>();
+        var items = new List<ReadEntity>();
+        foreach (var document in DescriptorYaml.Parse(text))
+        {
+            if (document.Entity is null)
+            {
+                problems.Add(new ReadProblem(source, document.Line, null, document.Error ?? "Unreadable document."));
+            }
+            else
+            {
+                items.Add(new ReadEntity(document.Entity, source, document.Line));
+            }
+        }
+        var entities = Validate(items, problems);
+        var (accepted, refused) = await AuthoriseAsync(db, registrant, locationId: null, entities, cancellationToken);
+        problems.AddRange(refused);
+        return (accepted, problems);
+    }
+
+    /// <summary>The entities that pass validation, first of each ref; a problem for each of the others.</summary>
+    private static List<ValidatedEntity> Validate(IEnumerable<ReadEntity> items, List<ReadProblem> problems)
+    {
         var entities = new List<ValidatedEntity>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in read.Entities)
+        foreach (var item in items)
         {
             var errors = EntityValidator.Validate(item.Entity);
             var name = RefOrName(item.Entity);
@@ -46,7 +79,7 @@ public static class CatalogIngestion
             }
             entities.Add(new ValidatedEntity(name!, item.Entity, item.Source, item.Line));
         }
-        return new LocationPreview(entities, problems, read.Failed, Stopwatch.GetElapsedTime(started));
+        return entities;
     }
 
     /// <param name="alreadyRead">A preview just made of the same location, so it is not read twice.</param>
@@ -100,7 +133,7 @@ public static class CatalogIngestion
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({location.Id.ToString()}, 0))", cancellationToken);
         if (!preview.Failed)
         {
-            var (accepted, denied) = await AuthoriseAsync(db, location, preview.Entities, cancellationToken);
+            var (accepted, denied) = await AuthoriseAsync(db, LocationRegistrant.Of(location), location.Id, preview.Entities, cancellationToken);
             refused.AddRange(denied);
             problems.AddRange(denied);
             var (upsertProblems, changed) = await UpsertAsync(db, location, accepted, now, cancellationToken);
@@ -137,17 +170,16 @@ public static class CatalogIngestion
     /// Splits a location's entities into those its registrant may write and per-entity problems for the rest
     /// (see <see cref="EntityAuthority.LocationProblem"/>). Admin-registered locations take everything, unread.
     /// </summary>
-    private static async Task<(IReadOnlyList<ValidatedEntity> Accepted, List<ReadProblem> Refused)> AuthoriseAsync(PortalDbContext db, CatalogLocation location,
-        IReadOnlyList<ValidatedEntity> entities, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<ValidatedEntity> Accepted, List<ReadProblem> Refused)> AuthoriseAsync(PortalDbContext db,
+        LocationRegistrant registrant, Guid? locationId, IReadOnlyList<ValidatedEntity> entities, CancellationToken cancellationToken)
     {
-        var registrant = LocationRegistrant.Of(location);
         if (registrant.IsAdmin && registrant.TrustedForIdentity)
         {
             return (entities, []);
         }
         // Who owns the entities that other sources hold now: naming one again must not take it over.
         var refs = entities.Select(e => e.EntityRef).ToList();
-        var held = await db.CatalogEntities.AsNoTracking().Where(e => refs.Contains(e.EntityRef) && e.LocationId != location.Id)
+        var held = await db.CatalogEntities.AsNoTracking().Where(e => refs.Contains(e.EntityRef) && (locationId == null || e.LocationId != locationId))
             .Select(e => new { e.EntityRef, e.Owner }).ToDictionaryAsync(e => e.EntityRef, e => e.Owner, StringComparer.Ordinal, cancellationToken);
         var accepted = new List<ValidatedEntity>();
         var refused = new List<ReadProblem>();

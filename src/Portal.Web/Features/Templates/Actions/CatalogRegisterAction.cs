@@ -38,9 +38,7 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
         var catalogInfoUrl = repo + "#" + path;
         if (context.DryRun)
         {
-            var entityRef = EntityRefIn(context.Workspace, path.TrimStart('/'));
-            context.Log($"Dry run: would register {path} of {repo} in the catalog{(entityRef is null ? "" : $" ({entityRef})")}.");
-            return new JsonObject { ["entityRef"] = entityRef ?? "", ["catalogInfoUrl"] = catalogInfoUrl };
+            return await DryRunAsync(context, input, repo, path, catalogInfoUrl, cancellationToken);
         }
         // Registering a location is an admin's act in the API; a template may only register what its own run published.
         if (!context.StepOutputs.Values.Any(o => o["repoContentsUrl"]?.ToString() == repo))
@@ -85,14 +83,32 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
         return new JsonObject { ["entityRef"] = registered, ["catalogInfoUrl"] = catalogInfoUrl };
     }
 
-    private static string? EntityRefIn(Workspace workspace, string path)
+    /// <summary>
+    /// Says what the real run would register, and refuses what it would refuse: the same validation and the same
+    /// registrant checks (see <see cref="CatalogIngestion.PreviewTextAsync"/>), on the descriptor the dry run rendered.
+    /// </summary>
+    private async Task<JsonObject> DryRunAsync(ActionContext context, JsonObject input, string repo, string path, string catalogInfoUrl,
+        CancellationToken cancellationToken)
     {
-        if (!workspace.Files.TryGetValue(path, out var content))
+        if (!context.Workspace.Files.TryGetValue(path.TrimStart('/'), out var content))
         {
-            return null;
+            context.Log($"Dry run: would register {path} of {repo} in the catalog.");
+            return new JsonObject { ["entityRef"] = "", ["catalogInfoUrl"] = catalogInfoUrl };
         }
-        var entities = DescriptorYaml.Parse(Encoding.UTF8.GetString(content)).Select(d => d.Entity).OfType<JsonObject>().ToList();
-        var first = entities.FirstOrDefault(e => string.Equals(e["kind"]?.ToString(), "Component", StringComparison.OrdinalIgnoreCase)) ?? entities.FirstOrDefault();
-        return first is null ? null : CatalogIngestion.RefOrName(first);
+        var registrant = context.Registrant ?? new LocationRegistrant(context.Actor.Name, null, false, [], Guid.Empty);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (accepted, problems) = await CatalogIngestion.PreviewTextAsync(db, registrant, path, Encoding.UTF8.GetString(content), cancellationToken);
+        foreach (var problem in problems)
+        {
+            context.Log($"Dry run: the catalog would not accept {problem.EntityRef ?? path}: {problem.Message}");
+        }
+        if (accepted.Count == 0 && !ActionInput.Bool(input, "optional"))
+        {
+            throw new TemplateRenderException("The catalog would register no entity from " + path + ": "
+                + string.Join(" ", problems.Select(p => p.Message).DefaultIfEmpty("the file holds none.")));
+        }
+        var first = accepted.FirstOrDefault(e => e.EntityRef.StartsWith("component:", StringComparison.Ordinal)) ?? (accepted.Count > 0 ? accepted[0] : null);
+        context.Log($"Dry run: would register {path} of {repo} in the catalog ({string.Join(", ", accepted.Select(e => e.EntityRef))}).");
+        return new JsonObject { ["entityRef"] = first?.EntityRef ?? "", ["catalogInfoUrl"] = catalogInfoUrl };
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Templates.Actions;
@@ -19,6 +20,12 @@ public sealed class ActionContext
 
     /// <summary>The outputs of the steps that ran before this one.</summary>
     public IReadOnlyDictionary<string, JsonObject> StepOutputs { get; init; } = new Dictionary<string, JsonObject>();
+
+    /// <summary>
+    /// In a dry run, whom a location the template registers would act for (the requester), so the preview refuses what
+    /// the real run would; a real run reads it from its stored task.
+    /// </summary>
+    public LocationRegistrant? Registrant { get; init; }
 }
 
 /// <summary>A scaffolder action (<c>fetch:template</c>, <c>publish:git</c>, ...): a small registry keyed by id.</summary>
