@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Catalog;
+
+/// <summary>
+/// The catalog's read surface: every question another feature asks the catalog, in one place, so no feature touches
+/// the catalog's tables (the architecture test enforces it). Queries return <see cref="CatalogItem"/> projections that
+/// callers filter, count, page and select on; only the columns a caller selects are read.
+/// </summary>
+public static class CatalogReads
+{
+    /// <summary>Every entity, orphans included.</summary>
+    public static IQueryable<CatalogItem> Entities(PortalDbContext db) =>
+        db.CatalogEntities.AsNoTracking().Select(e => new CatalogItem
+        {
+            Ref = e.EntityRef, Kind = e.Kind, Namespace = e.Namespace, Name = e.Name, Title = e.Title, Description = e.Description,
+            Type = e.Type, Lifecycle = e.Lifecycle, Owner = e.Owner, System = e.System, Orphaned = e.OrphanedAt != null,
+        });
+
+    /// <summary>The entities of one kind (see <see cref="CatalogKinds"/>) that are not orphaned: what pages and pickers offer.</summary>
+    public static IQueryable<CatalogItem> Active(PortalDbContext db, string kind) =>
+        Entities(db).Where(i => i.Kind == kind && !i.Orphaned);
+
+    /// <summary>Whether an entity of <paramref name="kind"/> with this ref exists (orphans included, as until it is removed).</summary>
+    public static Task<bool> ExistsAsync(PortalDbContext db, string entityRef, string kind, CancellationToken cancellationToken) =>
+        db.CatalogEntities.AnyAsync(e => e.EntityRef == entityRef && e.Kind == kind, cancellationToken);
+
+    /// <summary>The owner of an entity (a full lower-case group ref), or null when it has none or does not exist.</summary>
+    public static Task<string?> OwnerOfAsync(PortalDbContext db, string entityRef, CancellationToken cancellationToken) =>
+        db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == entityRef).Select(e => e.Owner).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>An entity's whole descriptor (templates, annotations), or null; <paramref name="kind"/> null for any kind.</summary>
+    public static Task<JsonDocument?> DescriptorAsync(PortalDbContext db, string entityRef, string? kind, bool includeOrphans,
+        CancellationToken cancellationToken) =>
+        db.CatalogEntities.AsNoTracking()
+            .Where(e => e.EntityRef == entityRef && (kind == null || e.Kind == kind) && (includeOrphans || e.OrphanedAt == null))
+            .Select(e => (JsonDocument?)e.Document).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The descriptors of every active entity of a kind, by ref (e.g. the template list).</summary>
+    public static async Task<IReadOnlyList<(string Ref, JsonDocument Descriptor)>> DescriptorsAsync(PortalDbContext db, string kind,
+        CancellationToken cancellationToken) =>
+        (await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == kind && e.OrphanedAt == null).OrderBy(e => e.EntityRef)
+            .Select(e => new { e.EntityRef, e.Document }).ToListAsync(cancellationToken))
+        .Select(e => (e.EntityRef, e.Document)).ToList();
+
+    /// <summary>The refs a location holds now (e.g. what a template's <c>catalog:register</c> registered), components first.</summary>
+    public static async Task<IReadOnlyList<string>> RefsOfLocationAsync(PortalDbContext db, Guid locationId, CancellationToken cancellationToken) =>
+        await db.CatalogEntities.AsNoTracking().Where(e => e.LocationId == locationId)
+            .OrderBy(e => e.Kind == CatalogKinds.Component ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+}
