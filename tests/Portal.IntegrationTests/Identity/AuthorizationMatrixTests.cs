@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Identity;
 
 namespace Portal.IntegrationTests.Identity;
@@ -210,6 +211,47 @@ public sealed class AuthorizationMatrixTests(PortalAppFactory factory) : IClassF
             Assert.Contains(outcome.Result!.Problems, p => p.EntityRef == $"component:default/{name}"
                 && p.Message.StartsWith($"The owner {owner} is not a team the registrant {Name(who)}", StringComparison.Ordinal));
             await AuditAssert.RecordedAsync(factory, "catalog.entity.import", $"component:default/{name}", Name(who), "denied");
+        }
+    }
+
+    [Theory]
+    [InlineData("payments", "group:default/payments", HttpStatusCode.OK)]
+    [InlineData("payments", "group:default/checkout", HttpStatusCode.BadRequest)]      // a team they are not in
+    [InlineData("viewer", "group:default/payments", HttpStatusCode.BadRequest)]        // in no team
+    [InlineData("payments", "group:default/no-such-team", HttpStatusCode.BadRequest)]  // the picked entity must exist
+    [InlineData("payments", "component:default/refund-service", HttpStatusCode.BadRequest)] // of a kind the picker accepts
+    [InlineData("admin", "group:default/checkout", HttpStatusCode.OK)]                 // admins may pick any team
+    public async Task A_template_owner_must_be_an_existing_team_of_the_person_running_it(string who, string owner, HttpStatusCode expected)
+    {
+        await EnsureMatrixTemplateAsync();
+        using var client = Client(who);
+        var values = new { name = $"matrix-{who}-svc", owner };
+        await using var before = await factory.DbAsync();
+        var tasksBefore = await before.ScaffolderTasks.CountAsync();
+
+        var dryRun = await client.PostAsJsonAsync("/api/templates/default/matrix-template/dry-run", new { values });
+        // The real run refuses the same values; one that passes is not started here (nothing to publish in this matrix).
+        var created = expected == HttpStatusCode.OK ? null : await client.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/matrix-template", values });
+
+        Assert.Equal(expected, dryRun.StatusCode);
+        if (created is not null)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+            Assert.Contains("\"owner\"", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            await using var after = await factory.DbAsync();
+            Assert.Equal(tasksBefore, await after.ScaffolderTasks.CountAsync());
+            await AuditAssert.RecordedAsync(factory, "scaffolder.task.create", "template:default/matrix-template", Name(who), "denied");
+        }
+    }
+
+    private async Task EnsureMatrixTemplateAsync()
+    {
+        await using var db = await factory.DbAsync();
+        if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == "template:default/matrix-template"))
+        {
+            using var admin = factory.AdminClient();
+            await Portal.IntegrationTests.Templates.TemplateKit.RegisterAsync(admin,
+                Portal.IntegrationTests.Templates.TemplateKit.WriteServiceTemplate(Path.Combine(factory.TemplatesFolder, "matrix-template"), "matrix-template"));
         }
     }
 
