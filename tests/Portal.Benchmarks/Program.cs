@@ -28,6 +28,11 @@ if (args.Length > 0 && args[0] == "templates-scale")
 {
     return await TemplateScaleHarness.RunAsync(args[1..]);
 }
+// dotnet run -c Release --project tests/Portal.Benchmarks -- startup [--runs 7] [--dll path/to/Portal.Web.dll]
+if (args.Length > 0 && args[0] == "startup")
+{
+    return await StartupHarness.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == "catalog-scale")
 {
     return await CatalogScaleHarness.RunAsync(args[1..]);

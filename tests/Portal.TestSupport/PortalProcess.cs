@@ -46,9 +46,16 @@ public sealed class PortalProcess : IAsyncDisposable
         return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>The web project's own build output (same configuration as the tests).</summary>
+    /// <summary>Names another build of the portal to run (the start-up benchmark's paired baseline).</summary>
+    public const string DllVariable = "PORTAL_DLL";
+
+    /// <summary>The web project's own build output (same configuration as the tests), or <see cref="DllVariable"/>.</summary>
     public static string PortalDll()
     {
+        if (Environment.GetEnvironmentVariable(DllVariable) is { Length: > 0 } other)
+        {
+            return File.Exists(other) ? other : throw new FileNotFoundException($"{DllVariable} names a file that does not exist.", other);
+        }
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", configuration, "net10.0", "Portal.Web.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
