@@ -18,6 +18,8 @@ public static class CatalogSetup
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
+        // Sign-in asks the catalog for a person's teams through Identity's delegate (Identity does not reference the catalog).
+        builder.Services.AddSingleton<TeamDirectory>(CatalogTeamDirectory.LoadAsync);
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(
             () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.SearchIndexMaxEntities));
