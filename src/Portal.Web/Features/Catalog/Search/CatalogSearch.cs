@@ -5,23 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 
-namespace Portal.Web.Features.Catalog;
-
-public sealed record CatalogQuery(
-    IReadOnlyList<string> Filters,
-    string? FullText = null,
-    string? OrderField = null,
-    int Limit = 50,
-    string? Cursor = null,
-    IReadOnlyList<string>? Fields = null,
-    bool IncludeOrphans = true,
-    IReadOnlyList<string>? FullTextFields = null);
-
-public sealed record PageInfo(string? NextCursor, string? PrevCursor);
-
-public sealed record CatalogPage(IReadOnlyList<JsonObject> Items, int TotalItems, PageInfo PageInfo);
-
-public sealed record FacetValue(string Value, int Count);
+namespace Portal.Web.Features.Catalog.Search;
 
 /// <summary>
 /// Backstage's catalog query semantics on PostgreSQL: within one filter commas are AND, repeated
@@ -700,6 +684,3 @@ public static class CatalogSearch
         }
     }
 }
-
-/// <summary>A query a user wrote wrongly: answered with 400 and this message.</summary>
-public sealed class CatalogQueryException(string message) : Exception(message);

@@ -6,7 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Portal.Web.Data;
 
-namespace Portal.Web.Features.Catalog;
+namespace Portal.Web.Features.Catalog.Search;
 
 /// <summary>
 /// The searchable columns of every catalog entity, held in memory so full-text, typo and facet queries cost
