@@ -302,7 +302,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         foreach (var text in filters.Where(f => !string.IsNullOrWhiteSpace(f)))
         {
             var group = new List<ColumnCondition>();
-            foreach (var (_, key, values) in CatalogSearch.Conditions(text))
+            foreach (var (_, key, values) in CatalogFilter.Conditions(text))
             {
                 if (values is null)
                 {
