@@ -1,6 +1,7 @@
 using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
+using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
@@ -24,6 +25,7 @@ try
     builder.AddCost();
     builder.AddTemplates();
     builder.AddSlo();
+    builder.AddDemo();
 
     await using var app = builder.Build();
     if (args.Contains("migrate", StringComparer.Ordinal))
@@ -33,6 +35,7 @@ try
     }
     app.UsePortalTempFolder();
     await app.PrepareDatabaseAsync();
+    await app.SeedDemoAsync();
     await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
     await app.RegisterBuiltInTemplatesAsync();
 

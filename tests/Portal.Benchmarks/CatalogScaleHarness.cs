@@ -9,6 +9,7 @@ using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Catalog.Ingestion;
 using Portal.Web.Infrastructure.Postgres;
+using Portal.Web.Features.Catalog.Search;
 
 // Random only makes test data and picks query parameters; a fixed seed is the point (comparable runs), not a weakness.
 #pragma warning disable CA5394

@@ -9,6 +9,7 @@ using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Demo;
 
 namespace Portal.IntegrationTests;
 

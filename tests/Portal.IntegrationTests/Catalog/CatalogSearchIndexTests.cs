@@ -6,6 +6,7 @@ using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Catalog.Search;
 
 namespace Portal.IntegrationTests.Catalog;
 

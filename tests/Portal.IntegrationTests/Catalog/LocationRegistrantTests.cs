@@ -243,7 +243,7 @@ public sealed class LocationRegistrantTests(PortalAppFactory factory) : IClassFi
     private async Task<string[]> TeamsAsync(string userName, string email)
     {
         await using var db = await factory.DbAsync();
-        var (_, teams) = await TeamMembership.LoadAsync(db, userName, email, [], CancellationToken.None);
+        var (_, teams) = await CatalogTeamDirectory.LoadAsync(db, userName, email, [], CancellationToken.None);
         return [.. teams.Order(StringComparer.Ordinal)];
     }
 

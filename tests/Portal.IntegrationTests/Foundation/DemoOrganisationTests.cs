@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Catalog.Ingestion;
+using Portal.Web.Features.Demo;
 
 namespace Portal.IntegrationTests.Foundation;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
@@ -143,7 +144,7 @@ public sealed class TeamAuthorityTests(PortalAppFactory factory) : IClassFixture
     private async Task<string[]> TeamsAsync(string userName, string email)
     {
         await using var db = await factory.DbAsync();
-        var (_, teams) = await TeamMembership.LoadAsync(db, userName, email, [], CancellationToken.None);
+        var (_, teams) = await CatalogTeamDirectory.LoadAsync(db, userName, email, [], CancellationToken.None);
         return [.. teams.Order(StringComparer.Ordinal)];
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Templates;
 using YamlDotNet.RepresentationModel;
+using Portal.Web.Features.Demo;
 using static Portal.IntegrationTests.Templates.TemplateKit;
 
 namespace Portal.IntegrationTests.Templates;

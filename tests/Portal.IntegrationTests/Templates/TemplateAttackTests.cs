@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Demo;
 using static Portal.IntegrationTests.Templates.TemplateKit;
 
 namespace Portal.IntegrationTests.Templates;

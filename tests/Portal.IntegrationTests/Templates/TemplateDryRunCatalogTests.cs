@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Templates;
+using Portal.Web.Features.Demo;
 using static Portal.IntegrationTests.Templates.TemplateKit;
 
 namespace Portal.IntegrationTests.Templates;

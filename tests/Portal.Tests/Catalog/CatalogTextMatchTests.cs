@@ -1,6 +1,6 @@
 using System.Text;
 using Portal.Web.Features.Catalog;
-using static Portal.Web.Features.Catalog.CatalogTextMatch;
+using static Portal.Web.Features.Catalog.Search.CatalogTextMatch;
 
 namespace Portal.Tests.Catalog;
 

@@ -7,96 +7,127 @@ using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog.Ingestion;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog.Search;
 
 namespace Portal.Web.Features.Catalog;
 
-public sealed record RegisterLocationRequest(string? Type, string? Target, string? Branch, string? Path);
-
-public sealed record LocationView(Guid Id, string Type, string Target, string? Branch, string? Path, string Status, DateTimeOffset? LastRefreshAt,
-    int? LastRefreshMs, int EntityCount, JsonElement? Errors)
-{
-    public static LocationView From(CatalogLocation l) =>
-        new(l.Id, l.Type, LocationCredentials.Redact(l.Target), l.Branch, l.Path, l.Status, l.LastRefreshAt, l.LastRefreshMs, l.EntityCount,
-            l.Errors?.RootElement.Clone());
-}
-
-public sealed record RegisterLocationResult(LocationView? Location, IReadOnlyList<JsonObject> Entities, IReadOnlyList<ReadProblem> Problems);
-
+/// <summary>The answer of <c>POST /api/catalog/validate</c>; used only here.</summary>
 public sealed record ValidationResult(bool Valid, IReadOnlyList<string> Errors);
 
-/// <summary>The catalog API, answering at the portal's paths and at Backstage's own (by-query, entity-facets).</summary>
+/// <summary>The catalog API under <c>/api/catalog</c>, answering at the portal's paths and at Backstage's own (by-query, entity-facets).</summary>
 public static class CatalogEndpoints
 {
-    public static void MapCatalogApi(this RouteGroupBuilder api)
+    /// <summary>The route table: every catalog route, under one prefix, each to a named handler below.</summary>
+    public static void MapCatalogEndpoints(this WebApplication app)
     {
+        var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(PortalPolicies.CatalogRead);
+        api.MapGet("/figures", FiguresAsync);
         api.MapGet("/entities", QueryAsync);
         api.MapGet("/entities/by-query", QueryAsync);
-
-        api.MapGet("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<Ok<JsonObject>, NotFound>> (string kind, string ns, string name,
-            PortalDbContext db, CancellationToken ct) =>
-        {
-            var entity = await FindAsync(db, kind, ns, name, ct);
-            return entity is null ? TypedResults.NotFound() : TypedResults.Ok(await WithRelationsAsync(db, entity, ct));
-        });
-
-        api.MapGet("/entities/by-name/{kind}/{ns}/{name}/yaml", async Task<Results<ContentHttpResult, NotFound>> (string kind, string ns, string name,
-            PortalDbContext db, CancellationToken ct) =>
-        {
-            var entity = await FindAsync(db, kind, ns, name, ct);
-            return entity is null
-                ? TypedResults.NotFound()
-                : TypedResults.Text(DescriptorYaml.ToYaml(JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject()), "application/yaml");
-        });
-
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}", GetEntityAsync);
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}/yaml", GetEntityYamlAsync);
+        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", DeleteEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
         api.MapGet("/facets", FacetsAsync);
         api.MapGet("/entity-facets", FacetsAsync);
-
-        api.MapPost("/validate", (JsonObject entity) =>
-        {
-            var errors = EntityValidator.Validate(entity);
-            return TypedResults.Ok(new ValidationResult(errors.Count == 0, errors));
-        });
-
+        api.MapPost("/validate", Validate);
         api.MapPost("/entities", UpsertEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
 
         var locations = api.MapGroup("/locations");
-        locations.MapGet("/", async (PortalDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.CatalogLocations.AsNoTracking().OrderBy(l => l.Type).ThenBy(l => l.Target).ToListAsync(ct)).Select(LocationView.From).ToList()));
-        locations.MapGet("/{id:guid}", async Task<Results<Ok<LocationView>, NotFound>> (Guid id, PortalDbContext db, CancellationToken ct) =>
-            await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) is { } l ? TypedResults.Ok(LocationView.From(l)) : TypedResults.NotFound());
+        locations.MapGet("/", ListLocationsAsync);
+        locations.MapGet("/{id:guid}", GetLocationAsync);
         locations.MapPost("/", RegisterLocationAsync).RequireAuthorization(PortalPolicies.Admin);
-        locations.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        locations.MapDelete("/{id:guid}", DeleteLocationAsync).RequireAuthorization(PortalPolicies.Admin);
+        locations.MapPost("/{id:guid}/refresh", RefreshLocationAsync).RequireAuthorization(PortalPolicies.Admin);
+    }
+
+    private static async Task<Ok<CatalogFigures>> FiguresAsync(PortalDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await CatalogFigures.LoadAsync(db, ct));
+
+    private static async Task<Results<Ok<JsonObject>, NotFound>> GetEntityAsync(string kind, string ns, string name, PortalDbContext db, CancellationToken ct)
+    {
+        var entity = await FindAsync(db, kind, ns, name, ct);
+        return entity is null ? TypedResults.NotFound() : TypedResults.Ok(await WithRelationsAsync(db, entity, ct));
+    }
+
+    private static async Task<Results<ContentHttpResult, NotFound>> GetEntityYamlAsync(string kind, string ns, string name, PortalDbContext db, CancellationToken ct)
+    {
+        var entity = await FindAsync(db, kind, ns, name, ct);
+        return entity is null
+            ? TypedResults.NotFound()
+            : TypedResults.Text(DescriptorYaml.ToYaml(JsonNode.Parse(entity.Document.RootElement.GetRawText())!.AsObject()), "application/yaml");
+    }
+
+    /// <summary>Backstage's "unregister entity": only the owning team (or an admin) may remove what it owns.</summary>
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> DeleteEntityAsync(string kind, string ns, string name,
+        PortalDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var key = new EntityRef(kind, ns, name).ToString();
+        var entity = await db.CatalogEntities.FirstOrDefaultAsync(e => e.EntityRef == key, ct);
+        if (entity is null)
         {
-            var location = await db.CatalogLocations.FirstOrDefaultAsync(l => l.Id == id, ct);
-            if (location is null)
-            {
-                return TypedResults.NotFound();
-            }
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await CatalogIngestion.DeleteLocationAsync(db, location, ct);
-            AuditLog.Record(db, AuditActor.From(http), "catalog.location.delete", location.Key, before: LocationView.From(location));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return TypedResults.NoContent();
-        }).RequireAuthorization(PortalPolicies.Admin);
-        locations.MapPost("/{id:guid}/refresh", async Task<Results<Ok<LocationView>, NotFound>> (Guid id, PortalDbContext db, LocationReader reader,
-            IOptions<CatalogOptions> options, TimeProvider time, HttpContext http, CancellationToken ct) =>
+            return TypedResults.NotFound();
+        }
+        var actor = AuditActor.From(http);
+        if (EntityAuthority.ApiProblem(AccessFacts.From(http.User), entity.Kind) is { } refused)
         {
-            if (!await db.CatalogLocations.AnyAsync(l => l.Id == id, ct))
-            {
-                return TypedResults.NotFound();
-            }
-            await CatalogIngestion.RefreshAsync(db, reader, id, options.Value, time, ct);
-            // Deleted while it refreshed: as if it had not been there.
-            var location = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
-            if (location is null)
-            {
-                return TypedResults.NotFound();
-            }
-            AuditLog.Record(db, AuditActor.From(http), "catalog.location.refresh", location.Key);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(LocationView.From(location));
-        }).RequireAuthorization(PortalPolicies.Admin);
+            await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);
+            return Refused(refused);
+        }
+        if (!AccessRules.CanChangeOwnedBy(AccessFacts.From(http.User), entity.Owner))
+        {
+            await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);
+            return TypedResults.Forbid();
+        }
+        db.CatalogEntities.Remove(entity);
+        AuditLog.Record(db, actor, "catalog.entity.delete", key, before: new { entity.Kind, entity.Name, entity.Owner });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static Ok<ValidationResult> Validate(JsonObject entity)
+    {
+        var errors = EntityValidator.Validate(entity);
+        return TypedResults.Ok(new ValidationResult(errors.Count == 0, errors));
+    }
+
+    private static async Task<Ok<List<LocationView>>> ListLocationsAsync(PortalDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.CatalogLocations.AsNoTracking().OrderBy(l => l.Type).ThenBy(l => l.Target).ToListAsync(ct)).Select(LocationView.From).ToList());
+
+    private static async Task<Results<Ok<LocationView>, NotFound>> GetLocationAsync(Guid id, PortalDbContext db, CancellationToken ct) =>
+        await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) is { } l ? TypedResults.Ok(LocationView.From(l)) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> DeleteLocationAsync(Guid id, PortalDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var location = await db.CatalogLocations.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (location is null)
+        {
+            return TypedResults.NotFound();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await CatalogIngestion.DeleteLocationAsync(db, location, ct);
+        AuditLog.Record(db, AuditActor.From(http), "catalog.location.delete", location.Key, before: LocationView.From(location));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<LocationView>, NotFound>> RefreshLocationAsync(Guid id, PortalDbContext db, LocationReader reader,
+        IOptions<CatalogOptions> options, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (!await db.CatalogLocations.AnyAsync(l => l.Id == id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+        await CatalogIngestion.RefreshAsync(db, reader, id, options.Value, time, ct);
+        // Deleted while it refreshed: as if it had not been there.
+        var location = await db.CatalogLocations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (location is null)
+        {
+            return TypedResults.NotFound();
+        }
+        AuditLog.Record(db, AuditActor.From(http), "catalog.location.refresh", location.Key);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(LocationView.From(location));
     }
 
     private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> QueryAsync(
@@ -207,16 +238,16 @@ public static class CatalogEndpoints
     }
 
     /// <summary>A 403 that says why, for refusals a person can act on (unlike a bare Forbid).</summary>
-    public static ProblemHttpResult Refused(string reason) =>
+    private static ProblemHttpResult Refused(string reason) =>
         TypedResults.Problem(title: "Not allowed.", detail: reason, statusCode: StatusCodes.Status403Forbidden);
 
-    public static Task<CatalogEntity?> FindAsync(PortalDbContext db, string kind, string ns, string name, CancellationToken ct)
+    private static Task<CatalogEntity?> FindAsync(PortalDbContext db, string kind, string ns, string name, CancellationToken ct)
     {
         var key = new EntityRef(kind, ns, name).ToString();
         return db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key, ct);
     }
 
-    public static async Task<JsonObject> WithRelationsAsync(PortalDbContext db, CatalogEntity entity, CancellationToken ct)
+    private static async Task<JsonObject> WithRelationsAsync(PortalDbContext db, CatalogEntity entity, CancellationToken ct)
     {
         var relations = await db.CatalogRelations.AsNoTracking().Where(r => r.SourceRef == entity.EntityRef)
             .Select(r => new { r.Type, r.TargetRef }).Distinct().ToListAsync(ct);

@@ -1,8 +1,8 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog.Search;
 
 namespace Portal.Web.Features.Catalog;
 
@@ -18,6 +18,8 @@ public static class CatalogSetup
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
+        // Sign-in asks the catalog for a person's teams through Identity's delegate (Identity does not reference the catalog).
+        builder.Services.AddSingleton<TeamDirectory>(CatalogTeamDirectory.LoadAsync);
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(
             () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.SearchIndexMaxEntities));
@@ -35,42 +37,5 @@ public static class CatalogSetup
             RefreshSchedule.Cron(interval) ?? throw new InvalidOperationException(RefreshSchedule.Problem(interval)));
     }
 
-    public static void MapCatalog(this WebApplication app)
-    {
-        var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(PortalPolicies.CatalogRead);
-        api.MapGet("/figures", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            return TypedResults.Ok(await CatalogFigures.LoadAsync(db, ct));
-        });
-        api.MapCatalogApi();
-
-        // Backstage's "unregister entity": only the owning team (or an admin) may remove what it owns.
-        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> (
-            string kind, string ns, string name, IDbContextFactory<PortalDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var key = new EntityRef(kind, ns, name).ToString();
-            var entity = await db.CatalogEntities.FirstOrDefaultAsync(e => e.EntityRef == key, ct);
-            if (entity is null)
-            {
-                return TypedResults.NotFound();
-            }
-            var actor = AuditActor.From(http);
-            if (EntityAuthority.ApiProblem(AccessFacts.From(http.User), entity.Kind) is { } refused)
-            {
-                await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);
-                return CatalogEndpoints.Refused(refused);
-            }
-            if (!AccessRules.CanChangeOwnedBy(AccessFacts.From(http.User), entity.Owner))
-            {
-                await AuditLog.WriteAsync(db, actor, "catalog.entity.delete", key, "denied", ct);
-                return TypedResults.Forbid();
-            }
-            db.CatalogEntities.Remove(entity);
-            AuditLog.Record(db, actor, "catalog.entity.delete", key, before: new { entity.Kind, entity.Name, entity.Owner });
-            await db.SaveChangesAsync(ct);
-            return TypedResults.NoContent();
-        }).RequireAuthorization(PortalPolicies.CatalogWrite);
-    }
+    public static void MapCatalog(this WebApplication app) => app.MapCatalogEndpoints();
 }

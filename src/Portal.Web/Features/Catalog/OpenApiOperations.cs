@@ -2,15 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Portal.Web.Features.Catalog;
 
-public sealed record ApiParameter(string Name, string In, bool Required, string Type, string? Description);
-
-public sealed record ApiContent(string ContentType, string Type);
-
-public sealed record ApiResponse(string Status, string? Description, IReadOnlyList<ApiContent> Content);
-
-public sealed record ApiOperation(string Tag, string Method, string Path, string Summary, string? Description, IReadOnlyList<ApiParameter> Parameters,
-    IReadOnlyList<ApiContent> RequestBody, bool RequestBodyRequired, IReadOnlyList<ApiResponse> Responses);
-
 /// <summary>
 /// An OpenAPI 3.x (or Swagger 2) document read as a person reads it: per operation its parameters, request body and
 /// responses, with schemas named by type (<c>array of Pet</c>) rather than printed whole. Local <c>$ref</c>s are followed.

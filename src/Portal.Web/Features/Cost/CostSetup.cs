@@ -5,6 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Cost.Pages;
+using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Cost;
 
@@ -42,6 +45,8 @@ public static class CostSetup
         builder.Services.AddOptions<OpenCostOptions>().BindConfiguration(OpenCostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient(OpenCostImportJob.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(2));
         builder.Services.AddTransient<OpenCostImportJob>();
+        builder.Services.AddSingleton(new EntityTab("Cost", "cost", new HashSet<string> { CatalogKinds.Component, CatalogKinds.Group }, typeof(EntityCost), 30));
+        builder.Services.AddSingleton(new EnvironmentCard(typeof(EnvironmentCostCard), 10));
         return builder;
     }
 

@@ -2,6 +2,9 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Environments.Drivers;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Environments.Pages;
+using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Environments;
 
@@ -20,6 +23,7 @@ public static class EnvironmentsSetup
         builder.Services.AddTransient<EnvironmentExpiryJob>();
         builder.Services.AddSingleton<EnvironmentRunWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EnvironmentRunWatchdog>());
+        builder.Services.AddSingleton(new EntityTab("Environments", "environments", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentEnvironments), 20));
         return builder;
     }
 

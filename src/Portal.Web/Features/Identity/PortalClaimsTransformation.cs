@@ -15,6 +15,7 @@ namespace Portal.Web.Features.Identity;
 public sealed class PortalClaimsTransformation(
     IDbContextFactory<PortalDbContext> dbFactory,
     IMemoryCache cache,
+    TeamDirectory teamDirectory,
     IOptionsMonitor<PortalIdentityOptions> options) : IClaimsTransformation
 {
     public const string ProviderGroupClaim = "portal:provider-group";
@@ -41,7 +42,7 @@ public sealed class PortalClaimsTransformation(
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             await using var db = await dbFactory.CreateDbContextAsync();
-            return await TeamMembership.LoadAsync(db, name, email, providerGroups, CancellationToken.None, matchByName: !fromProvider);
+            return await teamDirectory(db, name, email, providerGroups, CancellationToken.None, matchByName: !fromProvider);
         });
 
         var added = new ClaimsIdentity();

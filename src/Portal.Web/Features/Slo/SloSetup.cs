@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Slo.Pages;
+using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Slo;
 
@@ -33,6 +36,8 @@ public static class SloSetup
         // Refused gRPC calls get gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED), not the cookie's redirect.
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         OtlpGrpcListener.Listen(builder);
+        builder.Services.AddSingleton(new EntityTab("SLOs", "slos", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentSlos), 10));
+        builder.Services.AddSingleton(new HomeCard(typeof(TelemetryCoverageHomeCard), 10));
         return builder;
     }
 

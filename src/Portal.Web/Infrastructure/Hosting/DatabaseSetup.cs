@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
-using Portal.Web.Features.Catalog;
 using Portal.Web.Infrastructure.Postgres;
 
 namespace Portal.Web.Infrastructure.Hosting;
@@ -14,14 +13,6 @@ public sealed class DatabaseOptions
     /// Development, no elsewhere (production migrates with <c>Portal.Web migrate</c>).
     /// </summary>
     public bool? AutoMigrate { get; set; }
-}
-
-public sealed class DemoOptions
-{
-    public const string Section = "Portal:Demo";
-
-    /// <summary>Seed the demo organisation on the first embedded start. Never applies in Production.</summary>
-    public bool Seed { get; set; } = true;
 }
 
 /// <summary>
@@ -71,7 +62,6 @@ public static class DatabaseSetup
     {
         builder.Services.AddSingleton<PortalDatabase>();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         builder.Services.AddDbContextFactory<PortalDbContext>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<PortalDatabase>().ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
@@ -89,8 +79,8 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Brings the schema up to date where that is allowed, refuses to serve a database that is
-    /// behind the code, and seeds the demo organisation on a first embedded start.
+    /// Brings the schema up to date where that is allowed and refuses to serve a database that is
+    /// behind the code (the demo organisation is seeded afterwards, by <c>Features/Demo</c>).
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -110,17 +100,6 @@ public static class DatabaseSetup
             }
             await db.Database.MigrateAsync();
             app.Logger.LogInformation("Applied {Count} migration(s).", pending.Count);
-        }
-
-        var demo = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value;
-        if (database.Embedded is { } embedded && demo.Seed && !app.Environment.IsProduction()
-            && await DemoOrganisation.SeedAsync(db, app.Services.GetRequiredService<Features.Catalog.Ingestion.LocationReader>(),
-                app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, TimeProvider.System,
-                Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "demo-catalog"), CancellationToken.None))
-        {
-            await Features.Cost.CostDemoData.SeedAsync(db, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Features.Cost.CostAttributionOptions>>().Value,
-                TimeProvider.System, CancellationToken.None);
-            app.Logger.LogInformation("Seeded the demo organisation and its billing data (turn off with Portal:Demo:Seed=false).");
         }
     }
 }

@@ -10,12 +10,6 @@ using Portal.Web.Infrastructure.Hosting;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
-public sealed record ValidatedEntity(string EntityRef, JsonObject Entity, string Source, int Line);
-
-/// <summary>What a location yields once validated: good entities and readable problems, nothing thrown.</summary>
-/// <param name="ReadTime">How long reading and validating took, so a refresh that reuses the preview still reports its whole duration.</param>
-public sealed record LocationPreview(IReadOnlyList<ValidatedEntity> Entities, IReadOnlyList<ReadProblem> Problems, bool Failed, TimeSpan ReadTime = default);
-
 /// <summary>
 /// Turns a location's files into catalog rows: validate, upsert (unchanged descriptors are not
 /// rewritten), flag what vanished as orphans, drop orphans after the grace period, and replace the

@@ -7,21 +7,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
-public sealed record LocationSpec(string Type, string Target, string? Branch = null, string? Path = null);
-
-public sealed record ReadEntity(JsonObject Entity, string Source, int Line);
-
-public sealed record ReadProblem(string Source, int? Line, string? EntityRef, string Message);
-
-public sealed class LocationReadResult
-{
-    public List<ReadEntity> Entities { get; } = [];
-    public List<ReadProblem> Problems { get; } = [];
-
-    /// <summary>The location itself could not be read (missing file, git failure): its entities are left as they were.</summary>
-    public bool Failed { get; set; }
-}
-
 /// <summary>
 /// Reads every descriptor a location yields: files (path or glob), git repositories (cloned into
 /// a cache) and https URLs. Location entities are followed, loops are reported, and nothing is
@@ -537,6 +522,3 @@ public sealed class LocationReader(CatalogOptions options, IHttpClientFactory? h
         return full.StartsWith(fullRoot, StringComparison.Ordinal) || full == fullRoot.TrimEnd('/');
     }
 }
-
-/// <summary>A location as a whole could not be read; the message is for the person who registered it.</summary>
-public sealed class LocationException(string message) : Exception(message);

@@ -3,9 +3,6 @@ using System.Net.Sockets;
 
 namespace Portal.Web.Features.Catalog.Ingestion;
 
-/// <summary>A URL the portal will not read; the message is for the person who registered the location.</summary>
-public sealed class UrlRefusedException(string message) : IOException(message);
-
 /// <summary>
 /// The SSRF guard of the catalog's HTTP client. The host is resolved once, every address it
 /// resolves to is vetted, and the connection goes to exactly a vetted address through

@@ -1,9 +1,10 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Features.Cost;
 using Portal.Web.Features.Identity;
 
-namespace Portal.Web.Features.Cost;
+namespace Portal.Web.Features.Demo;
 
 /// <summary>
 /// Realistic FOCUS data for the demo organisation, loaded on the first embedded start so the cost

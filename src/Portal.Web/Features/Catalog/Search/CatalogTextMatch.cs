@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Portal.Web.Features.Catalog;
+namespace Portal.Web.Features.Catalog.Search;
 
 /// <summary>
 /// PostgreSQL's text matching, evaluated in memory exactly as the database evaluates it, for

@@ -6,7 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Portal.Web.Data;
 
-namespace Portal.Web.Features.Catalog;
+namespace Portal.Web.Features.Catalog.Search;
 
 /// <summary>
 /// The searchable columns of every catalog entity, held in memory so full-text, typo and facet queries cost
@@ -302,7 +302,7 @@ public sealed class CatalogSearchIndex(Func<PortalDbContext> createContext, ILog
         foreach (var text in filters.Where(f => !string.IsNullOrWhiteSpace(f)))
         {
             var group = new List<ColumnCondition>();
-            foreach (var (_, key, values) in CatalogSearch.Conditions(text))
+            foreach (var (_, key, values) in CatalogFilter.Conditions(text))
             {
                 if (values is null)
                 {

@@ -2,10 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Catalog.Ingestion;
 using Portal.Web.Features.Identity;
 
-namespace Portal.Web.Features.Catalog;
+namespace Portal.Web.Features.Demo;
 
 /// <summary>
 /// A realistic fictional organisation ("Northwind Commerce") seeded on the first embedded start,
@@ -225,7 +226,7 @@ public static class DemoOrganisation
         CancellationToken cancellationToken)
     {
         if (await db.Settings.AnyAsync(s => s.Key == SeededSettingKey, cancellationToken)
-            || await db.CatalogEntities.AnyAsync(cancellationToken))
+            || await CatalogReads.Entities(db).AnyAsync(cancellationToken))
         {
             return false;
         }

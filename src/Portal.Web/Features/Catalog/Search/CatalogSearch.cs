@@ -5,23 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 
-namespace Portal.Web.Features.Catalog;
-
-public sealed record CatalogQuery(
-    IReadOnlyList<string> Filters,
-    string? FullText = null,
-    string? OrderField = null,
-    int Limit = 50,
-    string? Cursor = null,
-    IReadOnlyList<string>? Fields = null,
-    bool IncludeOrphans = true,
-    IReadOnlyList<string>? FullTextFields = null);
-
-public sealed record PageInfo(string? NextCursor, string? PrevCursor);
-
-public sealed record CatalogPage(IReadOnlyList<JsonObject> Items, int TotalItems, PageInfo PageInfo);
-
-public sealed record FacetValue(string Value, int Count);
+namespace Portal.Web.Features.Catalog.Search;
 
 /// <summary>
 /// Backstage's catalog query semantics on PostgreSQL: within one filter commas are AND, repeated
@@ -136,7 +120,7 @@ public static class CatalogSearch
     {
         var required = new List<string>();
         Expression<Func<CatalogEntity, bool>> predicate = e => true;
-        foreach (var (part, key, values) in Conditions(filter))
+        foreach (var (part, key, values) in CatalogFilter.Conditions(filter))
         {
             if (key.StartsWith("relations.", StringComparison.Ordinal))
             {
@@ -166,18 +150,6 @@ public static class CatalogSearch
         }
         return predicate;
     }
-
-    /// <summary>
-    /// One filter's conditions, one per key: the key in lower case, its first part as written (for messages), and
-    /// its distinct values, or null for "key" alone (the field exists), which already covers every value.
-    /// </summary>
-    internal static IEnumerable<(string Part, string Key, string[]? Values)> Conditions(string filter) =>
-        filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
-        {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            return (Part: part, Key: (eq < 0 ? part : part[..eq]).Trim().ToLowerInvariant(), Value: eq < 0 ? null : part[(eq + 1)..].Trim());
-        }).GroupBy(p => p.Key).Select(byKey => (byKey.First().Part, byKey.Key,
-            byKey.Any(p => p.Value is null) ? null : byKey.Select(p => p.Value!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
 
     /// <summary><c>relations.&lt;type&gt;</c>, alone (has such a relation) or with target refs (to one of them).</summary>
     private static Expression<Func<CatalogEntity, bool>> Relation(PortalDbContext db, string part, string key, string[]? targets)
@@ -700,6 +672,3 @@ public static class CatalogSearch
         }
     }
 }
-
-/// <summary>A query a user wrote wrongly: answered with 400 and this message.</summary>
-public sealed class CatalogQueryException(string message) : Exception(message);
