@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Slo;
 
@@ -496,8 +497,8 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         names = names.Where(n => !resolved.ContainsKey(n)).ToList();
         var lower = names.Select(n => n.ToLowerInvariant()).ToList();
 #pragma warning disable CA1304, CA1311 // translated to SQL lower(), not run in .NET
-        var found = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Component" && lower.Contains(e.Name.ToLower()) && e.OrphanedAt == null)
-            .Select(e => new { e.Name, e.Namespace, e.EntityRef }).ToListAsync(cancellationToken);
+        var found = await CatalogReads.Active(db, CatalogKinds.Component).Where(i => lower.Contains(i.Name.ToLower()))
+            .Select(i => new { i.Name, i.Namespace, EntityRef = i.Ref }).ToListAsync(cancellationToken);
 #pragma warning restore CA1304, CA1311
         foreach (var name in names)
         {

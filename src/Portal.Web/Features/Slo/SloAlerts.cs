@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Slo;
@@ -173,7 +174,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     /// <summary>The component's runbook: a catalog link titled or typed "runbook".</summary>
     public static async Task<string?> RunbookAsync(PortalDbContext db, string componentRef, CancellationToken cancellationToken)
     {
-        var document = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == componentRef).Select(e => e.Document).FirstOrDefaultAsync(cancellationToken);
+        var document = await CatalogReads.DescriptorAsync(db, componentRef, null, includeOrphans: true, cancellationToken);
         if (document is null || !document.RootElement.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("links", out var links)
             || links.ValueKind != JsonValueKind.Array)
         {

@@ -31,7 +31,7 @@ public static class SloCommands
             {
                 errors["component"] = [ex.Message];
             }
-            if (componentRef is not null && !await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
+            if (componentRef is not null && !await CatalogReads.ExistsAsync(db, componentRef, CatalogKinds.Component, ct))
             {
                 errors["component"] = [$"There is no component {componentRef} in the catalog."];
                 componentRef = null;
@@ -41,7 +41,7 @@ public static class SloCommands
         {
             return (errors, null, false);
         }
-        if (!await SloEndpoints.MayChangeAsync(db, user, componentRef, ct))
+        if (!await SloQueries.MayChangeAsync(db, user, componentRef, ct))
         {
             return (errors, componentRef, true);
         }
@@ -64,7 +64,7 @@ public static class SloCommands
             {
                 return new SloSaveOutcome(null, [], false, true);
             }
-            if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+            if (!await SloQueries.MayChangeAsync(db, user, slo.ComponentRef, ct))
             {
                 return new SloSaveOutcome(null, [], true, false);
             }
@@ -190,7 +190,7 @@ public static class SloCommands
         {
             return null;
         }
-        if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+        if (!await SloQueries.MayChangeAsync(db, user, slo.ComponentRef, ct))
         {
             return false;
         }
