@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo;
 

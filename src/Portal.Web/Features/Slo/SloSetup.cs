@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo;
 

@@ -5,7 +5,7 @@ using Npgsql;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>The outcome of one export: points rejected (partial success) and why.</summary>
 public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems)
@@ -14,9 +14,6 @@ public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems
     public Otlp.Collector.ExportMetricsServiceResponse ToResponse() => Rejected == 0 ? new()
         : new() { PartialSuccess = new Otlp.Collector.ExportMetricsPartialSuccess { RejectedDataPoints = Rejected, ErrorMessage = string.Join(" ", Problems) } };
 }
-
-/// <summary>The export kept colliding with concurrent writes (an SLO rebuilt or deleted meanwhile); the client should retry (503).</summary>
-public sealed class IngestConflictException() : Exception("Concurrent writes kept colliding with this export.");
 
 /// <summary>
 /// Turns a checked export into per-minute aggregates, set-based (a few statements per export, not one per point):
