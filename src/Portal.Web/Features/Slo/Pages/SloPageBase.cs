@@ -10,7 +10,10 @@ public abstract class SloPageBase : ComponentBase, IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
 
-    protected CancellationToken Aborted => _disposed.Token;
+    protected SloPageBase() => Aborted = _disposed.Token;
+
+    /// <summary>Taken once: a continuation that runs after disposal still gets a (cancelled) token, not ObjectDisposedException.</summary>
+    protected CancellationToken Aborted { get; }
 
     public void Dispose()
     {
