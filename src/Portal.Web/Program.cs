@@ -5,6 +5,7 @@ using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
+using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Templates;
 using Portal.Web.Infrastructure.Files;
 using Portal.Web.Infrastructure.Hosting;

@@ -9,6 +9,7 @@ using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Slo;
+using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Benchmarks;

@@ -22,6 +22,7 @@ using Portal.Web.Features.Slo.Otlp.Common;
 using Portal.Web.Features.Slo.Otlp.Metrics;
 using Portal.Web.Features.Slo.Otlp.Resource;
 using Portal.Web.Features.Slo.Otlp.Rpc;
+using Portal.Web.Features.Slo.Ingestion;
 using AggregationTemporality = Portal.Web.Features.Slo.Otlp.Metrics.AggregationTemporality;
 using Histogram = Portal.Web.Features.Slo.Otlp.Metrics.Histogram;
 using Metric = Portal.Web.Features.Slo.Otlp.Metrics.Metric;

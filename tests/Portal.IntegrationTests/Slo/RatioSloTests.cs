@@ -10,7 +10,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
-using OtlpReader = Portal.Web.Features.Slo.OtlpReader;
+using Portal.Web.Features.Slo.Ingestion;
+using OtlpReader = Portal.Web.Features.Slo.Ingestion.OtlpReader;
 
 namespace Portal.IntegrationTests.Slo;
 
@@ -150,7 +151,7 @@ public sealed class RatioSloTests(PortalAppFactory factory) : IClassFixture<Port
     [Fact]
     public async Task The_ingest_token_is_also_read_from_the_configured_header_on_the_receiver_only()
     {
-        var now = Portal.Web.Features.Slo.OtlpReader.ToUnixNano(DateTimeOffset.UtcNow);
+        var now = Portal.Web.Features.Slo.Ingestion.OtlpReader.ToUnixNano(DateTimeOffset.UtcNow);
         var body = $$$"""
             {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart-service"}}]},
               "scopeMetrics":[{"metrics":[{"name":"queue.depth","gauge":{"dataPoints":[{"timeUnixNano":"{{{now}}}","asInt":"3"}]}}]}]}]}

@@ -12,6 +12,7 @@ using Portal.Web.Features.Slo.Otlp.Collector;
 using Portal.Web.Features.Slo.Otlp.Common;
 using Portal.Web.Features.Slo.Otlp.Metrics;
 using Portal.Web.Features.Slo.Otlp.Resource;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.IntegrationTests.Slo;
 

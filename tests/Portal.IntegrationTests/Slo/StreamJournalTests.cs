@@ -6,6 +6,7 @@ using Portal.Web.Data;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Otlp.Common;
 using Portal.Web.Features.Slo.Otlp.Metrics;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.IntegrationTests.Slo;
 

@@ -1,4 +1,5 @@
 using Portal.Web.Features.Slo;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Tests.Slo;
 

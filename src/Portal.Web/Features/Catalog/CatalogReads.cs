@@ -49,4 +49,15 @@ public static class CatalogReads
     public static async Task<IReadOnlyList<string>> RefsOfLocationAsync(PortalDbContext db, Guid locationId, CancellationToken cancellationToken) =>
         await db.CatalogEntities.AsNoTracking().Where(e => e.LocationId == locationId)
             .OrderBy(e => e.Kind == CatalogKinds.Component ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The active entities of a kind that carry an annotation and came from a file: their ref, source file and descriptor
+    /// (e.g. the components whose <c>openslo.yaml</c> the SLO feature reads next to their descriptor).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Ref, string Source, JsonDocument Descriptor)>> AnnotatedAsync(PortalDbContext db, string kind,
+        string annotation, CancellationToken cancellationToken) =>
+        (await db.CatalogEntities.AsNoTracking()
+            .Where(e => e.Kind == kind && e.OrphanedAt == null && e.Source != null && e.FilterKeys.Contains($"metadata.annotations.{annotation}"))
+            .Select(e => new { e.EntityRef, e.Source, e.Document }).ToListAsync(cancellationToken))
+        .Select(e => (e.EntityRef, e.Source!, e.Document)).ToList();
 }

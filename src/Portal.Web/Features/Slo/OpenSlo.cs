@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portal.Web.Features.Catalog;
-
+using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Infrastructure.Hosting;
 
 namespace Portal.Web.Features.Slo;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo;
 
@@ -31,7 +32,7 @@ public static class SloCommands
             {
                 errors["component"] = [ex.Message];
             }
-            if (componentRef is not null && !await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
+            if (componentRef is not null && !await CatalogReads.ExistsAsync(db, componentRef, CatalogKinds.Component, ct))
             {
                 errors["component"] = [$"There is no component {componentRef} in the catalog."];
                 componentRef = null;
@@ -41,7 +42,7 @@ public static class SloCommands
         {
             return (errors, null, false);
         }
-        if (!await SloEndpoints.MayChangeAsync(db, user, componentRef, ct))
+        if (!await SloQueries.MayChangeAsync(db, user, componentRef, ct))
         {
             return (errors, componentRef, true);
         }
@@ -64,7 +65,7 @@ public static class SloCommands
             {
                 return new SloSaveOutcome(null, [], false, true);
             }
-            if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+            if (!await SloQueries.MayChangeAsync(db, user, slo.ComponentRef, ct))
             {
                 return new SloSaveOutcome(null, [], true, false);
             }
@@ -190,7 +191,7 @@ public static class SloCommands
         {
             return null;
         }
-        if (!await SloEndpoints.MayChangeAsync(db, user, slo.ComponentRef, ct))
+        if (!await SloQueries.MayChangeAsync(db, user, slo.ComponentRef, ct))
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Web.Data;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo;
 

@@ -29,7 +29,7 @@ public static class SloImport
                 continue;
             }
             var componentRef = request.Component!;
-            if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == componentRef && e.Kind == "Component", ct))
+            if (!await CatalogReads.ExistsAsync(db, componentRef, CatalogKinds.Component, ct))
             {
                 results.Add(new ImportedDocument(document.Index, "SLO", document.Name, "error", null, [$"There is no component {componentRef} in the catalog."], document.Notes));
                 continue;
@@ -58,50 +58,5 @@ public static class SloImport
             new SloRequest($"{name}-availability", "Availability", componentRef, SliKinds.Availability, null, 0.999m, new SloWindowRequest("rolling", 28, null), "Occurrences", null, 0),
             new SloRequest($"{name}-latency", "Latency under 300 ms", componentRef, SliKinds.Latency, 0.3m, 0.95m, new SloWindowRequest("rolling", 28, null), "Occurrences", null, 0),
         ];
-    }
-}
-
-/// <summary>
-/// Reads the OpenSLO file each component names in its <c>portal.dev/openslo</c> annotation (a path beside its
-/// catalog-info.yaml, never outside that folder) and imports its SLOs; runs every few minutes, like the catalog refresh.
-/// </summary>
-public sealed class OpenSloAnnotationJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<OpenSloAnnotationJob> logger)
-{
-    public const string RecurringId = "slo-openslo-files";
-
-    [Hangfire.AutomaticRetry(Attempts = 0)]
-    [Hangfire.DisableConcurrentExecution(300)]
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var components = await db.CatalogEntities.AsNoTracking()
-            .Where(e => e.Kind == "Component" && e.OrphanedAt == null && e.Source != null && e.FilterKeys.Contains($"metadata.annotations.{SloImport.Annotation}"))
-            .Select(e => new { e.EntityRef, e.Source, e.Document }).ToListAsync(cancellationToken);
-        var imported = 0;
-        foreach (var component in components)
-        {
-            if (!component.Document.RootElement.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("annotations", out var annotations)
-                || !annotations.TryGetProperty(SloImport.Annotation, out var value) || value.GetString() is not { Length: > 0 } relative)
-            {
-                continue;
-            }
-            var folder = Path.GetDirectoryName(component.Source!)!;
-            var file = Path.GetFullPath(Path.Combine(folder, relative));
-            // By its real path: a symbolic link (or a link git checked out as a file) must not carry the read outside the folder.
-            var real = Catalog.Ingestion.LocationReader.IsWithin(file, folder) ? Infrastructure.Files.RealPath.Within(file, folder) : null;
-            if (real is null || Catalog.Ingestion.GitMirror.RecordedLinksAround(folder).Contains(file) || !File.Exists(real) || new FileInfo(real).Length > 1024 * 1024)
-            {
-                logger.LogWarning("{Component}: the OpenSLO file '{File}' is missing, too large, a link or outside the component's folder", component.EntityRef, relative);
-                continue;
-            }
-            var results = await SloImport.ImportAsync(db, await File.ReadAllTextAsync(real, cancellationToken), owner => Task.FromResult(owner == component.EntityRef),
-                AuditActor.System, time.GetUtcNow(), component.EntityRef, cancellationToken);
-            imported += results.Count(r => r.Status is "created" or "updated");
-            foreach (var problem in results.Where(r => r.Status == "error"))
-            {
-                logger.LogWarning("{Component}: {File} document {Index}: {Errors}", component.EntityRef, relative, problem.Index, string.Join(" ", problem.Errors));
-            }
-        }
-        return imported;
     }
 }

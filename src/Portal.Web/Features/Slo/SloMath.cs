@@ -1,32 +1,5 @@
 namespace Portal.Web.Features.Slo;
 
-/// <summary>Good and total events of one minute.</summary>
-public readonly record struct MinuteCounts(DateTimeOffset Minute, long Good, long Total)
-{
-    public long Bad => Total - Good;
-}
-
-/// <summary>One row of a multi-window, multi-burn-rate alert policy.</summary>
-public sealed record BurnRateRule(string Severity, TimeSpan LongWindow, TimeSpan ShortWindow, decimal BudgetShare)
-{
-    /// <summary>The burn-rate threshold for a period: budget share x period / long window (14.4 for 2 % over 1 h of 30 days).</summary>
-    public decimal Factor(TimeSpan period) => Math.Round(BudgetShare * (decimal)(period.TotalMinutes / LongWindow.TotalMinutes), 6);
-}
-
-public sealed record ErrorBudget(decimal AllowedBadEvents, long BadEvents, decimal? Remaining, decimal RemainingEvents, decimal? Consumed);
-
-public sealed record RuleState(string Severity, string LongWindow, string ShortWindow, decimal Factor, decimal? LongBurn, decimal? ShortBurn,
-    long LongEvents, bool Firing, string Explanation);
-
-public sealed record SloFigures(
-    decimal? Sli,
-    long GoodEvents,
-    long TotalEvents,
-    ErrorBudget ErrorBudget,
-    IReadOnlyDictionary<string, decimal?> BurnRates,
-    TimeSpan? TimeToExhaustion,
-    IReadOnlyList<RuleState> Rules);
-
 /// <summary>
 /// The SLO arithmetic of the SRE Workbook, in decimals so thresholds compare exactly (a burn of exactly 14.4 does
 /// not fire a "> 14.4" rule). Windows are the last N whole minutes ending with the evaluation minute, inclusive.

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo;
 

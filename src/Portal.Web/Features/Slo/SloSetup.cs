@@ -1,20 +1,11 @@
 using Hangfire;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Portal.Web.Data;
-using Portal.Web.Features.Identity;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Slo.Pages;
 using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Slo;
-
-public sealed record UnknownService(string ServiceName, DateTimeOffset LastSeenAt, long RejectedPoints, string? Reason);
-
-public sealed record TelemetryCoverage(int Components, int Reporting, double Share, IReadOnlyList<string> ReportingComponents,
-    IReadOnlyList<UnknownService> UnknownServices);
-
-public sealed record RedPoint(DateTimeOffset At, long Requests, long Errors, double? ErrorRatio, double? MeanSeconds);
 
 public static class SloSetup
 {
@@ -55,63 +46,6 @@ public static class SloSetup
     {
         app.MapOtlpHttp();
         app.MapGrpcService<OtlpGrpcService>().RequireAuthorization(PortalPolicies.SloIngest);
-        app.MapSloApi();
-        var api = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
-        app.MapGet("/api/slos/alerts", async (string? state, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var query = db.Set<SloAlert>().AsNoTracking();
-            if (!string.IsNullOrWhiteSpace(state))
-            {
-                query = query.Where(a => a.State == state);
-            }
-            return TypedResults.Ok(await query.OrderByDescending(a => a.PendingAt).Take(500).ToListAsync(ct));
-        }).WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
-        app.MapGet("/api/slos/{id:guid}/alerts", async (Guid id, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            return TypedResults.Ok(await db.Set<SloAlert>().AsNoTracking().Where(a => a.SloId == id).OrderByDescending(a => a.PendingAt).Take(500).ToListAsync(ct));
-        }).WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
-        api.MapGet("/coverage", async (IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
-            TypedResults.Ok(await CoverageAsync(dbFactory, time.GetUtcNow(), ct)));
-        api.MapGet("/services/{ns}/{name}/red", async Task<Results<Ok<List<RedPoint>>, ValidationProblem>> (string ns, string name, DateTimeOffset? from,
-            DateTimeOffset? to, int? stepMinutes, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
-        {
-            var end = to ?? time.GetUtcNow();
-            var start = from ?? end.AddHours(-6);
-            var step = stepMinutes ?? 1;
-            if (end <= start || step is < 1 or > 1440 || (end - start).TotalMinutes / step > 5000)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["range"] = ["from must be before to, stepMinutes 1-1440, and at most 5,000 steps."],
-                });
-            }
-            var component = new Catalog.EntityRef("component", ns, name).ToString();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var rows = await db.Set<ServiceMinute>().AsNoTracking().Where(m => m.ComponentRef == component && m.Minute >= start && m.Minute < end)
-                .OrderBy(m => m.Minute).ToListAsync(ct);
-            return TypedResults.Ok(rows.GroupBy(m => start.AddMinutes(Math.Floor((m.Minute - start).TotalMinutes / step) * step))
-                .Select(g =>
-                {
-                    var requests = g.Sum(m => m.Requests);
-                    var errors = g.Sum(m => m.Errors);
-                    return new RedPoint(g.Key, requests, errors, requests == 0 ? null : (double)errors / requests,
-                        requests == 0 ? null : g.Sum(m => m.DurationSum) / requests);
-                }).ToList());
-        });
-    }
-
-    /// <summary>Which catalog components sent metrics in the last 24 hours, and which service names matched none.</summary>
-    public static async Task<TelemetryCoverage> CoverageAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var since = now.AddHours(-24);
-        var components = await db.CatalogEntities.CountAsync(e => e.Kind == "Component" && e.OrphanedAt == null, ct);
-        var reporting = await db.Set<TelemetrySource>().AsNoTracking().Where(s => s.ComponentRef != null && s.LastSeenAt >= since && s.AcceptedPoints > 0)
-            .Select(s => s.ComponentRef!).Distinct().OrderBy(r => r).ToListAsync(ct);
-        var unknown = await db.Set<TelemetrySource>().AsNoTracking().Where(s => s.ComponentRef == null && s.LastSeenAt >= since)
-            .OrderByDescending(s => s.LastSeenAt).Select(s => new UnknownService(s.ServiceName, s.LastSeenAt, s.RejectedPoints, s.LastRejection)).ToListAsync(ct);
-        return new TelemetryCoverage(components, reporting.Count, components == 0 ? 0 : (double)reporting.Count / components, reporting, unknown);
+        app.MapSloEndpoints();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MudBlazor;
+using Portal.Web.Features.Slo.Ingestion;
 
 namespace Portal.Web.Features.Slo.Pages;
 

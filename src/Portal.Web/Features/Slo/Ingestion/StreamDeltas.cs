@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>The increase a point adds: what happened since the stream's previous point.</summary>
 public sealed record HistogramDelta(long Count, double Sum, long[] BucketCounts, double[] Bounds)

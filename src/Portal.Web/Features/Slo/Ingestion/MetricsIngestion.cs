@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>The outcome of one export: points rejected (partial success) and why.</summary>
 public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems)
@@ -13,9 +14,6 @@ public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems
     public Otlp.Collector.ExportMetricsServiceResponse ToResponse() => Rejected == 0 ? new()
         : new() { PartialSuccess = new Otlp.Collector.ExportMetricsPartialSuccess { RejectedDataPoints = Rejected, ErrorMessage = string.Join(" ", Problems) } };
 }
-
-/// <summary>The export kept colliding with concurrent writes (an SLO rebuilt or deleted meanwhile); the client should retry (503).</summary>
-public sealed class IngestConflictException() : Exception("Concurrent writes kept colliding with this export.");
 
 /// <summary>
 /// Turns a checked export into per-minute aggregates, set-based (a few statements per export, not one per point):
@@ -496,8 +494,8 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         names = names.Where(n => !resolved.ContainsKey(n)).ToList();
         var lower = names.Select(n => n.ToLowerInvariant()).ToList();
 #pragma warning disable CA1304, CA1311 // translated to SQL lower(), not run in .NET
-        var found = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Component" && lower.Contains(e.Name.ToLower()) && e.OrphanedAt == null)
-            .Select(e => new { e.Name, e.Namespace, e.EntityRef }).ToListAsync(cancellationToken);
+        var found = await CatalogReads.Active(db, CatalogKinds.Component).Where(i => lower.Contains(i.Name.ToLower()))
+            .Select(i => new { i.Name, i.Namespace, EntityRef = i.Ref }).ToListAsync(cancellationToken);
 #pragma warning restore CA1304, CA1311
         foreach (var name in names)
         {

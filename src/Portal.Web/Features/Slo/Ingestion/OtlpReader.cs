@@ -5,47 +5,7 @@ using Portal.Web.Features.Slo.Otlp.Collector;
 using Portal.Web.Features.Slo.Otlp.Common;
 using Portal.Web.Features.Slo.Otlp.Metrics;
 
-namespace Portal.Web.Features.Slo;
-
-/// <summary>
-/// One point an SLO can use, with its stream identity: a histogram point of <c>http.server.request.duration</c> (with its
-/// error class), or a point of a monotonic sum or histogram a ratio SLO names (with its attributes; a sum's value is its count).
-/// </summary>
-public sealed record MetricSample(
-    string StreamKey,
-    string ServiceName,
-    string Metric,
-    bool Cumulative,
-    long StartUnixNano,
-    long TimeUnixNano,
-    long Count,
-    double Sum,
-    long[] BucketCounts,
-    double[] Bounds,
-    bool IsServerError,
-    IReadOnlyDictionary<string, string>? Attributes = null);
-
-/// <summary>What an export request holds, checked point by point.</summary>
-public sealed class OtlpBatch
-{
-    public List<MetricSample> Samples { get; } = [];
-
-    /// <summary>Valid points per <c>service.name</c> (every metric, used or not: coverage counts them all).</summary>
-    public Dictionary<string, long> PointsByService { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, long> RejectedByService { get; } = new(StringComparer.Ordinal);
-    public long Rejected { get; private set; }
-    public List<string> Problems { get; } = [];
-
-    public void Reject(string service, long points, string problem)
-    {
-        Rejected += points;
-        RejectedByService[service] = RejectedByService.GetValueOrDefault(service) + points;
-        if (Problems.Count < 5 && !Problems.Contains(problem))
-        {
-            Problems.Add(problem);
-        }
-    }
-}
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>
 /// Reads an OTLP metrics export into samples, rejecting individually invalid points the way the specification

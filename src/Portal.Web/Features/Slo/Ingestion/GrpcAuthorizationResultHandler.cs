@@ -3,7 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>
 /// A refused gRPC call gets a gRPC status, as gRPC clients read it: UNAUTHENTICATED without a valid token,

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portal.Web.Features.Slo.Otlp.Collector;
 using Portal.Web.Infrastructure.Hosting;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>
 /// The OTLP/gRPC receiver's own HTTP/2 cleartext listener (<c>Portal:Slo:GrpcPort</c>, default 4317). It is bound

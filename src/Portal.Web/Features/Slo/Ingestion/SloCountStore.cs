@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>Good and total events one export adds to one SLO's minute.</summary>
 public readonly record struct CountIncrement(Guid SloId, DateTimeOffset Minute, long Good, long Total);

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo.Otlp.Collector;
 
-namespace Portal.Web.Features.Slo;
+namespace Portal.Web.Features.Slo.Ingestion;
 
 /// <summary>
 /// OTLP/gRPC <c>MetricsService/Export</c>, the .NET SDK's default protocol: the same checks and ingestion as
