@@ -49,4 +49,18 @@ public static class CatalogReads
     public static async Task<IReadOnlyList<string>> RefsOfLocationAsync(PortalDbContext db, Guid locationId, CancellationToken cancellationToken) =>
         await db.CatalogEntities.AsNoTracking().Where(e => e.LocationId == locationId)
             .OrderBy(e => e.Kind == CatalogKinds.Component ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Descriptors with the file each was read from (null unless on disk), for callers that re-read the author's file for
+    /// its key order (templates); ordered by title, then name. <paramref name="entityRef"/> null for every entity of the kind.
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogDescriptor>> DescriptorsWithSourceAsync(PortalDbContext db, string kind, string? entityRef,
+        bool includeOrphans, CancellationToken cancellationToken) =>
+        await db.CatalogEntities.AsNoTracking()
+            .Where(e => e.Kind == kind && (entityRef == null || e.EntityRef == entityRef) && (includeOrphans || e.OrphanedAt == null))
+            .OrderBy(e => e.Title ?? e.Name)
+            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source)).ToListAsync(cancellationToken);
 }
+
+/// <summary>An entity's descriptor and the file it was read from (see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>).</summary>
+public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source);

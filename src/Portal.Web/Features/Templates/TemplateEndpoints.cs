@@ -35,7 +35,7 @@ public static class TemplateEndpoints
         {
             var key = new EntityRef("template", ns, name).ToString();
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template", ct);
+            var entity = await CatalogReads.DescriptorsWithSourceAsync(db, CatalogKinds.Template, key, includeOrphans: true, ct) is [var found, ..] ? found : null;
             if (entity is null)
             {
                 return TypedResults.NotFound();
