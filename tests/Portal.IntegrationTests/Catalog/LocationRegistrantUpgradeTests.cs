@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Portal.TestSupport;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Catalog;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Environments;
 
 namespace Portal.IntegrationTests.Identity;
 

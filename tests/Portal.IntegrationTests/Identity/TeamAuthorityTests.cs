@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Identity;
 

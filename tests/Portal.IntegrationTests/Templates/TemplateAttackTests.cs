@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
 using static Portal.IntegrationTests.Templates.TemplateKit;
+using Portal.Web.Features.Templates;
 
 namespace Portal.IntegrationTests.Templates;
 

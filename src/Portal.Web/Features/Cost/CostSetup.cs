@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Cost;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Slo;
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Web.Data;
 using Portal.Web.Infrastructure.Notifications;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Slo;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Slo;
 
