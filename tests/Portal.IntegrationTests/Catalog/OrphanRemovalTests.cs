@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static Portal.IntegrationTests.Catalog.CatalogFolder;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Catalog;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using static Portal.IntegrationTests.Catalog.CatalogFolder;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Catalog;
 

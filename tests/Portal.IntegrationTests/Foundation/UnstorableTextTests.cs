@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.IntegrationTests.Catalog;
 using static Portal.IntegrationTests.Catalog.CatalogFolder;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Foundation;
 

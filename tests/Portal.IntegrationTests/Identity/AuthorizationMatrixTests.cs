@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Environments;
+using Portal.Web.Features.Templates;
 
 namespace Portal.IntegrationTests.Identity;
 

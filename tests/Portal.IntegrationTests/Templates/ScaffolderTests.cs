@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Templates;
 using static Portal.IntegrationTests.Templates.TemplateKit;
+using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Templates;
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Demo;
 using static Portal.IntegrationTests.Templates.TemplateKit;
+using Portal.Web.Features.Templates;
 
 namespace Portal.IntegrationTests.Templates;
 

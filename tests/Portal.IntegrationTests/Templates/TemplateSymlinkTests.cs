@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Templates;
 using static Portal.IntegrationTests.Catalog.CatalogFolder;
 using static Portal.IntegrationTests.Templates.TemplateKit;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.IntegrationTests.Templates;
 

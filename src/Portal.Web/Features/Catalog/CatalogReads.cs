@@ -60,4 +60,18 @@ public static class CatalogReads
             .Where(e => e.Kind == kind && e.OrphanedAt == null && e.Source != null && e.FilterKeys.Contains($"metadata.annotations.{annotation}"))
             .Select(e => new { e.EntityRef, e.Source, e.Document }).ToListAsync(cancellationToken))
         .Select(e => (e.EntityRef, e.Source!, e.Document)).ToList();
+
+    /// <summary>
+    /// Descriptors with the file each was read from (null unless on disk), for callers that re-read the author's file for
+    /// its key order (templates); ordered by title, then name. <paramref name="entityRef"/> null for every entity of the kind.
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogDescriptor>> DescriptorsWithSourceAsync(PortalDbContext db, string kind, string? entityRef,
+        bool includeOrphans, CancellationToken cancellationToken) =>
+        await db.CatalogEntities.AsNoTracking()
+            .Where(e => e.Kind == kind && (entityRef == null || e.EntityRef == entityRef) && (includeOrphans || e.OrphanedAt == null))
+            .OrderBy(e => e.Title ?? e.Name)
+            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source)).ToListAsync(cancellationToken);
 }
+
+/// <summary>An entity's descriptor and the file it was read from (see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>).</summary>
+public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source);

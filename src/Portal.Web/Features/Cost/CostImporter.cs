@@ -7,6 +7,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Cost;
 

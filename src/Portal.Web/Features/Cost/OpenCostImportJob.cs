@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Environments;
 
 namespace Portal.Web.Features.Cost;
 

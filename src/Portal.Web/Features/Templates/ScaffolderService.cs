@@ -33,8 +33,7 @@ public sealed class ScaffolderService(
     public async Task<IReadOnlyList<TemplateSummary>> ListTemplatesAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Template" && e.OrphanedAt == null)
-            .OrderBy(e => e.Title ?? e.Name).ToListAsync(cancellationToken);
+        var entities = await CatalogReads.DescriptorsWithSourceAsync(db, CatalogKinds.Template, entityRef: null, includeOrphans: false, cancellationToken);
         return entities.Select(e => TemplateDefinition.FromCatalog(e))
             .Select(t => new TemplateSummary(t.EntityRef, t.Namespace, t.Name, t.Title, t.Description, t.Tags, t.Owner, t.Type)).ToList();
     }
@@ -45,7 +44,7 @@ public sealed class ScaffolderService(
         return definition;
     }
 
-    private async Task<(TemplateDefinition? Definition, CatalogEntity? Entity)> LoadAsync(string templateRef, CancellationToken cancellationToken)
+    private async Task<(TemplateDefinition? Definition, CatalogDescriptor? Entity)> LoadAsync(string templateRef, CancellationToken cancellationToken)
     {
         EntityRef parsed;
         try
@@ -58,7 +57,7 @@ public sealed class ScaffolderService(
         }
         var key = parsed.ToString();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template" && e.OrphanedAt == null, cancellationToken);
+        var entity = await CatalogReads.DescriptorsWithSourceAsync(db, CatalogKinds.Template, key, includeOrphans: false, cancellationToken) is [var found, ..] ? found : null;
         return entity is null ? (null, null) : (TemplateDefinition.FromCatalog(entity), entity);
     }
 
@@ -68,10 +67,10 @@ public sealed class ScaffolderService(
         var user = new JsonObject { ["ref"] = userRef ?? "" };
         if (userRef is not null)
         {
-            var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == userRef, cancellationToken);
-            if (entity is not null)
+            var descriptor = await CatalogReads.DescriptorAsync(db, userRef, kind: null, includeOrphans: true, cancellationToken);
+            if (descriptor is not null)
             {
-                user["entity"] = TemplateDefinition.Parse(entity.Document);
+                user["entity"] = TemplateDefinition.Parse(descriptor);
             }
         }
         return user;

@@ -65,12 +65,12 @@ public sealed record TemplateDefinition(
     /// object keys, and a form's fields must come in the order the author wrote them: so the template's own file is
     /// read again when it is on disk (file and git locations), falling back to the stored document.
     /// </summary>
-    public static TemplateDefinition FromCatalog(CatalogEntity entity) => FromEntity(DocumentOf(entity), entity.Source);
+    public static TemplateDefinition FromCatalog(CatalogDescriptor entity) => FromEntity(DocumentOf(entity), entity.Source);
 
     /// <summary>The template's descriptor with its keys in the author's order (see <see cref="FromCatalog"/>).</summary>
-    public static JsonObject DocumentOf(CatalogEntity entity) => FromSourceFile(entity) ?? Parse(entity.Document);
+    public static JsonObject DocumentOf(CatalogDescriptor entity) => FromSourceFile(entity) ?? Parse(entity.Document);
 
-    private static JsonObject? FromSourceFile(CatalogEntity entity)
+    private static JsonObject? FromSourceFile(CatalogDescriptor entity)
     {
         if (entity.Source is null || !Path.IsPathRooted(entity.Source) || !File.Exists(entity.Source))
         {

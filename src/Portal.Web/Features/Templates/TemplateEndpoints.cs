@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
@@ -24,70 +23,84 @@ public sealed record ActionView(string Id, string Description, IReadOnlyList<Act
 
 public static class TemplateEndpoints
 {
+    /// <summary>
+    /// The route table. Two prefixes, as Backstage has them and clients call them: <c>/api/templates</c> for templates,
+    /// <c>/api/scaffolder</c> for actions and tasks.
+    /// </summary>
     public static void MapTemplatesApi(this WebApplication app)
     {
         var templates = app.MapGroup("/api/templates").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
-
-        templates.MapGet("/", async (ScaffolderService service, CancellationToken ct) => TypedResults.Ok(await service.ListTemplatesAsync(ct)));
-
-        templates.MapGet("/{ns}/{name}", async Task<Results<Ok<TemplateDetail>, NotFound>> (string ns, string name,
-            IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            var key = new EntityRef("template", ns, name).ToString();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var entity = await db.CatalogEntities.AsNoTracking().FirstOrDefaultAsync(e => e.EntityRef == key && e.Kind == "Template", ct);
-            if (entity is null)
-            {
-                return TypedResults.NotFound();
-            }
-            var document = TemplateDefinition.DocumentOf(entity);
-            var template = TemplateDefinition.FromEntity(document, entity.Source);
-            return TypedResults.Ok(new TemplateDetail(template.EntityRef, template.Title, template.Description, template.Tags, template.Owner, template.Type,
-                document["spec"]?["parameters"]?.DeepClone(), template.Steps.Select(s => new TemplateStepView(s.Id, s.Name, s.Action)).ToList()));
-        });
-
-        templates.MapPost("/{ns}/{name}/dry-run", async Task<Results<Ok<DryRunResult>, ValidationProblem, NotFound>> (string ns, string name,
-            DryRunRequest request, ScaffolderService service, HttpContext http, CancellationToken ct) =>
-        {
-            var outcome = await service.DryRunAsync(http.User, ns, name, request.Values, ct);
-            if (outcome.TemplateMissing)
-            {
-                return TypedResults.NotFound();
-            }
-            return outcome.Result is null ? TypedResults.ValidationProblem(outcome.Errors) : TypedResults.Ok(outcome.Result);
-        });
+        templates.MapGet("/", ListTemplatesAsync);
+        templates.MapGet("/{ns}/{name}", GetTemplateAsync);
+        templates.MapPost("/{ns}/{name}/dry-run", DryRunAsync);
 
         var tasks = app.MapGroup("/api/scaffolder").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
-
-        tasks.MapGet("/actions", (TemplateRunner runner) => TypedResults.Ok(runner.Actions.OrderBy(a => a.Id, StringComparer.Ordinal)
-            .Select(a => new ActionView(a.Id, a.Description, a.Inputs, a.Outputs)).ToList()));
-
-        tasks.MapPost("/tasks", async Task<Results<Created<TaskCreatedResponse>, ValidationProblem, NotFound<string>>> (CreateTaskRequest request,
-            ScaffolderService service, HttpContext http, CancellationToken ct) =>
-        {
-            var created = await service.CreateTaskAsync(http.User, request.TemplateRef, request.Values, http.Connection.RemoteIpAddress?.ToString(), ct);
-            if (created.TemplateMissing)
-            {
-                return TypedResults.NotFound($"There is no template {request.TemplateRef} in the catalog.");
-            }
-            return created.Id is { } id
-                ? TypedResults.Created($"/api/scaffolder/tasks/{id}", new TaskCreatedResponse(id))
-                : TypedResults.ValidationProblem(created.Errors);
-        }).RequireAuthorization(PortalPolicies.CatalogWrite);
-
-        tasks.MapGet("/tasks", async (bool? mine, int? limit, ScaffolderService service, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListTasksAsync(mine == true ? http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "-" : null, limit ?? 100, ct)));
-
-        tasks.MapGet("/tasks/{id:guid}", async Task<Results<Ok<TaskView>, NotFound>> (Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
-            await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
-
-        tasks.MapPost("/tasks/{id:guid}/cancel", (Guid id, ScaffolderService service, HttpContext http, CancellationToken ct) =>
-            ChangeAsync(service, http, id, service.CancelAsync, "The task has already finished.", ct)).RequireAuthorization(PortalPolicies.CatalogWrite);
-
-        tasks.MapPost("/tasks/{id:guid}/retry", (Guid id, ScaffolderService service, HttpContext http, CancellationToken ct) =>
-            ChangeAsync(service, http, id, service.RetryAsync, "Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot).", ct))
-            .RequireAuthorization(PortalPolicies.CatalogWrite);
+        tasks.MapGet("/actions", ListActions);
+        tasks.MapPost("/tasks", CreateTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        tasks.MapGet("/tasks", ListTasksAsync);
+        tasks.MapGet("/tasks/{id:guid}", GetTaskAsync);
+        tasks.MapPost("/tasks/{id:guid}/cancel", CancelTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        tasks.MapPost("/tasks/{id:guid}/retry", RetryTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
     }
+
+    private static async Task<Ok<IReadOnlyList<TemplateSummary>>> ListTemplatesAsync(ScaffolderService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.ListTemplatesAsync(ct));
+
+    private static async Task<Results<Ok<TemplateDetail>, NotFound>> GetTemplateAsync(string ns, string name, PortalDbContext db, CancellationToken ct)
+    {
+        var key = new EntityRef("template", ns, name).ToString();
+        var entity = await CatalogReads.DescriptorsWithSourceAsync(db, CatalogKinds.Template, key, includeOrphans: true, ct) is [var found, ..] ? found : null;
+        if (entity is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var document = TemplateDefinition.DocumentOf(entity);
+        var template = TemplateDefinition.FromEntity(document, entity.Source);
+        return TypedResults.Ok(new TemplateDetail(template.EntityRef, template.Title, template.Description, template.Tags, template.Owner, template.Type,
+            document["spec"]?["parameters"]?.DeepClone(), template.Steps.Select(s => new TemplateStepView(s.Id, s.Name, s.Action)).ToList()));
+    }
+
+    private static async Task<Results<Ok<DryRunResult>, ValidationProblem, NotFound>> DryRunAsync(string ns, string name, DryRunRequest request,
+        ScaffolderService service, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await service.DryRunAsync(http.User, ns, name, request.Values, ct);
+        if (outcome.TemplateMissing)
+        {
+            return TypedResults.NotFound();
+        }
+        return outcome.Result is null ? TypedResults.ValidationProblem(outcome.Errors) : TypedResults.Ok(outcome.Result);
+    }
+
+    private static Ok<List<ActionView>> ListActions(TemplateRunner runner) => TypedResults.Ok(runner.Actions.OrderBy(a => a.Id, StringComparer.Ordinal)
+        .Select(a => new ActionView(a.Id, a.Description, a.Inputs, a.Outputs)).ToList());
+
+    private static async Task<Results<Created<TaskCreatedResponse>, ValidationProblem, NotFound<string>>> CreateTaskAsync(CreateTaskRequest request,
+        ScaffolderService service, HttpContext http, CancellationToken ct)
+    {
+        var created = await service.CreateTaskAsync(http.User, request.TemplateRef, request.Values, http.Connection.RemoteIpAddress?.ToString(), ct);
+        if (created.TemplateMissing)
+        {
+            return TypedResults.NotFound($"There is no template {request.TemplateRef} in the catalog.");
+        }
+        return created.Id is { } id
+            ? TypedResults.Created($"/api/scaffolder/tasks/{id}", new TaskCreatedResponse(id))
+            : TypedResults.ValidationProblem(created.Errors);
+    }
+
+    private static async Task<Ok<IReadOnlyList<TaskView>>> ListTasksAsync(bool? mine, int? limit, ScaffolderService service, HttpContext http,
+        CancellationToken ct) =>
+        TypedResults.Ok(await service.ListTasksAsync(mine == true ? http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "-" : null, limit ?? 100, ct));
+
+    private static async Task<Results<Ok<TaskView>, NotFound>> GetTaskAsync(Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
+        await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> CancelTaskAsync(Guid id, ScaffolderService service,
+        HttpContext http, CancellationToken ct) =>
+        ChangeAsync(service, http, id, service.CancelAsync, "The task has already finished.", ct);
+
+    private static Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> RetryTaskAsync(Guid id, ScaffolderService service,
+        HttpContext http, CancellationToken ct) =>
+        ChangeAsync(service, http, id, service.RetryAsync, "Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot).", ct);
 
     private static async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
         Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<bool?>> change, string conflict, CancellationToken ct)

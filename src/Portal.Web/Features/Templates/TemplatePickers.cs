@@ -62,7 +62,7 @@ public static class TemplatePickers
             return $"{field.Title}: '{reference}' is not an entity reference (kind:namespace/name, e.g. {(field.Field == "OwnerPicker" ? "group:default/payments" : "system:default/payments")}).";
         }
         var key = parsed.ToString();
-        var entity = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == key && e.OrphanedAt == null).Select(e => new { e.Kind, e.Owner })
+        var entity = await CatalogReads.Entities(db).Where(i => i.Ref == key && !i.Orphaned).Select(i => new { i.Kind, i.Owner })
             .FirstOrDefaultAsync(cancellationToken);
         if (entity is null)
         {

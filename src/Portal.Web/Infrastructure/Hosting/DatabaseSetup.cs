@@ -73,6 +73,7 @@ public static class DatabaseSetup
     public static async Task MigrateAsync(this WebApplication app)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await RefusePreBaselineAsync(db, app.Services.GetRequiredService<PortalDatabase>());
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         await db.Database.MigrateAsync();
         app.Logger.LogInformation("Applied {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
@@ -89,6 +90,7 @@ public static class DatabaseSetup
             ?? (database.IsEmbedded || app.Environment.IsDevelopment());
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await RefusePreBaselineAsync(db, database);
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         if (pending.Count > 0)
         {
@@ -101,5 +103,30 @@ public static class DatabaseSetup
             await db.Database.MigrateAsync();
             app.Logger.LogInformation("Applied {Count} migration(s).", pending.Count);
         }
+    }
+
+    /// <summary>
+    /// The pre-release migrations were squashed into one baseline (no database had been released). A database they
+    /// created records migrations this version does not know and lacks the baseline, and migrating it would fail on its
+    /// existing tables: refuse it in one line that says how to recreate it, instead of a stack trace.
+    /// </summary>
+    private static async Task RefusePreBaselineAsync(PortalDbContext db, PortalDatabase database)
+    {
+        if (await PreBaselineMigrationAsync(db) is not { } last)
+        {
+            return;
+        }
+        var how = database.Embedded is { } embedded
+            ? $"stop the portal and delete the embedded data directory {embedded.DataDirectory}, or set Portal:EmbeddedPostgres:DataDirectory to a new folder"
+            : "drop and recreate the database (or point Portal:Database at an empty one)";
+        throw new PortalStartupException($"This database was created by a pre-release version of Portal (last migration {last}) and must be recreated: {how}.");
+    }
+
+    /// <summary>The last migration a pre-baseline database records, or null when it has none or knows one of this version's.</summary>
+    public static async Task<string?> PreBaselineMigrationAsync(PortalDbContext db)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        return applied.Count == 0 || applied.Any(known.Contains) ? null : applied[^1];
     }
 }

@@ -163,9 +163,11 @@ public static class CatalogSearch
             return column;
         }
         var lowered = targets?.Select(t => t.ToLowerInvariant()).ToArray();
+        // A local, not db.CatalogRelations inside the lambda: an expression tree cannot hold an extension property (CatalogData).
+        var relations = db.CatalogRelations;
         return lowered is null
-            ? e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type)
-            : e => db.CatalogRelations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && lowered.Contains(r.TargetRef));
+            ? e => relations.Any(r => r.SourceRef == e.EntityRef && r.Type == type)
+            : e => relations.Any(r => r.SourceRef == e.EntityRef && r.Type == type && lowered.Contains(r.TargetRef));
     }
 
     /// <param name="index">Answers the queries it covers (column filters, with or without full text) from memory; null (or a stale index) leaves them to PostgreSQL.</param>

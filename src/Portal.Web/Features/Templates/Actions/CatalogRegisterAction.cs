@@ -65,8 +65,7 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
         }
         var location = outcome.Result!.Location!;
         // A resumed task finds the location it registered before; its entities are read from the database.
-        var refs = await db.CatalogEntities.AsNoTracking().Where(e => e.LocationId == location.Id)
-            .OrderBy(e => e.Kind == "Component" ? 0 : 1).ThenBy(e => e.EntityRef).Select(e => e.EntityRef).ToListAsync(cancellationToken);
+        var refs = await CatalogReads.RefsOfLocationAsync(db, location.Id, cancellationToken);
         foreach (var problem in outcome.Result.Problems)
         {
             context.Log($"Catalog: {(problem.EntityRef is null ? "" : problem.EntityRef + ": ")}{problem.Message}");
@@ -76,7 +75,7 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
             throw new TemplateRenderException("The catalog registered no entity from " + path + ": "
                 + string.Join(" ", outcome.Result.Problems.Select(p => p.Message).DefaultIfEmpty("the file holds none.")));
         }
-        var registered = refs.FirstOrDefault() ?? "";
+        var registered = refs.Count > 0 ? refs[0] : "";
         context.Log(outcome.Conflict
             ? $"{repo} was already registered; it holds {refs.Count} entities."
             : $"Registered {path} of {repo}: {refs.Count} entities ({string.Join(", ", refs)}).");

@@ -14,8 +14,8 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126190007_Cost")]
-    partial class Cost
+    [Migration("20261206064004_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -333,6 +333,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("title");
 
+                    b.Property<bool>("TrustedForIdentity")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trusted_for_identity");
+
                     b.Property<string>("Type")
                         .HasColumnType("text")
                         .HasColumnName("type");
@@ -353,9 +357,6 @@ namespace Portal.Web.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FilterKeys"), "gin");
 
-                    b.HasIndex("Lifecycle")
-                        .HasDatabaseName("ix_catalog_entities_lifecycle");
-
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_catalog_entities_location_id");
 
@@ -375,11 +376,6 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("System")
                         .HasDatabaseName("ix_catalog_entities_system");
-
-                    b.HasIndex("Tags")
-                        .HasDatabaseName("ix_catalog_entities_tags");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
                     b.HasIndex("Kind", "Type")
                         .HasDatabaseName("ix_catalog_entities_kind_type");
@@ -433,6 +429,24 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("path");
 
+                    b.Property<Guid?>("RegisteredByTaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registered_by_task_id");
+
+                    b.Property<string>("RegisteredByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("registered_by_user_id");
+
+                    b.Property<bool>("RegistrantIsAdmin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("registrant_is_admin");
+
+                    b.PrimitiveCollection<string[]>("RegistrantTeams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("registrant_teams");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -444,6 +458,10 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("target");
+
+                    b.Property<bool>("TrustedForIdentity")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trusted_for_identity");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -507,9 +525,6 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("TargetRef", "Type")
                         .HasDatabaseName("ix_catalog_relations_target_ref_type");
-
-                    b.HasIndex("Type", "TargetRef")
-                        .HasDatabaseName("ix_catalog_relations_type_target_ref");
 
                     b.ToTable("catalog_relations", (string)null);
                 });
@@ -1654,6 +1669,534 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.MetricStream", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<byte[]>("Bounds")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bounds");
+
+                    b.Property<byte[]>("BucketCounts")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bucket_counts");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("StartUnixNano")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_unix_nano");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sum");
+
+                    b.Property<long>("TimeUnixNano")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_unix_nano");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_slo_metric_streams");
+
+                    b.ToTable("slo_metric_streams", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
+                {
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<double>("DurationSum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_sum");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("ComponentRef", "Minute")
+                        .HasName("pk_slo_service_minutes");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_slo_service_minutes_minute");
+
+                    b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("BudgetConsumed")
+                        .HasColumnType("numeric")
+                        .HasColumnName("budget_consumed");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("explanation");
+
+                    b.Property<decimal>("Factor")
+                        .HasColumnType("numeric")
+                        .HasColumnName("factor");
+
+                    b.Property<DateTimeOffset?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<DateTimeOffset>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<decimal?>("LongBurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("long_burn");
+
+                    b.Property<DateTimeOffset>("PendingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<decimal?>("ShortBurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("short_burn");
+
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_alerts");
+
+                    b.HasIndex("PendingAt")
+                        .HasDatabaseName("ix_slo_alerts_pending_at");
+
+                    b.HasIndex("SloId", "Rule", "State")
+                        .HasDatabaseName("ix_slo_alerts_slo_id_rule_state");
+
+                    b.ToTable("slo_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint")
+                        .HasColumnName("span");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good");
+
+                    b.Property<long>("GoodSlices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good_slices");
+
+                    b.Property<long>("Slices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slices");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SloId", "Span", "Bucket")
+                        .HasName("pk_slo_counts");
+
+                    b.HasIndex("Span", "Bucket")
+                        .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
+
+                    b.ToTable("slo_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AlertRules")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("alert_rules");
+
+                    b.Property<string>("BudgetingMethod")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("budgeting_method");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Indicator")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("indicator");
+
+                    b.Property<long>("MinEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("min_events");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Ratio")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("ratio");
+
+                    b.Property<decimal>("Target")
+                        .HasPrecision(12, 10)
+                        .HasColumnType("numeric(12,10)")
+                        .HasColumnName("target");
+
+                    b.Property<decimal?>("ThresholdSeconds")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("threshold_seconds");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.Property<decimal?>("TimesliceTarget")
+                        .HasPrecision(12, 10)
+                        .HasColumnType("numeric(12,10)")
+                        .HasColumnName("timeslice_target");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.Property<string>("WindowKind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("window_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_definitions");
+
+                    b.HasIndex("ComponentRef", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_slo_definitions_component_ref_name");
+
+                    b.ToTable("slo_definitions", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("FoldedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_through");
+
+                    b.Property<byte[]>("States")
+                        .HasColumnType("bytea")
+                        .HasColumnName("states");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_stream_journal");
+
+                    b.ToTable("slo_stream_journal", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
+                {
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("AcceptedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_points");
+
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("LastRejection")
+                        .HasColumnType("text")
+                        .HasColumnName("last_rejection");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long>("RejectedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected_points");
+
+                    b.HasKey("ServiceName")
+                        .HasName("pk_slo_telemetry_sources");
+
+                    b.HasIndex("ComponentRef")
+                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
+
+                    b.ToTable("slo_telemetry_sources", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("StepId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("step_id");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scaffolder_log_lines");
+
+                    b.HasIndex("TaskId", "Id")
+                        .HasDatabaseName("ix_scaffolder_log_lines_task_id_id");
+
+                    b.ToTable("scaffolder_log_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderTask", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("CreatedByAdmin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("created_by_admin");
+
+                    b.PrimitiveCollection<string[]>("CreatedByTeams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("created_by_teams");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("CreatedByUserRef")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_user_ref");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Output")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("output");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_secrets");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("steps");
+
+                    b.Property<string>("TemplateDocument")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("template_document");
+
+                    b.Property<string>("TemplateRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("template_ref");
+
+                    b.Property<string>("TemplateSource")
+                        .HasColumnType("text")
+                        .HasColumnName("template_source");
+
+                    b.Property<string>("TemplateTitle")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("template_title");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scaffolder_tasks");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_scaffolder_tasks_created_at");
+
+                    b.HasIndex("CreatedByUserId")
+                        .HasDatabaseName("ix_scaffolder_tasks_created_by_user_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_scaffolder_tasks_status");
+
+                    b.ToTable("scaffolder_tasks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1749,6 +2292,26 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_alerts_slo_definition_slo_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.PortalEnvironment", b =>
