@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Cost;
@@ -201,7 +202,7 @@ public static class CostSetup
             var team = TeamRef(request.Team)!;
             var component = string.IsNullOrWhiteSpace(request.Component) ? null
                 : request.Component.Contains(':', StringComparison.Ordinal) ? request.Component.ToLowerInvariant() : $"component:default/{request.Component.ToLowerInvariant()}";
-            if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == team, ct))
+            if (!await CatalogReads.Entities(db).AnyAsync(i => i.Ref == team, ct))
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team"] = [$"{request.Team} is not a team in the catalog."] });
             }

@@ -5,6 +5,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
+using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Cost;
@@ -56,8 +57,7 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var names = allocations.Select(a => a.Namespace).Distinct().ToList();
-        var environments = await db.Environments.AsNoTracking().Where(e => names.Contains(e.Name))
-            .OrderByDescending(e => e.RequestedAt).Select(e => new { e.Name, e.OwnerTeam, e.ComponentRef }).ToListAsync(cancellationToken);
+        var environments = await EnvironmentReads.ByNamesAsync(db, names, cancellationToken);
         using var csv = new StringWriter();
         FocusCsvWriter.WriteHeader(csv);
         foreach (var a in allocations)
@@ -67,8 +67,8 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
             var tags = new Dictionary<string, string>(a.Labels, StringComparer.Ordinal) { ["namespace"] = a.Namespace };
             if (environment is not null)
             {
-                tags["team"] = PolicyName(environment.OwnerTeam);
-                tags["service"] = PolicyName(environment.ComponentRef);
+                tags["team"] = PolicyName(environment.Team);
+                tags["service"] = PolicyName(environment.Component);
                 tags["env"] = environment.Name;
             }
             var day = a.Start.Date;

@@ -84,9 +84,9 @@ public sealed class EnvironmentService(
         {
             return null;
         }
-        var entity = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == key && e.Kind == "Component")
-            .Select(e => new { e.EntityRef, e.Owner, e.Lifecycle, e.System, e.Description }).FirstOrDefaultAsync(cancellationToken);
-        return entity is null ? null : new ComponentFacts(entity.EntityRef, entity.Owner, entity.Lifecycle, entity.System, entity.Description);
+        var entity = await CatalogReads.Entities(db).Where(i => i.Ref == key && i.Kind == CatalogKinds.Component)
+            .Select(i => new { i.Ref, i.Owner, i.Lifecycle, i.System, i.Description }).FirstOrDefaultAsync(cancellationToken);
+        return entity is null ? null : new ComponentFacts(entity.Ref, entity.Owner, entity.Lifecycle, entity.System, entity.Description);
     }
 
     public static async Task<TeamUsage> UsageAsync(PortalDbContext db, string team, Guid? excluding, CancellationToken cancellationToken)
