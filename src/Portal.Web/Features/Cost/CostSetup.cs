@@ -9,25 +9,6 @@ using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Cost;
 
-public sealed record CostImportView(
-    Guid Id, string FileName, DateTimeOffset ImportedAt, string ImportedBy, string Status, string? Message, int Rows, int RejectedRows, int ReplacedRows,
-    decimal BilledCost, decimal EffectiveCost, DateTime? PeriodStart, DateTime? PeriodEnd, IReadOnlyList<string> BillingAccounts,
-    IReadOnlyList<FocusRowError> Errors, double DurationSeconds)
-{
-    public static CostImportView From(CostImport i) => new(i.Id, i.FileName, i.ImportedAt, i.ImportedBy, i.Status, i.Message, i.Rows, i.RejectedRows,
-        i.ReplacedRows, i.BilledCost, i.EffectiveCost, i.PeriodStart, i.PeriodEnd, i.BillingAccounts, i.Errors, i.DurationSeconds);
-}
-
-public sealed record BudgetView(Guid Id, string Team, string? Component, decimal MonthlyAmount, string Currency, IReadOnlyList<int> Thresholds,
-    decimal MonthToDate, decimal Forecast, decimal PercentUsed, IReadOnlyList<BudgetAlert> Alerts);
-
-public sealed record RuleView(string? Kind, string? Match, string? Dimension, string? Value)
-{
-    public static RuleView From(CostAllocationRule r) => new(r.Kind, r.Match, r.Dimension, r.Value);
-}
-
-public sealed record BudgetRequest(string? Team, decimal? MonthlyAmount, string? Component = null, int[]? Thresholds = null, string? Currency = null);
-
 public static class CostSetup
 {
     /// <summary>Largest upload accepted (compressed size); larger exports go through the watched folder.</summary>

@@ -7,34 +7,6 @@ using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Environments;
 
-public sealed record EnvironmentSummary(
-    Guid Id, string Name, string Component, string Team, string Type, string Tier, string Region, string Driver, string Status,
-    string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? ReadyAt, DateTimeOffset? ExpiresAt, decimal MonthlyEstimate,
-    IReadOnlyDictionary<string, string> Outputs)
-{
-    public static EnvironmentSummary From(PortalEnvironment e) => new(e.Id, e.Name, e.ComponentRef, e.OwnerTeam, e.Type, e.Tier, e.Region,
-        e.Driver, e.Status.ToString(), e.RequestedBy, e.RequestedAt, e.ReadyAt, e.ExpiresAt, e.MonthlyEstimate, e.Outputs);
-}
-
-public sealed record RunView(Guid Id, string Kind, string Status, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? Error, IReadOnlyList<LogLineView> Log);
-
-public sealed record LogLineView(DateTimeOffset At, string Step, string Level, string Message);
-
-public sealed record TransitionView(string? From, string To, DateTimeOffset At, string Actor, string? Comment);
-
-public sealed record EnvironmentDetail(
-    EnvironmentSummary Environment, string? ApprovalBy, string? DecidedBy, string? DecisionComment, decimal Cpu, decimal MemoryGi, decimal StorageGi,
-    IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<TransitionView> Transitions, IReadOnlyList<RunView> Runs);
-
-public sealed record DecisionRequest(string? Comment);
-
-public sealed record ExtendRequest(string? Ttl);
-
-public sealed record PolicyDocument(int Version, string Yaml, DateTimeOffset CreatedAt, string CreatedBy, string? Comment);
-
-public sealed record SavePolicyRequest(string? Yaml, string? Comment);
-
 public static class EnvironmentEndpoints
 {
     /// <summary>The most log lines returned per run.</summary>
@@ -193,37 +165,5 @@ public static class EnvironmentEndpoints
         return outcome.NotFound
             ? TypedResults.Problem(statusCode: 404, title: "No such environment")
             : TypedResults.Problem(statusCode: 409, title: "Not possible now", detail: outcome.Conflict);
-    }
-}
-
-/// <summary>Saving a policy: valid YAML only, each save a new version, audited with the diff.</summary>
-public static class EnvironmentPolicies
-{
-    public const int MaxYamlLength = 256 * 1024;
-
-    public static async Task<(EnvironmentPolicyVersion? Saved, IReadOnlyList<string> Errors)> SaveAsync(PortalDbContext db, AuditActor actor, string yaml,
-        string? comment, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (yaml.Length > MaxYamlLength)
-        {
-            return (null, [$"The policy is {yaml.Length:N0} characters; the limit is {MaxYamlLength:N0}."]);
-        }
-        var (policy, errors) = EnvironmentPolicySet.Parse(yaml);
-        if (policy is null)
-        {
-            await AuditLog.WriteAsync(db, actor, "environment.policy.update", "environment-policy", "failed", cancellationToken);
-            return (null, errors);
-        }
-        var (currentVersion, _) = await EnvironmentService.LoadPolicyAsync(db, cancellationToken);
-        var current = await db.EnvironmentPolicyVersions.AsNoTracking().FirstAsync(p => p.Version == currentVersion, cancellationToken);
-        var saved = new EnvironmentPolicyVersion
-        {
-            Version = currentVersion + 1, Yaml = yaml, CreatedAt = now, CreatedBy = actor.Name, Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
-        };
-        db.EnvironmentPolicyVersions.Add(saved);
-        AuditLog.Record(db, actor, "environment.policy.update", "environment-policy",
-            before: new { current.Version, current.Yaml }, after: new { saved.Version, saved.Yaml });
-        await db.SaveChangesAsync(cancellationToken);
-        return (saved, []);
     }
 }
