@@ -22,6 +22,9 @@ public static class CostImporter
 {
     public const int MaxErrorsKept = 1_000;
 
+    /// <summary>Largest upload accepted (compressed size); larger exports go through the watched folder.</summary>
+    public const long MaxUploadBytes = 2L * 1024 * 1024 * 1024;
+
     /// <summary>Replacing and rolling up tens of millions of rows takes minutes, not the default 30 s.</summary>
     private const int LongCommandSeconds = 3_600;
 
