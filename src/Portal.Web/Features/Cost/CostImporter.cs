@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Web.Data;
-using Portal.Web.Features.Identity;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Cost;
 
@@ -22,6 +22,9 @@ public static class CostImporter
 {
     public const int MaxErrorsKept = 1_000;
 
+    /// <summary>Largest upload accepted (compressed size); larger exports go through the watched folder.</summary>
+    public const long MaxUploadBytes = 2L * 1024 * 1024 * 1024;
+
     /// <summary>Replacing and rolling up tens of millions of rows takes minutes, not the default 30 s.</summary>
     private const int LongCommandSeconds = 3_600;
 
@@ -32,10 +35,11 @@ public static class CostImporter
 
     public static async Task<CatalogNames> CatalogNamesAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        var teams = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Group").Select(e => e.EntityRef).ToListAsync(cancellationToken);
-        var components = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == "Component").Select(e => new { e.EntityRef, e.Owner })
+        // Orphans included: a charge tagged with a component that just vanished still belongs to its team.
+        var teams = await CatalogReads.Entities(db).Where(i => i.Kind == CatalogKinds.Group).Select(i => i.Ref).ToListAsync(cancellationToken);
+        var components = await CatalogReads.Entities(db).Where(i => i.Kind == CatalogKinds.Component).Select(i => new { i.Ref, i.Owner })
             .ToListAsync(cancellationToken);
-        return new CatalogNames(teams.ToHashSet(StringComparer.Ordinal), components.ToDictionary(c => c.EntityRef, c => c.Owner, StringComparer.Ordinal));
+        return new CatalogNames(teams.ToHashSet(StringComparer.Ordinal), components.ToDictionary(c => c.Ref, c => c.Owner, StringComparer.Ordinal));
     }
 
     public static async Task<CostImport> ImportAsync(PortalDbContext db, Stream content, string fileName, AuditActor actor,

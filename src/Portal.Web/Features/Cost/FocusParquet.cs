@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Parquet;
-using Parquet.Schema;
 using Portal.Web.Infrastructure.Csv;
 
 namespace Portal.Web.Features.Cost;

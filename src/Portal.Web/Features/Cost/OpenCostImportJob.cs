@@ -5,25 +5,10 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
-using Portal.Web.Features.Identity;
 using Portal.Web.Features.Environments;
+using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Cost;
-
-public sealed class OpenCostOptions
-{
-    public const string Section = "Portal:Cost:OpenCost";
-
-    /// <summary>Base URL of the OpenCost API (e.g. http://opencost.opencost:9003); empty means OpenCost is not read.</summary>
-    public string? Url { get; set; }
-
-    /// <summary>The cluster's name, kept as the billing account of its allocations.</summary>
-    public string Cluster { get; set; } = "local";
-
-    /// <summary>How many days back each pull covers (allocations are read per day, and each day replaces itself).</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 90)]
-    public int Days { get; set; } = 3;
-}
 
 /// <summary>One namespace's cost for one step, as OpenCost reports it, with the namespace's labels.</summary>
 public sealed record OpenCostAllocation(string Namespace, DateTime Start, DateTime End, decimal TotalCost, IReadOnlyDictionary<string, string> Labels);
@@ -57,8 +42,7 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var names = allocations.Select(a => a.Namespace).Distinct().ToList();
-        var environments = await db.Environments.AsNoTracking().Where(e => names.Contains(e.Name))
-            .OrderByDescending(e => e.RequestedAt).Select(e => new { e.Name, e.OwnerTeam, e.ComponentRef }).ToListAsync(cancellationToken);
+        var environments = await EnvironmentReads.ByNamesAsync(db, names, cancellationToken);
         using var csv = new StringWriter();
         FocusCsvWriter.WriteHeader(csv);
         foreach (var a in allocations)
@@ -68,8 +52,8 @@ public sealed class OpenCostImportJob(IDbContextFactory<PortalDbContext> dbFacto
             var tags = new Dictionary<string, string>(a.Labels, StringComparer.Ordinal) { ["namespace"] = a.Namespace };
             if (environment is not null)
             {
-                tags["team"] = PolicyName(environment.OwnerTeam);
-                tags["service"] = PolicyName(environment.ComponentRef);
+                tags["team"] = PolicyName(environment.Team);
+                tags["service"] = PolicyName(environment.Component);
                 tags["env"] = environment.Name;
             }
             var day = a.Start.Date;

@@ -7,167 +7,121 @@ using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Environments;
 
-public sealed record EnvironmentSummary(
-    Guid Id, string Name, string Component, string Team, string Type, string Tier, string Region, string Driver, string Status,
-    string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? ReadyAt, DateTimeOffset? ExpiresAt, decimal MonthlyEstimate,
-    IReadOnlyDictionary<string, string> Outputs)
-{
-    public static EnvironmentSummary From(PortalEnvironment e) => new(e.Id, e.Name, e.ComponentRef, e.OwnerTeam, e.Type, e.Tier, e.Region,
-        e.Driver, e.Status.ToString(), e.RequestedBy, e.RequestedAt, e.ReadyAt, e.ExpiresAt, e.MonthlyEstimate, e.Outputs);
-}
-
-public sealed record RunView(Guid Id, string Kind, string Status, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? Error, IReadOnlyList<LogLineView> Log);
-
-public sealed record LogLineView(DateTimeOffset At, string Step, string Level, string Message);
-
-public sealed record TransitionView(string? From, string To, DateTimeOffset At, string Actor, string? Comment);
-
-public sealed record EnvironmentDetail(
-    EnvironmentSummary Environment, string? ApprovalBy, string? DecidedBy, string? DecisionComment, decimal Cpu, decimal MemoryGi, decimal StorageGi,
-    IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<TransitionView> Transitions, IReadOnlyList<RunView> Runs);
-
-public sealed record DecisionRequest(string? Comment);
-
-public sealed record ExtendRequest(string? Ttl);
-
-public sealed record PolicyDocument(int Version, string Yaml, DateTimeOffset CreatedAt, string CreatedBy, string? Comment);
-
-public sealed record SavePolicyRequest(string? Yaml, string? Comment);
-
+/// <summary>The environments API under <c>/api/environments</c>: requests, decisions, lifecycle commands and the policy.</summary>
 public static class EnvironmentEndpoints
 {
-    /// <summary>The most log lines returned per run.</summary>
-    public const int MaxLogLines = 2_000;
-
     public static void MapEnvironmentsApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/environments").WithTags("Environments").RequireAuthorization(PortalPolicies.EnvironmentsRead);
-
-        api.MapPost("/", async Task<Results<Created<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            EnvironmentRequest request, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.RequestAsync(http.User, AuditActor.From(http), request, ct), e => TypedResults.Created($"/api/environments/{e.Id}", EnvironmentSummary.From(e))))
-            .RequireAuthorization(PortalPolicies.EnvironmentsWrite);
-
-        api.MapGet("/", async Task<IResult> (string? team, string? component, string? status, bool? mine, IDbContextFactory<PortalDbContext> dbFactory,
-            HttpContext http, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var query = Visible(db.Environments.AsNoTracking(), AccessFacts.From(http.User));
-            if (!string.IsNullOrWhiteSpace(team))
-            {
-                var teamRef = team.Contains(':', StringComparison.Ordinal) ? team.ToLowerInvariant() : $"group:default/{team.ToLowerInvariant()}";
-                query = query.Where(e => e.OwnerTeam == teamRef);
-            }
-            if (!string.IsNullOrWhiteSpace(component))
-            {
-                var componentRef = component.Contains(':', StringComparison.Ordinal) ? component.ToLowerInvariant() : $"component:default/{component.ToLowerInvariant()}";
-                query = query.Where(e => e.ComponentRef == componentRef);
-            }
-            if (!string.IsNullOrWhiteSpace(status))
-            {
-                if (!Enum.TryParse<EnvironmentStatus>(status, ignoreCase: true, out var wanted))
-                {
-                    return TypedResults.Problem(statusCode: 400, title: "Unknown status",
-                        detail: $"'{status}' is not a status; statuses: {string.Join(", ", Enum.GetNames<EnvironmentStatus>())}.");
-                }
-                query = query.Where(e => e.Status == wanted);
-            }
-            if (mine == true)
-            {
-                var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
-                query = query.Where(e => e.RequestedById == userId);
-            }
-            var rows = await query.OrderByDescending(e => e.RequestedAt).Take(1_000).ToListAsync(ct);
-            return TypedResults.Ok(rows.Select(EnvironmentSummary.From).ToList());
-        });
-
-        api.MapGet("/{id:guid}", async Task<Results<Ok<EnvironmentDetail>, NotFound>> (Guid id, IDbContextFactory<PortalDbContext> dbFactory, HttpContext http, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var detail = await DetailAsync(db, id, ct);
-            return detail is null || !await Visible(db.Environments, AccessFacts.From(http.User)).AnyAsync(e => e.Id == id, ct)
-                ? TypedResults.NotFound() : TypedResults.Ok(detail);
-        });
-
-        api.MapGet("/figures", async (IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            return TypedResults.Ok(await EnvironmentFigures.LoadAsync(db, time.GetUtcNow().AddDays(-30), ct));
-        });
+        api.MapPost("/", RequestAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite);
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id:guid}", GetAsync);
+        api.MapGet("/figures", FiguresAsync);
 
         var write = api.MapGroup("/{id:guid}").RequireAuthorization(PortalPolicies.EnvironmentsWrite);
-        write.MapPost("/approve", async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            Guid id, DecisionRequest? body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.ApproveAsync(http.User, AuditActor.From(http), id, body?.Comment, ct), e => TypedResults.Ok(EnvironmentSummary.From(e))));
-        write.MapPost("/reject", async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            Guid id, DecisionRequest? body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.RejectAsync(http.User, AuditActor.From(http), id, body?.Comment, ct), e => TypedResults.Ok(EnvironmentSummary.From(e))));
-        write.MapPost("/extend", async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            Guid id, ExtendRequest body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.ExtendAsync(http.User, AuditActor.From(http), id, body.Ttl, ct), e => TypedResults.Ok(EnvironmentSummary.From(e))));
-        write.MapPost("/cancel", async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            Guid id, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.CancelAsync(http.User, AuditActor.From(http), id, ct), e => TypedResults.Ok(EnvironmentSummary.From(e))));
-        api.MapDelete("/{id:guid}", async Task<Results<Accepted<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> (
-            Guid id, EnvironmentService service, HttpContext http, CancellationToken ct) =>
-            Map(await service.DeleteAsync(http.User, AuditActor.From(http), id, ct), e => TypedResults.Accepted($"/api/environments/{e.Id}", EnvironmentSummary.From(e))))
-            .RequireAuthorization(PortalPolicies.EnvironmentsWrite);
+        write.MapPost("/approve", ApproveAsync);
+        write.MapPost("/reject", RejectAsync);
+        write.MapPost("/extend", ExtendAsync);
+        write.MapPost("/cancel", CancelAsync);
+        api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite);
 
         var policy = api.MapGroup("/policy");
-        policy.MapGet("/", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await EnvironmentService.LoadPolicyAsync(db, ct);
-            var current = await db.EnvironmentPolicyVersions.AsNoTracking().OrderByDescending(p => p.Version).FirstAsync(ct);
-            return TypedResults.Ok(new PolicyDocument(current.Version, current.Yaml, current.CreatedAt, current.CreatedBy, current.Comment));
-        });
-        policy.MapGet("/versions", async (IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            return TypedResults.Ok(await db.EnvironmentPolicyVersions.AsNoTracking().OrderByDescending(p => p.Version)
-                .Select(p => new PolicyDocument(p.Version, p.Yaml, p.CreatedAt, p.CreatedBy, p.Comment)).ToListAsync(ct));
-        });
-        policy.MapPut("/", async Task<Results<Ok<PolicyDocument>, UnprocessableEntity<ValidationProblemDetails>>> (
-            SavePolicyRequest body, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var (saved, errors) = await EnvironmentPolicies.SaveAsync(db, AuditActor.From(http), body.Yaml ?? "", body.Comment, time.GetUtcNow(), ct);
-            return saved is null
-                ? TypedResults.UnprocessableEntity(new ValidationProblemDetails(new Dictionary<string, string[]> { ["yaml"] = [.. errors] })
-                    { Title = "The policy is not valid", Status = 422 })
-                : TypedResults.Ok(new PolicyDocument(saved.Version, saved.Yaml, saved.CreatedAt, saved.CreatedBy, saved.Comment));
-        }).RequireAuthorization(PortalPolicies.Admin);
+        policy.MapGet("/", GetPolicyAsync);
+        policy.MapGet("/versions", PolicyVersionsAsync);
+        policy.MapPut("/", SavePolicyAsync).RequireAuthorization(PortalPolicies.Admin);
     }
 
-    /// <summary>Admins and approvers see every environment; others see their teams' and their own requests.</summary>
-    public static IQueryable<PortalEnvironment> Visible(IQueryable<PortalEnvironment> query, AccessFacts who)
+    /// <summary>
+    /// Kept for <c>ComponentEnvironments.razor</c>, which the catalog's extension-point change moves; new code calls
+    /// <see cref="EnvironmentQueries.Visible"/>.
+    /// </summary>
+    public static IQueryable<PortalEnvironment> Visible(IQueryable<PortalEnvironment> query, AccessFacts who) => EnvironmentQueries.Visible(query, who);
+
+    public static async Task<Results<Created<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> RequestAsync(
+        EnvironmentRequest request, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.RequestAsync(http.User, AuditActor.From(http), request, ct), e => TypedResults.Created($"/api/environments/{e.Id}", EnvironmentSummary.From(e)));
+
+    public static async Task<IResult> ListAsync(string? team, string? component, string? status, bool? mine, PortalDbContext db, HttpContext http,
+        CancellationToken ct)
     {
-        if (who.IsAdmin || who.IsApprover)
+        var query = EnvironmentQueries.Visible(db.Environments.AsNoTracking(), AccessFacts.From(http.User));
+        if (!string.IsNullOrWhiteSpace(team))
         {
-            return query;
+            var teamRef = team.Contains(':', StringComparison.Ordinal) ? team.ToLowerInvariant() : $"group:default/{team.ToLowerInvariant()}";
+            query = query.Where(e => e.OwnerTeam == teamRef);
         }
-        var teams = who.Teams.Select(t => t.ToLowerInvariant()).ToList();
-        return query.Where(e => teams.Contains(e.OwnerTeam) || e.RequestedById == who.UserId);
+        if (!string.IsNullOrWhiteSpace(component))
+        {
+            var componentRef = component.Contains(':', StringComparison.Ordinal) ? component.ToLowerInvariant() : $"component:default/{component.ToLowerInvariant()}";
+            query = query.Where(e => e.ComponentRef == componentRef);
+        }
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<EnvironmentStatus>(status, ignoreCase: true, out var wanted))
+            {
+                return TypedResults.Problem(statusCode: 400, title: "Unknown status",
+                    detail: $"'{status}' is not a status; statuses: {string.Join(", ", Enum.GetNames<EnvironmentStatus>())}.");
+            }
+            query = query.Where(e => e.Status == wanted);
+        }
+        if (mine == true)
+        {
+            var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            query = query.Where(e => e.RequestedById == userId);
+        }
+        var rows = await query.OrderByDescending(e => e.RequestedAt).Take(1_000).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(EnvironmentSummary.From).ToList());
     }
 
-    public static async Task<EnvironmentDetail?> DetailAsync(PortalDbContext db, Guid id, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<EnvironmentDetail>, NotFound>> GetAsync(Guid id, PortalDbContext db, HttpContext http, CancellationToken ct)
     {
-        var environment = await db.Environments.AsNoTracking().Include(e => e.Transitions).Include(e => e.Runs).AsSplitQuery()
-            .FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (environment is null)
-        {
-            return null;
-        }
-        var runIds = environment.Runs.Select(r => r.Id).ToList();
-        var lines = await db.EnvironmentLogLines.AsNoTracking().Where(l => runIds.Contains(l.RunId)).OrderBy(l => l.Id).Take(MaxLogLines * Math.Max(1, runIds.Count))
-            .ToListAsync(cancellationToken);
-        var runs = environment.Runs.OrderBy(r => r.QueuedAt).Select(r => new RunView(r.Id, r.Kind.ToString(), r.Status.ToString(), r.QueuedAt, r.StartedAt,
-            r.FinishedAt, r.Error, lines.Where(l => l.RunId == r.Id).TakeLast(MaxLogLines).Select(l => new LogLineView(l.At, l.Step, l.Level, l.Message)).ToList())).ToList();
-        return new EnvironmentDetail(EnvironmentSummary.From(environment), environment.ApprovalBy, environment.DecidedBy, environment.DecisionComment,
-            environment.Cpu, environment.MemoryGi, environment.StorageGi, environment.Parameters,
-            environment.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TransitionView(t.From?.ToString(), t.To.ToString(), t.At, t.Actor, t.Comment)).ToList(),
-            runs);
+        var detail = await EnvironmentQueries.DetailAsync(db, id, ct);
+        return detail is null || !await EnvironmentQueries.Visible(db.Environments, AccessFacts.From(http.User)).AnyAsync(e => e.Id == id, ct)
+            ? TypedResults.NotFound() : TypedResults.Ok(detail);
+    }
+
+    public static async Task<Ok<EnvironmentFigures>> FiguresAsync(PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await EnvironmentFigures.LoadAsync(db, time.GetUtcNow().AddDays(-30), ct));
+
+    public static async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> ApproveAsync(
+        Guid id, DecisionRequest? body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.ApproveAsync(http.User, AuditActor.From(http), id, body?.Comment, ct), e => TypedResults.Ok(EnvironmentSummary.From(e)));
+
+    public static async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> RejectAsync(
+        Guid id, DecisionRequest? body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.RejectAsync(http.User, AuditActor.From(http), id, body?.Comment, ct), e => TypedResults.Ok(EnvironmentSummary.From(e)));
+
+    public static async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> ExtendAsync(
+        Guid id, ExtendRequest body, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.ExtendAsync(http.User, AuditActor.From(http), id, body.Ttl, ct), e => TypedResults.Ok(EnvironmentSummary.From(e)));
+
+    public static async Task<Results<Ok<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> CancelAsync(
+        Guid id, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.CancelAsync(http.User, AuditActor.From(http), id, ct), e => TypedResults.Ok(EnvironmentSummary.From(e)));
+
+    public static async Task<Results<Accepted<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> DeleteAsync(
+        Guid id, EnvironmentService service, HttpContext http, CancellationToken ct) =>
+        Map(await service.DeleteAsync(http.User, AuditActor.From(http), id, ct), e => TypedResults.Accepted($"/api/environments/{e.Id}", EnvironmentSummary.From(e)));
+
+    public static async Task<Ok<PolicyDocument>> GetPolicyAsync(PortalDbContext db, CancellationToken ct)
+    {
+        await EnvironmentService.LoadPolicyAsync(db, ct);
+        var current = await db.EnvironmentPolicyVersions.AsNoTracking().OrderByDescending(p => p.Version).FirstAsync(ct);
+        return TypedResults.Ok(new PolicyDocument(current.Version, current.Yaml, current.CreatedAt, current.CreatedBy, current.Comment));
+    }
+
+    public static async Task<Ok<List<PolicyDocument>>> PolicyVersionsAsync(PortalDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.EnvironmentPolicyVersions.AsNoTracking().OrderByDescending(p => p.Version)
+            .Select(p => new PolicyDocument(p.Version, p.Yaml, p.CreatedAt, p.CreatedBy, p.Comment)).ToListAsync(ct));
+
+    public static async Task<Results<Ok<PolicyDocument>, UnprocessableEntity<ValidationProblemDetails>>> SavePolicyAsync(
+        SavePolicyRequest body, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var (saved, errors) = await EnvironmentPolicies.SaveAsync(db, AuditActor.From(http), body.Yaml ?? "", body.Comment, time.GetUtcNow(), ct);
+        return saved is null
+            ? TypedResults.UnprocessableEntity(new ValidationProblemDetails(new Dictionary<string, string[]> { ["yaml"] = [.. errors] })
+                { Title = "The policy is not valid", Status = 422 })
+            : TypedResults.Ok(new PolicyDocument(saved.Version, saved.Yaml, saved.CreatedAt, saved.CreatedBy, saved.Comment));
     }
 
     /// <summary>One mapping from command outcomes to HTTP: 422 with violations per field, 403, 404, 409.</summary>
@@ -193,37 +147,5 @@ public static class EnvironmentEndpoints
         return outcome.NotFound
             ? TypedResults.Problem(statusCode: 404, title: "No such environment")
             : TypedResults.Problem(statusCode: 409, title: "Not possible now", detail: outcome.Conflict);
-    }
-}
-
-/// <summary>Saving a policy: valid YAML only, each save a new version, audited with the diff.</summary>
-public static class EnvironmentPolicies
-{
-    public const int MaxYamlLength = 256 * 1024;
-
-    public static async Task<(EnvironmentPolicyVersion? Saved, IReadOnlyList<string> Errors)> SaveAsync(PortalDbContext db, AuditActor actor, string yaml,
-        string? comment, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (yaml.Length > MaxYamlLength)
-        {
-            return (null, [$"The policy is {yaml.Length:N0} characters; the limit is {MaxYamlLength:N0}."]);
-        }
-        var (policy, errors) = EnvironmentPolicySet.Parse(yaml);
-        if (policy is null)
-        {
-            await AuditLog.WriteAsync(db, actor, "environment.policy.update", "environment-policy", "failed", cancellationToken);
-            return (null, errors);
-        }
-        var (currentVersion, _) = await EnvironmentService.LoadPolicyAsync(db, cancellationToken);
-        var current = await db.EnvironmentPolicyVersions.AsNoTracking().FirstAsync(p => p.Version == currentVersion, cancellationToken);
-        var saved = new EnvironmentPolicyVersion
-        {
-            Version = currentVersion + 1, Yaml = yaml, CreatedAt = now, CreatedBy = actor.Name, Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
-        };
-        db.EnvironmentPolicyVersions.Add(saved);
-        AuditLog.Record(db, actor, "environment.policy.update", "environment-policy",
-            before: new { current.Version, current.Yaml }, after: new { saved.Version, saved.Yaml });
-        await db.SaveChangesAsync(cancellationToken);
-        return (saved, []);
     }
 }

@@ -11,21 +11,6 @@ using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Environments;
 
-/// <summary>A request for an environment, as the API and the form send it.</summary>
-public sealed record EnvironmentRequest(
-    string? Name, string? Component, string? Type, string? Tier, string? Region = null, string? Ttl = null, string? Driver = null,
-    Dictionary<string, string>? Parameters = null);
-
-/// <summary>What happened to a command: done, refused by policy (with violations), not allowed, not found or not possible now.</summary>
-public sealed record EnvironmentOutcome(PortalEnvironment? Environment, IReadOnlyList<PolicyViolation> Violations, string? Denied, bool NotFound, string? Conflict)
-{
-    public static EnvironmentOutcome Done(PortalEnvironment environment) => new(environment, [], null, false, null);
-    public static EnvironmentOutcome Invalid(IReadOnlyList<PolicyViolation> violations) => new(null, violations, null, false, null);
-    public static EnvironmentOutcome Forbidden(string message) => new(null, [], message, false, null);
-    public static readonly EnvironmentOutcome Missing = new(null, [], null, true, null);
-    public static EnvironmentOutcome NotNow(string message) => new(null, [], null, false, message);
-}
-
 /// <summary>
 /// Requesting, approving and ending environments: one place where policy, ownership and the
 /// lifecycle are enforced, used by the API and the pages alike. Each command is one transaction
@@ -84,9 +69,9 @@ public sealed class EnvironmentService(
         {
             return null;
         }
-        var entity = await db.CatalogEntities.AsNoTracking().Where(e => e.EntityRef == key && e.Kind == "Component")
-            .Select(e => new { e.EntityRef, e.Owner, e.Lifecycle, e.System, e.Description }).FirstOrDefaultAsync(cancellationToken);
-        return entity is null ? null : new ComponentFacts(entity.EntityRef, entity.Owner, entity.Lifecycle, entity.System, entity.Description);
+        var entity = await CatalogReads.Entities(db).Where(i => i.Ref == key && i.Kind == CatalogKinds.Component)
+            .Select(i => new { i.Ref, i.Owner, i.Lifecycle, i.System, i.Description }).FirstOrDefaultAsync(cancellationToken);
+        return entity is null ? null : new ComponentFacts(entity.Ref, entity.Owner, entity.Lifecycle, entity.System, entity.Description);
     }
 
     public static async Task<TeamUsage> UsageAsync(PortalDbContext db, string team, Guid? excluding, CancellationToken cancellationToken)

@@ -2,43 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Web.Features.Environments;
 
-/// <summary>Unit prices the cost estimate multiplies a tier by (per month).</summary>
-public sealed class EnvironmentPrices
-{
-    [Range(0, 1_000_000)] public decimal CpuCoreMonth { get; set; } = 24.00m;
-    [Range(0, 1_000_000)] public decimal MemoryGiMonth { get; set; } = 3.20m;
-    [Range(0, 1_000_000)] public decimal StorageGiMonth { get; set; } = 0.10m;
-    [Required] public string Currency { get; set; } = "USD";
-}
-
-public sealed class GitOpsOptions
-{
-    /// <summary>The GitOps repository; empty means a bare repository the portal creates under the work directory.</summary>
-    public string? RepositoryUrl { get; set; }
-    [Required] public string Branch { get; set; } = "main";
-
-    /// <summary>The cluster folder: manifests go to clusters/&lt;cluster&gt;/environments/&lt;name&gt;/.</summary>
-    [Required, RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")] public string Cluster { get; set; } = "local";
-    [Required] public string AuthorName { get; set; } = "Portal";
-    [Required] public string AuthorEmail { get; set; } = "portal@localhost";
-
-    /// <summary>The cluster role the owning team's group is bound to in its namespace.</summary>
-    [Required] public string TeamRole { get; set; } = "edit";
-}
-
-public sealed class TerraformOptions
-{
-    /// <summary>The terraform executable (a name on PATH or a path).</summary>
-    [Required] public string Binary { get; set; } = "terraform";
-
-    /// <summary>The module every environment is built from; empty means the built-in module shipped with the portal.</summary>
-    public string? ModuleDirectory { get; set; }
-
-    public string ResolveModuleDirectory() => string.IsNullOrWhiteSpace(ModuleDirectory)
-        ? Path.Combine(AppContext.BaseDirectory, "Features", "Environments", "Drivers", "terraform-module")
-        : ModuleDirectory;
-}
-
 public sealed class EnvironmentsOptions
 {
     public const string Section = "Portal:Environments";

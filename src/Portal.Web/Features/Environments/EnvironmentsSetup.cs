@@ -1,6 +1,5 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Portal.Web.Features.Environments.Drivers;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Environments.Pages;

@@ -5,12 +5,6 @@ namespace Portal.Web.Features.Environments;
 /// <summary>What an environment request asks for, as typed (strings, so a form can be checked as it is filled).</summary>
 public sealed record EnvironmentAsk(string? Name, string? ComponentRef, string? Type, string? Tier, string? Region, string? Ttl);
 
-/// <summary>The catalog facts about the component an environment is for.</summary>
-public sealed record ComponentFacts(string Ref, string? Owner, string? Lifecycle, string? System, string? Description);
-
-/// <summary>What a team's existing environments already take (excluding the one being decided).</summary>
-public sealed record TeamUsage(int Environments, decimal Cpu, decimal MemoryGi);
-
 /// <summary>The outcome of evaluating a request: the violations, and what the request resolves to when it passes.</summary>
 public sealed record PolicyOutcome(IReadOnlyList<PolicyViolation> Violations, TierSpec? Tier, TimeSpan? Ttl, string? ApprovalBy, QuotaSpec Quota)
 {

@@ -1,58 +1,13 @@
 using System.Text.RegularExpressions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Npgsql;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Cost;
 
-/// <summary>
-/// One attribution rule, edited by admins and applied in <see cref="Position"/> order: for each
-/// dimension (team, component, environment) the first rule that matches a charge decides it.
-/// </summary>
-public sealed class CostAllocationRule
-{
-    public int Id { get; set; }
-    public int Position { get; set; }
-
-    /// <summary>"tag" (Match is a tag key), "resource" (Match is a regular expression over ResourceId), "subaccount" (Match is a SubAccountId) or "service" (Match is a ServiceName).</summary>
-    public required string Kind { get; set; }
-    public required string Match { get; set; }
-
-    /// <summary>"team", "component", "environment", or "shared" (the charge is shared by all teams).</summary>
-    public required string Dimension { get; set; }
-
-    /// <summary>The name to assign; empty for tag rules means the tag's own value.</summary>
-    public string? Value { get; set; }
-}
-
-internal sealed class CostAllocationRuleConfiguration : IEntityTypeConfiguration<CostAllocationRule>
-{
-    public void Configure(EntityTypeBuilder<CostAllocationRule> builder)
-    {
-        builder.ToTable("cost_allocation_rules");
-        builder.Property(r => r.Kind).HasMaxLength(20);
-        builder.Property(r => r.Dimension).HasMaxLength(20);
-        builder.Property(r => r.Match).HasMaxLength(500);
-        builder.Property(r => r.Value).HasMaxLength(200);
-        builder.HasIndex(r => r.Position);
-    }
-}
-
 /// <summary>The facts of a charge that rules look at.</summary>
 public sealed record ChargeFacts(IReadOnlyDictionary<string, string> Tags, string? ResourceId, string? SubAccountId, string? ServiceName);
-
-/// <summary>The recurring-free job that recomputes attribution after the rules change (enqueued by the rules endpoint).</summary>
-public sealed class CostRecomputeJob(IDbContextFactory<PortalDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<CostAttributionOptions> options)
-{
-    [Hangfire.DisableConcurrentExecution(3600)]
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await CostRules.RecomputeAsync(db, options.Value, cancellationToken);
-    }
-}
 
 /// <summary>Ordered rules as a pure function from a charge to its team, component and environment.</summary>
 public static class CostRules

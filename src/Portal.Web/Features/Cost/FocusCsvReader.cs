@@ -4,28 +4,6 @@ using System.Text.Json;
 
 namespace Portal.Web.Features.Cost;
 
-/// <summary>One FOCUS charge row as the portal keeps it; money is decimal throughout.</summary>
-public sealed record FocusRow(
-    long Line,
-    string BillingAccountId, string? BillingAccountName, string BillingCurrency,
-    DateTime BillingPeriodStart, DateTime BillingPeriodEnd, DateTime ChargePeriodStart, DateTime ChargePeriodEnd,
-    decimal BilledCost, decimal EffectiveCost, decimal ListCost, decimal? ContractedCost,
-    string ChargeCategory, string? ChargeDescription,
-    string ProviderName, string? PublisherName, string? InvoiceIssuerName,
-    string ServiceName, string ServiceCategory,
-    string? RegionId, string? RegionName,
-    string? ResourceId, string? ResourceName, string? ResourceType,
-    string? SubAccountId, string? SubAccountName,
-    IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyDictionary<string, string> Extra)
-{
-    /// <summary>The Tags column as it was in the file (already checked to be a JSON object), stored as is.</summary>
-    public string? TagsJson { get; init; }
-}
-
-/// <summary>A row the reader refused, with its physical line number and why.</summary>
-public sealed record FocusRowError(long Line, string Message);
-
 /// <summary>
 /// Reads FOCUS 1.0–1.2 CSV exports as a stream, one row at a time (a 1 GB file never sits in
 /// memory). Accepts what real exports do: the bare word NULL and empty strings for null,

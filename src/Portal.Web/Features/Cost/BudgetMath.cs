@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+
+namespace Portal.Web.Features.Cost;
+
+public sealed record BudgetAlert(int Threshold, string Basis, decimal Amount, decimal Percent);
+
+public sealed record BudgetStatus(CostBudget Budget, decimal MonthToDate, decimal Forecast, IReadOnlyList<BudgetAlert> Alerts)
+{
+    public decimal PercentUsed => Budget.MonthlyAmount == 0 ? 0 : decimal.Round(MonthToDate / Budget.MonthlyAmount * 100, 1);
+}
+
+/// <summary>Budgets against month-to-date spend and a linear forecast to month end; pure, so tests can pin every number.</summary>
+public static class BudgetMath
+{
+    /// <summary>Month-to-date spend projected over the whole month at the rate so far.</summary>
+    public static decimal Forecast(decimal monthToDate, DateTime asOf)
+    {
+        var start = new DateTime(asOf.Year, asOf.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var elapsed = (decimal)(asOf - start).TotalDays;
+        var days = DateTime.DaysInMonth(asOf.Year, asOf.Month);
+        return elapsed <= 0 ? monthToDate : decimal.Round(monthToDate / elapsed * days, 2);
+    }
+
+    public static IReadOnlyList<BudgetAlert> Crossed(CostBudget budget, decimal monthToDate, decimal forecast)
+    {
+        var alerts = new List<BudgetAlert>();
+        if (budget.MonthlyAmount <= 0)
+        {
+            return alerts;
+        }
+        foreach (var threshold in budget.Thresholds.Order())
+        {
+            var limit = budget.MonthlyAmount * threshold / 100m;
+            if (monthToDate >= limit)
+            {
+                alerts.Add(new BudgetAlert(threshold, "actual", monthToDate, decimal.Round(monthToDate / budget.MonthlyAmount * 100, 1)));
+            }
+            else if (forecast >= limit)
+            {
+                alerts.Add(new BudgetAlert(threshold, "forecast", forecast, decimal.Round(forecast / budget.MonthlyAmount * 100, 1)));
+            }
+        }
+        return alerts;
+    }
+
+    /// <summary>Every budget with its month-to-date spend (effective cost, shared cost excluded) as of the newest data.</summary>
+    public static async Task<List<BudgetStatus>> StatusAsync(PortalDbContext db, DateTime asOf, CancellationToken cancellationToken)
+    {
+        var monthStart = new DateTime(asOf.Year, asOf.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var budgets = await db.CostBudgets.AsNoTracking().ToListAsync(cancellationToken);
+        var byTeam = await db.CostDaily.AsNoTracking().Where(c => c.Day >= monthStart && c.Day < asOf && c.Team != null)
+            .GroupBy(c => new { c.Team, c.Component }).Select(g => new { g.Key.Team, g.Key.Component, Cost = g.Sum(c => c.EffectiveCost) })
+            .ToListAsync(cancellationToken);
+        return budgets.Select(b =>
+        {
+            var spent = byTeam.Where(t => t.Team == b.Team && (b.Component == null || t.Component == b.Component)).Sum(t => t.Cost);
+            var forecast = Forecast(spent, asOf);
+            return new BudgetStatus(b, spent, forecast, Crossed(b, spent, forecast));
+        }).OrderByDescending(s => s.PercentUsed).ToList();
+    }
+
+    /// <summary>"Now" for budgets: the newest charge in the data when that is earlier than now (imports lag).</summary>
+    public static async Task<DateTime> AsOfAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var latest = await db.CostLineItems.MaxAsync(c => (DateTime?)c.ChargePeriodEnd, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        return latest is { } l && l < now ? l : now;
+    }
+}

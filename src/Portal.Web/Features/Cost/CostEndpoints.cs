@@ -1,0 +1,198 @@
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Identity;
+
+namespace Portal.Web.Features.Cost;
+
+/// <summary>The cost API under <c>/api/cost</c>: imports, reports (JSON and CSV), budgets and allocation rules.</summary>
+public static class CostEndpoints
+{
+    public static void MapCostEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/cost").WithTags("Cost").RequireAuthorization(PortalPolicies.CatalogRead);
+
+        api.MapPost("/imports", ImportAsync).RequireAuthorization(PortalPolicies.CostWrite).DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(CostImporter.MaxUploadBytes))
+            .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = CostImporter.MaxUploadBytes });
+        api.MapGet("/budgets", ListBudgetsAsync);
+        api.MapPut("/budgets", SetBudgetAsync).RequireAuthorization(PortalPolicies.Admin);
+        api.MapDelete("/budgets/{id:guid}", DeleteBudgetAsync).RequireAuthorization(PortalPolicies.Admin);
+        api.MapGet("/rules", ListRulesAsync);
+        api.MapPut("/rules", SaveRulesAsync).RequireAuthorization(PortalPolicies.Admin);
+        api.MapGet("/anomalies", AnomaliesAsync);
+        api.MapGet("/imports", ListImportsAsync);
+        api.MapGet("/summary", SummaryAsync);
+        // Any table as CSV: the summary and the drivers, in the same shape as their JSON rows.
+        api.MapGet("/summary.csv", SummaryCsvAsync);
+        api.MapGet("/drivers", DriversAsync);
+        api.MapGet("/drivers.csv", DriversCsvAsync);
+        api.MapGet("/daily", DailyAsync);
+    }
+
+    public static async Task<Results<Created<CostImportView>, UnprocessableEntity<CostImportView>, ProblemHttpResult>> ImportAsync(
+        IFormFile? file, PortalDbContext db, IOptions<CostAttributionOptions> attribution, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "No file", detail: "Send the FOCUS export as multipart/form-data in a field named 'file' (CSV, or CSV compressed with gzip).");
+        }
+        await using var stream = file.OpenReadStream();
+        var result = await CostImporter.ImportAsync(db, stream, file.FileName, AuditActor.From(http), attribution.Value, time, ct);
+        var view = CostImportView.From(result);
+        return result.Status == "succeeded" ? TypedResults.Created($"/api/cost/imports/{result.Id}", view) : TypedResults.UnprocessableEntity(view);
+    }
+
+    public static async Task<Ok<List<RuleView>>> ListRulesAsync(PortalDbContext db, IOptions<CostAttributionOptions> attribution, CancellationToken ct) =>
+        TypedResults.Ok((await CostRules.LoadAsync(db, attribution.Value, ct)).Select(RuleView.From).ToList());
+
+    public static async Task<Results<Accepted<List<RuleView>>, ValidationProblem>> SaveRulesAsync(List<RuleView> body, PortalDbContext db,
+        IOptions<CostAttributionOptions> attribution, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
+    {
+        var (rules, errors) = await CostRules.SaveAsync(db, AuditActor.From(http), body, attribution.Value, jobs, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] });
+        }
+        return TypedResults.Accepted("/api/cost/rules", rules.Select(RuleView.From).ToList());
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<CostAnomaly>>, ProblemHttpResult>> AnomaliesAsync(string? groupBy, int? days, decimal? floor,
+        PortalDbContext db, CancellationToken ct)
+    {
+        groupBy ??= "team";
+        if (groupBy is not ("team" or "component") || days is < 1 or > 365 || floor is < 0)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Bad query", detail: "groupBy is team or component, days 1–365, floor 0 or more.");
+        }
+        var (_, to) = await CostQueries.DefaultWindowAsync(db, ct);
+        return TypedResults.Ok(await CostAnomalies.FindAsync(db, groupBy, to, days ?? 14, floor ?? 10m, ct));
+    }
+
+    public static async Task<Ok<List<CostImportView>>> ListImportsAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var imports = await db.CostImports.AsNoTracking().OrderByDescending(i => i.ImportedAt).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(imports.Select(CostImportView.From).ToList());
+    }
+
+    public static async Task<Results<Ok<CostSummary>, ProblemHttpResult>> SummaryAsync(string? groupBy, DateTime? from, DateTime? to, string? currency,
+        string? team, PortalDbContext db, CancellationToken ct)
+    {
+        var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+        return q.Problem ?? (Results<Ok<CostSummary>, ProblemHttpResult>)TypedResults.Ok(
+            await CostQueries.SummaryAsync(db, q.GroupBy, q.From, q.To, currency, TeamRef(team), ct));
+    }
+
+    public static async Task<IResult> SummaryCsvAsync(string? groupBy, DateTime? from, DateTime? to, string? currency, string? team,
+        PortalDbContext db, CancellationToken ct)
+    {
+        var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+        return q.Problem is { } problem ? problem : Csv(CostQueries.ToCsv(q.GroupBy, (await CostQueries.SummaryAsync(db, q.GroupBy, q.From, q.To, currency, TeamRef(team), ct)).Rows),
+            $"cost-by-{q.GroupBy}-{q.From:yyyyMMdd}-{q.To:yyyyMMdd}.csv");
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<CostSummaryRow>>, ProblemHttpResult>> DriversAsync(DateTime? from, DateTime? to, string? team,
+        PortalDbContext db, CancellationToken ct)
+    {
+        var q = await ReportQueryAsync(db, null, from, to, ct);
+        return q.Problem ?? (Results<Ok<IReadOnlyList<CostSummaryRow>>, ProblemHttpResult>)TypedResults.Ok(
+            await CostQueries.TopDriversAsync(db, q.From, q.To, TeamRef(team), ct));
+    }
+
+    public static async Task<IResult> DriversCsvAsync(DateTime? from, DateTime? to, string? team, PortalDbContext db, CancellationToken ct)
+    {
+        var q = await ReportQueryAsync(db, null, from, to, ct);
+        return q.Problem is { } problem ? problem : Csv(CostQueries.ToCsv("driver", await CostQueries.TopDriversAsync(db, q.From, q.To, TeamRef(team), ct)),
+            $"cost-drivers-{q.From:yyyyMMdd}-{q.To:yyyyMMdd}.csv");
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>> DailyAsync(string? groupBy, DateTime? from, DateTime? to,
+        string? team, PortalDbContext db, CancellationToken ct)
+    {
+        var q = await ReportQueryAsync(db, groupBy, from, to, ct);
+        return q.Problem ?? (Results<Ok<IReadOnlyList<CostDailyPoint>>, ProblemHttpResult>)TypedResults.Ok(
+            await CostQueries.DailyAsync(db, q.GroupBy, q.From, q.To, TeamRef(team), ct));
+    }
+
+    public static async Task<Ok<List<BudgetView>>> ListBudgetsAsync(PortalDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var asOf = await BudgetMath.AsOfAsync(db, time, ct);
+        return TypedResults.Ok((await BudgetMath.StatusAsync(db, asOf, ct)).Select(s => new BudgetView(s.Budget.Id, s.Budget.Team, s.Budget.Component,
+            s.Budget.MonthlyAmount, s.Budget.Currency, s.Budget.Thresholds, s.MonthToDate, s.Forecast, s.PercentUsed, s.Alerts)).ToList());
+    }
+
+    public static async Task<Results<Ok<BudgetView>, ValidationProblem>> SetBudgetAsync(BudgetRequest request, PortalDbContext db, TimeProvider time,
+        HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Team)) { errors["team"] = ["Name the team (a catalog Group)."]; }
+        if (request.MonthlyAmount is not > 0 || request.MonthlyAmount > 1_000_000_000) { errors["monthlyAmount"] = ["The monthly amount must be above 0."]; }
+        if (request.Thresholds is { } t && (t.Length == 0 || t.Any(x => x is < 1 or > 1000))) { errors["thresholds"] = ["Thresholds are percentages from 1 to 1000."]; }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var team = TeamRef(request.Team)!;
+        var component = string.IsNullOrWhiteSpace(request.Component) ? null
+            : request.Component.Contains(':', StringComparison.Ordinal) ? request.Component.ToLowerInvariant() : $"component:default/{request.Component.ToLowerInvariant()}";
+        if (!await CatalogReads.Entities(db).AnyAsync(i => i.Ref == team, ct))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team"] = [$"{request.Team} is not a team in the catalog."] });
+        }
+        var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Team == team && b.Component == component, ct);
+        var before = budget is null ? null : new { budget.MonthlyAmount, budget.Thresholds };
+        if (budget is null)
+        {
+            budget = new CostBudget { Team = team, Component = component, Currency = request.Currency ?? "USD", CreatedAt = time.GetUtcNow(), CreatedBy = AuditActor.From(http).Name };
+            db.CostBudgets.Add(budget);
+        }
+        budget.MonthlyAmount = request.MonthlyAmount!.Value;
+        budget.Thresholds = [.. (request.Thresholds ?? [80, 100]).Distinct().Order()];
+        AuditLog.Record(db, AuditActor.From(http), "cost.budget.set", $"budget:{component ?? team}", before: before, after: new { budget.MonthlyAmount, budget.Thresholds });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new BudgetView(budget.Id, budget.Team, budget.Component, budget.MonthlyAmount, budget.Currency, budget.Thresholds, 0, 0, 0, []));
+    }
+
+    public static async Task<Results<NoContent, NotFound>> DeleteBudgetAsync(Guid id, PortalDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Id == id, ct);
+        if (budget is null)
+        {
+            return TypedResults.NotFound();
+        }
+        db.CostBudgets.Remove(budget);
+        AuditLog.Record(db, AuditActor.From(http), "cost.budget.delete", $"budget:{budget.Component ?? budget.Team}", before: new { budget.MonthlyAmount });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static FileContentHttpResult Csv(string text, string fileName) =>
+        TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/csv", fileName);
+
+    private static string? TeamRef(string? team) =>
+        string.IsNullOrWhiteSpace(team) ? null : team.Contains(':', StringComparison.Ordinal) ? team.ToLowerInvariant() : $"group:default/{team.ToLowerInvariant()}";
+
+    /// <summary>The report's dimension (default team) and window (default: the 30 days up to the newest data), or the 400 that says what is wrong.</summary>
+    private static async Task<(string GroupBy, DateTime From, DateTime To, ProblemHttpResult? Problem)> ReportQueryAsync(PortalDbContext db, string? groupBy,
+        DateTime? from, DateTime? to, CancellationToken ct)
+    {
+        groupBy ??= "team";
+        if (CostQueries.KeyOf(groupBy) is null)
+        {
+            return (groupBy, default, default,
+                TypedResults.Problem(statusCode: 400, title: "Unknown groupBy", detail: $"groupBy must be one of {string.Join(", ", CostQueries.GroupBys)}."));
+        }
+        var (defaultFrom, defaultTo) = await CostQueries.DefaultWindowAsync(db, ct);
+        var start = from is { } f ? DateTime.SpecifyKind(f.ToUniversalTime(), DateTimeKind.Utc) : defaultFrom;
+        var end = to is { } t ? DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc) : from is null ? defaultTo : start.AddDays(30);
+        if (end <= start || end - start > TimeSpan.FromDays(800))
+        {
+            return (groupBy, start, end, TypedResults.Problem(statusCode: 400, title: "Bad period", detail: "'to' must be after 'from', and the period at most 800 days."));
+        }
+        return (groupBy, start, end, null);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Portal.Web.Features.Environments;
+
+public enum RunKind { Provision, Teardown }

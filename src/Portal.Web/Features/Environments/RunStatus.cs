@@ -1,0 +1,3 @@
+namespace Portal.Web.Features.Environments;
+
+public enum RunStatus { Queued, Running, Succeeded, Failed, Cancelled }
