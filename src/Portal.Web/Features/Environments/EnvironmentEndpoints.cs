@@ -31,12 +31,6 @@ public static class EnvironmentEndpoints
         policy.MapPut("/", SavePolicyAsync).RequireAuthorization(PortalPolicies.Admin);
     }
 
-    /// <summary>
-    /// Kept for <c>ComponentEnvironments.razor</c>, which the catalog's extension-point change moves; new code calls
-    /// <see cref="EnvironmentQueries.Visible"/>.
-    /// </summary>
-    public static IQueryable<PortalEnvironment> Visible(IQueryable<PortalEnvironment> query, AccessFacts who) => EnvironmentQueries.Visible(query, who);
-
     public static async Task<Results<Created<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> RequestAsync(
         EnvironmentRequest request, EnvironmentService service, HttpContext http, CancellationToken ct) =>
         Map(await service.RequestAsync(http.User, AuditActor.From(http), request, ct), e => TypedResults.Created($"/api/environments/{e.Id}", EnvironmentSummary.From(e)));

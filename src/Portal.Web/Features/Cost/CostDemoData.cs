@@ -1,16 +1,16 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
-using Portal.Web.Features.Cost;
 using Portal.Web.Features.Identity;
 
-namespace Portal.Web.Features.Demo;
+namespace Portal.Web.Features.Cost;
 
 /// <summary>
 /// Realistic FOCUS data for the demo organisation, loaded on the first embedded start so the cost
 /// pages are alive: 75 days of daily charges from three providers, tagged with the demo teams'
 /// components and environments, a share without tags, a spike three days ago, and two budgets.
-/// It goes through the real importer, exactly as an uploaded export would.
+/// It goes through the real importer, exactly as an uploaded export would. Cost's seeding API for the Demo feature,
+/// which composes features and so never touches Cost's tables itself.
 /// </summary>
 public static class CostDemoData
 {
@@ -28,7 +28,7 @@ public static class CostDemoData
 
     private static readonly string[] Environments = ["prod", "prod", "prod", "staging", "dev"];
 
-    public static async Task<CostImport> SeedAsync(PortalDbContext db, CostAttributionOptions attribution, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task SeedAsync(PortalDbContext db, CostAttributionOptions attribution, TimeProvider time, CancellationToken cancellationToken)
     {
         // A fixed seed: every demo install shows the same numbers. Not for security.
 #pragma warning disable CA5394
@@ -66,7 +66,7 @@ public static class CostDemoData
         }
 #pragma warning restore CA5394
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
-        var imported = await CostImporter.ImportAsync(db, stream, "demo-northwind-focus.csv", AuditActor.System, attribution, time, cancellationToken);
+        await CostImporter.ImportAsync(db, stream, "demo-northwind-focus.csv", AuditActor.System, attribution, time, cancellationToken);
 
         // Budgets: payments set tight enough to show an alert, checkout comfortably.
         var since = today.AddDays(-30);
@@ -83,6 +83,5 @@ public static class CostDemoData
             }
         }
         await db.SaveChangesAsync(cancellationToken);
-        return imported;
     }
 }
