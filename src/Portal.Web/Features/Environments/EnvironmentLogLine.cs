@@ -24,6 +24,8 @@ internal sealed class EnvironmentLogLineConfiguration : IEntityTypeConfiguration
         builder.Property(l => l.Step).HasMaxLength(100);
         builder.Property(l => l.Level).HasMaxLength(10);
         builder.HasIndex(l => new { l.RunId, l.Id });
-        builder.HasOne<EnvironmentRun>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+        // The name the database has had since the table was created (EF derives another one from the type names).
+        builder.HasOne<EnvironmentRun>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_environment_log_lines_environment_runs_run_id");
     }
 }
