@@ -1,0 +1,7 @@
+using System.Text.Json.Nodes;
+using Portal.Web.Features.Catalog;
+
+namespace Portal.Web.Features.Templates;
+
+public sealed record TemplateDetail(string EntityRef, string Title, string? Description, IReadOnlyList<string> Tags, string? Owner, string? Type,
+    JsonNode? Parameters, IReadOnlyList<TemplateStepView> Steps);
