@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Identity;

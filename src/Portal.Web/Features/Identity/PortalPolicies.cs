@@ -1,7 +1,3 @@
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-
 namespace Portal.Web.Features.Identity;
 
 public static class PortalPolicies

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Templates;
 

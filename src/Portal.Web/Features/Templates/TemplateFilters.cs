@@ -1,7 +1,3 @@
-using System.Text.Encodings.Web;
-using Fluid;
-using Fluid.Values;
-using Microsoft.Extensions.FileProviders;
 using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Templates;

@@ -1,8 +1,3 @@
-using System.Text.Encodings.Web;
-using Fluid;
-using Fluid.Values;
-using Microsoft.Extensions.FileProviders;
-
 namespace Portal.Web.Features.Templates;
 
 /// <summary>A template's text could not be rendered; the message names what and where.</summary>

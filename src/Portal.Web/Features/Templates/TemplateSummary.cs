@@ -1,5 +1,3 @@
-using Portal.Web.Features.Catalog;
-
 namespace Portal.Web.Features.Templates;
 
 public sealed record TemplateSummary(string EntityRef, string Namespace, string Name, string Title, string? Description, IReadOnlyList<string> Tags,

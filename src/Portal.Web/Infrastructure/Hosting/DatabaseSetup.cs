@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
-using Portal.Web.Infrastructure.Postgres;
 
 namespace Portal.Web.Infrastructure.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Portal.Web.Features.Templates.Actions;
 
