@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portal.Web.Data;
 
 namespace Portal.Web.Features.Identity;
 
@@ -45,53 +43,5 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.ActorType).HasMaxLength(10);
         builder.Property(a => a.Outcome).HasMaxLength(10);
         builder.Property(a => a.Ip).HasMaxLength(64);
-    }
-}
-
-/// <summary>Who is acting, as the audit log names them.</summary>
-public sealed record AuditActor(string Type, string Name, string? Ip)
-{
-    public static readonly AuditActor System = new("system", "portal", null);
-
-    public static AuditActor From(ClaimsPrincipal user, string? ip)
-    {
-        if (user.FindFirst(PortalClaims.TokenId) is { } token)
-        {
-            return new AuditActor("token", $"{user.Identity?.Name} ({token.Value})", ip);
-        }
-        return new AuditActor("user", user.Identity?.Name ?? "anonymous", ip);
-    }
-
-    public static AuditActor From(HttpContext context) => From(context.User, context.Connection.RemoteIpAddress?.ToString());
-}
-
-public static class AuditLog
-{
-    /// <summary>
-    /// Adds an entry to the context; it is saved with the change it describes (same SaveChanges,
-    /// same transaction), so a change is never without its record.
-    /// </summary>
-    public static void Record(PortalDbContext db, AuditActor actor, string action, string? target, string outcome = "success",
-        object? before = null, object? after = null)
-    {
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = DateTimeOffset.UtcNow,
-            ActorType = actor.Type,
-            Actor = actor.Name,
-            Action = action,
-            Target = target,
-            Outcome = outcome,
-            Ip = actor.Ip,
-            Changes = before is null && after is null ? null : JsonSerializer.SerializeToDocument(new { before, after }),
-        });
-    }
-
-    /// <summary>Records and saves on its own, for refusals and failures that change nothing else.</summary>
-    public static async Task WriteAsync(PortalDbContext db, AuditActor actor, string action, string? target, string outcome,
-        CancellationToken cancellationToken)
-    {
-        Record(db, actor, action, target, outcome);
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

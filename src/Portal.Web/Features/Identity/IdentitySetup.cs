@@ -1,27 +1,12 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Identity;
-
-public static class PortalPolicies
-{
-    public const string Admin = "admin";
-    public const string CatalogRead = "scope:catalog:read";
-    public const string CatalogWrite = "scope:catalog:write";
-    public const string EnvironmentsRead = "environments:read";
-    public const string EnvironmentsWrite = "scope:environments:write";
-    public const string CostWrite = "scope:cost:write";
-    public const string SloIngest = "scope:slo:ingest";
-    public const string SignInRateLimit = "sign-in";
-    public const string TokenRateLimit = "tokens";
-}
 
 public static class IdentitySetup
 {

@@ -9,19 +9,6 @@ using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Templates;
 
-public sealed record TemplateSummary(string EntityRef, string Namespace, string Name, string Title, string? Description, IReadOnlyList<string> Tags,
-    string? Owner, string? Type);
-
-public sealed record TaskCreated(Guid? Id, Dictionary<string, string[]> Errors, bool TemplateMissing);
-
-public sealed record TaskLogView(long Id, DateTimeOffset At, string? StepId, string Level, string Message);
-
-public sealed record TaskView(Guid Id, string TemplateRef, string TemplateTitle, string Status, string CreatedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Attempts, JsonObject Values, IReadOnlyList<TaskStepState> Steps, JsonObject? Output,
-    string? Error, IReadOnlyList<TaskLogView> Log);
-
-public sealed record DryRunOutcome(DryRunResult? Result, Dictionary<string, string[]> Errors, bool TemplateMissing);
-
 /// <summary>Templates and tasks: one implementation for the API and the pages.</summary>
 public sealed class ScaffolderService(
     IDbContextFactory<PortalDbContext> dbFactory,

@@ -4,41 +4,6 @@ using Portal.Web.Data;
 
 namespace Portal.Web.Features.Templates;
 
-public static class ScaffolderTaskStatus
-{
-    public const string Open = "open";
-    public const string Processing = "processing";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public static bool IsFinished(string status) => status is Completed or Failed or Cancelled;
-}
-
-public static class StepStatus
-{
-    public const string Pending = "pending";
-    public const string Processing = "processing";
-    public const string Completed = "completed";
-    public const string Skipped = "skipped";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-}
-
-/// <summary>One step's progress, kept on the task (a resumed run reads which side effects already happened).</summary>
-public sealed class TaskStepState
-{
-    public string Id { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string Action { get; set; } = "";
-    public string Status { get; set; } = StepStatus.Pending;
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
-
-    /// <summary>The step's output as JSON text (null until it completed).</summary>
-    public string? Output { get; set; }
-}
-
 /// <summary>A scaffolder run ("task"): a template, its values and where it got to.</summary>
 public sealed class ScaffolderTask
 {
@@ -84,19 +49,6 @@ public sealed class ScaffolderTask
     /// <summary>How many times a worker took the task up; more than one means it was resumed.</summary>
     public int Attempts { get; set; }
     public bool CancelRequested { get; set; }
-}
-
-/// <summary>One line of a task's log.</summary>
-public sealed class ScaffolderLogLine
-{
-    public long Id { get; set; }
-    public Guid TaskId { get; set; }
-    public DateTimeOffset At { get; set; }
-    public string? StepId { get; set; }
-
-    /// <summary>"info" or "error".</summary>
-    public required string Level { get; set; }
-    public required string Message { get; set; }
 }
 
 internal sealed class ScaffolderTaskConfiguration : IEntityTypeConfiguration<ScaffolderTask>, IEntityTypeConfiguration<ScaffolderLogLine>

@@ -4,9 +4,6 @@ using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Templates;
 
-/// <summary>One entry of <c>spec.steps</c>.</summary>
-public sealed record TemplateStep(string Id, string Name, string Action, JsonObject Input, JsonNode? If);
-
 /// <summary>
 /// A <c>scaffolder.backstage.io/v1beta3</c> Template entity read into what the scaffolder needs.
 /// <see cref="BaseDirectory"/> is the folder of the template's file: relative <c>url</c>s resolve there and nowhere else.

@@ -1,25 +1,10 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
-using Portal.Web.Features.Templates.Actions;
 
 namespace Portal.Web.Features.Templates;
-
-public sealed record DryRunRequest(JsonObject? Values);
-
-public sealed record CreateTaskRequest(string? TemplateRef, JsonObject? Values);
-
-public sealed record TaskCreatedResponse(Guid Id);
-
-public sealed record TemplateDetail(string EntityRef, string Title, string? Description, IReadOnlyList<string> Tags, string? Owner, string? Type,
-    JsonNode? Parameters, IReadOnlyList<TemplateStepView> Steps);
-
-public sealed record TemplateStepView(string Id, string Name, string Action);
-
-public sealed record ActionView(string Id, string Description, IReadOnlyList<ActionField> Inputs, IReadOnlyList<ActionField> Outputs);
 
 public static class TemplateEndpoints
 {

@@ -6,31 +6,6 @@ using Portal.Web.Features.Templates.Actions;
 
 namespace Portal.Web.Features.Templates;
 
-/// <summary>What the steps of one run share: the values, the user, each finished step's output and the workspace.</summary>
-public sealed class RunState(JsonObject parameters, JsonObject user)
-{
-    public JsonObject Parameters { get; } = parameters;
-    public JsonObject User { get; } = user;
-    public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
-    public Workspace Workspace { get; } = new();
-
-    /// <summary>In a dry run: whom a registered location would act for (see <see cref="ActionContext.Registrant"/>).</summary>
-    public LocationRegistrant? Registrant { get; init; }
-
-    /// <summary>The data expressions see: <c>parameters</c>, <c>steps['id'].output</c> and <c>user</c>.</summary>
-    public IReadOnlyDictionary<string, object?> Model => new Dictionary<string, object?>(StringComparer.Ordinal)
-    {
-        ["parameters"] = Parameters,
-        ["user"] = User,
-        ["steps"] = new JsonObject(StepOutputs.Select(s => KeyValuePair.Create<string, JsonNode?>(s.Key, new JsonObject { ["output"] = s.Value.DeepClone() }))),
-    };
-}
-
-public sealed record DryRunFile(string Path, string Base64Content);
-public sealed record DryRunLogLine(string? StepId, string Level, string Message);
-public sealed record DryRunResult(IReadOnlyList<DryRunFile> Files, IReadOnlyList<DryRunLogLine> Log, JsonObject? Output, IReadOnlyList<StepOutcome> Steps);
-public sealed record StepOutcome(string Id, string Name, string Status);
-
 /// <summary>Runs a template's steps with the registered actions: the same code for a dry-run and a real task.</summary>
 public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOptions<TemplatesOptions>? options = null)
 {
@@ -163,49 +138,4 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
 
     private static List<DryRunFile> Files(RunState state) =>
         state.Workspace.Files.Select(f => new DryRunFile(f.Key, Convert.ToBase64String(f.Value))).ToList();
-}
-
-/// <summary>Replaces secret values wherever they would otherwise appear in a log or an error.</summary>
-public sealed class SecretMasker(JsonObject values, IReadOnlySet<string> secretNames)
-{
-    public const string Placeholder = "********";
-
-    private readonly string[] _secrets = secretNames
-        .Select(n => values[n]?.ToString())
-        .OfType<string>()
-        .Where(s => s.Length > 0)
-        .OrderByDescending(s => s.Length)
-        .ToArray();
-
-    public string Mask(string text)
-    {
-        foreach (var secret in _secrets)
-        {
-            text = text.Replace(secret, Placeholder, StringComparison.Ordinal);
-        }
-        return text;
-    }
-
-    /// <summary>A copy of a JSON tree with secrets replaced in every string value (outputs, step outputs).</summary>
-    public JsonNode? MaskTree(JsonNode? node) => node switch
-    {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, MaskTree(p.Value)))),
-        JsonArray a => new JsonArray(a.Select(MaskTree).ToArray()),
-        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => JsonValue.Create(Mask(v.GetValue<string>())),
-        _ => node?.DeepClone(),
-    };
-
-    /// <summary>The values with every secret replaced, as run history shows and stores them.</summary>
-    public static JsonObject Masked(JsonObject values, IReadOnlySet<string> secretNames)
-    {
-        var copy = values.DeepClone().AsObject();
-        foreach (var name in secretNames)
-        {
-            if (copy.ContainsKey(name) && !TemplateParameters.IsEmpty(copy[name]))
-            {
-                copy[name] = Placeholder;
-            }
-        }
-        return copy;
-    }
 }

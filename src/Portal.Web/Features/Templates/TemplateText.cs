@@ -1,22 +1,13 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Values;
 using Microsoft.Extensions.FileProviders;
-using Portal.Web.Features.Catalog;
 
 namespace Portal.Web.Features.Templates;
-
-/// <summary>A template's text could not be rendered; the message names what and where.</summary>
-public sealed class TemplateRenderException(string message) : Exception(message)
-{
-    /// <summary>True when rendering stopped at one of <see cref="TemplateRenderLimits"/>.</summary>
-    public bool LimitExceeded { get; init; }
-}
 
 /// <summary>
 /// Backstage's template syntax (<c>${{ expr }}</c> outputs, <c>{% tag %}</c> tags, Nunjucks-style filter calls such as
@@ -365,46 +356,4 @@ public static partial class TemplateText
 
     [GeneratedRegex(@"\{%-?\s*endraw\s*-?%\}")]
     private static partial Regex EndRawTag();
-}
-
-/// <summary>The filters Backstage adds to Nunjucks, as plain functions.</summary>
-public static class TemplateFilters
-{
-    /// <summary><c>github.com?owner=o&amp;repo=r</c> into its parts (host, owner, repo, organization, workspace, project).</summary>
-    public static Dictionary<string, object?> ParseRepoUrl(string repoUrl)
-    {
-        var question = repoUrl.IndexOf('?', StringComparison.Ordinal);
-        if (question <= 0)
-        {
-            throw new TemplateRenderException($"'{repoUrl}' is not a repository URL of the form host?owner=name&repo=name.");
-        }
-        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(repoUrl[(question + 1)..]);
-        string? Get(string key) => query.TryGetValue(key, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
-        var repo = Get("repo") ?? throw new TemplateRenderException($"The repository URL '{repoUrl}' has no repo.");
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["host"] = repoUrl[..question],
-            ["owner"] = Get("owner"),
-            ["repo"] = repo,
-            ["organization"] = Get("organization"),
-            ["workspace"] = Get("workspace"),
-            ["project"] = Get("project"),
-        };
-    }
-
-    /// <summary><c>kind:namespace/name</c> into kind, namespace and name (namespace defaults to <c>default</c>).</summary>
-    public static Dictionary<string, object?> ParseEntityRef(string reference)
-    {
-        if (string.IsNullOrWhiteSpace(reference))
-        {
-            throw new TemplateRenderException("parseEntityRef was given an empty entity reference.");
-        }
-        var parsed = EntityRef.Parse(reference, defaultKind: "-");
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["kind"] = parsed.Kind == "-" ? null : parsed.Kind,
-            ["namespace"] = parsed.Namespace,
-            ["name"] = parsed.Name,
-        };
-    }
 }

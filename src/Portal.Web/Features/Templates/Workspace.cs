@@ -1,8 +1,5 @@
 namespace Portal.Web.Features.Templates;
 
-/// <summary>A template tried to read or write outside where it may; the message names the file.</summary>
-public sealed class TemplateSecurityException(string message) : Exception(message);
-
 /// <summary>
 /// The files a run produces, held in memory: a dry-run is this and nothing else, and a real run writes it out only
 /// when it publishes. Every path is relative and stays inside the workspace.

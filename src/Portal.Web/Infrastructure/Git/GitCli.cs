@@ -2,9 +2,6 @@ using System.Diagnostics;
 
 namespace Portal.Web.Infrastructure.Git;
 
-/// <summary>A git command failed; the message is git's own, fit to show an operator.</summary>
-public sealed class GitException(string message) : Exception(message);
-
 /// <summary>
 /// Runs the real git with the portal's safety settings: no <c>ext::</c> transports that run
 /// commands, no prompts, no system config; a timeout, and the process tree killed on cancel.

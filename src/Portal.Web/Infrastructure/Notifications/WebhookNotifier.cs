@@ -1,25 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Infrastructure.Notifications;
-
-public sealed class NotificationOptions
-{
-    public const string Section = "Portal:Notifications";
-
-    /// <summary>Where notifications are POSTed; empty means none are sent.</summary>
-    public string? WebhookUrl { get; set; }
-
-    /// <summary>"json" (the portal's own body) or "slack" (a Slack incoming-webhook body: {"text": ...}).</summary>
-    [RegularExpression("^(json|slack)$")] public string Format { get; set; } = "json";
-
-    /// <summary>The portal's public address, for links in messages.</summary>
-    public string? PublicUrl { get; set; }
-}
-
-/// <summary>One thing worth telling people about: what happened, to what, and a link to it.</summary>
-public sealed record Notification(string Event, string Title, string Message, string? Link, IReadOnlyDictionary<string, string> Fields);
 
 /// <summary>
 /// Posts notifications to the configured webhook as JSON or in Slack's incoming-webhook format.
@@ -55,16 +36,5 @@ public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<Not
         {
             logger.LogWarning("Notification {Event} could not be delivered: {Error}", notification.Event, ex.Message);
         }
-    }
-}
-
-public static class NotificationSetup
-{
-    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHttpClient(WebhookNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton<WebhookNotifier>();
-        return builder;
     }
 }

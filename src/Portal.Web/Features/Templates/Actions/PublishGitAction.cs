@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Portal.Web.Infrastructure.Git;
+
+namespace Portal.Web.Features.Templates.Actions;
+
+/// <summary>
+/// <c>publish:git</c>, the default publisher: a bare repository under the configured root, created and pushed to;
+/// its URL is clonable with <c>git clone</c>.
+/// </summary>
+public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaffolderAction
+{
+    public string Id => "publish:git";
+    public string Description => "Creates a git repository on the portal's git server (a bare repository) and pushes the workspace as its first commit.";
+    public bool HasSideEffects => true;
+    public IReadOnlyList<ActionField> Inputs { get; } =
+    [
+        new("repoUrl", "string", true, "host?owner=name&repo=name; owner and repo name the repository."),
+        new("description", "string", false, "The repository's description."),
+        new("defaultBranch", "string", false, "The branch to create (default main)."),
+        new("gitCommitMessage", "string", false, "The first commit's message (default 'Initial commit')."),
+        new("gitAuthorName", "string", false, "The commit's author (default from Portal:Templates:AuthorName)."),
+        new("gitAuthorEmail", "string", false, "The author's email."),
+        new("sourcePath", "string", false, "Publish only this folder of the workspace."),
+    ];
+    public IReadOnlyList<ActionField> Outputs { get; } =
+    [
+        new("remoteUrl", "string", true, "The repository's URL (git clone it)."),
+        new("repoContentsUrl", "string", true, "The URL the catalog reads the repository from."),
+        new("commitHash", "string", true, "The first commit."),
+    ];
+
+    public async Task<JsonObject> RunAsync(ActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var (owner, repo) = GitPublish.OwnerAndRepo(ActionInput.Text(input, "repoUrl")!);
+        var path = Path.Combine(options.Value.ResolveRepositoryRoot(), owner, repo + ".git");
+        var url = new Uri(path).AbsoluteUri;
+        if (context.DryRun)
+        {
+            context.Log($"Dry run: would create {url} and push {context.Workspace.Files.Count} files.");
+            return Output(url, "0000000000000000000000000000000000000000");
+        }
+        var branch = GitPublish.Branch(input);
+        var alreadyExists = $"A repository {owner}/{repo} already exists; choose another name.";
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path);
+            await GitCli.RunAsync(path, cancellationToken, "init", "-q", "--bare", "-b", branch);
+        }
+        else if (!File.Exists(Path.Combine(path, "HEAD")))
+        {
+            throw new TemplateRenderException(alreadyExists);
+        }
+        // An existing bare repository is fine while it is empty (a run that stopped after creating it); the push
+        // below refuses one with someone else's commits and recognises this task's own.
+        if (ActionInput.Text(input, "description") is { } description)
+        {
+            await File.WriteAllTextAsync(Path.Combine(path, "description"), description.ReplaceLineEndings(" ") + "\n", cancellationToken);
+        }
+        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, new Uri(path).AbsoluteUri, null, alreadyExists, cancellationToken);
+        context.Log($"Created {url} and pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
+        return Output(url, pushed.CommitHash);
+    }
+
+    private static JsonObject Output(string url, string hash) => new()
+    {
+        ["remoteUrl"] = url,
+        ["repoContentsUrl"] = url,
+        ["commitHash"] = hash,
+    };
+}

@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Portal.Web.Features.Templates.Actions;
+
+/// <summary>
+/// <c>publish:github</c>: creates the repository through the GitHub REST API (<c>POST /orgs/{owner}/repos</c>, or
+/// <c>/user/repos</c> when the owner is the token's user) and pushes over HTTPS with the token.
+/// </summary>
+public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHttpClientFactory httpFactory) : IScaffolderAction
+{
+    public string Id => "publish:github";
+    public string Description => "Creates a GitHub repository with the configured token (Portal:Templates:GitHub) and pushes the workspace.";
+    public bool HasSideEffects => true;
+    public IReadOnlyList<ActionField> Inputs { get; } =
+    [
+        new("repoUrl", "string", true, "github.com?owner=org&repo=name."),
+        new("description", "string", false, "The repository's description."),
+        new("repoVisibility", "string", false, "private (default), internal or public."),
+        new("defaultBranch", "string", false, "The branch to create (default main)."),
+        new("gitCommitMessage", "string", false, "The first commit's message."),
+        new("sourcePath", "string", false, "Publish only this folder of the workspace."),
+    ];
+    public IReadOnlyList<ActionField> Outputs { get; } =
+    [
+        new("remoteUrl", "string", true, "The repository's page."),
+        new("repoContentsUrl", "string", true, "The clone URL the catalog reads the repository from."),
+        new("commitHash", "string", true, "The first commit."),
+    ];
+
+    public async Task<JsonObject> RunAsync(ActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var (owner, repo) = GitPublish.OwnerAndRepo(ActionInput.Text(input, "repoUrl")!);
+        var github = options.Value.GitHub;
+        var api = github.ApiBaseUrl.TrimEnd('/');
+        if (context.DryRun)
+        {
+            context.Log($"Dry run: would create the GitHub repository {owner}/{repo} and push {context.Workspace.Files.Count} files.");
+            return new JsonObject { ["remoteUrl"] = $"https://github.com/{owner}/{repo}", ["repoContentsUrl"] = $"https://github.com/{owner}/{repo}.git", ["commitHash"] = "" };
+        }
+        if (string.IsNullOrWhiteSpace(github.Token))
+        {
+            throw new TemplateRenderException("publish:github needs a token: set Portal:Templates:GitHub:Token.");
+        }
+        using var client = httpFactory.CreateClient("github");
+        var visibility = ActionInput.Text(input, "repoVisibility") ?? "private";
+        var body = new JsonObject
+        {
+            ["name"] = repo,
+            ["description"] = ActionInput.Text(input, "description"),
+            ["private"] = visibility != "public",
+            ["visibility"] = visibility,
+            ["auto_init"] = false,
+        };
+        var created = await SendAsync(client, HttpMethod.Post, $"{api}/orgs/{Uri.EscapeDataString(owner)}/repos", body, github.Token, cancellationToken);
+        if (created.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            // Not an organisation: the repository goes to the token's own account only when that account is the owner.
+            var me = await SendAsync(client, HttpMethod.Get, $"{api}/user", null, github.Token, cancellationToken);
+            if (!string.Equals(me.Json?["login"]?.ToString(), owner, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new TemplateRenderException($"GitHub has no organisation '{owner}' this token can create repositories in.");
+            }
+            created = await SendAsync(client, HttpMethod.Post, $"{api}/user/repos", body, github.Token, cancellationToken);
+        }
+        if (created.Status == System.Net.HttpStatusCode.UnprocessableEntity)
+        {
+            // It exists: a resumed task finds its own commit there; the push below refuses anyone else's repository.
+            created = await SendAsync(client, HttpMethod.Get, $"{api}/repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}", null, github.Token, cancellationToken);
+        }
+        if (created.Json is null || created.Json["clone_url"]?.ToString() is not { Length: > 0 } cloneUrl)
+        {
+            throw new TemplateRenderException($"GitHub refused to create {owner}/{repo}: {(int)created.Status} {created.Json?["message"]}");
+        }
+        var htmlUrl = created.Json["html_url"]?.ToString() ?? cloneUrl;
+        context.Log($"Created the GitHub repository {htmlUrl}.");
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + github.Token));
+        var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, cloneUrl, basic,
+            $"The GitHub repository {owner}/{repo} already exists and has commits; choose another name.", cancellationToken);
+        context.Log($"Pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
+        return new JsonObject { ["remoteUrl"] = htmlUrl, ["repoContentsUrl"] = cloneUrl, ["commitHash"] = pushed.CommitHash };
+    }
+
+    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+        string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("portal-scaffolder", "1.0"));
+        using var response = await client.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        JsonObject? json = null;
+        try
+        {
+            json = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return (response.StatusCode, json);
+    }
+}

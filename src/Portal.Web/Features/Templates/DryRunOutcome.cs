@@ -1,0 +1,3 @@
+namespace Portal.Web.Features.Templates;
+
+public sealed record DryRunOutcome(DryRunResult? Result, Dictionary<string, string[]> Errors, bool TemplateMissing);

@@ -1,0 +1,5 @@
+using System.Text.Json.Nodes;
+
+namespace Portal.Web.Features.Templates;
+
+public sealed record DryRunRequest(JsonObject? Values);

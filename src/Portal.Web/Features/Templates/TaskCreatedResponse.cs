@@ -1,0 +1,3 @@
+namespace Portal.Web.Features.Templates;
+
+public sealed record TaskCreatedResponse(Guid Id);

@@ -1,0 +1,3 @@
+namespace Portal.Web.Features.Templates;
+
+public sealed record TemplateStepView(string Id, string Name, string Action);
