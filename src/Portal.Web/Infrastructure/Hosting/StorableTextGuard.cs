@@ -6,6 +6,8 @@ namespace Portal.Web.Infrastructure.Hosting;
 /// One check for every JSON request body: a string (or property name) holding a NUL character or an unpaired
 /// surrogate is answered 400 with the property it was found in, before any endpoint binds it, so no API can pass
 /// such text on to PostgreSQL (which refuses it with a 500). Bodies that are not valid JSON are left to the endpoint.
+/// Only the API (<c>/api</c>) is checked: the OTLP receiver reads its own bodies into pooled buffers under its own
+/// limits, and copying every JSON export here first would undo that on the ingestion hot path.
 /// </summary>
 public sealed class StorableTextGuard(RequestDelegate next)
 {
@@ -34,7 +36,8 @@ public sealed class StorableTextGuard(RequestDelegate next)
     }
 
     private static bool HasJsonBody(HttpRequest request) =>
-        (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         && request.ContentType is { } type
         && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Contains("+json", StringComparison.OrdinalIgnoreCase));
