@@ -67,10 +67,50 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         await search.FillAsync("paymnt-gateway"); // a typo still finds it
         await Expect(Page.GetByTestId("search-hit-component:default/payment-gateway")).ToBeVisibleAsync();
         await Page.GetByTestId("search-all").ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog\\?q=paymnt-gateway"));
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/search\\?q=paymnt-gateway"));
+        await Expect(Page.GetByTestId("search-result-component:default/payment-gateway")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("search-result-component:default/cart-service")).ToHaveCountAsync(0);
         await ScreenshotAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Quick_search_shows_the_best_match_first_and_Enter_opens_the_results_page()
+    {
+        await SignInAsync();
+
+        var search = Page.GetByTestId("global-search");
+        await search.FillAsync("payment");
+        var hits = Page.Locator("[data-testid^='search-hit-']");
+        await Expect(hits.First).ToHaveAttributeAsync("data-testid", "search-hit-component:default/payment-gateway");
+        await ScreenshotAsync("Quick_search_suggestions");
+
+        await search.PressAsync("Enter");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/search\\?q=payment$"));
+        var results = Page.GetByTestId("search-results").Locator("[data-testid^='search-result-']");
+        await Expect(results.First).ToHaveAttributeAsync("data-testid", "search-result-component:default/payment-gateway");
+        await Expect(Page.GetByTestId("search-total")).ToContainTextAsync("for \"payment\"");
+        await ScreenshotAsync("Search_results");
+
+        // The kind facet narrows the results and lives in the URL.
+        await Page.GetByTestId("search-facet-kind").GetByText("API", new() { Exact = false }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("kind=API", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        await Expect(results.First).ToHaveAttributeAsync("data-testid", new System.Text.RegularExpressions.Regex("^search-result-api:"));
+        await Expect(Page.GetByTestId("search-result-component:default/payment-gateway")).ToHaveCountAsync(0);
+
+        // Picking a suggestion with the arrow keys still opens that entity.
+        await search.FillAsync("fraud-scoring");
+        await Expect(Page.GetByTestId("search-hit-component:default/fraud-scoring")).ToBeVisibleAsync();
+        await search.PressAsync("ArrowDown");
+        var highlighted = Page.Locator(".mud-selected-item [data-testid^='search-hit-']");
+        await Expect(highlighted).ToHaveCountAsync(1);
+        var picked = (await highlighted.GetAttributeAsync("data-testid"))!["search-hit-".Length..];
+        await search.PressAsync("Enter");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog/" + picked.Replace(":", "/", StringComparison.Ordinal) + "$"));
+
+        await GotoAsync("/search?q=zzzz-nothing-like-this");
+        await Expect(Page.GetByTestId("search-empty")).ToContainTextAsync("Nothing in the catalog matches");
+        await ScreenshotAsync("Search_nothing_found");
         AssertNoConsoleErrors();
     }
 

@@ -185,17 +185,24 @@ public sealed class CatalogSearchIndexTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task The_app_bar_search_gets_the_same_shortest_names_from_the_index()
+    public async Task Ranked_search_gives_the_same_pages_from_the_index_and_from_PostgreSQL()
     {
         await using var db = Db();
-        foreach (var term in new[] { "payment", "led", "paymnt", "x1", "ledger api" })
+        foreach (var (filter, term) in new[] { ("", "payment"), ("", "led"), ("", "paymnt"), ("", "x1"), ("", "ledger api"), ("kind=component", "payment") })
         {
-            var ids = await CatalogSearch.ShortestNamesFromIndexAsync(_index, db, term, 8, CancellationToken.None);
-            Assert.NotNull(ids);
-            var expected = await CatalogSearch.Apply(db, db.CatalogEntities.AsNoTracking(), [], term)
-                .OrderBy(e => e.Name.Length).ThenBy(e => e.Name).ThenBy(e => e.EntityRef).Take(8).Select(e => e.Id).ToListAsync();
-            Assert.True(expected.Count > 0, term);
-            Assert.Equal(expected, ids);
+            var answered = _index.AnsweredFromMemory;
+            var (total, first) = await CatalogSearch.RankedAsync(_index, db, [filter], term, 0, 25, CancellationToken.None);
+            Assert.True(_index.AnsweredFromMemory > answered, $"the index answered '{term}'");
+            Assert.Equal(await CatalogSearch.Apply(db, db.CatalogEntities.AsNoTracking(), [filter], term).CountAsync(), total);
+            Assert.True(total > 0, term);
+            for (var offset = 0; offset < Math.Min(total, 200); offset += 25)
+            {
+                var fromIndex = await CatalogSearch.RankedAsync(_index, db, [filter], term, offset, 25, CancellationToken.None);
+                var fromPostgres = await CatalogSearch.RankedAsync(null, db, [filter], term, offset, 25, CancellationToken.None);
+                Assert.Equal(fromPostgres.Ids, fromIndex.Ids);
+                Assert.Equal(fromPostgres.Total, fromIndex.Total);
+            }
+            Assert.Equal((await CatalogSearch.RankedAsync(null, db, [filter], term, 0, 25, CancellationToken.None)).Ids, first);
         }
     }
 

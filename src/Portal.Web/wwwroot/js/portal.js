@@ -7,3 +7,24 @@ window.portal = {
 window.portal.copy = function (text) {
   return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve();
 };
+// The app bar's search: Enter opens the results page for what was typed, unless a suggestion was picked with the
+// arrow keys (then the autocomplete opens that entity). A capture listener, so it runs before the autocomplete's own.
+(function () {
+  var picked = false;
+  function inSearch(target) {
+    return target instanceof Element && target.tagName === "INPUT" && target.closest("#portal-search") !== null;
+  }
+  window.addEventListener("keydown", function (e) {
+    if (!inSearch(e.target)) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") { picked = true; return; }
+    if (e.key !== "Enter" || picked) return;
+    var text = e.target.value.trim();
+    if (text.length < 2) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    e.target.blur();
+    var url = "/search?q=" + encodeURIComponent(text);
+    if (window.Blazor && window.Blazor.navigateTo) window.Blazor.navigateTo(url); else window.location.href = url;
+  }, true);
+  window.addEventListener("input", function (e) { if (inSearch(e.target)) picked = false; }, true);
+})();

@@ -361,22 +361,29 @@ public static class CatalogSearch
     }
 
     /// <summary>
-    /// For the app-bar search: the ids of the <paramref name="take"/> matches of <paramref name="fullText"/> with
-    /// the shortest names (then by name and entity ref), from the index; null when it cannot answer.
+    /// The search page and the app bar: every match of <paramref name="fullText"/> under <paramref name="filters"/>,
+    /// ordered by <see cref="SearchRanking"/>; the total and the ids of one page. The index and the SQL path rank the
+    /// same candidates with the same code, so they give the same order.
     /// </summary>
-    public static async Task<List<Guid>?> ShortestNamesFromIndexAsync(CatalogSearchIndex index, PortalDbContext db, string fullText, int take,
-        CancellationToken cancellationToken)
+    public static async Task<(int Total, List<Guid> Ids)> RankedAsync(CatalogSearchIndex? index, PortalDbContext db, IReadOnlyList<string> filters,
+        string fullText, int offset, int size, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(fullText)
-            || await SelectFromIndexAsync(index, db, [], fullText, includeOrphans: true, cancellationToken) is not var (snapshot, bits))
+        List<RankCandidate> candidates;
+        if (await SelectFromIndexAsync(index, db, filters, fullText, includeOrphans: true, cancellationToken) is var (snapshot, bits))
         {
-            return null;
+            var kinds = snapshot.ColumnIds(CatalogSearchIndex.Column.Kind);
+            candidates = CatalogTextMatch.Members(bits)
+                .Select(d => new RankCandidate(snapshot.Ids[d], snapshot.Refs[d], snapshot.Strings[kinds[d]], snapshot.Names[d], snapshot.Titles[d]))
+                .ToList();
         }
-        return CatalogTextMatch.Members(bits)
-            .Order(Comparer<int>.Create((a, b) => snapshot.Names[a].Length != snapshot.Names[b].Length
-                ? snapshot.Names[a].Length.CompareTo(snapshot.Names[b].Length)
-                : snapshot.CompareAt("metadata.name", a, snapshot.Names[b], snapshot.Refs[b])))
-            .Take(take).Select(d => snapshot.Ids[d]).ToList();
+        else
+        {
+            candidates = await Apply(db, db.CatalogEntities.AsNoTracking(), filters, fullText)
+                .Select(e => new RankCandidate(e.Id, e.EntityRef, e.Kind, e.Name, e.Title))
+                .ToListAsync(cancellationToken);
+        }
+        var ordered = SearchRanking.Order(candidates, fullText);
+        return (ordered.Count, ordered.Skip(offset).Take(size).Select(c => c.Id).ToList());
     }
 
     /// <summary>Runs a command EF built and this class rewrapped, on the context's connection, row by row.</summary>
