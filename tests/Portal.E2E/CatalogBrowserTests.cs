@@ -73,6 +73,9 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("facet-system")).ToContainTextAsync("payments");
         await Page.GetByTestId("facet-system").GetByText("payments").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("system=payments"));
+        await Expect(Rows()).ToHaveCountAsync(5); // the catalog opens on components
+        await Page.GetByTestId("kind-all").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("kind=all"));
         await Expect(Rows()).ToHaveCountAsync(11); // 5 components, 3 APIs and 3 resources
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
@@ -263,4 +266,57 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
     }
 
     private ILocator Rows() => Page.GetByTestId("catalog-table").Locator("tr.catalog-row");
+
+    [Fact]
+    public async Task Owned_shows_my_teams_entities_and_Starred_what_I_starred()
+    {
+        await SignInAsync();
+        var created = await Page.APIRequest.PostAsync("/api/identity/users", new()
+        {
+            // chen.wei is a member of the Payments team in the demo catalog.
+            DataObject = new { userName = "chen.wei", password = "given-password-12", roles = Array.Empty<string>() },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(created.Status == 201, await created.TextAsync());
+        await Page.Context.ClearCookiesAsync();
+        await Page.GotoAsync("/account/login?returnUrl=%2Fcatalog");
+        await Page.GetByLabel("User name or e-mail").FillAsync("chen.wei");
+        await Page.GetByLabel("Password").FillAsync("given-password-12");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // A new account chooses its own password first.
+        await Page.GetByLabel("Current password (the one you were given)").FillAsync("given-password-12");
+        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync("chen-own-password-1");
+        await Page.GetByLabel("Repeat the new password").FillAsync("chen-own-password-1");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog$"));
+        await GotoAsync("/catalog");
+
+        await Page.GetByTestId("view-owned").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("view=owned"));
+        await Expect(Rows()).ToHaveCountAsync(5); // the Payments team's components
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "payment-gateway" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToHaveCountAsync(0);
+        await ScreenshotAsync("Owned");
+
+        await Page.GetByTestId("view-starred").ClickAsync();
+        await Expect(Page.GetByTestId("catalog-empty")).ToContainTextAsync("You have starred nothing yet");
+        await ScreenshotAsync("Starred_empty");
+
+        await GotoAsync("/catalog/component/default/cart-service");
+        await Page.GetByTestId("star-toggle").ClickAsync();
+        await Expect(Page.GetByTestId("star-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await GotoAsync("/catalog?view=starred");
+        await Expect(Rows()).ToHaveCountAsync(1);
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "cart-service" })).ToBeVisibleAsync();
+        await ScreenshotAsync("Starred");
+
+        // Unstarred from its page, it leaves the Starred view.
+        await GotoAsync("/catalog/component/default/cart-service");
+        await Expect(Page.GetByTestId("star-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Page.GetByTestId("star-toggle").ClickAsync();
+        await Expect(Page.GetByTestId("star-toggle")).ToHaveAttributeAsync("aria-pressed", "false");
+        await GotoAsync("/catalog?view=starred");
+        await Expect(Page.GetByTestId("catalog-empty")).ToContainTextAsync("You have starred nothing yet");
+        AssertNoConsoleErrors();
+    }
 }

@@ -11,5 +11,6 @@ public static class CatalogData
         public DbSet<CatalogEntity> CatalogEntities => db.Set<CatalogEntity>();
         public DbSet<CatalogLocation> CatalogLocations => db.Set<CatalogLocation>();
         public DbSet<CatalogRelation> CatalogRelations => db.Set<CatalogRelation>();
+        public DbSet<CatalogStar> CatalogStars => db.Set<CatalogStar>();
     }
 }

@@ -31,6 +31,10 @@ public static class CatalogEndpoints
         api.MapGet("/entity-facets", FacetsAsync);
         api.MapPost("/validate", Validate);
         api.MapPost("/entities", UpsertEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        // The caller's own stars: a person's, so a token without a person gets a 400 that says so.
+        api.MapGet("/stars", ListStarsAsync);
+        api.MapPut("/stars/{kind}/{ns}/{name}", StarAsync);
+        api.MapDelete("/stars/{kind}/{ns}/{name}", UnstarAsync);
 
         var locations = api.MapGroup("/locations");
         locations.MapGet("/", ListLocationsAsync);
@@ -42,6 +46,34 @@ public static class CatalogEndpoints
 
     private static async Task<Ok<CatalogFigures>> FiguresAsync(PortalDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await CatalogFigures.LoadAsync(db, ct));
+
+    private static async Task<Results<Ok<List<string>>, ProblemHttpResult>> ListStarsAsync(PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        AccessFacts.From(http.User).UserId is { } userId ? TypedResults.Ok(await CatalogStars.ListAsync(db, userId, ct)) : NoPersonProblem();
+
+    private static Task<Results<NoContent, NotFound, ProblemHttpResult>> StarAsync(string kind, string ns, string name, PortalDbContext db,
+        TimeProvider time, HttpContext http, CancellationToken ct) => SetStarAsync(kind, ns, name, true, db, time, http, ct);
+
+    private static Task<Results<NoContent, NotFound, ProblemHttpResult>> UnstarAsync(string kind, string ns, string name, PortalDbContext db,
+        TimeProvider time, HttpContext http, CancellationToken ct) => SetStarAsync(kind, ns, name, false, db, time, http, ct);
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetStarAsync(string kind, string ns, string name, bool starred,
+        PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (AccessFacts.From(http.User).UserId is not { } userId)
+        {
+            return NoPersonProblem();
+        }
+        return await CatalogStars.SetAsync(db, userId, new EntityRef(kind, ns, name), starred, time.GetUtcNow(), ct) switch
+        {
+            CatalogStars.Outcome.NoSuchEntity => TypedResults.NotFound(),
+            CatalogStars.Outcome.TooMany => TypedResults.Problem(statusCode: 400, title: "Too many stars",
+                detail: $"A person can star at most {CatalogStars.MaxPerPerson} entities; unstar one first."),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    private static ProblemHttpResult NoPersonProblem() => TypedResults.Problem(statusCode: 400, title: "Stars belong to a person",
+        detail: "This token acts for no person (a service token); stars are kept per person. Use a personal token or sign in.");
 
     private static async Task<Results<Ok<JsonObject>, NotFound>> GetEntityAsync(string kind, string ns, string name, PortalDbContext db, CancellationToken ct)
     {
