@@ -14,6 +14,10 @@ public static class GitMirror
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Where a repository's branch is checked out under <paramref name="cacheRoot"/>: one folder per URL and branch.</summary>
+    public static string CheckoutPath(string url, string? branch, string cacheRoot) =>
+        Path.Combine(cacheRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url + "#" + branch)))[..24]);
+
     /// <param name="environment">For git's environment, e.g. a configured credential (<see cref="LocationCredentials.GitEnvironment"/>).</param>
     public static async Task<string> SyncAsync(string url, string? branch, string cacheRoot, IReadOnlyDictionary<string, string>? environment,
         CancellationToken cancellationToken)
@@ -30,8 +34,7 @@ public static class GitMirror
         {
             throw new LocationException($"'{branch}' is not a branch name.");
         }
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url + "#" + branch)))[..24];
-        var checkout = Path.Combine(cacheRoot, key);
+        var checkout = CheckoutPath(url, branch, cacheRoot);
         Directory.CreateDirectory(cacheRoot);
         // One refresh at a time per repository: two jobs must not fetch into one checkout together.
         using var gate = await LockAsync(checkout + ".lock", cancellationToken);
