@@ -1002,6 +1002,289 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("cost_line_items", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryBuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("branch");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Pipeline")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("pipeline");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_builds");
+
+                    b.HasIndex("ComponentRef", "RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_delivery_builds_component_ref_run_id");
+
+                    b.HasIndex("ComponentRef", "StartedAt")
+                        .HasDatabaseName("ix_delivery_builds_component_ref_started_at");
+
+                    b.ToTable("delivery_builds", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryDeployment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<string>("Commits")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("commits");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<string>("DeployedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("deployed_by");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("environment");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<bool>("Rollback")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rollback");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_deployments");
+
+                    b.HasIndex("ComponentRef", "RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_delivery_deployments_component_ref_run_id");
+
+                    b.HasIndex("Environment", "FinishedAt")
+                        .HasDatabaseName("ix_delivery_deployments_environment_finished_at");
+
+                    b.HasIndex("ComponentRef", "Environment", "FinishedAt")
+                        .HasDatabaseName("ix_delivery_deployments_component_ref_environment_finished_at");
+
+                    b.ToTable("delivery_deployments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.GateOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("environment");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_gate_overrides");
+
+                    b.HasIndex("ComponentRef", "Environment", "ExpiresAt")
+                        .HasDatabaseName("ix_delivery_gate_overrides_component_ref_environment_expires_at");
+
+                    b.ToTable("delivery_gate_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.GatePolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllowFixes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_fixes");
+
+                    b.PrimitiveCollection<string[]>("DenyOnAlertSeverities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("deny_on_alert_severities");
+
+                    b.Property<bool>("DenyOnExhaustedBudget")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deny_on_exhausted_budget");
+
+                    b.PrimitiveCollection<string[]>("GatedEnvironments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("gated_environments");
+
+                    b.PrimitiveCollection<string[]>("Slos")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("slos");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_gate_policy");
+
+                    b.ToTable("delivery_gate_policy", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Environments.EnvironmentLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -1666,7 +1949,7 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.MetricStream", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.MetricStream", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(64)
@@ -1721,7 +2004,7 @@ namespace Portal.Web.Data.Migrations
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.ServiceMinute", b =>
                 {
                     b.Property<string>("ComponentRef")
                         .HasColumnType("text")
@@ -1755,6 +2038,110 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_service_minutes_minute");
 
                     b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint")
+                        .HasColumnName("span");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good");
+
+                    b.Property<long>("GoodSlices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good_slices");
+
+                    b.Property<long>("Slices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slices");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SloId", "Span", "Bucket")
+                        .HasName("pk_slo_counts");
+
+                    b.HasIndex("Span", "Bucket")
+                        .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
+
+                    b.ToTable("slo_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.StreamJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("FoldedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_through");
+
+                    b.Property<byte[]>("States")
+                        .HasColumnType("bytea")
+                        .HasColumnName("states");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_stream_journal");
+
+                    b.ToTable("slo_stream_journal", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.TelemetrySource", b =>
+                {
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("AcceptedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_points");
+
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("LastRejection")
+                        .HasColumnType("text")
+                        .HasColumnName("last_rejection");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long>("RejectedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected_points");
+
+                    b.HasKey("ServiceName")
+                        .HasName("pk_slo_telemetry_sources");
+
+                    b.HasIndex("ComponentRef")
+                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
+
+                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
@@ -1832,47 +2219,6 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_alerts_slo_id_rule_state");
 
                     b.ToTable("slo_alerts", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.Property<Guid>("SloId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("slo_id");
-
-                    b.Property<short>("Span")
-                        .HasColumnType("smallint")
-                        .HasColumnName("span");
-
-                    b.Property<DateTimeOffset>("Bucket")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("bucket");
-
-                    b.Property<long>("Good")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good");
-
-                    b.Property<long>("GoodSlices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good_slices");
-
-                    b.Property<long>("Slices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("slices");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total");
-
-                    b.HasKey("SloId", "Span", "Bucket")
-                        .HasName("pk_slo_counts");
-
-                    b.HasIndex("Span", "Bucket")
-                        .HasDatabaseName("ix_slo_counts_span_bucket");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
-
-                    b.ToTable("slo_counts", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
@@ -1970,69 +2316,6 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_definitions_component_ref_name");
 
                     b.ToTable("slo_definitions", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    b.Property<long?>("FoldedThrough")
-                        .HasColumnType("bigint")
-                        .HasColumnName("folded_through");
-
-                    b.Property<byte[]>("States")
-                        .HasColumnType("bytea")
-                        .HasColumnName("states");
-
-                    b.Property<DateTimeOffset>("WrittenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("written_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_slo_stream_journal");
-
-                    b.ToTable("slo_stream_journal", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
-                {
-                    b.Property<string>("ServiceName")
-                        .HasColumnType("text")
-                        .HasColumnName("service_name");
-
-                    b.Property<long>("AcceptedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("accepted_points");
-
-                    b.Property<string>("ComponentRef")
-                        .HasColumnType("text")
-                        .HasColumnName("component_ref");
-
-                    b.Property<DateTimeOffset>("FirstSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
-
-                    b.Property<string>("LastRejection")
-                        .HasColumnType("text")
-                        .HasColumnName("last_rejection");
-
-                    b.Property<DateTimeOffset>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
-
-                    b.Property<long>("RejectedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("rejected_points");
-
-                    b.HasKey("ServiceName")
-                        .HasName("pk_slo_telemetry_sources");
-
-                    b.HasIndex("ComponentRef")
-                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
-
-                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderLogLine", b =>
@@ -2291,6 +2574,16 @@ namespace Portal.Web.Data.Migrations
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
                 {
                     b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
@@ -2299,16 +2592,6 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_slo_alerts_slo_definition_slo_id");
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
-                        .WithMany()
-                        .HasForeignKey("SloId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.PortalEnvironment", b =>
