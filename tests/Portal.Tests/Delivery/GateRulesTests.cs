@@ -15,7 +15,7 @@ public sealed class GateRulesTests
         var spent = GateRules.Decide(GatePolicy.Default(), "prod", [Healthy, Spent], null, false);
         Assert.False(spent.Allowed);
         Assert.Equal(("budget-exhausted", "availability"), (spent.Reasons.Single().Kind, spent.Reasons.Single().Slo));
-        Assert.Contains("-25 %", spent.Reasons.Single().Message, StringComparison.Ordinal);
+        Assert.Contains("125 % of it spent", spent.Reasons.Single().Message, StringComparison.Ordinal);
 
         var paging = GateRules.Decide(GatePolicy.Default(), "Production", [Paging], null, false);
         Assert.Equal(("deny", "alert-firing"), (paging.Decision, paging.Reasons.Single().Kind));

@@ -31,7 +31,7 @@ public static class GateRules
             if (policy.DenyOnExhaustedBudget && slo.BudgetRemaining is { } left && left <= 0m)
             {
                 blocking.Add(new GateReason("budget-exhausted",
-                    $"SLO '{slo.Name}': the error budget is exhausted ({Percent(left)} left).", slo.Name));
+                    $"SLO '{slo.Name}': the error budget is exhausted ({Percent(1m - left)} of it spent).", slo.Name));
             }
             foreach (var (rule, severity) in slo.FiringAlerts.Where(a => policy.DenyOnAlertSeverities.Contains(a.Severity, StringComparer.OrdinalIgnoreCase)))
             {
