@@ -1,6 +1,7 @@
 using Portal.Web.Components;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
+using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
@@ -26,6 +27,7 @@ try
     builder.AddCost();
     builder.AddTemplates();
     builder.AddSlo();
+    builder.AddDelivery();
     builder.AddDemo();
 
     await using var app = builder.Build();
@@ -57,6 +59,7 @@ try
     app.MapTemplates();
     app.MapSlo();
     app.ScheduleSloJobs();
+    app.MapDelivery();
     app.MapUi();
     await app.RunAsync();
     return 0;

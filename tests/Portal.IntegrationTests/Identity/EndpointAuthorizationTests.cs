@@ -15,6 +15,9 @@ public sealed partial class EndpointAuthorizationTests(PortalAppFactory factory)
         "/health/live", "/health/ready",
         "/account/login", "/account/sign-in", "/account/oidc", "/account/oidc/complete", "/account/denied",
         "/not-found", "/Error",
+        // CI webhooks: GitHub and GitLab cannot send a portal token; the handler checks the shared secret (HMAC signature
+        // or X-Gitlab-Token) before it reads anything else, and answers 401 without it (see docs/delivery.md).
+        "/api/delivery/webhooks/github", "/api/delivery/webhooks/gitlab",
     };
 
     /// <summary>

@@ -7,12 +7,13 @@ namespace Portal.Tests.Foundation;
 /// <summary>
 /// Features as rooms: Catalog knows no other feature; Identity (with Infrastructure, the shared core) knows none;
 /// Slo and Cost know nothing of each other; Cost sees Environments only through its read surface and Environments
-/// sees nothing of Cost (Cost's card on the environment page comes through an EnvironmentCard); and a feature's
-/// tables (its EF entity types) are used by that feature alone.
+/// sees nothing of Cost (Cost's card on the environment page comes through an EnvironmentCard); Delivery sees Slo only
+/// through SloReads and no other feature sees Delivery; and a feature's tables (its EF entity types) are used by that
+/// feature alone.
 /// </summary>
 public sealed class ArchitectureTests
 {
-    private static readonly string[] Others = ["Catalog", "Templates", "Environments", "Cost", "Slo"];
+    private static readonly string[] Others = ["Catalog", "Templates", "Environments", "Cost", "Slo", "Delivery"];
 
     /// <summary>The rules, as data. Add a type to an Except list only when it is the other feature's published read surface.</summary>
     public static IReadOnlyList<FeatureRule> FeatureRules { get; } =
@@ -23,6 +24,9 @@ public sealed class ArchitectureTests
         new FeatureRule("Cost", "Slo", "Slo and Cost know nothing of each other"),
         new FeatureRule("Cost", "Environments", "Cost reads environments only through EnvironmentReads", "EnvironmentReads", "EnvironmentItem"),
         new FeatureRule("Environments", "Cost", "Environments knows nothing of Cost (Cost contributes an EnvironmentCard)"),
+        new FeatureRule("Delivery", "Slo", "Delivery reads SLO budgets only through SloReads", "SloReads", "SloBudgetState", "SloFiringAlert"),
+        .. new[] { "Templates", "Environments", "Cost" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's and Slo's read surfaces")),
+        .. new[] { "Slo", "Cost", "Environments", "Templates" }.Select(f => new FeatureRule(f, "Delivery", "no feature reads Delivery")),
     ];
 
     [Fact]

@@ -1024,6 +1024,289 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("cost_line_items", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryBuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("branch");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Pipeline")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("pipeline");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_builds");
+
+                    b.HasIndex("ComponentRef", "RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_delivery_builds_component_ref_run_id");
+
+                    b.HasIndex("ComponentRef", "StartedAt")
+                        .HasDatabaseName("ix_delivery_builds_component_ref_started_at");
+
+                    b.ToTable("delivery_builds", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryDeployment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<string>("Commits")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("commits");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<string>("DeployedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("deployed_by");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("environment");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<bool>("Rollback")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rollback");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_deployments");
+
+                    b.HasIndex("ComponentRef", "RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_delivery_deployments_component_ref_run_id");
+
+                    b.HasIndex("Environment", "FinishedAt")
+                        .HasDatabaseName("ix_delivery_deployments_environment_finished_at");
+
+                    b.HasIndex("ComponentRef", "Environment", "FinishedAt")
+                        .HasDatabaseName("ix_delivery_deployments_component_ref_environment_finished_at");
+
+                    b.ToTable("delivery_deployments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.GateOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("environment");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_gate_overrides");
+
+                    b.HasIndex("ComponentRef", "Environment", "ExpiresAt")
+                        .HasDatabaseName("ix_delivery_gate_overrides_component_ref_environment_expires_at");
+
+                    b.ToTable("delivery_gate_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Delivery.GatePolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllowFixes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_fixes");
+
+                    b.PrimitiveCollection<string[]>("DenyOnAlertSeverities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("deny_on_alert_severities");
+
+                    b.Property<bool>("DenyOnExhaustedBudget")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deny_on_exhausted_budget");
+
+                    b.PrimitiveCollection<string[]>("GatedEnvironments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("gated_environments");
+
+                    b.PrimitiveCollection<string[]>("Slos")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("slos");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_gate_policy");
+
+                    b.ToTable("delivery_gate_policy", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Environments.EnvironmentLogLine", b =>
                 {
                     b.Property<long>("Id")

@@ -49,9 +49,9 @@ public static class ApiTokens
                     : $"You cannot grant scope(s) you do not hold: {string.Join(", ", beyond)}."];
             }
         }
-        if ((request.Services ?? []).Length > 0 && !scopes.Contains(PortalScopes.SloIngest))
+        if ((request.Services ?? []).Length > 0 && !scopes.Contains(PortalScopes.SloIngest) && !scopes.Contains(PortalScopes.DeliveryWrite))
         {
-            errors["services"] = ["Services can only limit a token with the slo:ingest scope."];
+            errors["services"] = ["Services can only limit a token with the slo:ingest or delivery:write scope."];
         }
         if (request.ExpiresInDays is < 1 or > MaxExpiryDays)
         {

@@ -138,6 +138,12 @@ public static class IdentitySetup
             // Metrics come from services with an (admin-issued) slo:ingest token, never with a person's cookie.
             .AddPolicy(PortalPolicies.SloIngest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 AccessFacts.From(c.User) is var who && who.Scopes is not null && AccessRules.HasScope(who, PortalScopes.SloIngest)))
+            // Delivery events come from CI with a token, never from a browser session (like telemetry).
+            .AddPolicy(PortalPolicies.DeliveryWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                AccessFacts.From(c.User) is var who && who.Scopes is not null && AccessRules.HasScope(who, PortalScopes.DeliveryWrite)))
+            // The gate and metrics: readers, and the CI token that asks the gate before it deploys.
+            .AddPolicy(PortalPolicies.DeliveryRead, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                AccessFacts.From(c.User) is var who && (AccessRules.HasScope(who, PortalScopes.CatalogRead) || AccessRules.HasScope(who, PortalScopes.DeliveryWrite))))
             .AddPolicy(PortalPolicies.EnvironmentsWrite, p => p.RequireAuthenticatedUser().RequireAssertion(c => AccessRules.HasScope(AccessFacts.From(c.User), PortalScopes.EnvironmentsWrite)));
 
         services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();

@@ -9,6 +9,8 @@ public static class PortalPolicies
     public const string EnvironmentsWrite = "scope:environments:write";
     public const string CostWrite = "scope:cost:write";
     public const string SloIngest = "scope:slo:ingest";
+    public const string DeliveryWrite = "scope:delivery:write";
+    public const string DeliveryRead = "delivery:read";
     public const string SignInRateLimit = "sign-in";
     public const string TokenRateLimit = "tokens";
 }

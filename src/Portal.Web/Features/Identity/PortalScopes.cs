@@ -7,7 +7,8 @@ public static class PortalScopes
     public const string EnvironmentsWrite = "environments:write";
     public const string SloIngest = "slo:ingest";
     public const string CostWrite = "cost:write";
+    public const string DeliveryWrite = "delivery:write";
     public const string Admin = "admin";
 
-    public static readonly string[] All = [CatalogRead, CatalogWrite, EnvironmentsWrite, SloIngest, CostWrite, Admin];
+    public static readonly string[] All = [CatalogRead, CatalogWrite, EnvironmentsWrite, SloIngest, CostWrite, DeliveryWrite, Admin];
 }

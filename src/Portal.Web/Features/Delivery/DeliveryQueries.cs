@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+
+namespace Portal.Web.Features.Delivery;
+
+/// <summary>Delivery's reads: recent events and the DORA figures, one implementation for the API and the pages.</summary>
+public static class DeliveryQueries
+{
+    /// <summary>How far past the period deployments are read: they close failures (rollbacks, restores) that began in it.</summary>
+    private static readonly TimeSpan Lookahead = TimeSpan.FromDays(30);
+
+    /// <summary>How far before the period deployments are read, so a commit deployed then is not counted again.</summary>
+    private static readonly TimeSpan Lookback = TimeSpan.FromDays(30);
+
+    /// <summary>The DORA figures of one component, one team's components, or every component (<paramref name="componentRef"/> and <paramref name="teamRef"/> null).</summary>
+    public static async Task<DoraFigures> FiguresAsync(PortalDbContext db, DeliveryOptions options, string? componentRef, string? teamRef,
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var prod = options.ProductionEnvironments.Select(e => e.ToLowerInvariant()).ToArray();
+        var window = TimeSpan.FromHours(options.RollbackWindowHours);
+        var deployments = db.DeliveryDeployments.AsNoTracking();
+        var builds = db.DeliveryBuilds.AsNoTracking();
+        if (componentRef is not null)
+        {
+            deployments = deployments.Where(d => d.ComponentRef == componentRef);
+            builds = builds.Where(b => b.ComponentRef == componentRef);
+        }
+        if (teamRef is not null)
+        {
+            // Composed, not run: it stays a subquery.
+            var owned = CatalogReads.Entities(db).Where(i => i.Owner == teamRef && i.Kind == CatalogKinds.Component).Select(i => i.Ref);
+            deployments = deployments.Where(d => owned.Contains(d.ComponentRef));
+            builds = builds.Where(b => owned.Contains(b.ComponentRef));
+        }
+        var start = from - Lookback;
+        var end = to + (window > Lookahead ? window : Lookahead);
+        var rows = await deployments
+            .Where(d => prod.Contains(d.Environment) && d.FinishedAt >= start && d.FinishedAt < end
+                && (d.Status == DeliveryStatuses.Succeeded || d.Status == DeliveryStatuses.Failed))
+            .Select(d => new { d.ComponentRef, d.StartedAt, d.FinishedAt, d.Status, d.Rollback, d.Commits }).ToListAsync(ct);
+        var buildRows = await builds.Where(b => b.FinishedAt >= from && b.FinishedAt < to)
+            .Select(b => new { b.FinishedAt, b.Status }).ToListAsync(ct);
+        return DoraMath.Compute(
+            rows.Select(r => new DoraDeployment(r.ComponentRef, r.StartedAt, r.FinishedAt!.Value, r.Status, r.Rollback, r.Commits)).ToList(),
+            buildRows.Select(b => new DoraBuild(b.FinishedAt!.Value, b.Status)).ToList(), from, to, window);
+    }
+
+    public static async Task<List<DeploymentView>> DeploymentsAsync(PortalDbContext db, string? componentRef, string? environment, int limit,
+        CancellationToken ct)
+    {
+        var query = db.DeliveryDeployments.AsNoTracking();
+        if (componentRef is not null)
+        {
+            query = query.Where(d => d.ComponentRef == componentRef);
+        }
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            var env = environment.Trim().ToLowerInvariant();
+            query = query.Where(d => d.Environment == env);
+        }
+        var rows = await query.OrderByDescending(d => d.FinishedAt ?? d.StartedAt ?? d.ReceivedAt).Take(limit).ToListAsync(ct);
+        return rows.Select(DeploymentView.From).ToList();
+    }
+
+    public static async Task<List<BuildView>> BuildsAsync(PortalDbContext db, string? componentRef, int limit, CancellationToken ct)
+    {
+        var query = db.DeliveryBuilds.AsNoTracking();
+        if (componentRef is not null)
+        {
+            query = query.Where(b => b.ComponentRef == componentRef);
+        }
+        var rows = await query.OrderByDescending(b => b.StartedAt).Take(limit).ToListAsync(ct);
+        return rows.Select(BuildView.From).ToList();
+    }
+}

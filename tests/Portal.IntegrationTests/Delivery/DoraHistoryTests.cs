@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Web.Features.Delivery;
+using Portal.Web.Features.Identity;
+
+namespace Portal.IntegrationTests.Delivery;
+
+/// <summary>
+/// Ninety days of scripted delivery history for three components (commits, builds, production and staging
+/// deployments, failures and their fixes, rollbacks, retried posts) sent through the API; the DORA figures the API
+/// reports per component, team and organisation are checked against the ones this test derives from what it scripted:
+/// which commit first reached production when, which change it meant to fail and when it scripted the restore.
+/// </summary>
+public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassFixture<DoraHistoryTests.History>
+{
+    private readonly PortalAppFactory factory = history.Factory;
+    private string _ci => history.CiToken;
+    private List<ScriptedDeployment> _prod => history.Prod;
+    private List<(string Component, double Hours)> _leadTimes => history.LeadTimes;
+    private List<(string Component, bool Failed)> _changes => history.Changes;
+    private List<(string Component, double Hours)> _restores => history.Restores;
+    private List<(string Component, bool Succeeded)> _builds => history.Builds;
+
+    /// <summary>The portal and the history posted to it, once for the class, with what the script meant.</summary>
+    public sealed class History : IAsyncLifetime
+    {
+        public PortalAppFactory Factory { get; } = new();
+        public string CiToken { get; private set; } = "";
+        internal List<ScriptedDeployment> Prod { get; } = [];
+        public List<(string Component, double Hours)> LeadTimes { get; } = [];
+        public List<(string Component, bool Failed)> Changes { get; } = [];
+        public List<(string Component, double Hours)> Restores { get; } = [];
+        public List<(string Component, bool Succeeded)> Builds { get; } = [];
+
+        public async Task InitializeAsync()
+        {
+            await Factory.SeedDemoAsync();
+            CiToken = await DeliveryKit.ServiceTokenAsync(Factory, "ci", [PortalScopes.DeliveryWrite, PortalScopes.CatalogRead]);
+            using var ci = Factory.ClientWithToken(CiToken);
+            var random = new Random(22);
+            var run = 0;
+            var sha = 0;
+            string NextSha() => (++sha).ToString("x40", System.Globalization.CultureInfo.InvariantCulture);
+
+            async Task Post(string path, object body, bool retry)
+            {
+                for (var i = 0; i < (retry ? 2 : 1); i++)
+                {
+                    var response = await ci.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+                    Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+
+            async Task Deploy(string component, string environment, DateTimeOffset started, int minutes, string status, bool rollback,
+                IReadOnlyList<(string Sha, DateTimeOffset At)> commits, bool isChange)
+            {
+                var finished = started.AddMinutes(minutes);
+                await Post("/api/delivery/deployments", new
+                {
+                    component, environment, runId = $"deploy-{++run}", version = $"1.0.{run}",
+                    commitSha = commits.Count == 0 ? "0000000000000000000000000000000000000001" : null,
+                    commits = commits.Select(c => new { sha = c.Sha, committedAt = c.At }).ToArray(),
+                    status, rollback, startedAt = started, finishedAt = status == "running" ? (DateTimeOffset?)null : finished, deployedBy = "ci",
+                }, retry: random.NextDouble() < 0.2);
+                if (environment == "prod" && status != "running")
+                {
+                    Prod.Add(new ScriptedDeployment(component, started, finished, status == "succeeded", rollback, isChange));
+                }
+            }
+
+            foreach (var component in Components)
+            {
+                for (var day = 0; day < 90; day++)
+                {
+                    var morning = From.AddDays(day).AddHours(9);
+                    for (var b = 0; b < random.Next(1, 5); b++)
+                    {
+                        var roll = random.NextDouble();
+                        var status = roll < 0.05 ? "cancelled" : roll < 0.25 ? "failed" : "succeeded";
+                        var started = morning.AddHours(b);
+                        await Post("/api/delivery/builds", new
+                        {
+                            component, pipeline = "ci", runId = $"build-{++run}", commitSha = NextSha(), branch = "main", status,
+                            startedAt = started, finishedAt = started.AddMinutes(random.Next(3, 16)),
+                        }, retry: random.NextDouble() < 0.2);
+                        if (status != "cancelled")
+                        {
+                            Builds.Add((component, status == "succeeded"));
+                        }
+                    }
+                    if (random.NextDouble() < 0.5)
+                    {
+                        await Deploy(component, "staging", morning.AddHours(3), 5, "succeeded", false, [(NextSha(), morning)], false);
+                    }
+                    if (random.NextDouble() >= 0.7)
+                    {
+                        continue;
+                    }
+                    var start = From.AddDays(day).AddHours(14);
+                    var commits = Enumerable.Range(0, random.Next(1, 4)).Select(_ => (NextSha(), start.AddMinutes(-random.Next(60, 72 * 60)))).ToList();
+                    var duration = random.Next(2, 21);
+                    var outcome = random.NextDouble();
+                    if (outcome < 0.08)
+                    {
+                        // A failed deployment, then the fix: the same commits and one more, a few hours later.
+                        await Deploy(component, "prod", start, duration, "failed", false, commits, true);
+                        Changes.Add((component, true));
+                        var failedAt = start.AddMinutes(duration);
+                        var fixStart = failedAt.AddMinutes(random.Next(30, 300));
+                        var fixDuration = random.Next(2, 21);
+                        var fix = commits.Append((NextSha(), failedAt.AddMinutes(10))).ToList();
+                        await Deploy(component, "prod", fixStart, fixDuration, "succeeded", false, fix, true);
+                        Changes.Add((component, false));
+                        var fixedAt = fixStart.AddMinutes(fixDuration);
+                        Restores.Add((component, (fixedAt - failedAt).TotalHours));
+                        LeadTimes.AddRange(fix.Select(c => (component, (fixedAt - c.Item2).TotalHours)));
+                    }
+                    else if (outcome < 0.15)
+                    {
+                        // Deployed, found bad, rolled back within two hours.
+                        await Deploy(component, "prod", start, duration, "succeeded", false, commits, true);
+                        Changes.Add((component, true));
+                        var deployedAt = start.AddMinutes(duration);
+                        LeadTimes.AddRange(commits.Select(c => (component, (deployedAt - c.Item2).TotalHours)));
+                        var back = deployedAt.AddMinutes(random.Next(10, 120));
+                        var backDuration = random.Next(2, 10);
+                        await Deploy(component, "prod", back, backDuration, "succeeded", true, [], false);
+                        Restores.Add((component, (back.AddMinutes(backDuration) - deployedAt).TotalHours));
+                    }
+                    else
+                    {
+                        await Deploy(component, "prod", start, duration, "succeeded", false, commits, true);
+                        Changes.Add((component, false));
+                        LeadTimes.AddRange(commits.Select(c => (component, (start.AddMinutes(duration) - c.Item2).TotalHours)));
+                    }
+                }
+            }
+            // Still running at the end: not a deployment yet.
+            await Deploy("cart-service", "prod", To.AddHours(-1), 5, "running", false, [(NextSha(), To.AddHours(-3))], false);
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
+    }
+
+    private static readonly DateTimeOffset To = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset From = To.AddDays(-90);
+
+    // Checkout owns the cart service and the pricing engine; Payments owns the payment gateway.
+    private static readonly string[] Components = ["cart-service", "pricing-engine", "payment-gateway"];
+
+    internal sealed record ScriptedDeployment(string Component, DateTimeOffset Started, DateTimeOffset Finished, bool Succeeded, bool Rollback, bool IsChange);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.ToList();
+        sorted.Sort();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private async Task<DoraFigures> MetricsAsync(string query)
+    {
+        using var ci = factory.ClientWithToken(_ci);
+        var response = await ci.GetAsync(new Uri($"/api/delivery/metrics?{query}&from={Uri.EscapeDataString(From.ToString("O"))}&to={Uri.EscapeDataString(To.ToString("O"))}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DeliveryMetrics>(JsonSerializerOptions.Web))!.Figures;
+    }
+
+    private void AssertFigures(DoraFigures actual, HashSet<string> scope)
+    {
+        var prod = _prod.Where(d => scope.Contains(d.Component)).ToList();
+        var successful = prod.Where(d => d.Succeeded).ToList();
+        var leads = _leadTimes.Where(l => scope.Contains(l.Component)).Select(l => l.Hours).ToList();
+        var changes = _changes.Where(c => scope.Contains(c.Component)).ToList();
+        var restores = _restores.Where(r => scope.Contains(r.Component)).Select(r => r.Hours).ToList();
+        var builds = _builds.Where(b => scope.Contains(b.Component)).ToList();
+
+        Assert.Equal(successful.Count, actual.Deployments);
+        Assert.Equal(successful.Count / 90.0, actual.DeploymentsPerDay, 9);
+        Assert.Equal(leads.Count, actual.LeadTimeCommits);
+        Assert.Equal(Median(leads), actual.LeadTimeHours!.Value, 9);
+        Assert.Equal((changes.Count, changes.Count(c => c.Failed)), (actual.Changes, actual.FailedChanges));
+        Assert.Equal((double)changes.Count(c => c.Failed) / changes.Count, actual.ChangeFailureRate!.Value, 9);
+        Assert.Equal(restores.Count, actual.Restores);
+        Assert.Equal(Median(restores), actual.TimeToRestoreHours!.Value, 9);
+        Assert.Equal(builds.Count, actual.BuildsFinished);
+        Assert.Equal((double)builds.Count(b => b.Succeeded) / builds.Count, actual.BuildSuccessRate!.Value, 9);
+        Assert.Equal(successful.Average(d => (d.Finished - d.Started).TotalMinutes), actual.MeanTimeToDeployMinutes!.Value, 9);
+        Assert.Equal(DoraBands.DeploymentFrequency(successful.Count / 90.0), actual.Bands.DeploymentFrequency);
+        Assert.Equal(DoraBands.ChangeFailureRate((double)changes.Count(c => c.Failed) / changes.Count), actual.Bands.ChangeFailureRate);
+    }
+
+    [Fact]
+    public async Task A_components_figures_match_its_scripted_history()
+    {
+        var figures = await MetricsAsync("component=cart-service");
+
+        AssertFigures(figures, new HashSet<string> { "cart-service" });
+        // The script really exercises failures, rollbacks and several commits per deployment.
+        Assert.InRange(figures.FailedChanges, 2, 30);
+        Assert.True(_restores.Count(r => r.Component == "cart-service") >= 2);
+        Assert.True(figures.LeadTimeCommits > figures.Changes);
+    }
+
+    [Fact]
+    public async Task A_teams_figures_pool_its_components_and_the_organisations_pool_all()
+    {
+        AssertFigures(await MetricsAsync("team=checkout"), new HashSet<string> { "cart-service", "pricing-engine" });
+        AssertFigures(await MetricsAsync("team=group:default/payments"), new HashSet<string> { "payment-gateway" });
+        AssertFigures(await MetricsAsync("scope=organisation"), new HashSet<string>(Components));
+    }
+
+    [Fact]
+    public async Task Unknown_scopes_and_bad_periods_are_refused_by_name()
+    {
+        using var ci = factory.ClientWithToken(_ci);
+        foreach (var (query, field) in new[]
+        {
+            ("component=no-such-service", "component"), ("team=no-such-team", "team"), ("component=cart-service&team=checkout", "team"),
+            ("from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to"), ("from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+        })
+        {
+            var response = await ci.GetAsync(new Uri($"/api/delivery/metrics?{query}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal([field], await DeliveryKit.ProblemFieldsAsync(response));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Portal.TestSupport;
+using Portal.Web.Features.Identity;
+using YamlDotNet.RepresentationModel;
+
+namespace Portal.IntegrationTests.Delivery;
+
+/// <summary>
+/// The built-in aspnet-service template's CI workflow (copied into every generated repository unchanged) run the way
+/// GitHub Actions runs its steps: each script in bash with -eo pipefail and only the env the step declares, with real
+/// jq and curl talking to the portal's API through a loopback relay. GitHub itself cannot run here; the values a
+/// runner would put into the env come from the test, and the push's commits from GitHub's own example payload.
+/// </summary>
+public sealed class TemplateWorkflowTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    private const string Sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
+    private static YamlMappingNode Workflow()
+    {
+        var path = Path.Combine(PortalProcess.RepositoryRoot(), "src", "Portal.Web", "Features", "Templates", "BuiltIn", "aspnet-service", "skeleton",
+            ".github", "workflows", "ci.yml");
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(path)));
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Step(YamlMappingNode workflow, string job, string name) =>
+        ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)workflow["jobs"])[job])["steps"]).Children.OfType<YamlMappingNode>()
+            .Single(s => s.Children.TryGetValue(new YamlScalarNode("name"), out var n) && ((YamlScalarNode)n).Value == name);
+
+    /// <summary>Runs a step's script as the runner would; every env key the step declares must have a value from <paramref name="values"/>.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAsync(YamlMappingNode step, Dictionary<string, string> values, string workDir)
+    {
+        var script = Path.Combine(workDir, $"step-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(script, ((YamlScalarNode)step["run"]).Value);
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--noprofile", "--norc", "-eo", "pipefail", script })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        if (step.Children.TryGetValue(new YamlScalarNode("env"), out var env))
+        {
+            foreach (var key in ((YamlMappingNode)env).Children.Keys.Cast<YamlScalarNode>())
+            {
+                Assert.True(values.ContainsKey(key.Value!), $"The step declares {key.Value}, which the test does not provide.");
+            }
+        }
+        foreach (var (key, value) in values)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task The_generated_services_workflow_reports_its_build_asks_the_gate_and_reports_its_deployment_in_the_apis_schema()
+    {
+        await factory.SeedDemoAsync();
+        var token = await DeliveryKit.ServiceTokenAsync(factory, "orders-ci", [PortalScopes.DeliveryWrite], ["order-service"]);
+        using var portal = factory.CreateClient();
+        using var relay = new PortalRelay(portal);
+        var workDir = Directory.CreateTempSubdirectory("workflow-").FullName;
+        try
+        {
+            var workflow = Workflow();
+            var githubEnv = Path.Combine(workDir, "github-env");
+            var values = new Dictionary<string, string>
+            {
+                // The workflow's env, and what the runner puts into each step's.
+                ["PORTAL_URL"] = relay.Url.TrimEnd('/'), ["PORTAL_COMPONENT"] = "order-service", ["DEPLOY_ENVIRONMENT"] = "prod",
+                ["GITHUB_ENV"] = githubEnv, ["GITHUB_SHA"] = Sha, ["PORTAL_TOKEN"] = token, ["JOB_STATUS"] = "success", ["RUN_ID"] = "8812345678",
+                ["PIPELINE"] = "CI", ["COMMIT_SHA"] = Sha, ["BRANCH"] = "main", ["RUN_URL"] = "https://github.com/northwind/order-service/actions/runs/8812345678",
+                ["CHANGE"] = "feature", ["DEPLOYED_BY"] = "dana-kim", ["PATH"] = Environment.GetEnvironmentVariable("PATH")!,
+            };
+            using (var push = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Delivery", "TestData", "github-push-with-new-branch.json"))))
+            {
+                values["COMMITS"] = push.RootElement.GetProperty("commits").GetRawText();
+            }
+
+            // Build job: the first step notes the start in GITHUB_ENV, the runner hands it to the later steps.
+            Assert.Equal(0, (await RunAsync(Step(workflow, "build", "Note the start"), values, workDir)).ExitCode);
+            values["STARTED_AT"] = (await File.ReadAllLinesAsync(githubEnv)).Single(l => l.StartsWith("STARTED_AT=", StringComparison.Ordinal))["STARTED_AT=".Length..];
+            var build = await RunAsync(Step(workflow, "build", "Report the build to the portal"), values, workDir);
+            Assert.True(build.ExitCode == 0, build.Output);
+            using var admin = factory.AdminClient();
+            var stored = Assert.Single(await DeliveryKit.BuildsAsync(admin, "order-service"));
+            Assert.Equal(("8812345678", "CI", Sha, "main", "succeeded"), (stored.RunId, stored.Pipeline, stored.CommitSha, stored.Branch, stored.Status));
+
+            // A failed re-run of the same run updates it.
+            var failed = await RunAsync(Step(workflow, "build", "Report the build to the portal"), new(values) { ["JOB_STATUS"] = "failure" }, workDir);
+            Assert.True(failed.ExitCode == 0, failed.Output);
+            Assert.Equal("failed", Assert.Single(await DeliveryKit.BuildsAsync(admin, "order-service")).Status);
+
+            // Deploy job: the gate allows (the order service has no SLOs yet), then the deployment is reported with the push's commits.
+            var gate = await RunAsync(Step(workflow, "deploy", "Ask the portal's error-budget gate"), values, workDir);
+            Assert.True(gate.ExitCode == 0, gate.Output);
+            Assert.Contains("The gate says allow:", gate.Output, StringComparison.Ordinal);
+            var deployment = await RunAsync(Step(workflow, "deploy", "Report the deployment to the portal"), values, workDir);
+            Assert.True(deployment.ExitCode == 0, deployment.Output);
+            var deployed = Assert.Single(await DeliveryKit.DeploymentsAsync(admin, "order-service"));
+            Assert.Equal(("8812345678", "prod", Sha, "succeeded", "dana-kim", "6113728f27ae"),
+                (deployed.RunId, deployed.Environment, deployed.CommitSha, deployed.Status, deployed.DeployedBy, deployed.Version));
+            var commit = Assert.Single(deployed.Commits);
+            Assert.Equal((Sha, new DateTimeOffset(2019, 5, 15, 15, 19, 25, TimeSpan.Zero)), (commit.Sha, commit.CommittedAt!.Value));
+
+            // An answer other than 200 with allowed=true (here a 400 for an unknown component) fails the step, so nothing is deployed.
+            var refused = await RunAsync(Step(workflow, "deploy", "Ask the portal's error-budget gate"), new(values) { ["PORTAL_COMPONENT"] = "no-such-service" }, workDir);
+            Assert.NotEqual(0, refused.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    /// <summary>Forwards the scripts' HTTP calls to the in-process portal (curl cannot reach a TestServer directly).</summary>
+    private sealed class PortalRelay(HttpClient portal) : LoopbackServer("/")
+    {
+        protected override async Task HandleAsync(HttpListenerContext context)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), context.Request.Url!.PathAndQuery);
+            if (context.Request.HasEntityBody)
+            {
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                request.Content = new ByteArrayContent(body.ToArray());
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
+            }
+            if (context.Request.Headers["Authorization"] is { } authorization)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+            using var response = await portal.SendAsync(request);
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+}
