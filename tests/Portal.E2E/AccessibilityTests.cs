@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -42,7 +43,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
         {
             await OpenAsync(path);
             await Expect(Page.Locator("h1").First).ToBeVisibleAsync();
-            var name = path.Trim('/').Split('?')[0].Replace('/', '_');
+            var name = Regex.Replace(path, "[0-9a-f-]{36}", "id").Trim('/').Split('?')[0].Replace('/', '_');
             findings.AddRange(await ScanBothThemesAsync("opened", reloadAllowed: true, screenshotName: name.Length == 0 ? "home" : name));
         }
 

@@ -49,7 +49,9 @@ public static class AxeScan
     private static string Describe(AxeResultNode node)
     {
         var reason = (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message).FirstOrDefault(m => !string.IsNullOrEmpty(m));
-        return reason is null ? node.Target.ToString() : $"{node.Target} — {reason}";
+        // Blazor's element references make selectors like button[_bl_…]: the start of the element's HTML says which one it is.
+        var html = node.Html is { Length: > 160 } text ? text[..160] + "…" : node.Html;
+        return $"{node.Target} {html}" + (reason is null ? "" : $" — {reason}");
     }
 
     /// <summary>The list a failing test prints: one block per rule, with its selectors and help link.</summary>

@@ -7,3 +7,14 @@ window.portal = {
 window.portal.copy = function (text) {
   return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve();
 };
+// The skip link moves keyboard focus to the page's main region. The document's <base href="/"> would otherwise turn
+// "#main-content" into a link to the home page.
+document.addEventListener("click", function (event) {
+  var link = event.target instanceof Element ? event.target.closest(".skip-link") : null;
+  var main = document.getElementById("main-content");
+  if (link && main) {
+    event.preventDefault();
+    main.focus();
+    main.scrollIntoView();
+  }
+});
