@@ -20,10 +20,12 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
     public async Task Every_page_of_the_navigation_and_the_detail_pages_pass_axe_in_light_and_dark_theme()
     {
         var findings = new List<AxeFinding>();
+        var headingProblems = new List<string>();
 
         // The sign-in page, signed out; then the rest as the admin, who sees every navigation entry.
         await Page.GotoAsync("/account/login");
         findings.AddRange(await ScanBothThemesAsync("signed out", reloadAllowed: true, screenshotName: "Sign_in"));
+        headingProblems.AddRange(await HeadingProblemsAsync("/account/login"));
         await SignInWithoutScanAsync();
 
         var navigation = await Page.Locator("nav a[href]:not([target=_blank])").EvaluateAllAsync<string[]>(
@@ -45,11 +47,41 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
             await Expect(Page.Locator("h1").First).ToBeVisibleAsync();
             var name = Regex.Replace(path, "[0-9a-f-]{36}", "id").Trim('/').Split('?')[0].Replace('/', '_');
             findings.AddRange(await ScanBothThemesAsync("opened", reloadAllowed: true, screenshotName: name.Length == 0 ? "home" : name));
+            headingProblems.AddRange(await HeadingProblemsAsync(path));
         }
 
         Assert.True(findings.Count == 0, AxeScan.Report(findings));
+        Assert.True(headingProblems.Count == 0, "Headings out of order:\n" + string.Join('\n', headingProblems));
         AssertNoConsoleErrors();
     }
+
+    /// <summary>
+    /// One h1, then no level skipped on the way down (h2 then h4 leaves a screen reader user wondering what was missed).
+    /// axe's heading-order rule is a best practice outside the WCAG tags, so the test checks it itself.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> HeadingProblemsAsync(string path)
+    {
+        var headings = await Page.EvaluateAsync<HeadingInfo[]>("""
+            () => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')]
+                .filter(h => h.getClientRects().length > 0)
+                .map(h => ({ level: Number(h.getAttribute('aria-level') ?? h.tagName.substring(1)), text: h.textContent.trim().slice(0, 60) }))
+            """);
+        var problems = new List<string>();
+        if (headings.Count(h => h.Level == 1) != 1 || headings.FirstOrDefault()?.Level != 1)
+        {
+            problems.Add($"{path}: the first heading is not the page's only h1 ({string.Join(", ", headings.Select(h => $"h{h.Level} {h.Text}"))})");
+        }
+        for (var i = 1; i < headings.Length; i++)
+        {
+            if (headings[i].Level > headings[i - 1].Level + 1)
+            {
+                problems.Add($"{path}: h{headings[i - 1].Level} \"{headings[i - 1].Text}\" is followed by h{headings[i].Level} \"{headings[i].Text}\"");
+            }
+        }
+        return problems;
+    }
+
+    private sealed record HeadingInfo(int Level, string Text);
 
     private async Task SignInWithoutScanAsync()
     {

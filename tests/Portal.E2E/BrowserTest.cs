@@ -117,6 +117,11 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     /// </summary>
     protected async Task<IReadOnlyList<AxeFinding>> ScanBothThemesAsync(string state, bool reloadAllowed, string? screenshotName = null)
     {
+        // The portal's pages only: not an API's JSON or text answer shown in the tab, nor another site a test opens.
+        if (!Page.Url.StartsWith(PortalOrigin + "/", StringComparison.Ordinal) || await Page.EvaluateAsync<string>("() => document.contentType") != "text/html")
+        {
+            return [];
+        }
         var toggle = Page.GetByTestId("theme-toggle");
         var interactive = await toggle.CountAsync() == 1 && await toggle.GetAttributeAsync("data-render") == "interactive";
         var dark = interactive

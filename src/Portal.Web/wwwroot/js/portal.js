@@ -18,3 +18,10 @@ document.addEventListener("click", function (event) {
     main.scrollIntoView();
   }
 });
+// Posts a form the page renders hidden (sign-out: a POST with its antiforgery token, started from a menu item).
+window.portal.submitForm = function (id) {
+  var form = document.getElementById(id);
+  if (form) {
+    form.requestSubmit();
+  }
+};
