@@ -81,7 +81,12 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
         return problems;
     }
 
-    private sealed record HeadingInfo(int Level, string Text);
+    /// <summary>Settable properties: Playwright fills the object from the script's result.</summary>
+    private sealed class HeadingInfo
+    {
+        public int Level { get; set; }
+        public string Text { get; set; } = "";
+    }
 
     private async Task SignInWithoutScanAsync()
     {
