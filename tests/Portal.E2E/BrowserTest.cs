@@ -1,9 +1,14 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2E;
 
-/// <summary>A fresh browser context per test; console errors fail the test; a screenshot is saved per test.</summary>
+/// <summary>
+/// A fresh browser context per test; console errors fail the test; a screenshot is saved per test. Every page a test opens
+/// (<see cref="GotoAsync"/>, <see cref="SignInAsync"/>) or takes a screenshot of is scanned with axe in light and dark
+/// theme, and any WCAG 2.1 A/AA violation fails the test (<see cref="AssertAccessibleAsync"/>).
+/// </summary>
 public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
 {
     private readonly List<string> _consoleErrors = [];
@@ -46,32 +51,126 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         }
     }
 
-    /// <summary>Saves TestResults/screenshots/&lt;class&gt;.&lt;test&gt;.png for people to look at.</summary>
-    protected Task ScreenshotAsync([CallerMemberName] string name = "") =>
+    /// <summary>
+    /// Saves TestResults/screenshots/&lt;class&gt;.&lt;test&gt;.png for people to look at, then checks the page as it is
+    /// (a dialog, a validation message, a finished task) with axe in both themes.
+    /// </summary>
+    protected async Task ScreenshotAsync([CallerMemberName] string name = "")
+    {
+        await SaveScreenshotAsync(name);
+        await AssertAccessibleAsync(name, reloadAllowed: false);
+    }
+
+    protected Task SaveScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(PortalBrowserFixture.ScreenshotDirectory, $"{GetType().Name}.{name}.png"),
             FullPage = true,
         });
 
-    /// <summary>Waits until the Blazor circuit is connected, so clicks reach the server.</summary>
+    /// <summary>Opens a page, waits until the Blazor circuit is connected (so clicks reach the server), then checks it with axe.</summary>
     protected async Task GotoAsync(string path)
     {
-        await Page.GotoAsync(path);
-        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
-        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await OpenAsync(path);
+        await AssertAccessibleAsync("opened", reloadAllowed: true);
     }
 
-    /// <summary>Signs in through the sign-in form, as a person would.</summary>
+    /// <summary>Opens a page and waits for the circuit, without the accessibility check.</summary>
+    protected async Task OpenAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitForPortalAsync();
+    }
+
+    /// <summary>Signs in through the sign-in form, as a person would; the form and the page it leads to are checked with axe.</summary>
     protected async Task SignInAsync(string userName = "admin", string password = PortalBrowserFixture.AdminPassword, string returnUrl = "/")
     {
         await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await AssertAccessibleAsync("sign-in form", reloadAllowed: true);
         await Page.GetByLabel("User name or e-mail").FillAsync(userName);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await WaitForPortalAsync();
+        await AssertAccessibleAsync("signed in", reloadAllowed: false);
+    }
+
+    /// <summary>Waits for the layout and, on interactive pages, for the circuit (the app bar's theme button says which).</summary>
+    protected async Task WaitForPortalAsync()
+    {
+        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null"
+            + " && document.querySelector('[data-testid=theme-toggle][data-render=prerender]') === null");
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
+
+    /// <summary>Fails the test with axe's list (rule, impact, selectors, help link) when the page breaks a WCAG 2.1 A/AA rule in either theme.</summary>
+    protected async Task AssertAccessibleAsync(string state, bool reloadAllowed)
+    {
+        var findings = await ScanBothThemesAsync(state, reloadAllowed);
+        Assert.True(findings.Count == 0, AxeScan.Report(findings));
+    }
+
+    /// <summary>
+    /// Scans the page in the theme it is in, switches to the other theme, scans again and switches back. Interactive pages switch
+    /// with the app bar's theme button, as a person would (the click is dispatched, so no tooltip opens and focus stays where
+    /// it was); the static account pages have no button, so the theme cookie is changed and the page reloaded, when
+    /// <paramref name="reloadAllowed"/> (a GET; a reload would repeat a form post).
+    /// </summary>
+    protected async Task<IReadOnlyList<AxeFinding>> ScanBothThemesAsync(string state, bool reloadAllowed, string? screenshotName = null)
+    {
+        // The portal's pages only: not an API's JSON or text answer shown in the tab, nor another site a test opens.
+        if (!Page.Url.StartsWith(PortalOrigin + "/", StringComparison.Ordinal) || await Page.EvaluateAsync<string>("() => document.contentType") != "text/html")
+        {
+            return [];
+        }
+        var toggle = Page.GetByTestId("theme-toggle");
+        var interactive = await toggle.CountAsync() == 1 && await toggle.GetAttributeAsync("data-render") == "interactive";
+        var dark = interactive
+            ? await toggle.GetAttributeAsync("aria-pressed") == "true"
+            : (await _context!.CookiesAsync()).Any(c => c.Name == ThemeCookie && c.Value == "dark");
+        var findings = new List<AxeFinding>(await ScanAsync(dark, state, screenshotName));
+        if (interactive)
+        {
+            await SwitchThemeAsync(toggle, !dark);
+            findings.AddRange(await ScanAsync(!dark, state, screenshotName));
+            await SwitchThemeAsync(toggle, dark);
+        }
+        else if (reloadAllowed)
+        {
+            await SetThemeCookieAsync(!dark);
+            await Page.ReloadAsync();
+            findings.AddRange(await ScanAsync(!dark, state, screenshotName));
+            await SetThemeCookieAsync(dark);
+            await Page.ReloadAsync();
+        }
+        return findings;
+    }
+
+    protected const string ThemeCookie = "portal-theme";
+
+    protected Task SetThemeCookieAsync(bool dark) => _context!.AddCookiesAsync(
+    [
+        new Cookie { Name = ThemeCookie, Value = dark ? "dark" : "light", Url = PortalOrigin },
+    ]);
+
+    private async Task<IReadOnlyList<AxeFinding>> ScanAsync(bool dark, string state, string? screenshotName)
+    {
+        await SettleAsync();
+        if (screenshotName is not null)
+        {
+            await SaveScreenshotAsync($"{screenshotName}.{(dark ? "dark" : "light")}");
+        }
+        return await AxeScan.ScanAsync(Page, dark ? "dark" : "light", state);
+    }
+
+    private static async Task SwitchThemeAsync(ILocator toggle, bool dark)
+    {
+        await toggle.DispatchEventAsync("click");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", dark ? "true" : "false");
+    }
+
+    /// <summary>Colour transitions (a theme switch, a hover) must end first, or axe measures contrast half-way through.</summary>
+    private async Task SettleAsync() => await Page.WaitForFunctionAsync(
+        "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
 
     protected void AssertNoConsoleErrors() => Assert.True(_consoleErrors.Count == 0, "Console errors:\n" + string.Join('\n', _consoleErrors));
 }

@@ -80,6 +80,11 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         await Expect(Page.GetByTestId("chart-latency").Locator("svg").First).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("slo-edit")).ToBeVisibleAsync();
         await ScreenshotAsync("Detail");
+        // Each chart's text alternative: its figures as a table.
+        await Page.GetByTestId("figures-sli").Locator("summary").ClickAsync();
+        await Expect(Page.GetByTestId("figures-sli").Locator("tbody tr").First).ToContainTextAsync(new Regex(@"\d+(\.\d+)? %"));
+        await Expect(Page.GetByTestId("figures-sli").Locator("thead")).ToContainTextAsync("Objective 99.9 %");
+        await ScreenshotAsync("Detail_figures");
 
         // The list: the new SLO with its status and budget.
         await GotoAsync("/slos");

@@ -28,3 +28,21 @@ window.portal.copy = function (text) {
   }, true);
   window.addEventListener("input", function (e) { if (inSearch(e.target)) picked = false; }, true);
 })();
+// The skip link moves keyboard focus to the page's main region. The document's <base href="/"> would otherwise turn
+// "#main-content" into a link to the home page.
+document.addEventListener("click", function (event) {
+  var link = event.target instanceof Element ? event.target.closest(".skip-link") : null;
+  var main = document.getElementById("main-content");
+  if (link && main) {
+    event.preventDefault();
+    main.focus();
+    main.scrollIntoView();
+  }
+});
+// Posts a form the page renders hidden (sign-out: a POST with its antiforgery token, started from a menu item).
+window.portal.submitForm = function (id) {
+  var form = document.getElementById(id);
+  if (form) {
+    form.requestSubmit();
+  }
+};

@@ -95,14 +95,20 @@ public static class SloSeries
     /// <summary>About eight time labels along the axis, the rest blank so they never overlap.</summary>
     public static string[] Labels(IReadOnlyList<DateTimeOffset> times)
     {
+        var every = Math.Max(1, (int)Math.Ceiling(times.Count / 8.0));
+        return AllLabels(times).Select((label, i) => i % every == 0 ? label : "").ToArray();
+    }
+
+    /// <summary>Every step's time, for the figures table under a chart (the chart's axis shows about eight of them).</summary>
+    public static string[] AllLabels(IReadOnlyList<DateTimeOffset> times)
+    {
         if (times.Count == 0)
         {
             return [];
         }
         var span = times[^1] - times[0];
         var format = span <= TimeSpan.FromDays(1) ? "HH:mm" : "MM-dd HH:mm";
-        var every = Math.Max(1, (int)Math.Ceiling(times.Count / 8.0));
-        return times.Select((t, i) => i % every == 0 ? t.UtcDateTime.ToString(format, CultureInfo.InvariantCulture) : "").ToArray();
+        return times.Select(t => t.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)).ToArray();
     }
 
     public static ChartSeries<double> Series(string name, IEnumerable<double?> values) =>

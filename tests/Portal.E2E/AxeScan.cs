@@ -1,0 +1,61 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Portal.E2E;
+
+/// <summary>One rule broken on one page in one theme: what a person reads when a browser test fails on accessibility.</summary>
+public sealed record AxeFinding(string Path, string Theme, string State, string Rule, string? Impact, string Help, string HelpUrl,
+    IReadOnlyList<string> Targets)
+{
+    public override string ToString()
+    {
+        var text = new StringBuilder()
+            .Append(Path).Append(" [").Append(Theme).Append(", ").Append(State).Append("] ")
+            .Append(Rule).Append(" (").Append(Impact ?? "no impact given").Append("): ").Append(Help).Append(" — ").Append(HelpUrl);
+        foreach (var target in Targets)
+        {
+            text.Append("\n      ").Append(target);
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Runs axe-core (served from the Deque.AxeCore.Playwright package, not a CDN) with the WCAG 2.0 and 2.1 level A and AA
+/// rules: the portal's target is WCAG 2.1 AA (docs/accessibility.md).
+/// </summary>
+public static class AxeScan
+{
+    public static readonly IReadOnlyList<string> Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+    private static readonly AxeRunOptions Options = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] },
+        // Only violations are read; leaving out passes and inapplicable rules keeps each scan quick.
+        ResultTypes = [ResultType.Violations],
+    };
+
+    public static async Task<IReadOnlyList<AxeFinding>> ScanAsync(IPage page, string theme, string state)
+    {
+        var path = new Uri(page.Url).PathAndQuery;
+        var result = await page.RunAxe(Options);
+        return [.. result.Violations.Select(v => new AxeFinding(path, theme, state, v.Id, v.Impact, v.Help, v.HelpUrl,
+            [.. v.Nodes.Select(Describe)]))];
+    }
+
+    /// <summary>The failing element's selector and axe's first reason, e.g. its measured contrast ratio.</summary>
+    private static string Describe(AxeResultNode node)
+    {
+        var reason = (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message).FirstOrDefault(m => !string.IsNullOrEmpty(m));
+        // Blazor's element references make selectors like button[_bl_…]: the start of the element's HTML says which one it is.
+        var html = node.Html is { Length: > 160 } text ? text[..160] + "…" : node.Html;
+        return $"{node.Target} {html}" + (reason is null ? "" : $" — {reason}");
+    }
+
+    /// <summary>The list a failing test prints: one block per rule, with its selectors and help link.</summary>
+    public static string Report(IReadOnlyCollection<AxeFinding> findings) =>
+        $"{findings.Count} accessibility violation(s) on {findings.Sum(f => f.Targets.Count)} element(s), WCAG tags {string.Join(", ", Tags)}:\n  "
+        + string.Join("\n  ", findings);
+}
