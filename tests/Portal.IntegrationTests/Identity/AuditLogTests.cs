@@ -45,4 +45,22 @@ public sealed class AuditLogTests(PortalAppFactory factory) : IClassFixture<Port
         var empty = await admin.GetFromJsonAsync<List<AuditView>>("/api/admin/audit?actor=nobody-like-this");
         Assert.Empty(empty!);
     }
+
+    [Fact]
+    public async Task The_audit_log_answers_under_identity_and_at_its_first_address_alike()
+    {
+        using var admin = factory.AdminClient();
+        await admin.PostAsJsonAsync("/api/identity/users", new CreateUserRequest("two-address-user", null, null, "a-long-password-1", []));
+
+        var current = await admin.GetFromJsonAsync<List<AuditView>>("/api/identity/audit?target=two-address-user");
+        var first = await admin.GetFromJsonAsync<List<AuditView>>("/api/admin/audit?target=two-address-user");
+        Assert.Equal("identity.user.create", Assert.Single(current!).Action);
+        Assert.Equal(current!.Select(e => e.Id), first!.Select(e => e.Id));
+        Assert.Equal(await (await admin.GetAsync(new Uri("/api/identity/audit/export.csv?target=two-address-user", UriKind.Relative))).Content.ReadAsStringAsync(),
+            await (await admin.GetAsync(new Uri("/api/admin/audit/export.csv?target=two-address-user", UriKind.Relative))).Content.ReadAsStringAsync());
+
+        var (_, memberToken) = await factory.UserWithTokenAsync("audit-curious");
+        using var member = factory.ClientWithToken(memberToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync(new Uri("/api/identity/audit", UriKind.Relative))).StatusCode);
+    }
 }

@@ -175,10 +175,7 @@ public static class IdentitySetup
 
     public static void MapIdentityAndAccess(this WebApplication app)
     {
-        app.MapAccountEndpoints();
-        app.MapTokenEndpoints();
-        app.MapUserEndpoints();
-        app.MapAuditEndpoints();
+        app.MapIdentityEndpoints();
     }
 
     /// <summary>
