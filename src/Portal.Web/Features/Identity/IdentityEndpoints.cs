@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Identity;
 
@@ -57,7 +58,8 @@ public static class IdentityEndpoints
             .WithName("ExportAuditEntries").WithSummary("Export the audit log as CSV").WithDescription("At most 10,000 rows; cells a spreadsheet would run as a formula are prefixed with `'`.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         // The audit log's first address, kept because scripts call it: the same handlers, left out of the OpenAPI document.
-        var auditAlias = app.MapGroup("/api/admin/audit").WithTags("Audit").RequireAuthorization(PortalPolicies.Admin).ExcludeFromDescription();
+        var auditAlias = app.MapDeprecatedAlias("/api/admin/audit", "/api/identity/audit", ApiDeprecations.AuditPrefixMoved, ApiDeprecations.AuditPrefixSunset)
+            .WithTags("Audit").RequireAuthorization(PortalPolicies.Admin);
         auditAlias.MapGet("/", AuditAsync);
         auditAlias.MapGet("/export.csv", AuditCsvAsync);
 

@@ -4,6 +4,7 @@ using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo.Ingestion;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Slo;
 
@@ -53,8 +54,9 @@ public static class SloEndpoints
         api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("DeleteSlo").WithSummary("Delete an SLO");
 
-        // The first prefix, kept because clients call it: the same handlers, left out of the OpenAPI document.
-        var alias = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead).ExcludeFromDescription();
+        // The first prefix, kept because clients call it: the same handlers, left out of the OpenAPI document, answered with Deprecation and Sunset.
+        var alias = app.MapDeprecatedAlias("/api/slo", "/api/slos", ApiDeprecations.SloPrefixMoved, ApiDeprecations.SloPrefixSunset)
+            .WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
         alias.MapGet("/coverage", CoverageAsync);
         alias.MapGet("/services/{ns}/{name}/red", RedAsync);
     }
