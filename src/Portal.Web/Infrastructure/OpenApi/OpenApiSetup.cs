@@ -9,9 +9,11 @@ public static class OpenApiSetup
         services.AddOpenApi(DocumentName, o =>
         {
             o.AddSchemaTransformer<NumberSchemas>();
+            o.AddSchemaTransformer<EnumSchemas>();
             o.AddOperationTransformer<SecurityRequirementTransformer>();
             o.AddDocumentTransformer<SecuritySchemesTransformer>();
             o.AddDocumentTransformer<ProblemDetailsSchemas>();
+            o.AddDocumentTransformer<FileUploadSchemas>();
             o.AddDocumentTransformer<SharedParameters>();
             o.AddDocumentTransformer<DocumentInfo>();
         });
