@@ -21,27 +21,63 @@ public static class CatalogEndpoints
     public static void MapCatalogEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(PortalPolicies.CatalogRead);
-        api.MapGet("/figures", FiguresAsync);
-        api.MapGet("/entities", QueryAsync);
-        api.MapGet("/entities/by-query", QueryAsync);
-        api.MapGet("/entities/by-name/{kind}/{ns}/{name}", GetEntityAsync);
-        api.MapGet("/entities/by-name/{kind}/{ns}/{name}/yaml", GetEntityYamlAsync);
-        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", DeleteEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapGet("/facets", FacetsAsync);
-        api.MapGet("/entity-facets", FacetsAsync);
-        api.MapPost("/validate", Validate);
-        api.MapPost("/entities", UpsertEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        api.MapGet("/figures", FiguresAsync)
+            .WithName("GetCatalogFigures").WithSummary("Catalog counts for the home page").WithDescription("Counts of entities by kind, owners and recent changes.");
+        api.MapGet("/entities", QueryAsync)
+            .WithName("ListEntities").WithSummary("List entities")
+            .WithDescription("Entities matching the filters and full-text search, one page at a time (keyset cursors; `limit` 1-500, default 50). "
+                + "`orderField` is `metadata.name` (default), `metadata.title`, `metadata.namespace`, `kind`, `spec.type`, `spec.lifecycle` or `spec.owner`, with `,asc` or `,desc`.");
+        api.MapGet("/entities/by-query", QueryAsync)
+            .WithName("QueryEntities").WithSummary("List entities (Backstage path)").WithDescription("The same as `GET /api/catalog/entities`, at the path Backstage's catalog client calls.");
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}", GetEntityAsync)
+            .WithName("GetEntity").WithSummary("Get an entity by name").WithDescription("The entity's descriptor with `metadata.uid`, `metadata.etag` and its `relations`.");
+        api.MapGet("/entities/by-name/{kind}/{ns}/{name}/yaml", GetEntityYamlAsync)
+            .WithName("GetEntityYaml").WithSummary("Export an entity as YAML").WithDescription("The stored descriptor as `catalog-info.yaml` text.")
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml");
+        api.MapDelete("/entities/by-name/{kind}/{ns}/{name}", DeleteEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("DeleteEntity").WithSummary("Delete an entity")
+            .WithDescription("Only the owning team (or an admin) may delete. An entity read from a location comes back at the location's next refresh; "
+                + "a 403 with a problem body says why people and teams cannot be changed through the API.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/facets", FacetsAsync)
+            .WithName("GetFacets").WithSummary("Count entities per facet value")
+            .WithDescription("For each `facet` (e.g. `kind`, `spec.type`, `metadata.tags`, `relations.ownedBy`), the values among the matching entities with their counts.");
+        api.MapGet("/entity-facets", FacetsAsync)
+            .WithName("GetEntityFacets").WithSummary("Count entities per facet value (Backstage path)").WithDescription("The same as `GET /api/catalog/facets`, at Backstage's path.");
+        api.MapPost("/validate", Validate)
+            .WithName("ValidateEntity").WithSummary("Validate a descriptor").WithDescription("Checks an entity descriptor without storing it; the answer lists every problem.");
+        api.MapPost("/entities", UpsertEntityAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("UpsertEntity").WithSummary("Create or replace an entity")
+            .WithDescription("Stores the descriptor (201 when new, 200 when it replaced one). The caller's team must own the entity, before and after; "
+                + "entities read from a location are changed in their `catalog-info.yaml` instead (409).")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         // The caller's own stars: a person's, so a token without a person gets a 400 that says so.
-        api.MapGet("/stars", ListStarsAsync);
-        api.MapPut("/stars/{kind}/{ns}/{name}", StarAsync);
-        api.MapDelete("/stars/{kind}/{ns}/{name}", UnstarAsync);
+        api.MapGet("/stars", ListStarsAsync)
+            .WithName("ListStars").WithSummary("List my starred entities")
+            .WithDescription("The refs of the entities the calling person starred, oldest first. A token that acts for no person gets a 400.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapPut("/stars/{kind}/{ns}/{name}", StarAsync)
+            .WithName("StarEntity").WithSummary("Star an entity")
+            .WithDescription($"Adds the entity to the calling person's starred entities (at most {CatalogStars.MaxPerPerson}); starring twice is the same as once.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapDelete("/stars/{kind}/{ns}/{name}", UnstarAsync)
+            .WithName("UnstarEntity").WithSummary("Unstar an entity")
+            .WithDescription("Removes the entity from the calling person's starred entities; unstarring what is not starred is fine.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         var locations = api.MapGroup("/locations");
-        locations.MapGet("/", ListLocationsAsync);
-        locations.MapGet("/{id:guid}", GetLocationAsync);
-        locations.MapPost("/", RegisterLocationAsync).RequireAuthorization(PortalPolicies.Admin);
-        locations.MapDelete("/{id:guid}", DeleteLocationAsync).RequireAuthorization(PortalPolicies.Admin);
-        locations.MapPost("/{id:guid}/refresh", RefreshLocationAsync).RequireAuthorization(PortalPolicies.Admin);
+        locations.MapGet("/", ListLocationsAsync)
+            .WithName("ListLocations").WithSummary("List catalog locations").WithDescription("Every registered location with its status, entity count and last errors.");
+        locations.MapGet("/{id:guid}", GetLocationAsync)
+            .WithName("GetLocation").WithSummary("Get a catalog location");
+        locations.MapPost("/", RegisterLocationAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("RegisterLocation").WithSummary("Register a location")
+            .WithDescription("Reads a `catalog-info.yaml` (git repository, URL or folder) and adds its entities. With `dryRun=true` nothing is stored "
+                + "and the answer (still 201, as in Backstage) shows what would be added.");
+        locations.MapDelete("/{id:guid}", DeleteLocationAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("DeleteLocation").WithSummary("Delete a location and its entities");
+        locations.MapPost("/{id:guid}/refresh", RefreshLocationAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("RefreshLocation").WithSummary("Refresh a location now").WithDescription("Reads the location again inside the request and answers with its new state.");
     }
 
     private static async Task<Ok<CatalogFigures>> FiguresAsync(PortalDbContext db, CancellationToken ct) =>

@@ -18,20 +18,44 @@ public static class CostEndpoints
 
         api.MapPost("/imports", ImportAsync).RequireAuthorization(PortalPolicies.CostWrite).DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(CostImporter.MaxUploadBytes))
-            .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = CostImporter.MaxUploadBytes });
-        api.MapGet("/budgets", ListBudgetsAsync);
-        api.MapPut("/budgets", SetBudgetAsync).RequireAuthorization(PortalPolicies.Admin);
-        api.MapDelete("/budgets/{id:guid}", DeleteBudgetAsync).RequireAuthorization(PortalPolicies.Admin);
-        api.MapGet("/rules", ListRulesAsync);
-        api.MapPut("/rules", SaveRulesAsync).RequireAuthorization(PortalPolicies.Admin);
-        api.MapGet("/anomalies", AnomaliesAsync);
-        api.MapGet("/imports", ListImportsAsync);
-        api.MapGet("/summary", SummaryAsync);
+            .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = CostImporter.MaxUploadBytes })
+            .WithName("ImportCosts").WithSummary("Import a FOCUS cost export")
+            .WithDescription("A FOCUS export (CSV, or CSV compressed with gzip) as multipart/form-data in the field `file`. 201 when every row was read; "
+                + "422 with the rejected rows when the import failed. Needs an admin, or an admin-issued `cost:write` token.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/budgets", ListBudgetsAsync)
+            .WithName("ListBudgets").WithSummary("List budgets").WithDescription("Every team and component budget with month-to-date spend, forecast and alerts.");
+        api.MapPut("/budgets", SetBudgetAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("SetBudget").WithSummary("Create or change a budget").WithDescription("One budget per team (and optionally component): a monthly amount and alert thresholds in percent (default 80 and 100).");
+        api.MapDelete("/budgets/{id:guid}", DeleteBudgetAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("DeleteBudget").WithSummary("Delete a budget");
+        api.MapGet("/rules", ListRulesAsync)
+            .WithName("ListCostRules").WithSummary("List cost allocation rules").WithDescription("The rules that attribute cost line items to teams and components, in the order they apply.");
+        api.MapPut("/rules", SaveRulesAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("SaveCostRules").WithSummary("Replace the cost allocation rules").WithDescription("Saves the whole list and recomputes the attribution in the background (202).");
+        api.MapGet("/anomalies", AnomaliesAsync)
+            .WithName("ListCostAnomalies").WithSummary("Find cost anomalies")
+            .WithDescription("Days whose cost stands out against the recent baseline, per `groupBy` (team or component), over `days` (1-365, default 14), ignoring amounts under `floor` (default 10).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/imports", ListImportsAsync)
+            .WithName("ListCostImports").WithSummary("List cost imports").WithDescription("The 200 most recent imports with their outcome and row counts.");
+        api.MapGet("/summary", SummaryAsync)
+            .WithName("GetCostSummary").WithSummary("Cost per team, component or other dimension")
+            .WithDescription("Totals per `groupBy` value over the period (default: the 30 days up to the newest data; at most 800 days).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         // Any table as CSV: the summary and the drivers, in the same shape as their JSON rows.
-        api.MapGet("/summary.csv", SummaryCsvAsync);
-        api.MapGet("/drivers", DriversAsync);
-        api.MapGet("/drivers.csv", DriversCsvAsync);
-        api.MapGet("/daily", DailyAsync);
+        api.MapGet("/summary.csv", SummaryCsvAsync)
+            .WithName("ExportCostSummary").WithSummary("Cost summary as CSV").WithDescription("The rows of `GET /api/cost/summary` as a CSV download.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/drivers", DriversAsync)
+            .WithName("ListCostDrivers").WithSummary("Top cost drivers").WithDescription("The five charges (service and resource) that cost the most over the period, optionally for one `team`.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/drivers.csv", DriversCsvAsync)
+            .WithName("ExportCostDrivers").WithSummary("Top cost drivers as CSV").WithDescription("The rows of `GET /api/cost/drivers` as a CSV download.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/daily", DailyAsync)
+            .WithName("GetDailyCost").WithSummary("Daily cost series").WithDescription("Cost per day and `groupBy` value over the period, for charts.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     public static async Task<Results<Created<CostImportView>, UnprocessableEntity<CostImportView>, ProblemHttpResult>> ImportAsync(

@@ -13,22 +13,44 @@ public static class EnvironmentEndpoints
     public static void MapEnvironmentsApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/environments").WithTags("Environments").RequireAuthorization(PortalPolicies.EnvironmentsRead);
-        api.MapPost("/", RequestAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite);
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id:guid}", GetAsync);
-        api.MapGet("/figures", FiguresAsync);
+        api.MapPost("/", RequestAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite)
+            .WithName("RequestEnvironment").WithSummary("Request an environment")
+            .WithDescription("Asks for an ephemeral environment of a component. The environment policy decides: 201 with the new environment "
+                + "(provisioning, or waiting for approval), or 422 with the policy's violations per field.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/", ListAsync)
+            .WithName("ListEnvironments").WithSummary("List environments")
+            .WithDescription("The environments the caller may see, newest first (at most 1,000), filtered by `team`, `component`, `status` and `mine`.")
+            .Produces<List<EnvironmentSummary>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetEnvironment").WithSummary("Get an environment").WithDescription("The environment with its runs, transitions and log.");
+        api.MapGet("/figures", FiguresAsync)
+            .WithName("GetEnvironmentFigures").WithSummary("Environment figures of the last 30 days").WithDescription("Counts, time to ready and policy compliance.");
 
         var write = api.MapGroup("/{id:guid}").RequireAuthorization(PortalPolicies.EnvironmentsWrite);
-        write.MapPost("/approve", ApproveAsync);
-        write.MapPost("/reject", RejectAsync);
-        write.MapPost("/extend", ExtendAsync);
-        write.MapPost("/cancel", CancelAsync);
-        api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite);
+        write.MapPost("/approve", ApproveAsync)
+            .WithName("ApproveEnvironment").WithSummary("Approve a requested environment").WithDescription("Approvers and admins, never for their own request.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        write.MapPost("/reject", RejectAsync)
+            .WithName("RejectEnvironment").WithSummary("Reject a requested environment")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        write.MapPost("/extend", ExtendAsync)
+            .WithName("ExtendEnvironment").WithSummary("Extend an environment's time to live").WithDescription("Within the limits of the environment policy (422 beyond them).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        write.MapPost("/cancel", CancelAsync)
+            .WithName("CancelEnvironment").WithSummary("Cancel a pending or running request")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.EnvironmentsWrite)
+            .WithName("DeleteEnvironment").WithSummary("Tear an environment down").WithDescription("Starts the teardown (202); follow it with `GET /api/environments/{id}`.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var policy = api.MapGroup("/policy");
-        policy.MapGet("/", GetPolicyAsync);
-        policy.MapGet("/versions", PolicyVersionsAsync);
-        policy.MapPut("/", SavePolicyAsync).RequireAuthorization(PortalPolicies.Admin);
+        policy.MapGet("/", GetPolicyAsync)
+            .WithName("GetEnvironmentPolicy").WithSummary("Get the environment policy").WithDescription("The current policy version as YAML, with who saved it and when.");
+        policy.MapGet("/versions", PolicyVersionsAsync)
+            .WithName("ListEnvironmentPolicyVersions").WithSummary("List the environment policy's versions").WithDescription("Every saved version, newest first.");
+        policy.MapPut("/", SavePolicyAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("SaveEnvironmentPolicy").WithSummary("Save a new environment policy version").WithDescription("Validates the YAML (422 with the problems) and stores it as the next version.");
     }
 
     public static async Task<Results<Created<EnvironmentSummary>, UnprocessableEntity<ValidationProblemDetails>, ProblemHttpResult>> RequestAsync(

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Identity;
 
@@ -21,35 +22,65 @@ public static class IdentityEndpoints
     public static void MapIdentityEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api/identity").WithTags("Identity").RequireAuthorization();
-        api.MapGet("/me", Me);
+        api.MapGet("/me", Me)
+            .WithName("GetMe").WithSummary("Who am I").WithDescription("The caller as the portal sees it: user, catalog user, teams, roles and (for a token) its scopes.");
 
         var tokens = api.MapGroup("/tokens");
-        tokens.MapGet("/", ListTokensAsync);
-        tokens.MapPost("/", CreateTokenAsync).RequireRateLimiting(PortalPolicies.TokenRateLimit);
-        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).RequireRateLimiting(PortalPolicies.TokenRateLimit);
+        tokens.MapGet("/", ListTokensAsync)
+            .WithName("ListTokens").WithSummary("List API tokens").WithDescription("The caller's own tokens (never their secrets); admins get every token with `all=true`.");
+        tokens.MapPost("/", CreateTokenAsync).RequireRateLimiting(PortalPolicies.TokenRateLimit)
+            .WithName("CreateToken").WithSummary("Create an API token")
+            .WithDescription("Answers the secret once (201). A personal token acts as the caller and expires in 1-365 days; service tokens are for admins. "
+                + "No scope beyond the caller's own, and a caller that is itself a token needs the `admin` scope. Rate limited (429).")
+            .Produces(StatusCodes.Status429TooManyRequests);
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).RequireRateLimiting(PortalPolicies.TokenRateLimit)
+            .WithName("RevokeToken").WithSummary("Revoke an API token").WithDescription("The caller's own token; admins may revoke any. Rate limited (429).")
+            .Produces(StatusCodes.Status429TooManyRequests);
 
         var users = api.MapGroup("/users").RequireAuthorization(PortalPolicies.Admin);
-        users.MapGet("/", ListUsersAsync);
-        users.MapPost("/", CreateUserAsync);
-        users.MapPut("/{id}/roles", SetRolesAsync);
-        users.MapPost("/{id}/unlock", UnlockAsync);
-        users.MapPost("/{id}/disable", DisableAsync);
-        users.MapPost("/{id}/reset-password", ResetPasswordAsync);
+        users.MapGet("/", ListUsersAsync)
+            .WithName("ListUsers").WithSummary("List users").WithDescription("Every account with its roles, source and lockout state.");
+        users.MapPost("/", CreateUserAsync)
+            .WithName("CreateUser").WithSummary("Create a local account");
+        users.MapPut("/{id}/roles", SetRolesAsync)
+            .WithName("SetUserRoles").WithSummary("Set a user's roles").WithDescription("Replaces the stored roles (`admin`, `approver`); the person's other sessions end.");
+        users.MapPost("/{id}/unlock", UnlockAsync)
+            .WithName("UnlockUser").WithSummary("Unlock or enable an account");
+        users.MapPost("/{id}/disable", DisableAsync)
+            .WithName("DisableUser").WithSummary("Disable an account").WithDescription("It cannot sign in, its sessions end and its personal tokens are refused. Nobody disables themselves.");
+        users.MapPost("/{id}/reset-password", ResetPasswordAsync)
+            .WithName("ResetUserPassword").WithSummary("Reset a local account's password").WithDescription("Answers a one-time password, once; it must be changed at the next sign-in.");
 
         var audit = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(PortalPolicies.Admin);
-        audit.MapGet("/", AuditAsync);
-        audit.MapGet("/export.csv", AuditCsvAsync);
+        audit.MapGet("/", AuditAsync)
+            .WithName("ListAuditEntries").WithSummary("Read the audit log").WithDescription("Entries newest first, filtered by actor, action prefix, target and time.");
+        audit.MapGet("/export.csv", AuditCsvAsync)
+            .WithName("ExportAuditEntries").WithSummary("Export the audit log as CSV").WithDescription("At most 10,000 rows; cells a spreadsheet would run as a formula are prefixed with `'`.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         // The audit log's first address, kept because scripts call it: the same handlers, left out of the OpenAPI document.
-        var auditAlias = app.MapGroup("/api/admin/audit").WithTags("Audit").RequireAuthorization(PortalPolicies.Admin).ExcludeFromDescription();
+        var auditAlias = app.MapDeprecatedAlias("/api/admin/audit", "/api/identity/audit", ApiDeprecations.AuditPrefixMoved, ApiDeprecations.AuditPrefixSunset)
+            .WithTags("Audit").RequireAuthorization(PortalPolicies.Admin);
         auditAlias.MapGet("/", AuditAsync);
         auditAlias.MapGet("/export.csv", AuditCsvAsync);
 
         var account = app.MapGroup("/account").WithTags("Account");
-        account.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(PortalPolicies.SignInRateLimit);
-        account.MapPost("/logout", SignOutAsync).RequireAuthorization();
-        account.MapPost("/change-password", ChangePasswordAsync).RequireAuthorization().RequireRateLimiting(PortalPolicies.SignInRateLimit);
-        account.MapGet("/oidc", StartSingleSignOn).AllowAnonymous().RequireRateLimiting(PortalPolicies.SignInRateLimit);
-        account.MapGet("/oidc/complete", CompleteSingleSignOnAsync).AllowAnonymous();
+        account.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(PortalPolicies.SignInRateLimit)
+            .WithName("SignIn").WithSummary("Sign in (the sign-in form's post)")
+            .WithDescription("A form post with an antiforgery token, for the portal's own sign-in page; it answers with a redirect (to the return URL, "
+                + "or back to the form with `error=`). API clients use a token instead.")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status429TooManyRequests);
+        account.MapPost("/logout", SignOutAsync).RequireAuthorization()
+            .WithName("SignOut").WithSummary("Sign out").WithDescription("Ends the session and redirects to the sign-in page.")
+            .Produces(StatusCodes.Status302Found);
+        account.MapPost("/change-password", ChangePasswordAsync).RequireAuthorization().RequireRateLimiting(PortalPolicies.SignInRateLimit)
+            .WithName("ChangePassword").WithSummary("Change the password (the password form's post)").WithDescription("A form post with an antiforgery token; redirects with the outcome.")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status429TooManyRequests);
+        account.MapGet("/oidc", StartSingleSignOn).AllowAnonymous().RequireRateLimiting(PortalPolicies.SignInRateLimit)
+            .WithName("StartSingleSignOn").WithSummary("Start single sign-on").WithDescription("Redirects the browser to the OpenID Connect provider.")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status429TooManyRequests);
+        account.MapGet("/oidc/complete", CompleteSingleSignOnAsync).AllowAnonymous()
+            .WithName("CompleteSingleSignOn").WithSummary("Finish single sign-on").WithDescription("Where the provider's answer lands: signs the person in and redirects to the return URL.")
+            .Produces(StatusCodes.Status302Found);
     }
 
     private static Ok<MeView> Me(HttpContext http) => TypedResults.Ok(UserAdministration.Me(http.User));

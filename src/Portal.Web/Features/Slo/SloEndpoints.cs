@@ -4,6 +4,7 @@ using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo.Ingestion;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Slo;
 
@@ -20,23 +21,42 @@ public static class SloEndpoints
     public static void MapSloEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api/slos").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
-        api.MapGet("/", ListViewsAsync);
-        api.MapGet("/alerts", AlertsAsync);
-        api.MapGet("/coverage", CoverageAsync);
-        api.MapGet("/services/{ns}/{name}/red", RedAsync);
-        api.MapGet("/{id:guid}", GetAsync);
-        api.MapGet("/{id:guid}/series", SeriesAsync);
-        api.MapGet("/{id:guid}/openslo", OpenSloAsync);
-        api.MapGet("/{id:guid}/alerts", SloAlertsAsync);
+        api.MapGet("/", ListViewsAsync)
+            .WithName("ListSlos").WithSummary("List SLOs with their error budgets")
+            .WithDescription("Every SLO with its current SLI, error budget and status, least budget left first; filter by `service`, `team` or `status`.");
+        api.MapGet("/alerts", AlertsAsync)
+            .WithName("ListSloAlerts").WithSummary("List SLO alerts").WithDescription("The 500 most recent burn-rate alerts, optionally in one `state`.");
+        api.MapGet("/coverage", CoverageAsync)
+            .WithName("GetTelemetryCoverage").WithSummary("Telemetry coverage").WithDescription("Which catalog services send metrics, which do not, and metrics from services the catalog does not know.");
+        api.MapGet("/services/{ns}/{name}/red", RedAsync)
+            .WithName("GetServiceRed").WithSummary("Rate, errors and duration of a service")
+            .WithDescription("Requests, errors and mean duration per step (`stepMinutes`, default 1) between `from` and `to` (default: the last 6 hours).");
+        api.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetSlo").WithSummary("Get an SLO").WithDescription("The SLO with its objective, windows, SLI and error budget.");
+        api.MapGet("/{id:guid}/series", SeriesAsync)
+            .WithName("GetSloSeries").WithSummary("SLI and error budget over time").WithDescription("Good and total events, SLI and budget remaining per step between `from` and `to`.");
+        api.MapGet("/{id:guid}/openslo", OpenSloAsync)
+            .WithName("ExportOpenSlo").WithSummary("Export an SLO as OpenSLO").WithDescription("The SLO as an OpenSLO v1 YAML document.")
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml");
+        api.MapGet("/{id:guid}/alerts", SloAlertsAsync)
+            .WithName("ListAlertsOfSlo").WithSummary("List one SLO's alerts").WithDescription("The 500 most recent alerts of the SLO.");
         // OpenSLO YAML in the body (application/yaml or text/plain), up to 1 MiB; every document gets its own outcome.
-        api.MapPost("/import", ImportAsync).RequireAuthorization(PortalPolicies.CatalogWrite).Accepts<string>("application/yaml", "text/plain");
-        api.MapPost("/defaults", DefaultsAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapPost("/", CreateAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        api.MapPost("/import", ImportAsync).RequireAuthorization(PortalPolicies.CatalogWrite).Accepts<string>("application/yaml", "text/plain")
+            .WithName("ImportOpenSlo").WithSummary("Import OpenSLO documents")
+            .WithDescription("OpenSLO v1 YAML (one or more `kind: SLO` documents, up to 1 MiB). Each document gets its own outcome; "
+                + "a document for a component the caller's team does not own is refused in its outcome.");
+        api.MapPost("/defaults", DefaultsAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("AddDefaultSlos").WithSummary("Add the default SLOs to a component").WithDescription("Availability and latency SLOs with the portal's defaults, for the owning team.");
+        api.MapPost("/", CreateAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("CreateSlo").WithSummary("Create an SLO").WithDescription("Only the team that owns the component (or an admin) may add its SLOs.");
+        api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("UpdateSlo").WithSummary("Change an SLO");
+        api.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("DeleteSlo").WithSummary("Delete an SLO");
 
-        // The first prefix, kept because clients call it: the same handlers, left out of the OpenAPI document.
-        var alias = app.MapGroup("/api/slo").WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead).ExcludeFromDescription();
+        // The first prefix, kept because clients call it: the same handlers, left out of the OpenAPI document, answered with Deprecation and Sunset.
+        var alias = app.MapDeprecatedAlias("/api/slo", "/api/slos", ApiDeprecations.SloPrefixMoved, ApiDeprecations.SloPrefixSunset)
+            .WithTags("SLOs").RequireAuthorization(PortalPolicies.CatalogRead);
         alias.MapGet("/coverage", CoverageAsync);
         alias.MapGet("/services/{ns}/{name}/red", RedAsync);
     }

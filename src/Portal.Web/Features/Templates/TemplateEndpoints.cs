@@ -15,17 +15,26 @@ public static class TemplateEndpoints
     public static void MapTemplatesApi(this WebApplication app)
     {
         var templates = app.MapGroup("/api/templates").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
-        templates.MapGet("/", ListTemplatesAsync);
-        templates.MapGet("/{ns}/{name}", GetTemplateAsync);
-        templates.MapPost("/{ns}/{name}/dry-run", DryRunAsync);
+        templates.MapGet("/", ListTemplatesAsync)
+            .WithName("ListTemplates").WithSummary("List software templates").WithDescription("Every template in the catalog with its title, owner and tags.");
+        templates.MapGet("/{ns}/{name}", GetTemplateAsync)
+            .WithName("GetTemplate").WithSummary("Get a template").WithDescription("The template's parameters (JSON Schema pages) and steps.");
+        templates.MapPost("/{ns}/{name}/dry-run", DryRunAsync)
+            .WithName("DryRunTemplate").WithSummary("Try a template without publishing").WithDescription("Renders the files and runs the steps in a scratch folder; nothing is published.");
 
         var tasks = app.MapGroup("/api/scaffolder").WithTags("Templates").RequireAuthorization(PortalPolicies.CatalogRead);
-        tasks.MapGet("/actions", ListActions);
-        tasks.MapPost("/tasks", CreateTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        tasks.MapGet("/tasks", ListTasksAsync);
-        tasks.MapGet("/tasks/{id:guid}", GetTaskAsync);
-        tasks.MapPost("/tasks/{id:guid}/cancel", CancelTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        tasks.MapPost("/tasks/{id:guid}/retry", RetryTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        tasks.MapGet("/actions", ListActions)
+            .WithName("ListScaffolderActions").WithSummary("List scaffolder actions").WithDescription("The actions template steps can use, with their inputs and outputs.");
+        tasks.MapPost("/tasks", CreateTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("CreateScaffolderTask").WithSummary("Run a template").WithDescription("Starts a task that runs the template with the given values (201 with its id); 404 names a template that is not in the catalog.");
+        tasks.MapGet("/tasks", ListTasksAsync)
+            .WithName("ListScaffolderTasks").WithSummary("List scaffolder tasks").WithDescription("The most recent tasks (`limit`, default 100), or only the caller's with `mine=true`.");
+        tasks.MapGet("/tasks/{id:guid}", GetTaskAsync)
+            .WithName("GetScaffolderTask").WithSummary("Get a scaffolder task").WithDescription("The task's status, steps and log lines after `after` (a log position, for polling).");
+        tasks.MapPost("/tasks/{id:guid}/cancel", CancelTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("CancelScaffolderTask").WithSummary("Cancel a task").WithDescription("Only the person who started the task, or an admin; 409 when it has already finished.");
+        tasks.MapPost("/tasks/{id:guid}/retry", RetryTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("RetryScaffolderTask").WithSummary("Retry a failed or cancelled task").WithDescription("Only the person who started the task, or an admin.");
     }
 
     private static async Task<Ok<IReadOnlyList<TemplateSummary>>> ListTemplatesAsync(ScaffolderService service, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Portal.Web.Components;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Infrastructure.Hosting;
 
@@ -13,17 +14,7 @@ public static class UiSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddOpenApi(o => o.AddOperationTransformer((operation, context, _) =>
-        {
-            // Readers of the document (and the /api-docs page) see what access each operation needs.
-            var policies = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
-                .Select(a => a.Policy ?? "signed in").Distinct().ToList();
-            if (policies.Count > 0)
-            {
-                operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : "\n\n")}Access: {string.Join(", ", policies)}.";
-            }
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddPortalOpenApi();
         builder.Services.AddProblemDetails();
         return builder;
     }
@@ -54,7 +45,7 @@ public static class UiSetup
         // person unless it says [AllowAnonymous], and admin pages name the admin policy.
         app.MapStaticAssets().AllowAnonymous();
         // The API description for tools and clients; people read it rendered at /api-docs.
-        app.MapOpenApi().RequireAuthorization();
+        app.MapPortalOpenApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
     }
 }

@@ -22,7 +22,17 @@ public static class OtlpHttpEndpoint
 
     public static void MapOtlpHttp(this WebApplication app) =>
         app.MapPost("/v1/metrics", HandleAsync).WithTags("SLOs").RequireAuthorization(PortalPolicies.SloIngest).DisableAntiforgery()
-            .Accepts<ExportMetricsServiceRequest>(Protobuf, Json).Produces(200).Produces(400).Produces(413).Produces(415).Produces(503);
+            .Accepts<ExportMetricsServiceRequest>(Protobuf, Json)
+            .WithName("ExportMetrics").WithSummary("Receive OTLP metrics (OTLP/HTTP)")
+            .WithDescription("The OpenTelemetry Protocol's metrics export, for collectors and SDKs: an `ExportMetricsServiceRequest` as binary protobuf "
+                + "(`application/x-protobuf`) or protobuf JSON (`application/json`), optionally gzip-compressed (`Content-Encoding: gzip`). "
+                + "The answer comes in the request's content type; rejected points are reported as partial success in a 200. "
+                + "Errors are a `google.rpc.Status` (an unknown content type gets a plain-text 415); 503 comes with `Retry-After`. Needs a token with `slo:ingest` (never a session).")
+            .Produces<ExportMetricsServiceResponse>(StatusCodes.Status200OK, Protobuf, Json)
+            .Produces<Status>(StatusCodes.Status400BadRequest, Protobuf, Json)
+            .Produces<Status>(StatusCodes.Status413PayloadTooLarge, Protobuf, Json)
+            .Produces<string>(StatusCodes.Status415UnsupportedMediaType, "text/plain")
+            .Produces<Status>(StatusCodes.Status503ServiceUnavailable, Protobuf, Json);
 
     private static async Task<IResult> HandleAsync(HttpContext http, MetricsIngestion ingestion, ExportGate gate, IOptions<SloOptions> options,
         CancellationToken cancellationToken)

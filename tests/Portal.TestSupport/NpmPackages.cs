@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Portal.TestSupport;
+
+/// <summary>
+/// Command-line tools the tests run from the npm registry (the OpenAPI linter), installed the way CI would: Node.js and
+/// npm from Debian's packages when missing (<see cref="TestPrerequisites.Ensure"/>), then the package at a pinned version
+/// into a folder of its own under the test root, once per machine.
+/// </summary>
+public static class NpmPackages
+{
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "portal-tests-npm");
+
+    /// <summary>Installs <paramref name="package"/>@<paramref name="version"/> if needed and returns its folder (with node_modules/).</summary>
+    public static string Ensure(string package, string version)
+    {
+        TestPrerequisites.Ensure("nodejs", "Node.js (node)", () => OnPath("node"));
+        TestPrerequisites.Ensure("npm", "npm", () => OnPath("npm"));
+        var folder = Path.Combine(Root, $"{package.Replace('/', '+').TrimStart('@')}-{version}");
+        var marker = Path.Combine(folder, "installed");
+        if (File.Exists(marker))
+        {
+            return folder;
+        }
+        Directory.CreateDirectory(folder);
+        // Test processes run side by side: one installs, the others wait for the lock and then see the marker.
+        using var installLock = Lock(Path.Combine(Root, "install.lock"));
+        if (File.Exists(marker))
+        {
+            return folder;
+        }
+        var (exit, stdout, stderr) = Run("npm", folder, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", folder, $"{package}@{version}");
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"'npm install {package}@{version}' failed ({exit}): {stdout}{stderr}");
+        }
+        File.WriteAllText(marker, $"{package}@{version}");
+        return folder;
+    }
+
+    /// <summary>Runs a program and returns its exit code, standard output and standard error.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string file, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // No usage reports or update checks from tools run in tests.
+        start.Environment["REDOCLY_TELEMETRY"] = "off";
+        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        start.Environment["NO_UPDATE_NOTIFIER"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 5 minutes.");
+        }
+        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, program)));
+
+    private static FileStream Lock(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(500); // another test process is installing; a file lock has no wait handle to block on
+            }
+        }
+    }
+}
