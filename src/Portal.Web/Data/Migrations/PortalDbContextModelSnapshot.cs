@@ -1666,7 +1666,7 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.MetricStream", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.MetricStream", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(64)
@@ -1721,7 +1721,7 @@ namespace Portal.Web.Data.Migrations
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.ServiceMinute", b =>
                 {
                     b.Property<string>("ComponentRef")
                         .HasColumnType("text")
@@ -1755,6 +1755,110 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_service_minutes_minute");
 
                     b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint")
+                        .HasColumnName("span");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good");
+
+                    b.Property<long>("GoodSlices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good_slices");
+
+                    b.Property<long>("Slices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slices");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SloId", "Span", "Bucket")
+                        .HasName("pk_slo_counts");
+
+                    b.HasIndex("Span", "Bucket")
+                        .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
+
+                    b.ToTable("slo_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.StreamJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("FoldedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_through");
+
+                    b.Property<byte[]>("States")
+                        .HasColumnType("bytea")
+                        .HasColumnName("states");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_stream_journal");
+
+                    b.ToTable("slo_stream_journal", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.TelemetrySource", b =>
+                {
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("AcceptedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_points");
+
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("LastRejection")
+                        .HasColumnType("text")
+                        .HasColumnName("last_rejection");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long>("RejectedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected_points");
+
+                    b.HasKey("ServiceName")
+                        .HasName("pk_slo_telemetry_sources");
+
+                    b.HasIndex("ComponentRef")
+                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
+
+                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
@@ -1834,47 +1938,6 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("slo_alerts", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.Property<Guid>("SloId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("slo_id");
-
-                    b.Property<short>("Span")
-                        .HasColumnType("smallint")
-                        .HasColumnName("span");
-
-                    b.Property<DateTimeOffset>("Bucket")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("bucket");
-
-                    b.Property<long>("Good")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good");
-
-                    b.Property<long>("GoodSlices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good_slices");
-
-                    b.Property<long>("Slices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("slices");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total");
-
-                    b.HasKey("SloId", "Span", "Bucket")
-                        .HasName("pk_slo_counts");
-
-                    b.HasIndex("Span", "Bucket")
-                        .HasDatabaseName("ix_slo_counts_span_bucket");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
-
-                    b.ToTable("slo_counts", (string)null);
-                });
-
             modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1925,6 +1988,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(63)")
                         .HasColumnName("name");
 
+                    b.Property<int?>("NoDataMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("no_data_minutes");
+
                     b.Property<string>("Ratio")
                         .HasColumnType("jsonb")
                         .HasColumnName("ratio");
@@ -1970,69 +2037,6 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_definitions_component_ref_name");
 
                     b.ToTable("slo_definitions", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    b.Property<long?>("FoldedThrough")
-                        .HasColumnType("bigint")
-                        .HasColumnName("folded_through");
-
-                    b.Property<byte[]>("States")
-                        .HasColumnType("bytea")
-                        .HasColumnName("states");
-
-                    b.Property<DateTimeOffset>("WrittenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("written_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_slo_stream_journal");
-
-                    b.ToTable("slo_stream_journal", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
-                {
-                    b.Property<string>("ServiceName")
-                        .HasColumnType("text")
-                        .HasColumnName("service_name");
-
-                    b.Property<long>("AcceptedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("accepted_points");
-
-                    b.Property<string>("ComponentRef")
-                        .HasColumnType("text")
-                        .HasColumnName("component_ref");
-
-                    b.Property<DateTimeOffset>("FirstSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
-
-                    b.Property<string>("LastRejection")
-                        .HasColumnType("text")
-                        .HasColumnName("last_rejection");
-
-                    b.Property<DateTimeOffset>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
-
-                    b.Property<long>("RejectedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("rejected_points");
-
-                    b.HasKey("ServiceName")
-                        .HasName("pk_slo_telemetry_sources");
-
-                    b.HasIndex("ComponentRef")
-                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
-
-                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderLogLine", b =>
@@ -2291,6 +2295,16 @@ namespace Portal.Web.Data.Migrations
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
                 {
                     b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
@@ -2299,16 +2313,6 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_slo_alerts_slo_definition_slo_id");
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
-                        .WithMany()
-                        .HasForeignKey("SloId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.PortalEnvironment", b =>

@@ -6,15 +6,20 @@ namespace Portal.Web.Features.Slo;
 /// <summary>How an SLO's indicator counts events: from one exported point's increase, and from the component's RED rows.</summary>
 public static class SliMinutes
 {
-    /// <summary>The good and total events an increase of one point adds to the SLO; null when the point is not the SLO's.</summary>
-    public static (long Good, long Total)? Count(SloDefinition slo, MetricSample sample, HistogramDelta delta)
+    /// <summary>
+    /// The good and total events an increase of one point adds to the SLO; null when the point is not the SLO's.
+    /// Interpolated: a latency threshold inside one of the point's buckets, whose share is rounded per point here; the
+    /// caller counts such minutes from the whole minute instead (rounded per minute, as the rebuilt counts are).
+    /// </summary>
+    public static (long Good, long Total, bool Interpolated)? Count(SloDefinition slo, MetricSample sample, HistogramDelta delta)
     {
         switch (slo.Indicator)
         {
             case SliKinds.Availability when sample.Metric == OtlpReader.HttpServerDuration:
-                return (sample.IsServerError ? 0 : delta.Count, delta.Count);
+                return (sample.IsServerError ? 0 : delta.Count, delta.Count, false);
             case SliKinds.Latency when sample.Metric == OtlpReader.HttpServerDuration:
-                return (AtOrBelow(delta.Bounds, delta.BucketCounts, (double)slo.ThresholdSeconds!.Value).Count, delta.Count);
+                var (good, interpolated) = AtOrBelow(delta.Bounds, delta.BucketCounts, (double)slo.ThresholdSeconds!.Value);
+                return (good, delta.Count, interpolated);
             case SliKinds.Ratio when slo.Ratio is { } ratio:
                 var events = ratio.Events.Matches(sample) ? delta.Count : 0;
                 var total = ratio.Total.Matches(sample) ? delta.Count : 0;
@@ -22,7 +27,7 @@ public static class SliMinutes
                 {
                     return null;
                 }
-                return (ratio.Counts == "good" ? events : total - events, total);
+                return (ratio.Counts == "good" ? events : total - events, total, false);
             default:
                 return null;
         }

@@ -53,7 +53,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var changes = new List<(SloDefinition, SloFigures, SloAlert, RuleState, string)>();
         foreach (var rule in figures.Rules)
         {
-            var key = $"{rule.Severity}-{rule.LongWindow}-{rule.ShortWindow}";
+            var key = rule.Key;
             var episode = open.FirstOrDefault(a => a.Rule == key);
             if (episode is not null && episode.LastEvaluatedAt >= minute)
             {
@@ -93,7 +93,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             }
         }
         // Episodes of rules the SLO no longer has (its policy changed) resolve quietly.
-        foreach (var stale in open.Where(a => figures.Rules.All(r => $"{r.Severity}-{r.LongWindow}-{r.ShortWindow}" != a.Rule)))
+        foreach (var stale in open.Where(a => figures.Rules.All(r => r.Key != a.Rule)))
         {
             stale.State = AlertStates.Resolved;
             stale.ResolvedAt = minute;
@@ -107,16 +107,20 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         var runbook = await RunbookAsync(db, slo.ComponentRef, cancellationToken);
         var firing = @event == "slo.alert.firing";
-        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
+        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {(rule.Kind == RuleKinds.NoData ? "no data for " : "")}{slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["slo"] = slo.Name,
             ["component"] = slo.ComponentRef,
             ["severity"] = rule.Severity,
-            ["windows"] = $"{rule.LongWindow} and {rule.ShortWindow}",
-            ["threshold"] = rule.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            ["condition"] = rule.Kind,
+            ["windows"] = rule.Kind == RuleKinds.NoData ? rule.LongWindow : $"{rule.LongWindow} and {rule.ShortWindow}",
             ["budgetRemaining"] = figures.ErrorBudget.Remaining is { } r ? r.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "no data",
         };
+        if (rule.Kind == RuleKinds.BurnRate)
+        {
+            fields["threshold"] = rule.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (runbook is not null)
         {
             fields["runbook"] = runbook;
