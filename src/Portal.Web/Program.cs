@@ -4,6 +4,7 @@ using Portal.Web.Features.Cost;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Incidents;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Templates;
@@ -26,6 +27,7 @@ try
     builder.AddCost();
     builder.AddTemplates();
     builder.AddSlo();
+    builder.AddIncidents();
     builder.AddDemo();
 
     await using var app = builder.Build();
@@ -57,6 +59,7 @@ try
     app.MapTemplates();
     app.MapSlo();
     app.ScheduleSloJobs();
+    app.MapIncidents();
     app.MapUi();
     await app.RunAsync();
     return 0;
