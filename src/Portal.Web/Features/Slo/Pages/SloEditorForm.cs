@@ -146,6 +146,7 @@ public sealed class SloEditorForm
     {
         "target" => "The objective is a percentage above 0 and below 100, e.g. 99.9.",
         "timesliceTarget" => "A percentage above 0 and at most 100, e.g. 95: the share of good requests that makes a minute good.",
+        "noDataMinutes" => "Between 5 and 1,440 minutes, or empty for no no-data ticket.",
         _ => message,
     };
 }
