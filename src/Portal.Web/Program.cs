@@ -5,6 +5,7 @@ using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Incidents;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Templates;
@@ -28,6 +29,7 @@ try
     builder.AddTemplates();
     builder.AddSlo();
     builder.AddDelivery();
+    builder.AddIncidents();
     builder.AddDemo();
 
     await using var app = builder.Build();
@@ -60,6 +62,7 @@ try
     app.MapSlo();
     app.ScheduleSloJobs();
     app.MapDelivery();
+    app.MapIncidents();
     app.MapUi();
     await app.RunAsync();
     return 0;

@@ -92,8 +92,13 @@ public static class SloAlertHarness
         Console.Error.WriteLine($"{count:N0} SLOs, {rows:N0} count rows, set up in {generate.Elapsed.TotalSeconds:0} s");
 
         var http = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
-        var job = new SloAlertJob(new PooledDbContextFactory<PortalDbContext>(options), TimeProvider.System,
-            new WebhookNotifier(http, Options.Create(new NotificationOptions()), NullLogger<WebhookNotifier>.Instance), NullLogger<SloAlertJob>.Instance);
+        var dbFactory = new PooledDbContextFactory<PortalDbContext>(options);
+        // The incidents listener as the portal registers it (receivers: none configured), so a cycle includes opening incidents.
+        var incidents = new Portal.Web.Features.Incidents.IncidentAlertListener(dbFactory, new Portal.Web.Features.Incidents.IncidentNotifier(http,
+            Options.Create(new Portal.Web.Features.Incidents.IncidentsOptions()), Options.Create(new NotificationOptions()),
+            NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance));
+        var job = new SloAlertJob(dbFactory, TimeProvider.System,
+            new WebhookNotifier(http, Options.Create(new NotificationOptions()), NullLogger<WebhookNotifier>.Instance), [incidents], NullLogger<SloAlertJob>.Instance);
         // The figures alone (one query for every SLO's windows), then whole cycles.
         await using (var db = new PortalDbContext(options))
         {

@@ -56,6 +56,10 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         await ScreenshotAsync("Editor_validation");
 
         await Page.GetByTestId("slo-target").FillAsync("99.9");
+        // The no-data ticket (off unless set): too short a window is named, 15 minutes is taken.
+        await Page.GetByTestId("slo-no-data").FillAsync("2");
+        await Expect(Page.GetByText("Between 5 and 1,440 minutes, or empty for no no-data ticket.")).ToBeVisibleAsync();
+        await Page.GetByTestId("slo-no-data").FillAsync("15");
         await Page.GetByTestId("slo-display-name").FillAsync("Cart availability");
         await Expect(Page.GetByText("The objective is a percentage above 0 and below 100, e.g. 99.9.")).ToHaveCountAsync(0);
         await Expect(Page.GetByTestId("slo-preview-figures")).ToContainTextAsync("page 1h/5m");
@@ -74,6 +78,9 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         await Expect(Page.GetByTestId("slo-status")).ToHaveTextAsync(new Regex("Warning|Breached"));
         await Expect(Page.GetByTestId("burn-1h")).ToContainTextAsync("above");
         await Expect(Page.GetByTestId("rule-page-1h").GetByTestId("rule-firing")).ToBeVisibleAsync();
+        // Traffic arrived in the last 15 minutes: the no-data condition is listed, quiet.
+        await Expect(Page.GetByTestId("rule-ticket-15m")).ToContainTextAsync("No events for 15m");
+        await Expect(Page.GetByTestId("rule-ticket-15m")).ToContainTextAsync("Quiet");
         await Expect(Page.GetByTestId("chart-sli").Locator("svg").First).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("chart-budget").Locator("svg").First).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("chart-requests").Locator("svg").First).ToBeVisibleAsync();

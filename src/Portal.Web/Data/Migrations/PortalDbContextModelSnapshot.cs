@@ -1971,6 +1971,139 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Incidents.Incident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("ComponentRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset?>("MitigatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("mitigated_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("Runbook")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("runbook");
+
+                    b.Property<long?>("SecondsToAcknowledge")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds_to_acknowledge");
+
+                    b.Property<long?>("SecondsToResolve")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds_to_resolve");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("severity");
+
+                    b.Property<Guid?>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<string>("SloName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("slo_name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("TriggeredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("triggered_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incidents");
+
+                    b.HasIndex("TriggeredAt")
+                        .HasDatabaseName("ix_incidents_triggered_at");
+
+                    b.HasIndex("ComponentRef", "SloId", "Status")
+                        .HasDatabaseName("ix_incidents_component_ref_slo_id_status");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Incidents.IncidentEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_events");
+
+                    b.HasIndex("IncidentId", "At")
+                        .HasDatabaseName("ix_incident_events_incident_id_at");
+
+                    b.ToTable("incident_events", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.MetricStream", b =>
                 {
                     b.Property<string>("Key")
@@ -2293,6 +2426,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(63)")
                         .HasColumnName("name");
 
+                    b.Property<int?>("NoDataMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("no_data_minutes");
+
                     b.Property<string>("Ratio")
                         .HasColumnType("jsonb")
                         .HasColumnName("ratio");
@@ -2594,6 +2731,16 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Incidents.IncidentEvent", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_events_incidents_incident_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>

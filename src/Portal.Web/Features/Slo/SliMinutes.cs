@@ -6,15 +6,21 @@ namespace Portal.Web.Features.Slo;
 /// <summary>How an SLO's indicator counts events: from one exported point's increase, and from the component's RED rows.</summary>
 public static class SliMinutes
 {
-    /// <summary>The good and total events an increase of one point adds to the SLO; null when the point is not the SLO's.</summary>
-    public static (long Good, long Total)? Count(SloDefinition slo, MetricSample sample, HistogramDelta delta)
+    /// <summary>
+    /// The good and total events an increase of one point adds to the SLO; null when the point is not the SLO's.
+    /// Interpolated: a latency threshold inside one of the point's buckets, whose share is rounded per point here; the
+    /// caller counts such minutes from the whole minute instead (rounded per minute, as the rebuilt counts are).
+    /// </summary>
+    public static (long Good, long Total, bool Interpolated)? Count(SloDefinition slo, MetricSample sample, HistogramDelta delta)
     {
         switch (slo.Indicator)
         {
             case SliKinds.Availability when sample.Metric == OtlpReader.HttpServerDuration:
-                return (sample.IsServerError ? 0 : delta.Count, delta.Count);
+                return (sample.IsServerError ? 0 : delta.Count, delta.Count, false);
             case SliKinds.Latency when sample.Metric == OtlpReader.HttpServerDuration:
-                return (AtOrBelow(delta.Bounds, delta.BucketCounts, (double)slo.ThresholdSeconds!.Value).Count, delta.Count);
+                // Only a share that is not a whole number is rounded here: an overflow bucket, or a split giving whole requests, loses nothing.
+                var share = Unrounded(Buckets(delta.Bounds, delta.BucketCounts), (double)slo.ThresholdSeconds!.Value).Count;
+                return ((long)Math.Floor(share), delta.Count, share != Math.Floor(share));
             case SliKinds.Ratio when slo.Ratio is { } ratio:
                 var events = ratio.Events.Matches(sample) ? delta.Count : 0;
                 var total = ratio.Total.Matches(sample) ? delta.Count : 0;
@@ -22,7 +28,7 @@ public static class SliMinutes
                 {
                     return null;
                 }
-                return (ratio.Counts == "good" ? events : total - events, total);
+                return (ratio.Counts == "good" ? events : total - events, total, false);
             default:
                 return null;
         }
@@ -79,17 +85,25 @@ public static class SliMinutes
     /// <see cref="AtOrBelow(IEnumerable{ValueTuple{double, long}}, double)"/> for one point's buckets: its bounds strictly
     /// increase (the reader checks), so they need no sorting; the counts past the bounds are the overflow bucket.
     /// </summary>
-    public static (long Count, bool Interpolated) AtOrBelow(double[] bounds, long[] counts, double threshold)
+    public static (long Count, bool Interpolated) AtOrBelow(double[] bounds, long[] counts, double threshold) => AtOrBelow(Buckets(bounds, counts), threshold);
+
+    private static (double Upper, long Count)[] Buckets(double[] bounds, long[] counts)
     {
         var buckets = new (double Upper, long Count)[counts.Length];
         for (var i = 0; i < counts.Length; i++)
         {
             buckets[i] = (i < bounds.Length ? bounds[i] : double.PositiveInfinity, counts[i]);
         }
-        return AtOrBelow(buckets, threshold);
+        return buckets;
     }
 
     private static (long Count, bool Interpolated) AtOrBelow(ReadOnlySpan<(double Upper, long Count)> sorted, double threshold)
+    {
+        var (count, interpolated) = Unrounded(sorted, threshold);
+        return ((long)Math.Floor(count), interpolated);
+    }
+
+    private static (double Count, bool Interpolated) Unrounded(ReadOnlySpan<(double Upper, long Count)> sorted, double threshold)
     {
         double count = 0;
         var lower = 0.0;
@@ -115,7 +129,7 @@ public static class SliMinutes
             }
             lower = upper;
         }
-        return ((long)Math.Floor(count), interpolated);
+        return (count, interpolated);
     }
 
     /// <summary>The SLO's sliceTarget: its timeslice target, or its objective.</summary>

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Infrastructure.Extensions;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Slo;
@@ -14,7 +15,7 @@ namespace Portal.Web.Features.Slo;
 /// Idempotent: an evaluation of the same minute twice changes nothing.
 /// </summary>
 public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, WebhookNotifier notifier,
-    ILogger<SloAlertJob> logger)
+    IEnumerable<IAlertListener> listeners, ILogger<SloAlertJob> logger)
 {
     public const string RecurringId = "slo-alerts";
 
@@ -33,15 +34,34 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             changes.AddRange(Transitions(db, slo, results[slo.Id].Figures, open[slo.Id].ToList(), SloMath.MinuteOf(now)));
         }
         await db.SaveChangesAsync(cancellationToken);
+        var reported = new List<AlertChange>(changes.Count);
         foreach (var (slo, figures, alert, rule, @event) in changes)
         {
             try
             {
-                await notifier.SendAsync(await NotificationAsync(db, slo, figures, rule, @event, cancellationToken), cancellationToken);
+                var notification = await NotificationAsync(db, slo, figures, rule, @event, cancellationToken);
+                reported.Add(new AlertChange(@event, alert.Id, slo.Id, slo.Name, slo.ComponentRef, alert.Rule, rule.Severity, notification.Title,
+                    rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now));
+                await notifier.SendAsync(notification, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "The {Event} notification of SLO {Slo} ({Rule}) could not be sent", @event, slo.Id, alert.Rule);
+            }
+        }
+        if (reported.Count == 0)
+        {
+            return;
+        }
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.OnAlertsAsync(reported, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "An alert listener ({Listener}) failed on {Count} alert changes", listener.GetType().Name, reported.Count);
             }
         }
     }
@@ -53,7 +73,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var changes = new List<(SloDefinition, SloFigures, SloAlert, RuleState, string)>();
         foreach (var rule in figures.Rules)
         {
-            var key = $"{rule.Severity}-{rule.LongWindow}-{rule.ShortWindow}";
+            var key = rule.Key;
             var episode = open.FirstOrDefault(a => a.Rule == key);
             if (episode is not null && episode.LastEvaluatedAt >= minute)
             {
@@ -93,7 +113,7 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             }
         }
         // Episodes of rules the SLO no longer has (its policy changed) resolve quietly.
-        foreach (var stale in open.Where(a => figures.Rules.All(r => $"{r.Severity}-{r.LongWindow}-{r.ShortWindow}" != a.Rule)))
+        foreach (var stale in open.Where(a => figures.Rules.All(r => r.Key != a.Rule)))
         {
             stale.State = AlertStates.Resolved;
             stale.ResolvedAt = minute;
@@ -107,16 +127,20 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         var runbook = await RunbookAsync(db, slo.ComponentRef, cancellationToken);
         var firing = @event == "slo.alert.firing";
-        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
+        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {(rule.Kind == RuleKinds.NoData ? "no data for " : "")}{slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["slo"] = slo.Name,
             ["component"] = slo.ComponentRef,
             ["severity"] = rule.Severity,
-            ["windows"] = $"{rule.LongWindow} and {rule.ShortWindow}",
-            ["threshold"] = rule.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            ["condition"] = rule.Kind,
+            ["windows"] = rule.Kind == RuleKinds.NoData ? rule.LongWindow : $"{rule.LongWindow} and {rule.ShortWindow}",
             ["budgetRemaining"] = figures.ErrorBudget.Remaining is { } r ? r.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : "no data",
         };
+        if (rule.Kind == RuleKinds.BurnRate)
+        {
+            fields["threshold"] = rule.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (runbook is not null)
         {
             fields["runbook"] = runbook;

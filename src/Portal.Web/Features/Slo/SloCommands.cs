@@ -123,7 +123,7 @@ public static class SloCommands
                 : SliMinutes.Events(slo, await db.Set<ServiceMinute>().AsNoTracking()
                     .Where(m => m.ComponentRef == componentRef && m.Minute >= now.AddDays(-CountRetention.Default.Hours.TotalDays)).ToListAsync(ct));
             await SloCountStore.ReplaceAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), slo.Id, minutes, SliMinutes.SliceTarget(slo), now,
-                CountRetention.Default, ct);
+                CountRetention.Default, slo.StartEdgeAt(now), ct);
         }
         await transaction.CommitAsync(ct);
         MetricsIngestion.SlosChanged();
@@ -133,7 +133,7 @@ public static class SloCommands
     private static string Snapshot(SloDefinition slo) => System.Text.Json.JsonSerializer.Serialize(new
     {
         slo.Name, slo.DisplayName, slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, slo.Ratio, slo.Target, slo.WindowKind, slo.WindowDays, slo.TimeZone,
-        slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, slo.AlertRules,
+        slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, slo.AlertRules, slo.NoDataMinutes,
     });
 
     /// <summary>
@@ -142,7 +142,12 @@ public static class SloCommands
     /// </summary>
     private static string CountingOf(SloDefinition slo) => slo.Indicator == SliKinds.Ratio
         ? System.Text.Json.JsonSerializer.Serialize(new { slo.ComponentRef, slo.Indicator, slo.Ratio })
-        : System.Text.Json.JsonSerializer.Serialize(new { slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, SliceTarget = SliMinutes.SliceTarget(slo) });
+        // A calendar zone too: the month's first partial UTC hour is kept in minutes only for the zone it was counted for.
+        : System.Text.Json.JsonSerializer.Serialize(new
+        {
+            slo.ComponentRef, slo.Indicator, slo.ThresholdSeconds, SliceTarget = SliMinutes.SliceTarget(slo),
+            Calendar = slo.WindowKind == "calendar" ? slo.TimeZone : null,
+        });
 
     /// <summary>
     /// The components' exclusive locks, in order: exports for them (which take the shared lock) wait, so no export

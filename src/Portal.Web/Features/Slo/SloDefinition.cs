@@ -39,6 +39,12 @@ public sealed class SloDefinition
 
     /// <summary>Burn-rate alerts stay quiet while the long window has fewer events than this (low traffic).</summary>
     public long MinEvents { get; set; }
+
+    /// <summary>
+    /// The no-data condition: a ticket alert when the last this many minutes had no events (a service that stopped
+    /// sending). Null: off, the default (a low-traffic service is often quiet for a while).
+    /// </summary>
+    public int? NoDataMinutes { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -59,6 +65,22 @@ public sealed class SloDefinition
         var nextMonth = monthStart.AddMonths(1);
         var next = new DateTimeOffset(nextMonth, zone.GetUtcOffset(nextMonth)).ToUniversalTime();
         return (start, next - start);
+    }
+
+    /// <summary>
+    /// The minutes of a calendar window before its first whole UTC hour (a month in a zone half an hour or 45 minutes
+    /// off UTC starts at 18:30Z or 18:15Z): hour rows cannot split there, so these minute rows are kept for the whole
+    /// month, past the minute retention. Null for rolling windows and months that start on a UTC hour.
+    /// </summary>
+    public (DateTimeOffset From, DateTimeOffset To)? StartEdgeAt(DateTimeOffset at)
+    {
+        if (WindowKind != "calendar")
+        {
+            return null;
+        }
+        var (start, _) = WindowAt(at);
+        var hour = Ingestion.CountSpans.Ceiling(Ingestion.CountSpans.Hour, start);
+        return hour == start ? null : (start, hour);
     }
 }
 

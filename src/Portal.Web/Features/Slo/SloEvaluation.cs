@@ -11,7 +11,8 @@ public sealed record SloResult(SloDefinition Slo, SloFigures Figures, DateTimeOf
 /// <summary>
 /// Figures for many SLOs at once from their <see cref="SloCount"/> rows: SLOs that share a window shape (rolling N days,
 /// or the same calendar month) are summed in one query, so a cycle over 10,000 SLOs is a handful of queries. The
-/// period starts at its first whole hour once it reaches beyond the minutes kept (see <see cref="SloWindows.Cover"/>).
+/// period starts at its first whole hour once it reaches beyond the minutes kept (see <see cref="SloWindows.Cover"/>), except a
+/// calendar month's, whose first partial hour is kept in minutes (<see cref="SloDefinition.StartEdgeAt"/>).
 /// </summary>
 public static class SloEvaluation
 {
@@ -36,7 +37,8 @@ public static class SloEvaluation
             {
                 var own = sums.GetValueOrDefault(slo.Id);
                 (long, long) Trailing(TimeSpan length) => SloCountStore.Total(own, windows[length]).By(slo.BudgetingMethod);
-                var figures = SloMath.Compute(Trailing, SloCountStore.Total(own, periodWindow).By(slo.BudgetingMethod), slo.Target, period, slo.Rules, slo.MinEvents);
+                var figures = SloMath.Compute(Trailing, SloCountStore.Total(own, periodWindow).By(slo.BudgetingMethod), slo.Target, period, slo.Rules, slo.MinEvents,
+                    slo.NoDataMinutes);
                 results[slo.Id] = new SloResult(slo, figures, periodWindow.Start, end);
             }
         }
@@ -48,17 +50,17 @@ public static class SloEvaluation
         IEnumerable<SloDefinition> slos, DateTimeOffset now)
     {
         var endExclusive = SloMath.MinuteOf(now) + TimeSpan.FromMinutes(1);
-        return slos.GroupBy(s => s.WindowAt(now)).Select(group =>
+        return slos.GroupBy(s => (Window: s.WindowAt(now), Edge: s.StartEdgeAt(now) is not null)).Select(group =>
         {
-            var (periodStart, period) = group.Key;
+            var ((periodStart, period), startKept) = group.Key;
             var lengths = SloMath.BurnWindows.Select(w => w.Window).Concat(group.SelectMany(s => s.Rules).SelectMany(r => new[] { r.LongWindow, r.ShortWindow }))
-                .Distinct().ToList();
+                .Concat(group.Where(s => s.NoDataMinutes is not null).Select(s => TimeSpan.FromMinutes(s.NoDataMinutes!.Value))).Distinct().ToList();
             var windows = lengths.ToDictionary(length => length, length =>
             {
                 var (start, segments) = SloWindows.Cover(endExclusive - length, endExclusive, now, CountRetention.Default);
                 return new CountWindow(SloMath.Name(length), start, segments);
             });
-            var (coveredStart, periodSegments) = SloWindows.Cover(periodStart, endExclusive, now, CountRetention.Default);
+            var (coveredStart, periodSegments) = SloWindows.Cover(periodStart, endExclusive, now, CountRetention.Default, startKept);
             return (Slos: group.ToList(), Period: period, Windows: windows, PeriodWindow: new CountWindow("period", coveredStart, periodSegments));
         }).ToList();
     }

@@ -53,7 +53,7 @@ public static class SloMath
         IReadOnlyList<BurnRateRule> rules, long minEvents)
     {
         var end = MinuteOf(evaluatedAt);
-        return Compute(window => Sum(minutes, end, window), Sum(minutes, end, period), target, period, rules, minEvents);
+        return Compute(window => Sum(minutes, end, window), Sum(minutes, end, period), target, period, rules, minEvents, null);
     }
 
     /// <summary>
@@ -62,7 +62,7 @@ public static class SloMath
     /// month so far).
     /// </summary>
     public static SloFigures Compute(Func<TimeSpan, (long Good, long Total)> trailing, (long Good, long Total) periodSums, decimal target, TimeSpan period,
-        IReadOnlyList<BurnRateRule> rules, long minEvents)
+        IReadOnlyList<BurnRateRule> rules, long minEvents, int? noDataMinutes)
     {
         var (good, total) = periodSums;
         var bad = total - good;
@@ -84,6 +84,10 @@ public static class SloMath
             ? remaining <= 0 ? TimeSpan.Zero : TimeSpan.FromMinutes((double)(remaining * (decimal)period.TotalMinutes / hourly))
             : null;
         var states = rules.Select(rule => Evaluate(rule, trailing(rule.LongWindow), trailing(rule.ShortWindow), target, period, minEvents)).ToList();
+        if (noDataMinutes is { } silence)
+        {
+            states.Add(NoData(TimeSpan.FromMinutes(silence), trailing(TimeSpan.FromMinutes(silence)).Total));
+        }
         return new SloFigures(total == 0 ? null : (decimal)good / total, good, total, budget, burnRates, exhaustion, states);
     }
 
@@ -99,11 +103,22 @@ public static class SloMath
         var firing = enough && Exceeds(lg, lt, target, factor) && Exceeds(sg, st, target, factor);
         var explanation = !enough
             ? $"Not evaluated: {lt} events in the last {Name(rule.LongWindow)}, fewer than the minimum of {minEvents} (low traffic)."
+            : lt == 0 ? $"No traffic in the last {Name(rule.LongWindow)}: no burn rate, nothing to alert on."
             : string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Burn rate {Format(longBurn)} over {Name(rule.LongWindow)} and {Format(shortBurn)} over {Name(rule.ShortWindow)} against {factor:0.##}: ")
               + (firing ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
                   $"both above, spending {rule.BudgetShare * 100:0.#} % of the budget in {Name(rule.LongWindow)} at this pace.") : "not both above.");
         return new RuleState(rule.Severity, Name(rule.LongWindow), Name(rule.ShortWindow), factor, longBurn, shortBurn, lt, firing, explanation);
+    }
+
+    /// <summary>The no-data condition (Prometheus' <c>absent()</c>): a ticket when the window had no events at all.</summary>
+    public static RuleState NoData(TimeSpan window, long events)
+    {
+        var name = Name(window);
+        var explanation = events == 0
+            ? $"No events in the last {name}: the service may have stopped sending metrics, or stopped serving."
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{events:#,0} events in the last {name}: data is arriving.");
+        return new RuleState("ticket", name, name, 0, null, null, events, events == 0, explanation) { Kind = RuleKinds.NoData };
     }
 
     public static string Name(TimeSpan window) => window.TotalDays >= 1 && window.TotalDays == Math.Floor(window.TotalDays) ? $"{window.TotalDays:0}d"

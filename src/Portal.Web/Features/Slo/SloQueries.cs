@@ -36,7 +36,7 @@ public static class SloQueries
         var (minutes, estimated) = slo.Indicator == SliKinds.Ratio ? ([], false)
             : await MinutesAsync(db, slo, new[] { start, end - TimeSpan.FromDays(3) }.Min(), end, ct);
         var periodSums = SloMath.Sum(minutes, end, end - start + TimeSpan.FromMinutes(1));
-        var figures = SloMath.Compute(window => SloMath.Sum(minutes, end, window), periodSums, slo.Target, period, slo.Rules, slo.MinEvents);
+        var figures = SloMath.Compute(window => SloMath.Sum(minutes, end, window), periodSums, slo.Target, period, slo.Rules, slo.MinEvents, slo.NoDataMinutes);
         var owner = await CatalogReads.OwnerOfAsync(db, slo.ComponentRef, ct);
         return (ToView(slo, figures, start, end, owner, estimated), minutes);
     }
@@ -73,7 +73,7 @@ public static class SloQueries
                 start, end),
             slo.BudgetingMethod, slo.TimesliceTarget, slo.MinEvents, Status(figures), figures.Sli, figures.GoodEvents, figures.TotalEvents, figures.ErrorBudget,
             figures.BurnRates, figures.TimeToExhaustion?.TotalHours, estimated, figures.Rules)
-        { Ratio = slo.Ratio, AlertPolicy = slo.Rules.Select(SloValidation.ToRequest).ToList() };
+        { Ratio = slo.Ratio, AlertPolicy = slo.Rules.Select(SloValidation.ToRequest).ToList(), NoDataMinutes = slo.NoDataMinutes };
 
     /// <summary>no-data, breached (budget spent), warning (an alert condition holds or under a quarter left), ok.</summary>
     public static string Status(SloFigures figures) => figures.TotalEvents == 0 ? "no-data"

@@ -2,7 +2,7 @@ namespace Portal.Web.Features.Slo;
 
 public sealed record SloRequest(string? Name, string? DisplayName, string? Component, string? Indicator, decimal? ThresholdSeconds, decimal? Target,
     SloWindowRequest? Window, string? BudgetingMethod, decimal? TimesliceTarget, long? MinEvents, RatioIndicator? Ratio = null,
-    IReadOnlyList<AlertRuleRequest>? AlertPolicy = null);
+    IReadOnlyList<AlertRuleRequest>? AlertPolicy = null, int? NoDataMinutes = null);
 
 public sealed record SloWindowRequest(string? Kind, int? Days, string? TimeZone);
 

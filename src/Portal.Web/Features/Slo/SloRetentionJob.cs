@@ -32,9 +32,9 @@ public sealed class SloRetentionJob(IDbContextFactory<PortalDbContext> dbFactory
             await db.Set<MetricStream>().Where(s => s.LastSeenAt < expired).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        await DeleteOldMinutesAsync(db, now, cancellationToken);
         foreach (var (span, before) in new[]
         {
-            (CountSpans.Minute, now - CountRetention.Default.Minutes - TimeSpan.FromHours(1)),
             (CountSpans.Hour, now - CountRetention.Default.Hours - TimeSpan.FromDays(1)),
             (CountSpans.Day, now.AddDays(-400)),
         })
@@ -45,5 +45,28 @@ public sealed class SloRetentionJob(IDbContextFactory<PortalDbContext> dbFactory
         await db.Set<ServiceMinute>().Where(m => m.Minute < red).ExecuteDeleteAsync(cancellationToken);
         var history = now.AddDays(-90);
         await db.Set<SloAlert>().Where(a => a.State == AlertStates.Resolved && a.ResolvedAt < history).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Minute counts past the minute retention, except a calendar month's first partial UTC hour while the month lasts
+    /// (<see cref="SloDefinition.StartEdgeAt"/>): its period starts there, and hour rows cannot split that hour.
+    /// </summary>
+    private static async Task DeleteOldMinutesAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = now - CountRetention.Default.Minutes - TimeSpan.FromHours(1);
+        var calendar = await db.Set<SloDefinition>().AsNoTracking().Where(s => s.WindowKind == "calendar").ToListAsync(cancellationToken);
+        var edges = calendar.Select(s => (s.Id, Edge: s.StartEdgeAt(now))).Where(e => e.Edge is not null).Select(e => (e.Id, e.Edge!.Value)).ToList();
+        if (edges.Count == 0)
+        {
+            await db.Set<SloCount>().Where(c => c.Span == CountSpans.Minute && c.Bucket < before).ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
+        var ids = edges.Select(e => e.Id).ToArray();
+        var froms = edges.Select(e => e.Item2.From).ToArray();
+        var tos = edges.Select(e => e.Item2.To).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM slo_counts c WHERE c.span = 0 AND c.bucket < {before}
+              AND NOT EXISTS (SELECT 1 FROM unnest({ids}, {froms}, {tos}) AS e(id, f, t) WHERE c.slo_id = e.id AND c.bucket >= e.f AND c.bucket < e.t)
+            """, cancellationToken);
     }
 }

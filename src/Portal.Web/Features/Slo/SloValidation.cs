@@ -62,6 +62,10 @@ public static partial class SloValidation
         {
             errors["minEvents"] = ["minEvents is between 0 and 1,000,000,000."];
         }
+        if (request.NoDataMinutes is < 5 or > 1440)
+        {
+            errors["noDataMinutes"] = ["noDataMinutes is between 5 and 1,440 (a day), or null for no no-data alert."];
+        }
         return errors;
     }
 
@@ -80,6 +84,7 @@ public static partial class SloValidation
         slo.BudgetingMethod = request.BudgetingMethod ?? "Occurrences";
         slo.TimesliceTarget = slo.BudgetingMethod == "Timeslices" ? request.TimesliceTarget : null;
         slo.MinEvents = request.MinEvents ?? 0;
+        slo.NoDataMinutes = request.NoDataMinutes;
         slo.AlertRules = request.AlertPolicy is { Count: > 0 } policy
             ? policy.Select(r => new BurnRateRule(r.Severity!, Duration(r.LongWindow)!.Value, Duration(r.ShortWindow)!.Value, r.BudgetShare!.Value)).ToList()
             : null;

@@ -11,6 +11,9 @@ public sealed record SloView(Guid Id, string Name, string? DisplayName, string C
 
     /// <summary>The burn-rate rules alerts are evaluated by (the default policy unless the SLO sets its own).</summary>
     public IReadOnlyList<AlertRuleRequest> AlertPolicy { get; init; } = [];
+
+    /// <summary>The no-data condition's window in minutes; null: off.</summary>
+    public int? NoDataMinutes { get; init; }
 }
 
 public sealed record SloWindowView(string Kind, int? Days, string? TimeZone, DateTimeOffset Start, DateTimeOffset End);

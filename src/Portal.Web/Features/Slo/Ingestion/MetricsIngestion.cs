@@ -188,6 +188,10 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var red = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
         var increments = new List<CountIncrement>();
+        var edges = slos.ToDictionary(s => s.Id, s => s.StartEdgeAt(now));
+        bool Keeps(Guid slo, DateTimeOffset minute) => SloWindows.KeepsMinute(minute, now, CountRetention.Default, edges[slo]);
+        // SLO minutes counted from the component's whole RED minute instead of point by point (see CountFromRedAsync).
+        var fromRed = new HashSet<(SloDefinition Slo, DateTimeOffset Minute)>();
         var firstPointMaxAge = TimeSpan.FromMinutes(options.Value.FirstPointMaxAgeMinutes);
         foreach (var sample in InTimeOrder(batch.Samples))
         {
@@ -235,9 +239,14 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                 if (SliMinutes.Count(slo, sample, delta) is { } counts)
                 {
                     increments.Add(new CountIncrement(slo.Id, minute, counts.Good, counts.Total));
+                    if (counts.Interpolated || (slo.BudgetingMethod == "Timeslices" && slo.Indicator != SliKinds.Ratio && !Keeps(slo.Id, minute)))
+                    {
+                        fromRed.Add((slo, minute));
+                    }
                 }
             }
         }
+        var lateSlices = fromRed.Count == 0 ? [] : await CountFromRedAsync(connection, fromRed, red, increments, Keeps, cancellationToken);
         var written = new List<MetricStream>(changed.Count);
         foreach (var key in changed)
         {
@@ -261,8 +270,65 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         {
             shared.Add(sources);
         }
-        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), now, shared, cancellationToken);
+        await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), Keeps, lateSlices, shared, cancellationToken);
         return (written, journalId);
+    }
+
+    /// <summary>
+    /// Counts some SLO minutes from the component's whole RED minute, before and after this export (read under the
+    /// ingestion lock, so nothing changes it in between), as a rebuild from history counts them: a latency threshold
+    /// inside a bucket is interpolated and rounded down per minute, not per point; and a Timeslices minute no longer kept
+    /// as a row (late data, older than the minutes kept) is judged again, its slice change returned for its hour and day.
+    /// The increments of those minutes are replaced by the RED minute's difference.
+    /// </summary>
+    private static async Task<List<SliceChange>> CountFromRedAsync(NpgsqlConnection connection, HashSet<(SloDefinition Slo, DateTimeOffset Minute)> keys,
+        Dictionary<(string, DateTimeOffset), ServiceMinute> red, List<CountIncrement> increments, Func<Guid, DateTimeOffset, bool> keeps,
+        CancellationToken cancellationToken)
+    {
+        var wanted = keys.Select(k => (k.Slo.ComponentRef, k.Minute)).Distinct().ToList();
+        var before = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT m.component_ref, m.minute, m.requests, m.errors, m.latency_buckets::text
+            FROM slo_service_minutes m JOIN unnest(@c, @m) AS k(c, m) ON m.component_ref = k.c AND m.minute = k.m
+            """, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("c", wanted.Select(w => w.ComponentRef).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("m", wanted.Select(w => w.Minute).ToArray()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new ServiceMinute
+                {
+                    ComponentRef = reader.GetString(0), Minute = reader.GetFieldValue<DateTimeOffset>(1), Requests = reader.GetInt64(2), Errors = reader.GetInt64(3),
+                    LatencyBuckets = JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(4)) ?? [],
+                };
+                before[(row.ComponentRef, row.Minute)] = row;
+            }
+        }
+        var replaced = keys.Select(k => (k.Slo.Id, k.Minute)).ToHashSet();
+        increments.RemoveAll(i => replaced.Contains((i.SloId, i.Minute)));
+        var slices = new List<SliceChange>();
+        foreach (var (slo, minute) in keys)
+        {
+            var was = before.GetValueOrDefault((slo.ComponentRef, minute)) ?? new ServiceMinute { ComponentRef = slo.ComponentRef, Minute = minute };
+            var added = red[(slo.ComponentRef, minute)];
+            var after = new ServiceMinute
+            {
+                ComponentRef = slo.ComponentRef, Minute = minute, Requests = was.Requests + added.Requests, Errors = was.Errors + added.Errors,
+                LatencyBuckets = was.LatencyBuckets.Keys.Union(added.LatencyBuckets.Keys)
+                    .ToDictionary(k => k, k => was.LatencyBuckets.GetValueOrDefault(k) + added.LatencyBuckets.GetValueOrDefault(k)),
+            };
+            var counted = SliMinutes.Events(slo, [was, after]).Minutes;
+            var (old, now) = (counted[0], counted[1]);
+            increments.Add(new CountIncrement(slo.Id, minute, now.Good - old.Good, now.Total - old.Total));
+            if (slo.BudgetingMethod == "Timeslices" && !keeps(slo.Id, minute))
+            {
+                var target = SliMinutes.SliceTarget(slo);
+                long Good(MinuteCounts m) => SloCountStore.GoodSlice(m.Good, m.Total, target) ? 1 : 0;
+                slices.Add(new SliceChange(slo.Id, minute, Good(now) - Good(old), (now.Total > 0 ? 1 : 0) - (old.Total > 0 ? 1 : 0)));
+            }
+        }
+        return slices;
     }
 
     /// <summary>

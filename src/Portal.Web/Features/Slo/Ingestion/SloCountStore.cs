@@ -6,6 +6,12 @@ namespace Portal.Web.Features.Slo.Ingestion;
 /// <summary>Good and total events one export adds to one SLO's minute.</summary>
 public readonly record struct CountIncrement(Guid SloId, DateTimeOffset Minute, long Good, long Total);
 
+/// <summary>
+/// How one export changes a minute's timeslice that is no longer kept as a row (late data): judged by the caller from the
+/// component's RED minute before and after the export, added to the minute's hour and day.
+/// </summary>
+public readonly record struct SliceChange(Guid SloId, DateTimeOffset Minute, long GoodSlices, long Slices);
+
 /// <summary>The sums of one window: events, and one-minute timeslices.</summary>
 public readonly record struct WindowCounts(long Good, long Total, long GoodSlices, long Slices)
 {
@@ -30,9 +36,12 @@ public static class SloCountStore
     /// before), then the same increases, and any slice that changed, to the hours and days, in a second round trip
     /// that also runs <paramref name="alongside"/> (the caller's other writes to shared rows), so those rows are held
     /// only from there to the commit. Rows are touched in key order so concurrent exports cannot deadlock on them.
+    /// A minute the SLO no longer keeps as a row (<paramref name="keepsMinute"/> false) adds its events to its hour and
+    /// day only; its slice changes come judged in <paramref name="lateSlices"/>.
     /// </summary>
     public static async Task AddAsync(NpgsqlConnection connection, IEnumerable<CountIncrement> increments, IReadOnlyDictionary<Guid, decimal> sliceTargets,
-        DateTimeOffset now, IReadOnlyList<NpgsqlBatchCommand> alongside, CancellationToken cancellationToken)
+        Func<Guid, DateTimeOffset, bool> keepsMinute, IReadOnlyList<SliceChange> lateSlices, IReadOnlyList<NpgsqlBatchCommand> alongside,
+        CancellationToken cancellationToken)
     {
         var all = increments.GroupBy(i => (i.SloId, i.Minute))
             .Select(g => new CountIncrement(g.Key.SloId, g.Key.Minute, g.Sum(i => i.Good), g.Sum(i => i.Total)))
@@ -43,19 +52,32 @@ public static class SloCountStore
             return;
         }
         var rollups = new Dictionary<(Guid, short, DateTimeOffset), WindowCounts>();
-        // Late data for a minute no longer kept: its hour and day get the events; the minute's slice, counted when it was
-        // kept, cannot be re-judged, so slices stay as they are.
-        var kept = now - CountRetention.Default.Minutes;
-        foreach (var old in all.Where(i => i.Minute < kept))
+        // Late data for a minute no longer kept: its hour and day get the events, and the change of its slice as the
+        // caller judged it from the whole minute (the minute row, which would say, is gone).
+        var minutes = new List<CountIncrement>(all.Count);
+        foreach (var increment in all)
+        {
+            if (keepsMinute(increment.SloId, increment.Minute))
+            {
+                minutes.Add(increment);
+                continue;
+            }
+            foreach (var span in new[] { CountSpans.Hour, CountSpans.Day })
+            {
+                var key = (increment.SloId, span, CountSpans.Floor(span, increment.Minute));
+                var sum = rollups.GetValueOrDefault(key);
+                rollups[key] = sum with { Good = sum.Good + increment.Good, Total = sum.Total + increment.Total };
+            }
+        }
+        foreach (var late in lateSlices)
         {
             foreach (var span in new[] { CountSpans.Hour, CountSpans.Day })
             {
-                var key = (old.SloId, span, CountSpans.Floor(span, old.Minute));
+                var key = (late.SloId, span, CountSpans.Floor(span, late.Minute));
                 var sum = rollups.GetValueOrDefault(key);
-                rollups[key] = sum with { Good = sum.Good + old.Good, Total = sum.Total + old.Total };
+                rollups[key] = sum with { GoodSlices = sum.GoodSlices + late.GoodSlices, Slices = sum.Slices + late.Slices };
             }
         }
-        var minutes = all.Where(i => i.Minute >= kept).ToList();
         var sliceChanges = new List<(Guid SloId, DateTimeOffset Minute, long GoodSlices, long Slices)>();
         await using (var upsert = new NpgsqlCommand("""
             INSERT INTO slo_counts AS c (slo_id, span, bucket, good, total, good_slices, slices)
@@ -133,10 +155,10 @@ public static class SloCountStore
 
     /// <summary>
     /// Replaces one SLO's rows with counts computed from history (a new SLO, or a changed indicator): minutes within
-    /// the minute retention, hours and days for all of it.
+    /// the minute retention (and a calendar month's first partial hour, <paramref name="edge"/>), hours and days for all of it.
     /// </summary>
     public static async Task ReplaceAsync(NpgsqlConnection connection, Guid sloId, IReadOnlyList<MinuteCounts> minutes, decimal sliceTarget, DateTimeOffset now,
-        CountRetention retention, CancellationToken cancellationToken)
+        CountRetention retention, (DateTimeOffset From, DateTimeOffset To)? edge, CancellationToken cancellationToken)
     {
         await using (var delete = new NpgsqlCommand("DELETE FROM slo_counts WHERE slo_id = @id", connection))
         {
@@ -150,7 +172,7 @@ public static class SloCountStore
             var goodSlice = GoodSlice(m.Good, m.Total, sliceTarget) ? 1L : 0L;
             foreach (var span in new[] { CountSpans.Minute, CountSpans.Hour, CountSpans.Day })
             {
-                if (span == CountSpans.Minute && m.Minute < now - retention.Minutes)
+                if (span == CountSpans.Minute && !SloWindows.KeepsMinute(m.Minute, now, retention, edge))
                 {
                     continue;
                 }
@@ -245,19 +267,39 @@ public static class SloCountStore
     }
 
     /// <summary>
-    /// One SLO's counts over [from, to] for charts, as the SLO is judged (events or slices): minutes when the data in
-    /// the range lies within the minutes kept, hours otherwise (bucket start as the time).
+    /// One SLO's counts over [from, to] for charts, as the SLO is judged (events or slices), summing to what the SLO view
+    /// sums: never past the evaluation minute (points stamped up to the clock skew ahead are stored, the view leaves them
+    /// out), minutes when the data in the range lies within the minutes kept; else, as the view's windows, hours from the
+    /// first whole hour (a calendar month's first partial hour from its kept minutes) with the last, current hour from
+    /// minutes. Each row's bucket start is its time.
     /// </summary>
     public static async Task<List<MinuteCounts>> SeriesAsync(NpgsqlConnection connection, SloDefinition slo, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hours = await ReadAsync(connection, slo, CountSpans.Hour, CountSpans.Floor(CountSpans.Hour, from), to, cancellationToken);
-        var minutesSince = now - CountRetention.Default.Minutes;
-        if (hours.Count == 0 || hours[0].Minute < CountSpans.Ceiling(CountSpans.Hour, minutesSince))
+        var last = SloMath.MinuteOf(now);
+        to = to > last ? last : to;
+        if (to < from)
         {
-            return hours.Where(h => h.Minute >= CountSpans.Floor(CountSpans.Hour, from)).ToList();
+            return [];
         }
-        return await ReadAsync(connection, slo, CountSpans.Minute, from, to, cancellationToken);
+        var minutesSince = now - CountRetention.Default.Minutes;
+        var firstHour = CountSpans.Ceiling(CountSpans.Hour, from);
+        var hours = await ReadAsync(connection, slo, CountSpans.Hour, from < minutesSince ? firstHour : CountSpans.Floor(CountSpans.Hour, from), to, cancellationToken);
+        if (hours.Count == 0 || hours[0].Minute >= CountSpans.Ceiling(CountSpans.Hour, minutesSince))
+        {
+            return await ReadAsync(connection, slo, CountSpans.Minute, from, to, cancellationToken);
+        }
+        var series = new List<MinuteCounts>();
+        if (from < minutesSince && slo.StartEdgeAt(now) is var (edgeFrom, edgeTo) && from <= edgeFrom && firstHour == edgeTo)
+        {
+            series.AddRange(await ReadAsync(connection, slo, CountSpans.Minute, edgeFrom, edgeTo - TimeSpan.FromMinutes(1), cancellationToken));
+        }
+        var lastHour = CountSpans.Floor(CountSpans.Hour, to);
+        series.AddRange(hours.Where(h => h.Minute < lastHour));
+        series.AddRange(lastHour >= minutesSince
+            ? await ReadAsync(connection, slo, CountSpans.Minute, lastHour, to, cancellationToken)
+            : hours.Where(h => h.Minute == lastHour));
+        return series;
     }
 
     private static async Task<List<MinuteCounts>> ReadAsync(NpgsqlConnection connection, SloDefinition slo, short span, DateTimeOffset from, DateTimeOffset to,

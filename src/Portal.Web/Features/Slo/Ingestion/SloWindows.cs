@@ -6,11 +6,14 @@ public static class SloWindows
     /// <summary>
     /// The rows that cover [<paramref name="from"/>, <paramref name="to"/>): minutes up to the first whole hour, hours up to
     /// the first whole day, days, then hours and minutes again at the end. A start older than the minutes kept moves to the
-    /// next whole hour (older than the hours kept: the next whole day); the start actually covered is returned.
+    /// next whole hour (older than the hours kept: the next whole day), unless <paramref name="startKept"/> says its minutes
+    /// up to the first whole hour are kept (a calendar month's start, see <see cref="SloDefinition.StartEdgeAt"/>); the
+    /// start actually covered is returned.
     /// </summary>
-    public static (DateTimeOffset Start, List<CountSegment> Segments) Cover(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CountRetention retention)
+    public static (DateTimeOffset Start, List<CountSegment> Segments) Cover(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CountRetention retention,
+        bool startKept = false)
     {
-        if (from < now - retention.Minutes)
+        if (from < now - retention.Minutes && !startKept)
         {
             from = CountSpans.Ceiling(CountSpans.Hour, from);
         }
@@ -46,6 +49,10 @@ public static class SloWindows
         Add(segments, CountSpans.Minute, lastHour, to);
         return (from, segments);
     }
+
+    /// <summary>Whether an SLO keeps a minute row: within the minute retention, or in its calendar month's first partial hour.</summary>
+    public static bool KeepsMinute(DateTimeOffset minute, DateTimeOffset now, CountRetention retention, (DateTimeOffset From, DateTimeOffset To)? edge) =>
+        minute >= now - retention.Minutes || (edge is var (from, to) && minute >= from && minute < to);
 
     private static void Add(List<CountSegment> segments, short span, DateTimeOffset from, DateTimeOffset to)
     {

@@ -25,6 +25,9 @@ public sealed class SloEditorForm
     public string BudgetingMethod { get; set; } = "Occurrences";
     public decimal? SlicePercent { get; set; } = 95m;
     public long? MinEvents { get; set; } = 0;
+
+    /// <summary>Minutes without events before a no-data ticket; null: off.</summary>
+    public int? NoDataMinutes { get; set; }
     public string RatioCounts { get; set; } = "good";
     public string? EventsMetric { get; set; }
     public string? EventsAttributes { get; set; }
@@ -59,6 +62,7 @@ public sealed class SloEditorForm
             BudgetingMethod = slo.BudgetingMethod,
             SlicePercent = Trim((slo.TimesliceTarget ?? 0.95m) * 100),
             MinEvents = slo.MinEvents,
+            NoDataMinutes = slo.NoDataMinutes,
             CustomRules = slo.AlertRules is { Count: > 0 },
         };
         if (slo.Ratio is { } ratio)
@@ -95,7 +99,8 @@ public sealed class SloEditorForm
             ? new RatioIndicator(RatioCounts, new MetricSelector(EventsMetric ?? "", SloFormat.ParseAttributes(EventsAttributes)),
                 new MetricSelector(TotalMetric ?? "", SloFormat.ParseAttributes(TotalAttributes)))
             : null,
-        CustomRules ? SloFormat.ParseRules(RulesText) : null);
+        CustomRules ? SloFormat.ParseRules(RulesText) : null,
+        NoDataMinutes);
 
     /// <summary>A name from the component and indicator while the person has not typed one (new SLOs only).</summary>
     public void SuggestName(bool isNew)
@@ -141,6 +146,7 @@ public sealed class SloEditorForm
     {
         "target" => "The objective is a percentage above 0 and below 100, e.g. 99.9.",
         "timesliceTarget" => "A percentage above 0 and at most 100, e.g. 95: the share of good requests that makes a minute good.",
+        "noDataMinutes" => "Between 5 and 1,440 minutes, or empty for no no-data ticket.",
         _ => message,
     };
 }

@@ -175,6 +175,7 @@ public partial class SloEditorPage
     private async Task BudgetingChangedAsync(string value) { form.BudgetingMethod = value; await ChangedAsync(); }
     private async Task SliceChangedAsync(decimal? value) { form.SlicePercent = value; await ChangedAsync(); }
     private async Task MinEventsChangedAsync(long? value) { form.MinEvents = value; await ChangedAsync(); }
+    private async Task NoDataChangedAsync(int? value) { form.NoDataMinutes = value; await ChangedAsync(); }
     private async Task RatioCountsChangedAsync(string value) { form.RatioCounts = value; await ChangedAsync(); }
     private async Task EventsMetricChangedAsync(string? value) { form.EventsMetric = value; await ChangedAsync(); }
     private async Task EventsAttributesChangedAsync(string? value) { form.EventsAttributes = value; await ChangedAsync(); }

@@ -34,6 +34,31 @@ public static class SloFormat
         return text + " %";
     }
 
+    /// <summary>
+    /// A window's burn against a rule's threshold. A rule fires only on a burn strictly above it, so a burn equal to the
+    /// threshold is "not above" (it is not below either).
+    /// </summary>
+    public static string AgainstThreshold(decimal? burn, decimal threshold) => burn switch
+    {
+        null => "no data",
+        var b when b > threshold => "above",
+        var b when b == threshold => "not above",
+        _ => "below",
+    };
+
+    /// <summary>
+    /// Why an SLO has no time to exhaustion, or what it is based on: no traffic is said as such (not as "no bad events"),
+    /// in the whole window or in the last hour the estimate is based on.
+    /// </summary>
+    public static string ExhaustionDetail(double? hoursToExhaustion, decimal? budgetRemaining, decimal? hourlyBurn) => hoursToExhaustion switch
+    {
+        null when budgetRemaining is null => "no traffic in the window",
+        null when hourlyBurn is null => "no traffic in the last hour",
+        null => "no bad events in the last hour",
+        <= 0 => "the budget is spent: further errors breach the objective",
+        _ => $"at the last hour's burn rate of {Burn(hourlyBurn)}",
+    };
+
     /// <summary>Remaining error budget as a percentage of the budget; negative once it is overspent.</summary>
     public static string Budget(decimal? remaining) => remaining is { } r ? (r * 100).ToString("0.0", Invariant) + " %" : "—";
 

@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace Portal.Web.Features.Incidents;
+
+/// <summary>What happened to an incident, for its receivers.</summary>
+/// <param name="Action"><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c> (PagerDuty's event actions).</param>
+public sealed record IncidentMessage(string Action, Incident Incident, string? OwnerTeam, string Summary, string? Explanation,
+    IReadOnlyDictionary<string, string> Details, string IncidentLink);
+
+/// <summary>
+/// The bodies receivers take, built from an <see cref="IncidentMessage"/>. Pure. Shapes from the vendors' documentation:
+/// PagerDuty Events API v2 (<c>POST https://events.pagerduty.com/v2/enqueue</c>: <c>routing_key</c>, <c>event_action</c>,
+/// <c>dedup_key</c>, <c>payload</c> with <c>summary</c>, <c>source</c>, <c>severity</c> critical/error/warning/info,
+/// <c>timestamp</c>, <c>component</c>, <c>group</c>, <c>class</c>, <c>custom_details</c>, and <c>links</c> of
+/// <c>href</c>/<c>text</c>), and Slack incoming webhooks (<c>text</c> as the notification fallback, <c>blocks</c> of Block
+/// Kit <c>section</c>s with <c>mrkdwn</c> text and fields).
+/// </summary>
+public static class IncidentPayloads
+{
+    public const string PagerDuty = "pagerduty";
+    public const string Slack = "slack";
+    public const string Json = "json";
+
+    /// <summary>The dedup key: one PagerDuty alert per portal incident, so acknowledge and resolve reach the same one.</summary>
+    public static string DedupKey(Incident incident) => $"portal-incident-{incident.Id}";
+
+    public static object Body(IncidentReceiver receiver, IncidentMessage message) => receiver.Format switch
+    {
+        PagerDuty => PagerDutyEvent(receiver.RoutingKey!, message),
+        Slack => SlackMessage(message),
+        _ => new
+        {
+            @event = $"incident.{message.Action}", incident = message.Incident.Id, title = message.Summary, status = message.Incident.Status,
+            severity = message.Incident.Severity, component = message.Incident.ComponentRef, slo = message.Incident.SloName, runbook = message.Incident.Runbook,
+            link = message.IncidentLink, explanation = message.Explanation, details = message.Details,
+        },
+    };
+
+    public static Dictionary<string, object?> PagerDutyEvent(string routingKey, IncidentMessage message)
+    {
+        var incident = message.Incident;
+        var body = new Dictionary<string, object?>
+        {
+            ["routing_key"] = routingKey,
+            ["event_action"] = message.Action,
+            ["dedup_key"] = DedupKey(incident),
+        };
+        if (message.Action != "trigger")
+        {
+            return body; // acknowledge and resolve need only the key
+        }
+        var details = new Dictionary<string, string>(message.Details, StringComparer.Ordinal)
+        {
+            ["explanation"] = message.Explanation ?? "",
+            ["incident"] = message.IncidentLink,
+        };
+        if (incident.Runbook is not null)
+        {
+            details["runbook"] = incident.Runbook;
+        }
+        body["client"] = "Portal";
+        body["client_url"] = message.IncidentLink;
+        body["payload"] = new Dictionary<string, object?>
+        {
+            ["summary"] = Truncate(message.Summary, 1024),
+            ["source"] = incident.ComponentRef,
+            ["severity"] = incident.Severity == "page" ? "critical" : "warning",
+            ["timestamp"] = incident.TriggeredAt.ToString("O", CultureInfo.InvariantCulture),
+            ["component"] = incident.ComponentRef,
+            ["group"] = message.OwnerTeam,
+            ["class"] = incident.SloName is null ? "incident" : "slo-burn-rate",
+            ["custom_details"] = details,
+        };
+        var links = new List<object> { new { href = message.IncidentLink, text = "Incident in Portal" } };
+        if (incident.Runbook is not null)
+        {
+            links.Insert(0, new { href = incident.Runbook, text = "Runbook" });
+        }
+        body["links"] = links;
+        return body;
+    }
+
+    public static object SlackMessage(IncidentMessage message)
+    {
+        var incident = message.Incident;
+        var verb = message.Action switch { "trigger" => "Incident opened", "acknowledge" => "Incident acknowledged", _ => "Incident resolved" };
+        var text = $"{verb} ({incident.Severity}): {message.Summary}";
+        var fields = new List<object>
+        {
+            Field("Status", incident.Status),
+            Field("Component", incident.ComponentRef),
+            Field("Team", message.OwnerTeam ?? "none"),
+        };
+        if (incident.SloName is not null)
+        {
+            fields.Add(Field("SLO", incident.SloName));
+        }
+        var links = $"<{message.IncidentLink}|Incident in Portal>" + (incident.Runbook is null ? "" : $" · <{incident.Runbook}|Runbook>");
+        return new
+        {
+            text,
+            blocks = new object[]
+            {
+                new { type = "section", text = new { type = "mrkdwn", text = $"*{Escape(text)}*" + (message.Explanation is null ? "" : $"\n{Escape(message.Explanation)}") } },
+                new { type = "section", fields },
+                new { type = "section", text = new { type = "mrkdwn", text = links } },
+            },
+        };
+    }
+
+    private static object Field(string name, string value) => new { type = "mrkdwn", text = $"*{name}*\n{Escape(value)}" };
+
+    // Slack's mrkdwn control characters in text that is not ours.
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal);
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
