@@ -8,7 +8,7 @@ namespace Portal.Web.Features.Templates;
 /// <summary>
 /// Backstage's template language: Nunjucks with <c>${{ }}</c> outputs and <c>{% %}</c> tags (or <c>{{ }}</c> in
 /// cookiecutter-compatible skeletons), parsed and evaluated by Portal's own engine (<see cref="NunjucksParser"/>,
-/// <see cref="NunjucksRenderer"/>; the choice is recorded in docs/adr/0007-own-nunjucks-engine.md). Rendering is a
+/// <see cref="NunjucksRenderer"/>; the choice is recorded in docs/adr/0008-own-nunjucks-engine.md). Rendering is a
 /// sandbox: no file system, no .NET members, bounded in steps, range sizes, output, time and memory
 /// (<see cref="TemplateRenderLimits"/>). Errors quote the author's own text with its line and column.
 /// </summary>
