@@ -46,7 +46,7 @@ public sealed class UpstreamTemplateTests(PortalAppFactory factory) : IClassFixt
             },
             ["greeter-svc.sh"]),
         ["react-ssr-template"] = ("software-templates/react-ssr-template",
-            new { component_id = "storefront-web", description = "The storefront", owner = "group:default/payments", repoUrl = "github.com?owner=acme&repo=storefront-web" },
+            new { component_id = "storefront-ssr", description = "The storefront", owner = "group:default/payments", repoUrl = "github.com?owner=acme&repo=storefront-ssr" },
             []),
         ["docs-template"] = ("software-templates/docs-template",
             new { name = "payments-handbook", description = "How the payments team works", owner = "group:default/payments", repoUrl = "github.com?owner=acme&repo=payments-handbook" },
