@@ -48,6 +48,26 @@ public sealed class Workspace
         }
     }
 
+    /// <summary>Removes a file; false when there is none.</summary>
+    public bool Delete(string path)
+    {
+        var safe = SafePath(path, path);
+        if (!_files.Remove(safe, out var content))
+        {
+            return false;
+        }
+        _bytes -= content.Length;
+        _executable.Remove(safe);
+        return true;
+    }
+
+    /// <summary>The files at <paramref name="path"/>: the file itself, or every file in the folder of that name.</summary>
+    public IReadOnlyList<string> FilesAt(string path)
+    {
+        var safe = SafePath(path, path);
+        return _files.Keys.Where(k => k == safe || k.StartsWith(safe + "/", StringComparison.Ordinal)).ToList();
+    }
+
     /// <summary>Whether a file on disk has its owner's executable bit (always false where the OS has no modes).</summary>
     public static bool HasExecutableBit(string fullPath) =>
         !OperatingSystem.IsWindows() && File.GetUnixFileMode(fullPath).HasFlag(UnixFileMode.UserExecute);
