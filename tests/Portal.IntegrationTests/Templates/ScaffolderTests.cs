@@ -108,19 +108,22 @@ public sealed class ScaffolderTests(PortalAppFactory factory) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task A_task_that_fails_on_an_existing_repository_can_be_retried_from_the_failed_step()
+    public async Task A_task_that_fails_in_its_run_before_any_side_effect_can_be_retried_from_the_failed_step()
     {
         using var ana = factory.ClientWithToken(_ana);
-        var taken = Path.Combine(RepositoryRoot, "payments", "taken-name.git");
-        Directory.CreateDirectory(taken);
+        // A file where the repository's folder would go: the preflight finds no repository there, the run cannot
+        // create one and fails at Publish before anything was made; once the file is gone, a retry finishes it.
+        var blocked = Path.Combine(RepositoryRoot, "payments", "blocked-name.git");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        await File.WriteAllTextAsync(blocked, "not a repository");
 
-        var id = await CreateTaskAsync(ana, TemplateRef, new { name = "taken-name", owner = "group:default/payments" });
+        var id = await CreateTaskAsync(ana, TemplateRef, new { name = "blocked-name", owner = "group:default/payments" });
         var failed = await WaitForAsync(ana, id, ScaffolderTaskStatus.Failed);
 
-        Assert.Equal("Step 'Publish' failed: A repository payments/taken-name already exists; choose another name.", failed.Error);
+        Assert.StartsWith("Step 'Publish' failed: ", failed.Error, StringComparison.Ordinal);
         Assert.Equal([StepStatus.Completed, StepStatus.Completed, StepStatus.Failed, StepStatus.Pending], failed.Steps.Select(s => s.Status));
 
-        Directory.Delete(taken, recursive: true);
+        File.Delete(blocked);
         var retry = await ana.PostAsync($"/api/scaffolder/tasks/{id}/retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         var completed = await WaitForAsync(ana, id, ScaffolderTaskStatus.Completed);
@@ -199,7 +202,7 @@ public sealed class ScaffolderTests(PortalAppFactory factory) : IClassFixture<Po
         // Fields keep the order the author wrote (the catalog's jsonb sorts keys by length: owner before description).
         Assert.Equal(["name", "description", "owner"], detail["parameters"]![0]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["fetch", "say", "publish", "register"], detail["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
-        Assert.Equal(["catalog:register", "debug:log", "fetch:plain", "fetch:template", "publish:git", "publish:github"],
+        Assert.Equal(["catalog:register", "catalog:write", "debug:log", "fetch:plain", "fetch:plain:file", "fetch:template", "fs:delete", "fs:rename", "publish:git", "publish:github"],
             actions!.Select(a => a!["id"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, (await ana.GetAsync("/api/templates/default/nope")).StatusCode);
     }

@@ -95,22 +95,22 @@ public sealed class TemplateAttackTests(PortalAppFactory factory) : IClassFixtur
                   name: Range
                   action: debug:log
                   input:
-                    message: '{% if parameters.bomb == "range" %}{% for i in (1..2000000000) %}{% endfor %}{% endif %}done'
+                    message: '{% if parameters.bomb == "range" %}{% for i in range(2000000000) %}{% endfor %}{% endif %}done'
                 - id: output
                   name: Output
                   action: debug:log
                   input:
-                    message: '{% if parameters.bomb == "output" %}{% for i in (1..10000) %}{% for j in (1..10000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}{% endif %}'
+                    message: '{% if parameters.bomb == "output" %}{% for i in range(10000) %}{% for j in range(10000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}{% endif %}'
                 - id: time
                   name: Time
                   action: debug:log
                   input:
-                    message: '{% if parameters.bomb == "time" %}{% for i in (1..10000) %}{% for j in (1..10000) %}{% endfor %}{% endfor %}{% endif %}done'
+                    message: '{% if parameters.bomb == "time" %}{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}{% endif %}done'
                 - id: fine
                   name: Fine
                   action: debug:log
                   input:
-                    message: 'ok {% for i in (1..3) %}${{ i }}{% endfor %}'
+                    message: 'ok {% for i in range(1, 4) %}${{ i }}{% endfor %}'
             """);
         return file;
     }

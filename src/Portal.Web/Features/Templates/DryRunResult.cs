@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Portal.Web.Features.Templates;
 
-public sealed record DryRunFile(string Path, string Base64Content);
+/// <summary>A file the dry run made; <see cref="Executable"/> when it keeps its skeleton file's executable bit.</summary>
+public sealed record DryRunFile(string Path, string Base64Content, bool Executable = false);
 
 public sealed record DryRunLogLine(string? StepId, string Level, string Message);
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Templates.Actions;
+using Portal.Web.Features.Templates.Language;
 
 namespace Portal.Web.Features.Templates;
 
@@ -10,16 +11,57 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
     public JsonObject Parameters { get; } = parameters;
     public JsonObject User { get; } = user;
     public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Steps whose <c>if</c> was false: their output is empty, not an error.</summary>
+    public HashSet<string> SkippedSteps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every step id of the template, in order (set by the runner), so a wrong id can be told from a later one.</summary>
+    public IReadOnlyList<string> TemplateStepIds { get; set; } = [];
     public Workspace Workspace { get; } = new();
 
     /// <summary>In a dry run: whom a registered location would act for (see <see cref="ActionContext.Registrant"/>).</summary>
     public LocationRegistrant? Registrant { get; init; }
 
-    /// <summary>The data expressions see: <c>parameters</c>, <c>steps['id'].output</c> and <c>user</c>.</summary>
-    public IReadOnlyDictionary<string, object?> Model => new Dictionary<string, object?>(StringComparer.Ordinal)
+    /// <summary>
+    /// The data expressions see: <c>parameters</c>, <c>steps['id'].output</c>, <c>user</c> and <c>secrets</c>. A path into
+    /// a step that does not exist or has not run yet is an error (a typo would otherwise render empty); a skipped step's
+    /// output is empty. Portal hands templates no secrets: <c>secrets.X</c> renders empty, with a warning in the log.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Model
     {
-        ["parameters"] = Parameters,
-        ["user"] = User,
-        ["steps"] = new JsonObject(StepOutputs.Select(s => KeyValuePair.Create<string, JsonNode?>(s.Key, new JsonObject { ["output"] = s.Value.DeepClone() }))),
-    };
+        get
+        {
+            var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var id in SkippedSteps)
+            {
+                steps[id] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["output"] = new Dictionary<string, object?>(StringComparer.Ordinal) };
+            }
+            foreach (var (id, output) in StepOutputs)
+            {
+                steps[id] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["output"] = JsValues.FromJson(output) };
+            }
+            return new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["parameters"] = Parameters,
+                ["user"] = User,
+                ["steps"] = new StrictObject(steps, MissingStep),
+                ["secrets"] = new StrictObject(new Dictionary<string, object?>(), key =>
+                {
+                    TemplateText.Warn($"secrets.{key} is not set: Portal passes no secrets to templates, so it renders empty. Use a parameter with ui:widget: password.");
+                    return "";
+                }),
+            };
+        }
+    }
+
+    private object? MissingStep(string id)
+    {
+        var ran = StepOutputs.Keys.Concat(SkippedSteps).ToList();
+        if (TemplateStepIds.Contains(id, StringComparer.Ordinal))
+        {
+            throw new TemplateRenderException($"the step '{id}' has not run yet; a step can only use the output of the steps before it");
+        }
+        var known = TemplateStepIds.Count > 0 ? TemplateStepIds : ran;
+        throw new TemplateRenderException($"there is no step '{id}' (the steps are: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+    }
 }

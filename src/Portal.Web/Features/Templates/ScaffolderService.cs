@@ -105,6 +105,38 @@ public sealed class ScaffolderService(
         return (errors, refused);
     }
 
+    /// <summary>
+    /// The dry run, before a real task exists: when a step that would change something outside the workspace (a
+    /// publisher, catalog:register) would fail (the repository exists, the name is taken, the descriptor is refused), the
+    /// task is refused with the dry run's own message, so nothing is left half-made. Failures of the steps before them
+    /// fail the task in its run, before any side effect, as before.
+    /// </summary>
+    private async Task<string?> PreflightAsync(ClaimsPrincipal principal, TemplateDefinition template, JsonObject values, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await UserModelAsync(db, principal.FindFirstValue(PortalClaims.CatalogUser), cancellationToken);
+        var actor = AuditActor.From(principal, null);
+        var registrant = LocationRegistrant.From(actor, AccessFacts.From(principal)) with { TaskId = Guid.Empty };
+        DryRunResult result;
+        try
+        {
+            result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant);
+        }
+        catch (TemplateRenderException ex) when (ex.LimitExceeded)
+        {
+            // Past a render limit: the run itself fails with the limit named (see the dry run), nothing is made.
+            return null;
+        }
+        var failed = result.Steps.FirstOrDefault(s => s.Status == StepStatus.Failed);
+        var step = failed is null ? null : template.Steps.FirstOrDefault(s => s.Id == failed.Id);
+        if (step is null || runner.Find(step.Action) is not { HasSideEffects: true })
+        {
+            return null;
+        }
+        var message = result.Log.LastOrDefault(l => l.StepId == step.Id && l.Level == "error")?.Message ?? "the step would fail.";
+        return $"Step '{step.Name}' would fail: {message}";
+    }
+
     public async Task<TaskCreated> CreateTaskAsync(ClaimsPrincipal principal, string? templateRef, JsonObject? values, string? ip, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(templateRef))
@@ -134,6 +166,10 @@ public sealed class ScaffolderService(
                 await audit.SaveChangesAsync(cancellationToken);
             }
             return new TaskCreated(null, errors, false);
+        }
+        if (await PreflightAsync(principal, template, values, cancellationToken) is { } refusal)
+        {
+            return new TaskCreated(null, new() { ["template"] = [refusal] }, false);
         }
         var secretNames = TemplateParameters.SecretNames(template.Pages);
         var secrets = new JsonObject(secretNames.Where(n => values.ContainsKey(n)).Select(n => KeyValuePair.Create(n, values[n]?.DeepClone())));

@@ -103,6 +103,10 @@ public sealed class ScaffolderTaskJob(
                 {
                     state.StepOutputs[step.Id] = JsonNode.Parse(kept)!.AsObject();
                 }
+                else if (stepState.Status == StepStatus.Skipped)
+                {
+                    state.SkippedSteps.Add(step.Id);
+                }
                 continue;
             }
             if (stop.IsCancellationRequested)

@@ -27,17 +27,20 @@ public static class TemplateFilters
         };
     }
 
-    /// <summary><c>kind:namespace/name</c> into kind, namespace and name (namespace defaults to <c>default</c>).</summary>
-    public static Dictionary<string, object?> ParseEntityRef(string reference)
+    /// <summary>
+    /// <c>kind:namespace/name</c> into kind, namespace and name. Backstage's options fill in what the reference leaves
+    /// out: <c>defaultKind</c>, and <c>defaultNamespace</c> (else <c>default</c>).
+    /// </summary>
+    public static Dictionary<string, object?> ParseEntityRef(string reference, string? defaultKind = null, string? defaultNamespace = null)
     {
         if (string.IsNullOrWhiteSpace(reference))
         {
             throw new TemplateRenderException("parseEntityRef was given an empty entity reference.");
         }
-        var parsed = EntityRef.Parse(reference, defaultKind: "-");
+        var parsed = EntityRef.Parse(reference, defaultKind: "-", defaultNamespace: string.IsNullOrEmpty(defaultNamespace) ? EntityRef.DefaultNamespace : defaultNamespace);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["kind"] = parsed.Kind == "-" ? null : parsed.Kind,
+            ["kind"] = parsed.Kind == "-" ? (string.IsNullOrEmpty(defaultKind) ? null : defaultKind) : parsed.Kind,
             ["namespace"] = parsed.Namespace,
             ["name"] = parsed.Name,
         };

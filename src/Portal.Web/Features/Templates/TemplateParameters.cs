@@ -9,7 +9,7 @@ namespace Portal.Web.Features.Templates;
 /// Reads <c>spec.parameters</c> and validates values against it. The form validates as the user types and the
 /// server validates again with this same code, so both say the same thing.
 /// </summary>
-public static class TemplateParameters
+public static partial class TemplateParameters
 {
     /// <summary>The longest value any parameter may have, whatever its schema says (a textarea included).</summary>
     public const int MaxValueLength = 10_000;
@@ -166,6 +166,12 @@ public static class TemplateParameters
                     {
                         return control;
                     }
+                    if (field.Field == "EntityNamePicker" && !EntityName().IsMatch(text))
+                    {
+                        // Backstage's rule for metadata.name: refused here, not after a repository was pushed.
+                        return $"{field.Title} must be a valid entity name: letters and digits, with single '-', '_' or '.' between them, "
+                            + $"at most 63 characters ('{text}' is not).";
+                    }
                     if (field.MinLength is { } min && text.Length < min)
                     {
                         return $"{field.Title} must be at least {min} characters.";
@@ -309,4 +315,7 @@ public static class TemplateParameters
 
     private static decimal? Dec(JsonObject o, string key) =>
         o[key] is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?=.{1,63}$)[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex EntityName();
 }

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Portal.Web.Features.Templates;
 
 /// <summary>
-/// The running account of one rendering: wall time, memory allocated and characters produced. Checked by the guards
-/// Fluid lacks (every loop iteration, every output, every filter call).
+/// The running account of one rendering: wall time, memory allocated and characters produced. Checked by the template
+/// engine at every loop iteration, output and filter call.
 /// </summary>
 public sealed class TemplateRenderBudget(TemplateRenderLimits limits)
 {

@@ -50,6 +50,25 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     {
         var action = Find(step.Action) ?? throw new TemplateRenderException($"Step '{step.Id}' uses the unknown action '{step.Action}'.");
         using var limits = TemplateRenderLimits.Use(Limits);
+        state.TemplateStepIds = template.Steps.Select(s => s.Id).ToList();
+        var warnings = new List<string>();
+        using var collect = TemplateText.CollectWarnings(warnings);
+        try
+        {
+            return await RunStepCoreAsync(template, step, action, state, dryRun, taskId, actor, log, cancellationToken);
+        }
+        finally
+        {
+            foreach (var warning in warnings.Distinct(StringComparer.Ordinal))
+            {
+                log($"Warning: {warning}");
+            }
+        }
+    }
+
+    private static async Task<JsonObject?> RunStepCoreAsync(TemplateDefinition template, TemplateStep step, IScaffolderAction action, RunState state, bool dryRun,
+        Guid taskId, AuditActor actor, Action<string> log, CancellationToken cancellationToken)
+    {
         var model = state.Model;
         if (step.If is not null)
         {
@@ -59,6 +78,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
             if (!TemplateText.IsTruthy(condition))
             {
                 log($"Skipped: the condition is false.");
+                state.SkippedSteps.Add(step.Id);
                 return null;
             }
         }
@@ -78,6 +98,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     public JsonObject? RenderOutput(TemplateDefinition template, RunState state)
     {
         using var limits = TemplateRenderLimits.Use(Limits);
+        state.TemplateStepIds = template.Steps.Select(s => s.Id).ToList();
         return template.Output is null ? null : TemplateText.EvaluateTree(template.Output, state.Model, "output") as JsonObject;
     }
 
@@ -137,5 +158,5 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     }
 
     private static List<DryRunFile> Files(RunState state) =>
-        state.Workspace.Files.Select(f => new DryRunFile(f.Key, Convert.ToBase64String(f.Value))).ToList();
+        state.Workspace.Files.Select(f => new DryRunFile(f.Key, Convert.ToBase64String(f.Value), state.Workspace.IsExecutable(f.Key))).ToList();
 }

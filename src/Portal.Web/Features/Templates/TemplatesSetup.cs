@@ -24,6 +24,10 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<IScaffolderAction, PublishGitHubAction>();
         builder.Services.AddSingleton<IScaffolderAction, CatalogRegisterAction>();
         builder.Services.AddSingleton<IScaffolderAction, DebugLogAction>();
+        builder.Services.AddSingleton<IScaffolderAction, FetchPlainFileAction>();
+        builder.Services.AddSingleton<IScaffolderAction, FsRenameAction>();
+        builder.Services.AddSingleton<IScaffolderAction, FsDeleteAction>();
+        builder.Services.AddSingleton<IScaffolderAction, CatalogWriteAction>();
         builder.Services.AddSingleton<TemplateRunner>();
         builder.Services.AddSingleton<ScaffolderService>();
         builder.Services.AddTransient<ScaffolderTaskJob>();

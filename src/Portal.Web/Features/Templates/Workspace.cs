@@ -9,12 +9,19 @@ public sealed class Workspace
     public const long MaxBytes = 100L * 1024 * 1024;
     public const int MaxFiles = 20_000;
 
+    private const UnixFileMode ExecutableMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private readonly SortedDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _executable = new(StringComparer.Ordinal);
     private long _bytes;
 
     public IReadOnlyDictionary<string, byte[]> Files => _files;
 
-    public void Write(string path, byte[] content, string describedAs)
+    /// <summary>True when the file keeps an executable bit from its skeleton (a script: git records it as 100755).</summary>
+    public bool IsExecutable(string path) => _executable.Contains(path);
+
+    public void Write(string path, byte[] content, string describedAs, bool executable = false)
     {
         var safe = SafePath(path, describedAs);
         if (_files.TryGetValue(safe, out var previous))
@@ -31,7 +38,39 @@ public sealed class Workspace
             throw new TemplateRenderException($"The template makes more than {MaxBytes / (1024 * 1024)} MB of files.");
         }
         _files[safe] = content;
+        if (executable)
+        {
+            _executable.Add(safe);
+        }
+        else
+        {
+            _executable.Remove(safe);
+        }
     }
+
+    /// <summary>Removes a file; false when there is none.</summary>
+    public bool Delete(string path)
+    {
+        var safe = SafePath(path, path);
+        if (!_files.Remove(safe, out var content))
+        {
+            return false;
+        }
+        _bytes -= content.Length;
+        _executable.Remove(safe);
+        return true;
+    }
+
+    /// <summary>The files at <paramref name="path"/>: the file itself, or every file in the folder of that name.</summary>
+    public IReadOnlyList<string> FilesAt(string path)
+    {
+        var safe = SafePath(path, path);
+        return _files.Keys.Where(k => k == safe || k.StartsWith(safe + "/", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Whether a file on disk has its owner's executable bit (always false where the OS has no modes).</summary>
+    public static bool HasExecutableBit(string fullPath) =>
+        !OperatingSystem.IsWindows() && File.GetUnixFileMode(fullPath).HasFlag(UnixFileMode.UserExecute);
 
     /// <summary>Writes the workspace (or one folder of it) to disk under <paramref name="directory"/>.</summary>
     public void WriteTo(string directory, string? sourcePath = null)
@@ -51,6 +90,10 @@ public sealed class Workspace
             }
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllBytes(target, content);
+            if (_executable.Contains(path) && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, ExecutableMode);
+            }
         }
     }
 

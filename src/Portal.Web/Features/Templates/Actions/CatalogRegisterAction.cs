@@ -106,6 +106,15 @@ public sealed class CatalogRegisterAction(IDbContextFactory<PortalDbContext> dbF
             throw new TemplateRenderException("The catalog would register no entity from " + path + ": "
                 + string.Join(" ", problems.Select(p => p.Message).DefaultIfEmpty("the file holds none.")));
         }
+        foreach (var entity in accepted)
+        {
+            // A name that is taken would make the real run push a repository and then fail here: refused now instead.
+            var kind = entity.Entity["kind"]?.ToString() ?? "";
+            if (await Catalog.CatalogReads.ExistsAsync(db, entity.EntityRef, kind, cancellationToken))
+            {
+                throw new TemplateRenderException($"{entity.EntityRef} is already in the catalog; choose another name.");
+            }
+        }
         var first = accepted.FirstOrDefault(e => e.EntityRef.StartsWith("component:", StringComparison.Ordinal)) ?? (accepted.Count > 0 ? accepted[0] : null);
         context.Log($"Dry run: would register {path} of {repo} in the catalog ({string.Join(", ", accepted.Select(e => e.EntityRef))}).");
         return new JsonObject { ["entityRef"] = first?.EntityRef ?? "", ["catalogInfoUrl"] = catalogInfoUrl };

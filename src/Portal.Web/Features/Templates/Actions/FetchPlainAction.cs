@@ -23,7 +23,7 @@ public sealed class FetchPlainAction : IScaffolderAction
         foreach (var file in files)
         {
             context.Workspace.Write(Workspace.Join(targetPath, file.RelativePath, $"the file '{file.RelativePath}'"), File.ReadAllBytes(file.FullPath),
-                $"the file '{file.RelativePath}'");
+                $"the file '{file.RelativePath}'", Workspace.HasExecutableBit(file.FullPath));
         }
         context.Log($"Copied {files.Count} files from {url}.");
         return Task.FromResult(new JsonObject());

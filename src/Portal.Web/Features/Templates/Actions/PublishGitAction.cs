@@ -37,6 +37,11 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
         var url = new Uri(path).AbsoluteUri;
         if (context.DryRun)
         {
+            // The conflict the real run would meet after earlier steps, found before anything is made.
+            if (Directory.Exists(path) && (!File.Exists(Path.Combine(path, "HEAD")) || HasCommits(path)))
+            {
+                throw new TemplateRenderException($"A repository {owner}/{repo} already exists; choose another name.");
+            }
             context.Log($"Dry run: would create {url} and push {context.Workspace.Files.Count} files.");
             return Output(url, "0000000000000000000000000000000000000000");
         }
@@ -68,4 +73,8 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
         ["repoContentsUrl"] = url,
         ["commitHash"] = hash,
     };
+
+    private static bool HasCommits(string bare) =>
+        File.Exists(Path.Combine(bare, "packed-refs")) && new FileInfo(Path.Combine(bare, "packed-refs")).Length > 0
+        || (Directory.Exists(Path.Combine(bare, "refs", "heads")) && Directory.EnumerateFiles(Path.Combine(bare, "refs", "heads"), "*", SearchOption.AllDirectories).Any());
 }

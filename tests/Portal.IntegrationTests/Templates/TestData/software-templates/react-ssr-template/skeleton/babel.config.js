@@ -1,0 +1,4 @@
+module.exports = {
+  plugins: ['babel-plugin-styled-components'],
+  presets: ['next/babel', '@zeit/next-typescript/babel'],
+};

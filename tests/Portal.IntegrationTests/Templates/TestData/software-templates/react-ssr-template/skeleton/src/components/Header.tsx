@@ -1,0 +1,3 @@
+import React from 'react';
+
+export const Header = () => <h1>Header</h1>;

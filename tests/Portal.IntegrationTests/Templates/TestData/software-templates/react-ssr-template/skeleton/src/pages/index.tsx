@@ -1,0 +1,5 @@
+import React from 'react';
+
+const Index = () => <h1>Hello!</h1>;
+
+export default Index;
