@@ -789,6 +789,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("file_name");
 
+                    b.Property<string>("FocusVersion")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("focus_version");
+
                     b.Property<DateTimeOffset>("ImportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("imported_at");
@@ -810,9 +815,21 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_start");
 
+                    b.Property<decimal>("RejectedBilledCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("rejected_billed_cost");
+
+                    b.Property<decimal>("RejectedEffectiveCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("rejected_effective_cost");
+
                     b.Property<int>("RejectedRows")
                         .HasColumnType("integer")
                         .HasColumnName("rejected_rows");
+
+                    b.Property<int>("RejectedRowsWithoutCost")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected_rows_without_cost");
 
                     b.Property<int>("ReplacedRows")
                         .HasColumnType("integer")
@@ -826,6 +843,11 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("status");
+
+                    b.Property<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("warnings");
 
                     b.HasKey("Id")
                         .HasName("pk_cost_imports");
@@ -844,6 +866,19 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AllocatedMethodId")
+                        .HasColumnType("text")
+                        .HasColumnName("allocated_method_id");
+
+                    b.Property<string>("AllocatedResourceId")
+                        .HasColumnType("text")
+                        .HasColumnName("allocated_resource_id");
+
+                    b.Property<string>("AllocatedTags")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allocated_tags");
 
                     b.Property<decimal>("BilledCost")
                         .HasColumnType("numeric")
@@ -908,6 +943,10 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("extra");
+
+                    b.Property<string>("HostProviderName")
+                        .HasColumnType("text")
+                        .HasColumnName("host_provider_name");
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("uuid")
@@ -1666,7 +1705,7 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.MetricStream", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.MetricStream", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(64)
@@ -1721,7 +1760,7 @@ namespace Portal.Web.Data.Migrations
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
-            modelBuilder.Entity("Portal.Web.Features.Slo.ServiceMinute", b =>
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.ServiceMinute", b =>
                 {
                     b.Property<string>("ComponentRef")
                         .HasColumnType("text")
@@ -1755,6 +1794,110 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_service_minutes_minute");
 
                     b.ToTable("slo_service_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint")
+                        .HasColumnName("span");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good");
+
+                    b.Property<long>("GoodSlices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("good_slices");
+
+                    b.Property<long>("Slices")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slices");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SloId", "Span", "Bucket")
+                        .HasName("pk_slo_counts");
+
+                    b.HasIndex("Span", "Bucket")
+                        .HasDatabaseName("ix_slo_counts_span_bucket");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
+
+                    b.ToTable("slo_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.StreamJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("FoldedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("folded_through");
+
+                    b.Property<byte[]>("States")
+                        .HasColumnType("bytea")
+                        .HasColumnName("states");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_stream_journal");
+
+                    b.ToTable("slo_stream_journal", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.TelemetrySource", b =>
+                {
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("AcceptedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_points");
+
+                    b.Property<string>("ComponentRef")
+                        .HasColumnType("text")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("LastRejection")
+                        .HasColumnType("text")
+                        .HasColumnName("last_rejection");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long>("RejectedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected_points");
+
+                    b.HasKey("ServiceName")
+                        .HasName("pk_slo_telemetry_sources");
+
+                    b.HasIndex("ComponentRef")
+                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
+
+                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
@@ -1832,47 +1975,6 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_alerts_slo_id_rule_state");
 
                     b.ToTable("slo_alerts", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.Property<Guid>("SloId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("slo_id");
-
-                    b.Property<short>("Span")
-                        .HasColumnType("smallint")
-                        .HasColumnName("span");
-
-                    b.Property<DateTimeOffset>("Bucket")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("bucket");
-
-                    b.Property<long>("Good")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good");
-
-                    b.Property<long>("GoodSlices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("good_slices");
-
-                    b.Property<long>("Slices")
-                        .HasColumnType("bigint")
-                        .HasColumnName("slices");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total");
-
-                    b.HasKey("SloId", "Span", "Bucket")
-                        .HasName("pk_slo_counts");
-
-                    b.HasIndex("Span", "Bucket")
-                        .HasDatabaseName("ix_slo_counts_span_bucket");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Span", "Bucket"), new[] { "SloId", "Good", "Total", "GoodSlices", "Slices" });
-
-                    b.ToTable("slo_counts", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Slo.SloDefinition", b =>
@@ -1970,69 +2072,6 @@ namespace Portal.Web.Data.Migrations
                         .HasDatabaseName("ix_slo_definitions_component_ref_name");
 
                     b.ToTable("slo_definitions", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.StreamJournalEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    b.Property<long?>("FoldedThrough")
-                        .HasColumnType("bigint")
-                        .HasColumnName("folded_through");
-
-                    b.Property<byte[]>("States")
-                        .HasColumnType("bytea")
-                        .HasColumnName("states");
-
-                    b.Property<DateTimeOffset>("WrittenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("written_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_slo_stream_journal");
-
-                    b.ToTable("slo_stream_journal", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.TelemetrySource", b =>
-                {
-                    b.Property<string>("ServiceName")
-                        .HasColumnType("text")
-                        .HasColumnName("service_name");
-
-                    b.Property<long>("AcceptedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("accepted_points");
-
-                    b.Property<string>("ComponentRef")
-                        .HasColumnType("text")
-                        .HasColumnName("component_ref");
-
-                    b.Property<DateTimeOffset>("FirstSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
-
-                    b.Property<string>("LastRejection")
-                        .HasColumnType("text")
-                        .HasColumnName("last_rejection");
-
-                    b.Property<DateTimeOffset>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
-
-                    b.Property<long>("RejectedPoints")
-                        .HasColumnType("bigint")
-                        .HasColumnName("rejected_points");
-
-                    b.HasKey("ServiceName")
-                        .HasName("pk_slo_telemetry_sources");
-
-                    b.HasIndex("ComponentRef")
-                        .HasDatabaseName("ix_slo_telemetry_sources_component_ref");
-
-                    b.ToTable("slo_telemetry_sources", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Templates.ScaffolderLogLine", b =>
@@ -2291,6 +2330,16 @@ namespace Portal.Web.Data.Migrations
                         .HasConstraintName("fk_environment_transitions_environments_environment_id");
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.SloCount", b =>
+                {
+                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.SloAlert", b =>
                 {
                     b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
@@ -2299,16 +2348,6 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_slo_alerts_slo_definition_slo_id");
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Slo.SloCount", b =>
-                {
-                    b.HasOne("Portal.Web.Features.Slo.SloDefinition", null)
-                        .WithMany()
-                        .HasForeignKey("SloId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_slo_counts_slo_definition_slo_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.PortalEnvironment", b =>

@@ -159,7 +159,7 @@ public static class CostRules
         while (true)
         {
             var batch = await db.CostLineItems.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(50_000)
-                .Select(c => new { c.Id, c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment })
+                .Select(c => new { c.Id, c.Tags, c.AllocatedTags, c.ResourceId, c.AllocatedResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment })
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
@@ -169,7 +169,7 @@ public static class CostRules
             {
                 foreach (var c in batch)
                 {
-                    var who = Apply(new ChargeFacts(c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName), rules, catalog);
+                    var who = Apply(new ChargeFacts(CostAllocationFacts.Tags(c.Tags, c.AllocatedTags), c.AllocatedResourceId ?? c.ResourceId, c.SubAccountId, c.ServiceName), rules, catalog);
                     if (who.Team == c.Team && who.Component == c.Component && who.Environment == c.Environment)
                     {
                         continue;
