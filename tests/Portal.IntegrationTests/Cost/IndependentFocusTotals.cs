@@ -116,7 +116,8 @@ public sealed class IndependentFocusTotals
 
     private static decimal Money(string? value) => value is null ? 0m : decimal.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    private static List<List<string>> Records(string text)
+    /// <summary>RFC 4180 records of a whole text (test files are small).</summary>
+    public static List<List<string>> Records(string text)
     {
         var records = new List<List<string>>();
         var record = new List<string>();
