@@ -553,6 +553,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("match");
 
+                    b.Property<string>("Pattern")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("pattern");
+
                     b.Property<int>("Position")
                         .HasColumnType("integer")
                         .HasColumnName("position");
@@ -561,6 +566,11 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("value");
+
+                    b.Property<string>("ValueMatch")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("value_match");
 
                     b.HasKey("Id")
                         .HasName("pk_cost_allocation_rules");

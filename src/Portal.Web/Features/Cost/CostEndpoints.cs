@@ -24,6 +24,8 @@ public static class CostEndpoints
         api.MapDelete("/budgets/{id:guid}", DeleteBudgetAsync).RequireAuthorization(PortalPolicies.Admin);
         api.MapGet("/rules", ListRulesAsync);
         api.MapPut("/rules", SaveRulesAsync).RequireAuthorization(PortalPolicies.Admin);
+        api.MapPost("/rules/preview", PreviewRulesAsync).RequireAuthorization(PortalPolicies.Admin);
+        api.MapGet("/unallocated", UnallocatedAsync);
         api.MapGet("/anomalies", AnomaliesAsync);
         api.MapGet("/imports", ListImportsAsync);
         api.MapGet("/summary", SummaryAsync);
@@ -59,6 +61,26 @@ public static class CostEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] });
         }
         return TypedResults.Accepted("/api/cost/rules", rules.Select(RuleView.From).ToList());
+    }
+
+    /// <summary>What a rule list would move if saved (nothing is written).</summary>
+    public static async Task<Results<Ok<RulePreview>, ValidationProblem>> PreviewRulesAsync(List<RuleView> body, PortalDbContext db, CancellationToken ct)
+    {
+        var (preview, errors) = await CostRules.PreviewAsync(db, body, ct);
+        return preview is null
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] })
+            : TypedResults.Ok(preview);
+    }
+
+    public static async Task<Results<Ok<UnallocatedReport>, ProblemHttpResult>> UnallocatedAsync(DateTime? from, DateTime? to, int? top, PortalDbContext db,
+        CancellationToken ct)
+    {
+        if (top is < 1 or > 200)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Bad query", detail: "top is 1–200.");
+        }
+        var q = await ReportQueryAsync(db, null, from, to, ct);
+        return q.Problem ?? (Results<Ok<UnallocatedReport>, ProblemHttpResult>)TypedResults.Ok(await CostQueries.UnallocatedAsync(db, q.From, q.To, top ?? 20, ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<CostAnomaly>>, ProblemHttpResult>> AnomaliesAsync(string? groupBy, int? days, decimal? floor,

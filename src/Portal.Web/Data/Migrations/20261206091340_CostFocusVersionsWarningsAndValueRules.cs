@@ -5,7 +5,7 @@
 namespace Portal.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class CostFocusVersions : Migration
+    public partial class CostFocusVersionsWarningsAndValueRules : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -69,6 +69,20 @@ namespace Portal.Web.Data.Migrations
                 type: "jsonb",
                 nullable: false,
                 defaultValue: "[]");
+
+            migrationBuilder.AddColumn<string>(
+                name: "pattern",
+                table: "cost_allocation_rules",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "value_match",
+                table: "cost_allocation_rules",
+                type: "character varying(10)",
+                maxLength: 10,
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -109,6 +123,14 @@ namespace Portal.Web.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "warnings",
                 table: "cost_imports");
+
+            migrationBuilder.DropColumn(
+                name: "pattern",
+                table: "cost_allocation_rules");
+
+            migrationBuilder.DropColumn(
+                name: "value_match",
+                table: "cost_allocation_rules");
         }
     }
 }

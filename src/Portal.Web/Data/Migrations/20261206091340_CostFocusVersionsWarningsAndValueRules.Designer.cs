@@ -14,8 +14,8 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206080838_CostFocusVersions")]
-    partial class CostFocusVersions
+    [Migration("20261206091340_CostFocusVersionsWarningsAndValueRules")]
+    partial class CostFocusVersionsWarningsAndValueRules
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -556,6 +556,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("match");
 
+                    b.Property<string>("Pattern")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("pattern");
+
                     b.Property<int>("Position")
                         .HasColumnType("integer")
                         .HasColumnName("position");
@@ -564,6 +569,11 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("value");
+
+                    b.Property<string>("ValueMatch")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("value_match");
 
                     b.HasKey("Id")
                         .HasName("pk_cost_allocation_rules");
