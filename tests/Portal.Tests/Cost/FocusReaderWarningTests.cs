@@ -68,6 +68,7 @@ public sealed class FocusReaderWarningTests
             warnings.Add(line, new FocusRowWarning("tags-unreadable", $"bad tags on {line}"));
         }
         warnings.Add(40, new FocusRowWarning("non-iso-date", "US date"));
+        warnings.Add(40, new FocusRowWarning("non-iso-date", "another US date on the same row"));
 
         var list = warnings.ToList();
 

@@ -242,7 +242,7 @@ public sealed class FocusCsvReader
         }
         catch (JsonException ex)
         {
-            warnings.Add(new FocusRowWarning("tags-unreadable", $"{column} is not valid JSON ('{Clip(json)}': {ex.Message.Split(" Path:")[0]}); the row is imported without tags."));
+            warnings.Add(new FocusRowWarning("tags-unreadable", $"{column} is not valid JSON ('{Clip(json)}': {ex.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}); the row is imported without tags."));
             return ([], null);
         }
         // Kept verbatim only when it reads back as the same string map (no numbers, no duplicate keys).
