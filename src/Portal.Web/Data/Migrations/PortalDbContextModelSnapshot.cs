@@ -575,6 +575,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("match");
 
+                    b.Property<string>("Pattern")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("pattern");
+
                     b.Property<int>("Position")
                         .HasColumnType("integer")
                         .HasColumnName("position");
@@ -583,6 +588,11 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("value");
+
+                    b.Property<string>("ValueMatch")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("value_match");
 
                     b.HasKey("Id")
                         .HasName("pk_cost_allocation_rules");
@@ -811,6 +821,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("file_name");
 
+                    b.Property<string>("FocusVersion")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("focus_version");
+
                     b.Property<DateTimeOffset>("ImportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("imported_at");
@@ -832,9 +847,21 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_start");
 
+                    b.Property<decimal>("RejectedBilledCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("rejected_billed_cost");
+
+                    b.Property<decimal>("RejectedEffectiveCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("rejected_effective_cost");
+
                     b.Property<int>("RejectedRows")
                         .HasColumnType("integer")
                         .HasColumnName("rejected_rows");
+
+                    b.Property<int>("RejectedRowsWithoutCost")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected_rows_without_cost");
 
                     b.Property<int>("ReplacedRows")
                         .HasColumnType("integer")
@@ -848,6 +875,11 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("status");
+
+                    b.Property<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("warnings");
 
                     b.HasKey("Id")
                         .HasName("pk_cost_imports");
@@ -866,6 +898,19 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AllocatedMethodId")
+                        .HasColumnType("text")
+                        .HasColumnName("allocated_method_id");
+
+                    b.Property<string>("AllocatedResourceId")
+                        .HasColumnType("text")
+                        .HasColumnName("allocated_resource_id");
+
+                    b.Property<string>("AllocatedTags")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allocated_tags");
 
                     b.Property<decimal>("BilledCost")
                         .HasColumnType("numeric")
@@ -930,6 +975,10 @@ namespace Portal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("extra");
+
+                    b.Property<string>("HostProviderName")
+                        .HasColumnType("text")
+                        .HasColumnName("host_provider_name");
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("uuid")

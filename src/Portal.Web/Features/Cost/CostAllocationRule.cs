@@ -19,8 +19,15 @@ public sealed class CostAllocationRule
     /// <summary>"team", "component", "environment", or "shared" (the charge is shared by all teams).</summary>
     public required string Dimension { get; set; }
 
-    /// <summary>The name to assign; empty for tag rules means the tag's own value.</summary>
+    /// <summary>
+    /// The name to assign; empty for tag rules means the tag's own value (or what a prefix leaves, or a regex's first group).
+    /// With a regex, <c>$1</c>, <c>$2</c>… are the pattern's groups: <c>Owner</c> matching <c>team-(.*)</c> → team <c>$1</c>.
+    /// </summary>
     public string? Value { get; set; }
+
+    /// <summary>For tag rules, how the tag's value must match <see cref="Pattern"/>: "exact", "prefix", "regex"; null matches any value.</summary>
+    public string? ValueMatch { get; set; }
+    public string? Pattern { get; set; }
 }
 
 internal sealed class CostAllocationRuleConfiguration : IEntityTypeConfiguration<CostAllocationRule>
@@ -32,6 +39,8 @@ internal sealed class CostAllocationRuleConfiguration : IEntityTypeConfiguration
         builder.Property(r => r.Dimension).HasMaxLength(20);
         builder.Property(r => r.Match).HasMaxLength(500);
         builder.Property(r => r.Value).HasMaxLength(200);
+        builder.Property(r => r.ValueMatch).HasMaxLength(10);
+        builder.Property(r => r.Pattern).HasMaxLength(500);
         builder.HasIndex(r => r.Position);
     }
 }

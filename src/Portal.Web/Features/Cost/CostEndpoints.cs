@@ -33,6 +33,13 @@ public static class CostEndpoints
             .WithName("ListCostRules").WithSummary("List cost allocation rules").WithDescription("The rules that attribute cost line items to teams and components, in the order they apply.");
         api.MapPut("/rules", SaveRulesAsync).RequireAuthorization(PortalPolicies.Admin)
             .WithName("SaveCostRules").WithSummary("Replace the cost allocation rules").WithDescription("Saves the whole list and recomputes the attribution in the background (202).");
+        api.MapPost("/rules/preview", PreviewRulesAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("PreviewCostRules").WithSummary("Preview cost allocation rules")
+            .WithDescription("For rules not yet saved: per rule, how much cost it would decide and how much it would move to another team, component or environment. Writes nothing.");
+        api.MapGet("/unallocated", UnallocatedAsync)
+            .WithName("GetUnallocatedCost").WithSummary("Top resources without a team")
+            .WithDescription("The resources whose cost no team owns over the period (`from`, `to`), largest first, at most `top` (default 20).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/anomalies", AnomaliesAsync)
             .WithName("ListCostAnomalies").WithSummary("Find cost anomalies")
             .WithDescription("Days whose cost stands out against the recent baseline, per `groupBy` (team or component), over `days` (1-365, default 14), ignoring amounts under `floor` (default 10).")
@@ -83,6 +90,26 @@ public static class CostEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] });
         }
         return TypedResults.Accepted("/api/cost/rules", rules.Select(RuleView.From).ToList());
+    }
+
+    /// <summary>What a rule list would move if saved (nothing is written).</summary>
+    public static async Task<Results<Ok<RulePreview>, ValidationProblem>> PreviewRulesAsync(List<RuleView> body, PortalDbContext db, CancellationToken ct)
+    {
+        var (preview, errors) = await CostRules.PreviewAsync(db, body, ct);
+        return preview is null
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] })
+            : TypedResults.Ok(preview);
+    }
+
+    public static async Task<Results<Ok<UnallocatedReport>, ProblemHttpResult>> UnallocatedAsync(DateTime? from, DateTime? to, int? top, PortalDbContext db,
+        CancellationToken ct)
+    {
+        if (top is < 1 or > 200)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Bad query", detail: "top is 1–200.");
+        }
+        var q = await ReportQueryAsync(db, null, from, to, ct);
+        return q.Problem ?? (Results<Ok<UnallocatedReport>, ProblemHttpResult>)TypedResults.Ok(await CostQueries.UnallocatedAsync(db, q.From, q.To, top ?? 20, ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<CostAnomaly>>, ProblemHttpResult>> AnomaliesAsync(string? groupBy, int? days, decimal? floor,

@@ -27,6 +27,17 @@ public sealed class CostImport
 
     /// <summary>The first <see cref="CostImporter.MaxErrorsKept"/> problems, by line number.</summary>
     public List<FocusRowError> Errors { get; set; } = [];
+
+    /// <summary>The FOCUS version the header was written in (1.0-preview, 1.0, 1.1, 1.2, 1.3).</summary>
+    public string? FocusVersion { get; set; }
+
+    /// <summary>The cost of the rejected rows whose cost could still be read, and how many rejected rows had none readable.</summary>
+    public decimal RejectedBilledCost { get; set; }
+    public decimal RejectedEffectiveCost { get; set; }
+    public int RejectedRowsWithoutCost { get; set; }
+
+    /// <summary>Problems worked around (the rows were imported with their cost), counted by kind.</summary>
+    public List<CostImportWarning> Warnings { get; set; } = [];
     public double DurationSeconds { get; set; }
 }
 
@@ -38,6 +49,10 @@ internal sealed class CostImportConfiguration : IEntityTypeConfiguration<CostImp
         builder.Property(i => i.BilledCost).HasColumnType("numeric");
         builder.Property(i => i.EffectiveCost).HasColumnType("numeric");
         builder.Property(i => i.Errors).HasJsonConversion();
+        builder.Property(i => i.Warnings).HasJsonConversion();
+        builder.Property(i => i.RejectedBilledCost).HasColumnType("numeric");
+        builder.Property(i => i.RejectedEffectiveCost).HasColumnType("numeric");
+        builder.Property(i => i.FocusVersion).HasMaxLength(20);
         builder.Property(i => i.BillingAccounts).HasJsonConversion();
         builder.Property(i => i.ExtraColumns).HasJsonConversion();
         builder.HasIndex(i => i.ImportedAt);

@@ -31,7 +31,8 @@ public static class CostImporter
     private const string Columns = "import_id, line, billing_account_id, billing_account_name, billing_currency, billing_period_start, billing_period_end, " +
         "charge_period_start, charge_period_end, billed_cost, effective_cost, list_cost, contracted_cost, charge_category, charge_description, " +
         "provider_name, publisher_name, invoice_issuer_name, service_name, service_category, region_id, region_name, resource_id, resource_name, " +
-        "resource_type, sub_account_id, sub_account_name, tags, extra, team, component, environment";
+        "resource_type, sub_account_id, sub_account_name, tags, extra, host_provider_name, allocated_method_id, allocated_resource_id, allocated_tags, " +
+        "team, component, environment";
 
     public static async Task<CatalogNames> CatalogNamesAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
@@ -49,13 +50,20 @@ public static class CostImporter
         var record = new CostImport { FileName = Path.GetFileName(fileName), ImportedAt = time.GetUtcNow(), ImportedBy = actor.Name, Status = "failed" };
         var source = await GzipAwareAsync(content, cancellationToken);
         using var text = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var (reader, missing) = FocusCsvReader.Open(text);
-        if (reader is null)
+        var opened = FocusCsvReader.OpenDetailed(text);
+        record.FocusVersion = opened.Version;
+        if (opened.Native is { } native)
         {
-            record.Message = $"The file is not a FOCUS export: the header lacks the mandatory column(s) {string.Join(", ", missing)}. Nothing was imported.";
+            record.Message = $"This is {native.Name}, not a FOCUS export, so nothing was imported. {native.HowToGetFocus}";
+            return await SaveFailedAsync(db, record, actor, clock, cancellationToken);
+        }
+        if (opened.Reader is not { } reader)
+        {
+            record.Message = $"The file is not a FOCUS {opened.Version} export: the header lacks the mandatory column(s) {string.Join(", ", opened.Missing)}. Nothing was imported.";
             return await SaveFailedAsync(db, record, actor, clock, cancellationToken);
         }
         record.ExtraColumns = [.. reader.ExtraColumns];
+        var warnings = new CostImportWarnings();
         var catalog = await CatalogNamesAsync(db, cancellationToken);
         var rules = await CostRules.LoadAsync(db, attribution, cancellationToken);
         var accounts = new HashSet<string>(StringComparer.Ordinal);
@@ -76,6 +84,9 @@ public static class CostImporter
                 if (next.Error is { } error)
                 {
                     record.RejectedRows++;
+                    record.RejectedBilledCost += error.BilledCost ?? 0;
+                    record.RejectedEffectiveCost += error.EffectiveCost ?? 0;
+                    record.RejectedRowsWithoutCost += error.BilledCost is null ? 1 : 0;
                     if (record.Errors.Count < MaxErrorsKept)
                     {
                         record.Errors.Add(error);
@@ -83,7 +94,11 @@ public static class CostImporter
                     continue;
                 }
                 var row = next.Row!;
-                var who = CostRules.Apply(new ChargeFacts(row.Tags, row.ResourceId, row.SubAccountId, row.ServiceName), rules, catalog);
+                foreach (var warning in row.Warnings)
+                {
+                    warnings.Add(row.Line, warning);
+                }
+                var who = CostRules.Apply(new ChargeFacts(row.AttributionTags, row.AttributionResourceId, row.SubAccountId, row.ServiceName), rules, catalog);
                 await WriteAsync(copy, record.Id, row, who, cancellationToken);
                 record.Rows++;
                 record.BilledCost += row.BilledCost;
@@ -97,6 +112,7 @@ public static class CostImporter
                 await copy.CompleteAsync(cancellationToken);
             }
         }
+        record.Warnings = warnings.ToList();
         if (record.Rows == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -107,7 +123,7 @@ public static class CostImporter
 
         record.Status = "succeeded";
         record.BillingAccounts = [.. accounts.Order(StringComparer.Ordinal)];
-        record.Message = record.RejectedRows == 0 ? null : $"{record.RejectedRows} row(s) could not be read and were skipped; see the errors.";
+        record.Message = Outcome(record);
         // Replace what earlier imports said about the same billing accounts and periods, then rebuild their daily rollup.
         await using (var periods = new NpgsqlCommand("""
             CREATE TEMP TABLE cost_import_periods ON COMMIT DROP AS
@@ -148,10 +164,28 @@ public static class CostImporter
         AuditLog.Record(db, actor, "cost.import", $"cost-import:{record.Id}", after: new
         {
             record.FileName, record.Rows, record.RejectedRows, record.ReplacedRows, record.BilledCost, record.EffectiveCost, record.BillingAccounts,
+            record.FocusVersion, record.RejectedBilledCost, Warnings = record.Warnings.Sum(w => w.Count),
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return record;
+    }
+
+    /// <summary>One sentence on what was not imported as it was: rejected rows (with their cost) and warnings.</summary>
+    public static string? Outcome(CostImport record)
+    {
+        var parts = new List<string>();
+        if (record.RejectedRows > 0)
+        {
+            var cost = record.RejectedRowsWithoutCost == record.RejectedRows ? "their cost could not be read"
+                : $"billed cost {record.RejectedBilledCost.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} {(record.RejectedRowsWithoutCost > 0 ? $"plus {record.RejectedRowsWithoutCost} row(s) whose cost could not be read" : "")}".TrimEnd();
+            parts.Add($"{record.RejectedRows} row(s) could not be read and were rejected ({cost}); see the errors.");
+        }
+        if (record.Warnings.Count > 0)
+        {
+            parts.Add($"{record.Warnings.Sum(w => w.Count)} warning(s) ({string.Join(", ", record.Warnings.Select(w => $"{w.Kind} ×{w.Count}"))}); those rows were imported with all their cost.");
+        }
+        return parts.Count == 0 ? null : string.Join(' ', parts);
     }
 
     private static async Task<CostImport> SaveFailedAsync(PortalDbContext db, CostImport record, AuditActor actor, Stopwatch clock, CancellationToken cancellationToken)
@@ -230,6 +264,10 @@ public static class CostImporter
         await copy.WriteNullableAsync(r.SubAccountName, ct);
         await copy.WriteAsync(r.TagsJson ?? JsonSerializer.Serialize(r.Tags), NpgsqlDbType.Jsonb, ct);
         await copy.WriteAsync(JsonSerializer.Serialize(r.Extra), NpgsqlDbType.Jsonb, ct);
+        await copy.WriteNullableAsync(r.HostProviderName, ct);
+        await copy.WriteNullableAsync(r.AllocatedMethodId, ct);
+        await copy.WriteNullableAsync(r.AllocatedResourceId, ct);
+        await copy.WriteAsync(r.AllocatedTags.Count == 0 ? "{}" : JsonSerializer.Serialize(r.AllocatedTags), NpgsqlDbType.Jsonb, ct);
         await copy.WriteNullableAsync(who.Team, ct);
         await copy.WriteNullableAsync(who.Component, ct);
         await copy.WriteNullableAsync(who.Environment, ct);

@@ -37,6 +37,10 @@ public sealed class CostLineItem
     public string? SubAccountName { get; set; }
     public Dictionary<string, string> Tags { get; set; } = [];
     public Dictionary<string, string> Extra { get; set; } = [];
+    public string? HostProviderName { get; set; }
+    public string? AllocatedMethodId { get; set; }
+    public string? AllocatedResourceId { get; set; }
+    public Dictionary<string, string> AllocatedTags { get; set; } = [];
     public string? Team { get; set; }
     public string? Component { get; set; }
     public string? Environment { get; set; }
@@ -55,6 +59,7 @@ internal sealed class CostLineItemConfiguration : IEntityTypeConfiguration<CostL
         builder.Property(c => c.ContractedCost).HasColumnType("numeric");
         builder.Property(c => c.Tags).HasJsonConversion();
         builder.Property(c => c.Extra).HasJsonConversion();
+        builder.Property(c => c.AllocatedTags).HasJsonConversion();
         builder.HasIndex(c => new { c.BillingAccountId, c.BillingPeriodStart });
         builder.HasIndex(c => c.ChargePeriodStart);
         builder.HasIndex(c => new { c.Team, c.ChargePeriodStart });

@@ -132,6 +132,27 @@ public static class CostQueries
         return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
     }
 
+    /// <summary>The top resources by effective cost that no team owns (shared cost excluded: it is split over the teams).</summary>
+    public static async Task<UnallocatedReport> UnallocatedAsync(PortalDbContext db, DateTime from, DateTime to, int top, CancellationToken cancellationToken)
+    {
+        var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= from && c.ChargePeriodStart < to);
+        var total = await scoped.SumAsync(c => c.EffectiveCost, cancellationToken);
+        var unallocated = scoped.Where(c => c.Team == null);
+        var cost = await unallocated.SumAsync(c => c.EffectiveCost, cancellationToken);
+        var resources = await unallocated.GroupBy(c => new { c.ResourceId, c.ServiceName, c.SubAccountId })
+            .Select(g => new { g.Key.ResourceId, g.Key.ServiceName, g.Key.SubAccountId, Effective = g.Sum(c => c.EffectiveCost), Rows = g.Count() })
+            .OrderByDescending(g => g.Effective).ThenBy(g => g.ResourceId).Take(top).ToListAsync(cancellationToken);
+        var result = new List<UnallocatedResource>(resources.Count);
+        foreach (var r in resources)
+        {
+            // One row's tags stand for the resource's (a resource rarely changes tags within a window).
+            var tags = await unallocated.Where(c => c.ResourceId == r.ResourceId && c.ServiceName == r.ServiceName && c.SubAccountId == r.SubAccountId)
+                .Select(c => c.Tags).FirstAsync(cancellationToken);
+            result.Add(new UnallocatedResource(r.ResourceId, r.ServiceName, r.SubAccountId, r.Effective, r.Rows, tags));
+        }
+        return new UnallocatedReport(from, to, cost, total, result);
+    }
+
     /// <summary>Report rows as CSV (RFC 4180; keys as defused text cells, numbers invariant), headed by the dimension's name.</summary>
     public static string ToCsv(string keyHeader, IEnumerable<CostSummaryRow> rows)
     {

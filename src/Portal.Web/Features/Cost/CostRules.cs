@@ -14,6 +14,9 @@ public static class CostRules
 {
     public static readonly string[] Kinds = ["tag", "resource", "subaccount", "service"];
     public static readonly string[] Dimensions = ["team", "component", "environment", "shared"];
+    public static readonly string[] ValueMatches = ["exact", "prefix", "regex"];
+
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The rules a new install starts with, from configuration (tag keys, sub-account teams, shared services).</summary>
     public static List<CostAllocationRule> Defaults(CostAttributionOptions options)
@@ -42,8 +45,30 @@ public static class CostRules
             if (string.IsNullOrWhiteSpace(r.Match)) { errors.Add($"Rule {i + 1}: say what it matches."); }
             if (r.Kind == "resource")
             {
-                try { _ = new Regex(r.Match, RegexOptions.None, TimeSpan.FromMilliseconds(50)); }
+                try { _ = new Regex(r.Match, RegexOptions.None, RegexTimeout); }
                 catch (ArgumentException ex) { errors.Add($"Rule {i + 1}: '{r.Match}' is not a regular expression: {ex.Message}"); }
+            }
+            if (r.ValueMatch is not null)
+            {
+                if (r.Kind != "tag") { errors.Add($"Rule {i + 1}: only tag rules match on the tag's value."); }
+                if (!ValueMatches.Contains(r.ValueMatch)) { errors.Add($"Rule {i + 1}: the value match must be one of {string.Join(", ", ValueMatches)}."); }
+                if (string.IsNullOrEmpty(r.Pattern)) { errors.Add($"Rule {i + 1}: say which value it matches."); }
+                else if (r.ValueMatch == "regex")
+                {
+                    try
+                    {
+                        var regex = new Regex(r.Pattern, RegexOptions.None, RegexTimeout);
+                        var groups = regex.GetGroupNumbers().Max();
+                        foreach (Match reference in Regex.Matches(r.Value ?? "", @"\$(\d+)"))
+                        {
+                            if (int.Parse(reference.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > groups)
+                            {
+                                errors.Add($"Rule {i + 1}: '{r.Value}' refers to {reference.Value}, but '{r.Pattern}' has {groups} group(s).");
+                            }
+                        }
+                    }
+                    catch (ArgumentException ex) { errors.Add($"Rule {i + 1}: '{r.Pattern}' is not a regular expression: {ex.Message}"); }
+                }
             }
             if (r.Kind != "tag" && r.Dimension != "shared" && string.IsNullOrWhiteSpace(r.Value))
             {
@@ -53,11 +78,20 @@ public static class CostRules
         return errors;
     }
 
-    public static Attribution Apply(ChargeFacts charge, IReadOnlyList<CostAllocationRule> rules, CatalogNames catalog)
+    public static Attribution Apply(ChargeFacts charge, IReadOnlyList<CostAllocationRule> rules, CatalogNames catalog) =>
+        Decide(charge, rules, catalog).Attribution;
+
+    /// <summary>
+    /// The attribution and, per dimension, the index of the rule that decided it (null: no rule did; a team that
+    /// comes from its component's owner is decided by the component's rule). Used to preview what a rule list moves.
+    /// </summary>
+    public static RuleDecision Decide(ChargeFacts charge, IReadOnlyList<CostAllocationRule> rules, CatalogNames catalog)
     {
         string? team = null, component = null, environment = null;
-        foreach (var rule in rules) // in Position order: LoadAsync, Defaults and SaveAsync all produce ordered lists
+        int? teamRule = null, componentRule = null, environmentRule = null;
+        for (var i = 0; i < rules.Count; i++) // in Position order: LoadAsync, Defaults and SaveAsync all produce ordered lists
         {
+            var rule = rules[i];
             if (Value(rule, charge) is not { } value)
             {
                 continue;
@@ -65,22 +99,25 @@ public static class CostRules
             switch (rule.Dimension)
             {
                 case "shared":
-                    return new Attribution(CostAttribution.SharedTeam, null, null);
+                    return new RuleDecision(new Attribution(CostAttribution.SharedTeam, null, null), i, i, i);
                 case "team" when team is null:
                     var teamRef = $"group:default/{value.ToLowerInvariant()}";
-                    team = catalog.Teams.Contains(teamRef) ? teamRef : null;
+                    (team, teamRule) = catalog.Teams.Contains(teamRef) ? (teamRef, (int?)i) : ((string?)null, (int?)null);
                     break;
                 case "component" when component is null:
                     var componentRef = $"component:default/{value.ToLowerInvariant()}";
-                    component = catalog.ComponentOwners.ContainsKey(componentRef) ? componentRef : null;
+                    (component, componentRule) = catalog.ComponentOwners.ContainsKey(componentRef) ? (componentRef, (int?)i) : ((string?)null, (int?)null);
                     break;
                 case "environment" when environment is null:
-                    environment = value.ToLowerInvariant();
+                    (environment, environmentRule) = (value.ToLowerInvariant(), i);
                     break;
             }
         }
-        team ??= component is null ? null : catalog.ComponentOwners[component];
-        return new Attribution(team, component, environment);
+        if (team is null && component is not null)
+        {
+            (team, teamRule) = (catalog.ComponentOwners[component], componentRule);
+        }
+        return new RuleDecision(new Attribution(team, component, environment), teamRule, componentRule, environmentRule);
     }
 
     private static string? Value(CostAllocationRule rule, ChargeFacts charge)
@@ -92,7 +129,7 @@ public static class CostRules
                 {
                     if (string.Equals(k, rule.Match, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(v))
                     {
-                        return string.IsNullOrWhiteSpace(rule.Value) ? v.Trim() : rule.Value;
+                        return TagValue(rule, v.Trim());
                     }
                 }
                 return null;
@@ -103,6 +140,41 @@ public static class CostRules
                 return charge.SubAccountId == rule.Match ? rule.Value ?? "" : null;
             case "service":
                 return string.Equals(charge.ServiceName, rule.Match, StringComparison.OrdinalIgnoreCase) ? rule.Value ?? "" : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>What a tag rule assigns for a tag value, or null when the value does not match the rule's pattern.</summary>
+    private static string? TagValue(CostAllocationRule rule, string value)
+    {
+        var assign = string.IsNullOrWhiteSpace(rule.Value) ? null : rule.Value;
+        switch (rule.ValueMatch)
+        {
+            case null:
+                return assign ?? value;
+            case "exact":
+                return string.Equals(value, rule.Pattern, StringComparison.OrdinalIgnoreCase) ? assign ?? value : null;
+            case "prefix":
+                // What follows the prefix is the name (Owner "team-payments", prefix "team-" → payments) unless a value is set.
+                return rule.Pattern is { Length: > 0 } p && value.StartsWith(p, StringComparison.OrdinalIgnoreCase) && (assign is not null || value.Length > p.Length)
+                    ? assign ?? value[p.Length..] : null;
+            case "regex":
+                try
+                {
+                    // The whole value must match; $1… in the value are the groups, and without a value the first group (or the match) is the name.
+                    var match = Regex.Match(value, $"^(?:{rule.Pattern})$", RegexOptions.IgnoreCase, RegexTimeout);
+                    if (!match.Success)
+                    {
+                        return null;
+                    }
+                    var name = assign is not null ? match.Result(assign) : match.Groups.Count > 1 ? match.Groups[1].Value : match.Value;
+                    return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    return null;
+                }
             default:
                 return null;
         }
@@ -123,6 +195,8 @@ public static class CostRules
         {
             Position = i, Kind = r.Kind?.Trim() ?? "", Match = r.Match?.Trim() ?? "", Dimension = r.Dimension?.Trim() ?? "",
             Value = string.IsNullOrWhiteSpace(r.Value) ? null : r.Value.Trim(),
+            ValueMatch = string.IsNullOrWhiteSpace(r.ValueMatch) || r.ValueMatch.Trim() == "any" ? null : r.ValueMatch.Trim(),
+            Pattern = string.IsNullOrWhiteSpace(r.ValueMatch) ? null : r.Pattern?.Trim(),
         }).ToList();
         var errors = rules.Count > 500 ? ["At most 500 rules."] : Validate(rules);
         if (errors.Count > 0)
@@ -137,6 +211,48 @@ public static class CostRules
         // Allocation follows the rules: every line item is re-attributed in the background.
         jobs.Enqueue<CostRecomputeJob>(j => j.RunAsync(CancellationToken.None));
         return (rules, []);
+    }
+
+    /// <summary>
+    /// What <paramref name="wanted"/> would change if saved, computed over every line item with the same rules engine
+    /// as the recomputation, without writing anything. The list is validated first.
+    /// </summary>
+    public static async Task<(RulePreview? Preview, IReadOnlyList<string> Errors)> PreviewAsync(PortalDbContext db, IReadOnlyList<RuleView> wanted,
+        CancellationToken cancellationToken)
+    {
+        var rules = wanted.Select((r, i) => new CostAllocationRule
+        {
+            Position = i, Kind = r.Kind?.Trim() ?? "", Match = r.Match?.Trim() ?? "", Dimension = r.Dimension?.Trim() ?? "",
+            Value = string.IsNullOrWhiteSpace(r.Value) ? null : r.Value.Trim(),
+            ValueMatch = string.IsNullOrWhiteSpace(r.ValueMatch) || r.ValueMatch.Trim() == "any" ? null : r.ValueMatch.Trim(),
+            Pattern = string.IsNullOrWhiteSpace(r.ValueMatch) ? null : r.Pattern?.Trim(),
+        }).ToList();
+        var errors = rules.Count > 500 ? ["At most 500 rules."] : Validate(rules);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var catalog = await CostImporter.CatalogNamesAsync(db, cancellationToken);
+        var tally = new RulePreviewTally(rules);
+        long after = 0;
+        while (true)
+        {
+            var batch = await db.CostLineItems.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(50_000)
+                .Select(c => new { c.Id, c.Tags, c.AllocatedTags, c.ResourceId, c.AllocatedResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment, c.EffectiveCost })
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            foreach (var c in batch)
+            {
+                var decision = Decide(new ChargeFacts(CostAllocationFacts.Tags(c.Tags, c.AllocatedTags), c.AllocatedResourceId ?? c.ResourceId, c.SubAccountId, c.ServiceName),
+                    rules, catalog);
+                tally.Add(new Attribution(c.Team, c.Component, c.Environment), decision, c.EffectiveCost);
+            }
+            after = batch[^1].Id;
+        }
+        return (tally.Result(), []);
     }
 
     /// <summary>
@@ -159,7 +275,7 @@ public static class CostRules
         while (true)
         {
             var batch = await db.CostLineItems.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(50_000)
-                .Select(c => new { c.Id, c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment })
+                .Select(c => new { c.Id, c.Tags, c.AllocatedTags, c.ResourceId, c.AllocatedResourceId, c.SubAccountId, c.ServiceName, c.Team, c.Component, c.Environment })
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
@@ -169,7 +285,7 @@ public static class CostRules
             {
                 foreach (var c in batch)
                 {
-                    var who = Apply(new ChargeFacts(c.Tags, c.ResourceId, c.SubAccountId, c.ServiceName), rules, catalog);
+                    var who = Apply(new ChargeFacts(CostAllocationFacts.Tags(c.Tags, c.AllocatedTags), c.AllocatedResourceId ?? c.ResourceId, c.SubAccountId, c.ServiceName), rules, catalog);
                     if (who.Team == c.Team && who.Component == c.Component && who.Environment == c.Environment)
                     {
                         continue;

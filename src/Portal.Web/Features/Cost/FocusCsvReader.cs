@@ -5,55 +5,64 @@ using System.Text.Json;
 namespace Portal.Web.Features.Cost;
 
 /// <summary>
-/// Reads FOCUS 1.0–1.2 CSV exports as a stream, one row at a time (a 1 GB file never sits in
-/// memory). Accepts what real exports do: the bare word NULL and empty strings for null,
-/// timestamps without T/Z (read as UTC), quoted numbers, unknown extra columns (kept).
-/// A row that cannot be read is reported by line number and skipped; the rest is imported.
+/// Reads FOCUS CSV exports (1.0-preview, 1.0, 1.1, 1.2, 1.3; the version is told from the header)
+/// as a stream, one row at a time (a 1 GB file never sits in memory). Accepts what real exports do:
+/// the bare word NULL and empty strings for null, timestamps without T/Z (read as UTC), quoted
+/// numbers, unknown extra columns (kept). Money is never dropped for a side issue: unreadable Tags,
+/// a spreadsheet's US dates or rounded ids, Tags spread over several cells are imported with a
+/// warning. Only a row whose cost or dates cannot be read is rejected, by line number.
 /// </summary>
 public sealed class FocusCsvReader
 {
     /// <summary>Columns FOCUS 1.0–1.2 require in every export (nullable ones included).</summary>
-    public static readonly string[] MandatoryColumns =
-    [
-        "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingQuantity",
-        "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd",
-        "BillingAccountId", "BillingCurrency", "ChargeCategory", "ServiceName", "ServiceCategory",
-        "ProviderName", "PublisherName", "InvoiceIssuerName",
-        "BillingAccountName", "ChargeClass", "ChargeDescription", "PricingUnit",
-    ];
+    public static IReadOnlyList<string> MandatoryColumns => FocusSchema.Mandatory10;
 
-    private static readonly string[] Known =
-    [
-        .. MandatoryColumns, "RegionId", "RegionName", "ResourceId", "ResourceName", "ResourceType",
-        "SubAccountId", "SubAccountName", "Tags",
-    ];
-
-    private static readonly string[] TimestampFormats =
+    private static readonly string[] IsoFormats =
     [
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mmZ", "yyyy-MM-dd",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mmZ", "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ssK",
+        "yyyy-MM-ddTHH:mm:ss.FFFFFFFK",
     ];
+
+    // A spreadsheet turns a long numeric id into 1.23457E+12: the digits after the sixth are gone.
+    private static readonly System.Text.RegularExpressions.Regex Scientific =
+        new(@"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private readonly CsvTokenizer _csv;
     private readonly Dictionary<string, int> _index;
     private readonly string[] _extraColumns;
+    private readonly int _width;
+    private readonly int _tagsColumn;
 
-    private FocusCsvReader(CsvTokenizer csv, string[] header)
+    private FocusCsvReader(CsvTokenizer csv, string[] header, string version)
     {
         _csv = csv;
+        Version = version;
+        _width = header.Length;
         _index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < header.Length; i++)
         {
             _index.TryAdd(header[i].Trim(), i);
         }
-        _extraColumns = header.Where(h => !Known.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToArray();
+        _tagsColumn = _index.TryGetValue("Tags", out var t) ? t : -1;
+        _extraColumns = header.Where(h => !FocusSchema.Stored.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToArray();
     }
 
-    /// <summary>The columns beyond FOCUS's own, kept with each row.</summary>
+    /// <summary>The FOCUS version the header is written in (see <see cref="FocusSchema.DetectVersion"/>).</summary>
+    public string Version { get; }
+
+    /// <summary>The columns beyond the ones the portal stores, kept with each row.</summary>
     public IReadOnlyList<string> ExtraColumns => _extraColumns;
 
     /// <summary>Opens a reader; returns the missing mandatory columns instead when the header lacks any.</summary>
     public static (FocusCsvReader? Reader, IReadOnlyList<string> Missing) Open(TextReader text)
+    {
+        var opened = OpenDetailed(text);
+        return (opened.Reader, opened.Missing);
+    }
+
+    /// <summary>Opens a reader, or says why not: a native (non-FOCUS) export, or the mandatory columns of the header's version it lacks.</summary>
+    public static FocusOpenResult OpenDetailed(TextReader text)
     {
         var csv = new CsvTokenizer(text);
         string[]? header;
@@ -67,15 +76,19 @@ public sealed class FocusCsvReader
         }
         if (header is null)
         {
-            return (null, MandatoryColumns);
+            return new FocusOpenResult(null, FocusSchema.V10, FocusSchema.Mandatory10, null);
         }
         if (header.Length > 0 && header[0].Length > 0 && header[0][0] == '\uFEFF')
         {
             header[0] = header[0][1..];
         }
-        var names = header.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var missing = MandatoryColumns.Where(c => !names.Contains(c)).ToList();
-        return missing.Count > 0 ? (null, missing) : (new FocusCsvReader(csv, header), []);
+        if (FocusSchema.DetectNative(header) is { } native)
+        {
+            return new FocusOpenResult(null, null, [], native);
+        }
+        var version = FocusSchema.DetectVersion(header);
+        var missing = FocusSchema.Missing(version, header);
+        return missing.Count > 0 ? new FocusOpenResult(null, version, missing, null) : new FocusOpenResult(new FocusCsvReader(csv, header, version), version, [], null);
     }
 
     /// <summary>The next row, or an error for a row that cannot be read; null at the end of the file.</summary>
@@ -99,52 +112,75 @@ public sealed class FocusCsvReader
         {
             return Read(); // a blank line
         }
-        if (fields.Length != _index.Count && fields.Length < _index.Values.Max() + 1)
+        var warnings = new List<FocusRowWarning>();
+        fields = Reshape(fields, warnings);
+        if (fields.Length != _width)
         {
-            return (null, new FocusRowError(line, $"has {fields.Length} fields; the header has {_index.Count}."));
+            return (null, new FocusRowError(line, $"has {fields.Length} fields; the header has {_width}.", TryMoney(fields, "BilledCost"), TryMoney(fields, "EffectiveCost")));
         }
         try
         {
-            return (Parse(line, fields), null);
+            return (Parse(line, fields, warnings), null);
         }
         catch (FormatException ex)
         {
-            return (null, new FocusRowError(line, ex.Message));
+            return (null, new FocusRowError(line, ex.Message, TryMoney(fields, "BilledCost"), TryMoney(fields, "EffectiveCost")));
         }
     }
 
-    private FocusRow Parse(long line, string[] f)
+    /// <summary>
+    /// A row with more cells than the header usually had its Tags JSON split at the commas by a spreadsheet
+    /// that dropped the quotes: the surplus cells are joined back into Tags (the other columns then line up
+    /// again). A row with fewer cells lost its trailing empty cells; they are read as null.
+    /// </summary>
+    private string[] Reshape(string[] fields, List<FocusRowWarning> warnings)
+    {
+        if (fields.Length > _width && _tagsColumn >= 0)
+        {
+            var surplus = fields.Length - _width;
+            var joined = string.Join(',', fields, _tagsColumn, surplus + 1);
+            warnings.Add(new FocusRowWarning("tags-split", $"Tags was spread over {surplus + 1} cells (quotes lost in a spreadsheet?); they were joined back: '{Clip(joined)}'."));
+            return [.. fields[.._tagsColumn], joined, .. fields[(_tagsColumn + surplus + 1)..]];
+        }
+        if (fields.Length < _width)
+        {
+            warnings.Add(new FocusRowWarning("short-row", $"has {fields.Length} fields; the header has {_width}. The missing trailing fields were read as null."));
+            return [.. fields, .. Enumerable.Repeat("", _width - fields.Length)];
+        }
+        return fields;
+    }
+
+    private decimal? TryMoney(string[] f, string column) =>
+        _index.TryGetValue(column, out var i) && i < f.Length && Null(f[i]) is { } v &&
+        decimal.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : null;
+
+    private FocusRow Parse(long line, string[] f, List<FocusRowWarning> warnings)
     {
         string? Text(string column) => _index.TryGetValue(column, out var i) && i < f.Length ? Null(f[i]) : null;
         string Required(string column) => Text(column) ?? throw new FormatException($"{column} is empty; FOCUS requires a value.");
         decimal Money(string column) => Number(column, Text(column)) ?? throw new FormatException($"{column} is empty; FOCUS requires a number.");
-        DateTime Time(string column) => Timestamp(column, Required(column));
-
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        var json = Text("Tags");
-        var allStrings = true;
-        var properties = 0;
-        if (json is not null)
+        DateTime Time(string column)
         {
-            try
+            var (at, iso) = ReadTimestamp(column, Required(column));
+            if (!iso)
             {
-                using var document = JsonDocument.Parse(json);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new FormatException("Tags is not a JSON object.");
-                }
-                foreach (var p in document.RootElement.EnumerateObject())
-                {
-                    allStrings &= p.Value.ValueKind == JsonValueKind.String;
-                    properties++;
-                    tags[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-                }
+                warnings.Add(new FocusRowWarning("non-iso-date", $"{column} '{Clip(Text(column)!)}' is not ISO 8601; it was read as {at:yyyy-MM-dd HH:mm} UTC (month/day/year)."));
             }
-            catch (JsonException ex)
-            {
-                throw new FormatException($"Tags is not valid JSON: {ex.Message}");
-            }
+            return at;
         }
+        string? Id(string column)
+        {
+            var value = Text(column);
+            if (value is not null && Scientific.IsMatch(value))
+            {
+                warnings.Add(new FocusRowWarning("scientific-notation-id",
+                    $"{column} '{value}' looks like a number a spreadsheet rounded; the original id is lost (kept as written). Re-export from the provider."));
+            }
+            return value;
+        }
+
+        var (tags, tagsJson) = ReadTags("Tags", Text("Tags"), warnings);
+        var (allocatedTags, _) = ReadTags("AllocatedTags", Text("AllocatedTags"), warnings);
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var column in _extraColumns)
         {
@@ -153,19 +189,64 @@ public sealed class FocusCsvReader
                 extra[column] = value;
             }
         }
+        var region = Text("RegionId") ?? Text("Region");
+        // 1.3 names the seller ServiceProviderName (ProviderName is deprecated); either may be the one filled.
+        var provider = Text("ServiceProviderName") ?? Text("ProviderName") ?? throw new FormatException(
+            Version == FocusSchema.V13 ? "ServiceProviderName is empty; FOCUS requires a value." : "ProviderName is empty; FOCUS requires a value.");
         return new FocusRow(line,
-            Required("BillingAccountId"), Text("BillingAccountName"), Required("BillingCurrency"),
+            Id("BillingAccountId") ?? throw new FormatException("BillingAccountId is empty; FOCUS requires a value."), Text("BillingAccountName"), Required("BillingCurrency"),
             Time("BillingPeriodStart"), Time("BillingPeriodEnd"), Time("ChargePeriodStart"), Time("ChargePeriodEnd"),
             Money("BilledCost"), Money("EffectiveCost"), Money("ListCost"), Number("ContractedCost", Text("ContractedCost")),
             Required("ChargeCategory"), Text("ChargeDescription"),
-            Required("ProviderName"), Text("PublisherName"), Text("InvoiceIssuerName"),
+            provider, Text("PublisherName"), Text("InvoiceIssuerName"),
             Required("ServiceName"), Required("ServiceCategory"),
-            Text("RegionId"), Text("RegionName"), Text("ResourceId"), Text("ResourceName"), Text("ResourceType"),
-            Text("SubAccountId"), Text("SubAccountName"), tags, extra)
+            region, Text("RegionName") ?? Text("Region"), Id("ResourceId"), Text("ResourceName"), Text("ResourceType"),
+            Id("SubAccountId"), Text("SubAccountName"), tags, extra)
         {
-            // Kept verbatim only when it reads back as the same string map (no numbers, no duplicate keys).
-            TagsJson = allStrings && tags.Count > 0 && properties == tags.Count ? json : null,
+            TagsJson = tagsJson,
+            HostProviderName = Text("HostProviderName"),
+            AllocatedMethodId = Text("AllocatedMethodId"),
+            AllocatedResourceId = Text("AllocatedResourceId"),
+            AllocatedTags = allocatedTags,
+            Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// A Tags-style column as a string map. Text that is not a JSON object gives no tags and a warning
+    /// (the row keeps its cost and stays unattributed); the JSON is kept verbatim when it reads back as the same map.
+    /// </summary>
+    private static (Dictionary<string, string> Tags, string? Json) ReadTags(string column, string? json, List<FocusRowWarning> warnings)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json is null)
+        {
+            return (tags, null);
+        }
+        var allStrings = true;
+        var properties = 0;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                warnings.Add(new FocusRowWarning("tags-unreadable", $"{column} is not a JSON object ('{Clip(json)}'); the row is imported without tags."));
+                return (tags, null);
+            }
+            foreach (var p in document.RootElement.EnumerateObject())
+            {
+                allStrings &= p.Value.ValueKind == JsonValueKind.String;
+                properties++;
+                tags[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+        }
+        catch (JsonException ex)
+        {
+            warnings.Add(new FocusRowWarning("tags-unreadable", $"{column} is not valid JSON ('{Clip(json)}': {ex.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}); the row is imported without tags."));
+            return ([], null);
+        }
+        // Kept verbatim only when it reads back as the same string map (no numbers, no duplicate keys).
+        return (tags, allStrings && tags.Count > 0 && properties == tags.Count ? json : null);
     }
 
     /// <summary>Real exports write null as the bare word NULL or as an empty string.</summary>
@@ -182,21 +263,24 @@ public sealed class FocusCsvReader
             : throw new FormatException($"{column} '{Clip(value)}' is not a number.");
     }
 
-    public static DateTime Timestamp(string column, string value)
+    public static DateTime Timestamp(string column, string value) => ReadTimestamp(column, value).At;
+
+    /// <summary>A UTC date-time, and whether it was written the ISO 8601 way (anything else is read as invariant month/day/year).</summary>
+    public static (DateTime At, bool Iso) ReadTimestamp(string column, string value)
     {
-        if (DateTime.TryParseExact(value, TimestampFormats, CultureInfo.InvariantCulture,
+        if (DateTime.TryParseExact(value, IsoFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
         {
-            return DateTime.SpecifyKind(at, DateTimeKind.Utc);
+            return (DateTime.SpecifyKind(at, DateTimeKind.Utc), true);
         }
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var offset))
         {
-            return offset.UtcDateTime;
+            return (offset.UtcDateTime, false);
         }
         throw new FormatException($"{column} '{Clip(value)}' is not a date-time (expected ISO 8601, e.g. 2024-09-01T00:00:00Z).");
     }
 
-    private static string Clip(string value) => value.Length > 40 ? value[..40] + "…" : value;
+    private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
 }
 
 /// <summary>RFC 4180 records from a stream: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes.</summary>
