@@ -27,6 +27,11 @@ public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest
         await Expect(Page.GetByTestId("top-drivers").Locator("tr")).ToHaveCountAsync(5);
         await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("payments");
         await Expect(Page.GetByTestId("cost-chart")).ToBeVisibleAsync();
+        // The chart's text alternative: every day's figures as a table, behind a disclosure.
+        var figures = Page.GetByTestId("figures-cost-daily");
+        await figures.Locator("summary").ClickAsync();
+        await Expect(figures.Locator("thead")).ToContainTextAsync("Day");
+        await Expect(figures.Locator("tbody tr").First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d{4}-\d{2}-\d{2}"));
         await ScreenshotAsync("Team_dashboard");
 
         await GotoAsync("/cost/rules");
