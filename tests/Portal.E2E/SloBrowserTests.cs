@@ -173,6 +173,19 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         await Expect(Page.GetByTestId("slo-status")).ToHaveTextAsync(new Regex("No data", RegexOptions.IgnoreCase));
         await Expect(Page.GetByTestId("tile-objective")).ToContainTextAsync("99.9 %");
         await ScreenshotAsync("Detail_ratio");
+
+        // The delete confirmation, by keyboard: it names the SLO, Escape cancels it, and focus returns to the button
+        // that opened it (WCAG 2.4.3), so a keyboard user is not sent back to the top of the page.
+        var delete = Page.GetByTestId("slo-delete");
+        await delete.FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Delete this SLO?");
+        await Expect(dialog).ToContainTextAsync("order-service");
+        await Page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(delete).ToBeFocusedAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/slos/[0-9a-f-]{36}$"));
         AssertNoConsoleErrors();
     }
 

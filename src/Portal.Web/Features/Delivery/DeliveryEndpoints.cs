@@ -16,23 +16,54 @@ public static class DeliveryEndpoints
         var api = app.MapGroup("/api/delivery").WithTags("Delivery").RequireAuthorization(PortalPolicies.DeliveryRead);
 
         api.MapPost("/builds", PostBuildAsync).RequireAuthorization(PortalPolicies.DeliveryWrite).DisableAntiforgery()
-            .Accepts<BuildEvent>("application/json");
+            .Accepts<BuildEvent>("application/json")
+            .WithName("PostBuild").WithSummary("Record a build")
+            .WithDescription("A CI run of a component's pipeline. Idempotent by (component, run id): 201 the first time, 200 for a retry or a later status; a finished run is never undone by a late \"running\". Needs a `delivery:write` token allowed for the component.")
+            .Produces<BuildView>(StatusCodes.Status201Created).Produces<BuildView>(StatusCodes.Status200OK)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/deployments", PostDeploymentAsync).RequireAuthorization(PortalPolicies.DeliveryWrite).DisableAntiforgery()
-            .Accepts<DeploymentEvent>("application/json");
-        api.MapGet("/builds", ListBuildsAsync);
-        api.MapGet("/deployments", ListDeploymentsAsync);
-        api.MapGet("/metrics", MetricsAsync);
-        api.MapGet("/gate", GateAsync);
-        api.MapGet("/gate/policy", GetPolicyAsync);
-        api.MapPut("/gate/policy", PutPolicyAsync).RequireAuthorization(PortalPolicies.Admin);
-        api.MapGet("/gate/overrides", ListOverridesAsync);
-        api.MapPost("/gate/overrides", CreateOverrideAsync).RequireAuthorization(PortalPolicies.Admin);
-        api.MapDelete("/gate/overrides/{id:guid}", RevokeOverrideAsync).RequireAuthorization(PortalPolicies.Admin);
+            .Accepts<DeploymentEvent>("application/json")
+            .WithName("PostDeployment").WithSummary("Record a deployment")
+            .WithDescription("A deployment of a component to an environment, with the commits it brings and their times (for lead time). Idempotent by (component, run id): 201 the first time, 200 for a retry. Needs a `delivery:write` token allowed for the component.")
+            .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>(StatusCodes.Status200OK)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/builds", ListBuildsAsync)
+            .WithName("ListBuilds").WithSummary("List builds").WithDescription("The newest builds, of one `component` or of all, at most `limit` (1-500, default 50).");
+        api.MapGet("/deployments", ListDeploymentsAsync)
+            .WithName("ListDeployments").WithSummary("List deployments").WithDescription("The newest deployments, of one `component` and `environment` or of all, at most `limit` (1-500, default 50).");
+        api.MapGet("/metrics", MetricsAsync)
+            .WithName("GetDeliveryMetrics").WithSummary("DORA figures")
+            .WithDescription("Deployment frequency, lead time for changes, change failure rate, time to restore, build success rate and mean time to deploy, with DORA bands, for a `component`, a `team` or the organisation over `from`-`to` (at most 400 days).");
+        api.MapGet("/gate", GateAsync)
+            .WithName("AskDeploymentGate").WithSummary("May this component deploy?")
+            .WithDescription("The error-budget gate: allow or deny, with the reasons (an SLO's budget exhausted, a page alert firing), for `component` and `environment`; `change=fix` passes a freeze when the policy allows fixes. An override in force allows, and its use is audited.");
+        api.MapGet("/gate/policy", GetPolicyAsync)
+            .WithName("GetGatePolicy").WithSummary("The gate's policy").WithDescription("Which environments are gated and whether fixes pass a freeze.");
+        api.MapPut("/gate/policy", PutPolicyAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("SetGatePolicy").WithSummary("Change the gate's policy").WithDescription("Admins set the gated environments and the fix exception; audited.");
+        api.MapGet("/gate/overrides", ListOverridesAsync)
+            .WithName("ListGateOverrides").WithSummary("List gate overrides").WithDescription("Overrides in force and past ones, newest first.");
+        api.MapPost("/gate/overrides", CreateOverrideAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("CreateGateOverride").WithSummary("Override the gate").WithDescription("Lets a component deploy despite a deny until the override expires; admins only, with a reason, audited.");
+        api.MapDelete("/gate/overrides/{id:guid}", RevokeOverrideAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("RevokeGateOverride").WithSummary("Revoke a gate override").WithDescription("Ends the override at once; audited.");
 
         // GitHub and GitLab cannot send a portal token: these two prove themselves with the shared webhook secret
         // (checked in the handler before anything is read or stored), so they are open to anonymous callers on purpose.
-        api.MapPost("/webhooks/github", GitHubWebhookAsync).AllowAnonymous().DisableAntiforgery();
-        api.MapPost("/webhooks/gitlab", GitLabWebhookAsync).AllowAnonymous().DisableAntiforgery();
+        api.MapPost("/webhooks/github", GitHubWebhookAsync).AllowAnonymous().DisableAntiforgery()
+            .WithName("ReceiveGitHubWebhook").WithSummary("GitHub webhook (workflow_run, deployment_status)")
+            .WithDescription("Signed with the shared secret in `X-Hub-Signature-256`; an unsigned or wrongly signed delivery gets 401 and nothing is stored. Other events are accepted and ignored (202).")
+            .Accepts<object>("application/json")
+            // A build (workflow run, pipeline) or a deployment, as stored: BuildView or DeploymentView.
+            .Produces<object>(StatusCodes.Status201Created).Produces<object>(StatusCodes.Status200OK).Produces<object>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/webhooks/gitlab", GitLabWebhookAsync).AllowAnonymous().DisableAntiforgery()
+            .WithName("ReceiveGitLabWebhook").WithSummary("GitLab webhook (pipeline, deployment)")
+            .WithDescription("Carries the shared secret in `X-Gitlab-Token`; a missing or wrong token gets 401 and nothing is stored. Other events are accepted and ignored (202).")
+            .Accepts<object>("application/json")
+            // A build (workflow run, pipeline) or a deployment, as stored: BuildView or DeploymentView.
+            .Produces<object>(StatusCodes.Status201Created).Produces<object>(StatusCodes.Status200OK).Produces<object>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

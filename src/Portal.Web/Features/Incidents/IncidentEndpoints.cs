@@ -12,11 +12,16 @@ public static class IncidentEndpoints
     public static void MapIncidentEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(PortalPolicies.CatalogRead);
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id:guid}", GetAsync);
-        api.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapPost("/{id:guid}/mitigate", MitigateAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
-        api.MapPost("/{id:guid}/resolve", ResolveAsync).RequireAuthorization(PortalPolicies.CatalogWrite);
+        api.MapGet("/", ListAsync)
+            .WithName("ListIncidents").WithSummary("List incidents").WithDescription("Incidents, newest first, optionally of one `status` (triggered, acknowledged, mitigated, resolved).");
+        api.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetIncident").WithSummary("Get an incident").WithDescription("The incident with its timeline, runbook and times to acknowledge and resolve.");
+        api.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("AcknowledgeIncident").WithSummary("Acknowledge an incident").WithDescription("The component's team or an admin; records the time to acknowledge and notifies the receivers. 409 when the incident is past that.");
+        api.MapPost("/{id:guid}/mitigate", MitigateAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("MitigateIncident").WithSummary("Mark an incident mitigated").WithDescription("The component's team or an admin. 409 when the incident is past that.");
+        api.MapPost("/{id:guid}/resolve", ResolveAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("ResolveIncident").WithSummary("Resolve an incident").WithDescription("The component's team or an admin; records the time to resolve and notifies the receivers. 409 when it is resolved already.");
     }
 
     private static async Task<Results<Ok<List<IncidentView>>, ValidationProblem>> ListAsync(string? status, PortalDbContext db, CancellationToken ct)

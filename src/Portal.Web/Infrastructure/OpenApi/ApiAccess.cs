@@ -57,6 +57,9 @@ public static class ApiAccess
         PortalPolicies.CostWrite => [([PortalScopes.CostWrite], true)],
         // Metrics come from services with a token, never from a session.
         PortalPolicies.SloIngest => [([PortalScopes.SloIngest], false)],
+        // Build and deployment events come from CI with a token; the gate and figures answer readers and that CI token.
+        PortalPolicies.DeliveryWrite => [([PortalScopes.DeliveryWrite], false)],
+        PortalPolicies.DeliveryRead => [([PortalScopes.CatalogRead], true), ([PortalScopes.DeliveryWrite], true)],
         _ => throw new InvalidOperationException($"The OpenAPI document does not know the policy '{policy}': add it to {nameof(ApiAccess)}."),
     };
 
