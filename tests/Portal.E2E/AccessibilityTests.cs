@@ -102,7 +102,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
         var id = await PostAsync("/api/scaffolder/tasks", new
         {
             templateRef = "template:default/aspnet-service",
-            values = new { name = $"a11y-{Guid.NewGuid():N}"[..12], owner = "group:default/payments" },
+            values = new { name = $"a11y-{Guid.NewGuid():N}"[..12], owner = "group:default/checkout" },
         });
         return $"/create/tasks/{id}";
     }

@@ -74,13 +74,14 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
 
         // The owner picker: type, arrow down to the suggestion, Enter to take it.
         await TabToAsync(Page.GetByTestId("param-owner"));
-        await Page.Keyboard.TypeAsync("payments");
+        // Checkout, not payments: the catalog test counts what payments owns.
+        await Page.Keyboard.TypeAsync("checkout");
         // The list first offers every team, then (after the search's debounce) only the one that matches.
         await Expect(Page.GetByRole(AriaRole.Option)).ToHaveCountAsync(1);
-        await Expect(Page.GetByRole(AriaRole.Option, new() { Name = "group:default/payments", Exact = true })).ToBeVisibleAsync();
-        await ArrowToOptionAsync(Page.GetByTestId("param-owner"), "group:default/payments");
+        await Expect(Page.GetByRole(AriaRole.Option, new() { Name = "group:default/checkout", Exact = true })).ToBeVisibleAsync();
+        await ArrowToOptionAsync(Page.GetByTestId("param-owner"), "group:default/checkout");
         await Page.Keyboard.PressAsync("Enter");
-        await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("group:default/payments");
+        await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("group:default/checkout");
         await ScreenshotAsync("Owner_chosen");
 
         await TabToAsync(Page.GetByTestId("form-next"));
