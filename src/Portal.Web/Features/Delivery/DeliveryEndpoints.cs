@@ -68,42 +68,38 @@ public static class DeliveryEndpoints
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> PostBuildAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct)
-    {
-        var (body, problem) = await ReadAsync<BuildEvent>(http, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var errors = DeliveryEventRules.Validate(body!);
-        var (componentRef, refused) = errors.Count > 0 ? (null, TypedResults.ValidationProblem(errors))
-            : await AuthorizeComponentAsync(http, db, body!.Component!, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
-        var (build, created) = await DeliveryEvents.RecordAsync(db, componentRef!, body!, "api", time.GetUtcNow(), ct);
-        return created ? TypedResults.Created($"/api/delivery/builds?component={Uri.EscapeDataString(componentRef!)}", BuildView.From(build))
-            : TypedResults.Ok(BuildView.From(build));
-    }
+    public static Task<IResult> PostBuildAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        PostEventAsync<BuildEvent, DeliveryBuild>(http, db, DeliveryEventRules.Validate, e => e.Component!,
+            (componentRef, e) => DeliveryEvents.RecordAsync(db, componentRef, e, "api", time.GetUtcNow(), ct), "builds", BuildView.From, ct);
 
-    public static async Task<IResult> PostDeploymentAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct)
+    public static Task<IResult> PostDeploymentAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        PostEventAsync<DeploymentEvent, DeliveryDeployment>(http, db, DeliveryEventRules.Validate, e => e.Component!,
+            (componentRef, e) => DeliveryEvents.RecordAsync(db, componentRef, e, "api", time.GetUtcNow(), ct), "deployments", DeploymentView.From, ct);
+
+    /// <summary>
+    /// One way in for both kinds of event: read the body (size-limited), validate it naming the fields, check the caller may
+    /// send for the component, then record it idempotently: 201 the first time, 200 for a retry.
+    /// </summary>
+    private static async Task<IResult> PostEventAsync<TEvent, TStored>(HttpContext http, PortalDbContext db,
+        Func<TEvent, Dictionary<string, string[]>> validate, Func<TEvent, string> componentOf,
+        Func<string, TEvent, Task<(TStored Stored, bool Created)>> record, string collection, Func<TStored, object> view, CancellationToken ct)
+        where TEvent : class
     {
-        var (body, problem) = await ReadAsync<DeploymentEvent>(http, ct);
+        var (body, problem) = await ReadAsync<TEvent>(http, ct);
         if (problem is not null)
         {
             return problem;
         }
-        var errors = DeliveryEventRules.Validate(body!);
+        var errors = validate(body!);
         var (componentRef, refused) = errors.Count > 0 ? (null, TypedResults.ValidationProblem(errors))
-            : await AuthorizeComponentAsync(http, db, body!.Component!, ct);
+            : await AuthorizeComponentAsync(http, db, componentOf(body!), ct);
         if (refused is not null)
         {
             return refused;
         }
-        var (deployment, created) = await DeliveryEvents.RecordAsync(db, componentRef!, body!, "api", time.GetUtcNow(), ct);
-        return created ? TypedResults.Created($"/api/delivery/deployments?component={Uri.EscapeDataString(componentRef!)}", DeploymentView.From(deployment))
-            : TypedResults.Ok(DeploymentView.From(deployment));
+        var (stored, created) = await record(componentRef!, body!);
+        return created ? TypedResults.Created($"/api/delivery/{collection}?component={Uri.EscapeDataString(componentRef!)}", view(stored))
+            : TypedResults.Ok(view(stored));
     }
 
     public static async Task<Results<Ok<List<BuildView>>, ValidationProblem>> ListBuildsAsync(string? component, int? limit, PortalDbContext db,
