@@ -187,9 +187,8 @@ public static class CostRules
         return rules.Count > 0 ? rules : Defaults(options);
     }
 
-    /// <summary>Replaces the rule list (validated, audited) and queues the recomputation of every line item.</summary>
-    public static async Task<(List<CostAllocationRule> Rules, IReadOnlyList<string> Errors)> SaveAsync(PortalDbContext db, Identity.AuditActor actor,
-        IReadOnlyList<RuleView> wanted, CostAttributionOptions options, Hangfire.IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    /// <summary>The rules as the editor or API sent them, trimmed and in order, with what is wrong with them (save and preview alike).</summary>
+    private static (List<CostAllocationRule> Rules, IReadOnlyList<string> Errors) Parse(IReadOnlyList<RuleView> wanted)
     {
         var rules = wanted.Select((r, i) => new CostAllocationRule
         {
@@ -198,7 +197,14 @@ public static class CostRules
             ValueMatch = string.IsNullOrWhiteSpace(r.ValueMatch) || r.ValueMatch.Trim() == "any" ? null : r.ValueMatch.Trim(),
             Pattern = string.IsNullOrWhiteSpace(r.ValueMatch) ? null : r.Pattern?.Trim(),
         }).ToList();
-        var errors = rules.Count > 500 ? ["At most 500 rules."] : Validate(rules);
+        return (rules, rules.Count > 500 ? ["At most 500 rules."] : Validate(rules));
+    }
+
+    /// <summary>Replaces the rule list (validated, audited) and queues the recomputation of every line item.</summary>
+    public static async Task<(List<CostAllocationRule> Rules, IReadOnlyList<string> Errors)> SaveAsync(PortalDbContext db, Identity.AuditActor actor,
+        IReadOnlyList<RuleView> wanted, CostAttributionOptions options, Hangfire.IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    {
+        var (rules, errors) = Parse(wanted);
         if (errors.Count > 0)
         {
             return (rules, errors);
@@ -220,14 +226,7 @@ public static class CostRules
     public static async Task<(RulePreview? Preview, IReadOnlyList<string> Errors)> PreviewAsync(PortalDbContext db, IReadOnlyList<RuleView> wanted,
         CancellationToken cancellationToken)
     {
-        var rules = wanted.Select((r, i) => new CostAllocationRule
-        {
-            Position = i, Kind = r.Kind?.Trim() ?? "", Match = r.Match?.Trim() ?? "", Dimension = r.Dimension?.Trim() ?? "",
-            Value = string.IsNullOrWhiteSpace(r.Value) ? null : r.Value.Trim(),
-            ValueMatch = string.IsNullOrWhiteSpace(r.ValueMatch) || r.ValueMatch.Trim() == "any" ? null : r.ValueMatch.Trim(),
-            Pattern = string.IsNullOrWhiteSpace(r.ValueMatch) ? null : r.Pattern?.Trim(),
-        }).ToList();
-        var errors = rules.Count > 500 ? ["At most 500 rules."] : Validate(rules);
+        var (rules, errors) = Parse(wanted);
         if (errors.Count > 0)
         {
             return (null, errors);
