@@ -100,7 +100,8 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
 
         // Picking a suggestion with the arrow keys still opens that entity.
         await search.FillAsync("fraud-scoring");
-        await Expect(Page.GetByTestId("search-hit-component:default/fraud-scoring")).ToBeVisibleAsync();
+        // Wait for the new list, not a stale "payment" one that also lists fraud-scoring further down.
+        await Expect(hits.First).ToHaveAttributeAsync("data-testid", "search-hit-component:default/fraud-scoring");
         await search.PressAsync("ArrowDown");
         await search.PressAsync("Enter");
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog/(component|api)/default/fraud-[a-z]+$"));
