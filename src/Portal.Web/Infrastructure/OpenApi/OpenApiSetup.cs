@@ -11,6 +11,7 @@ public static class OpenApiSetup
             o.AddSchemaTransformer<NumberSchemas>();
             o.AddSchemaTransformer<EnumSchemas>();
             o.AddOperationTransformer<SecurityRequirementTransformer>();
+            o.AddOperationTransformer<RequestExamples>();
             o.AddDocumentTransformer<SecuritySchemesTransformer>();
             o.AddDocumentTransformer<ProblemDetailsSchemas>();
             o.AddDocumentTransformer<FileUploadSchemas>();
