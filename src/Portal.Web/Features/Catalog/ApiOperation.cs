@@ -4,8 +4,10 @@ namespace Portal.Web.Features.Catalog;
 public sealed record ApiOperation(string Tag, string Method, string Path, string Summary, string? Description, IReadOnlyList<ApiParameter> Parameters,
     IReadOnlyList<ApiContent> RequestBody, bool RequestBodyRequired, IReadOnlyList<ApiResponse> Responses);
 
-public sealed record ApiParameter(string Name, string In, bool Required, string Type, string? Description);
+/// <param name="Example">The document's example value as JSON text, if it gives one.</param>
+public sealed record ApiParameter(string Name, string In, bool Required, string Type, string? Description, string? Example = null);
 
-public sealed record ApiContent(string ContentType, string Type);
+/// <param name="Example">The document's example body, indented JSON, if it gives one.</param>
+public sealed record ApiContent(string ContentType, string Type, string? Example = null);
 
 public sealed record ApiResponse(string Status, string? Description, IReadOnlyList<ApiContent> Content);

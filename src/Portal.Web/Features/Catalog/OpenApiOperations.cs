@@ -34,7 +34,8 @@ public static class OpenApiOperations
                     .Select(p => Resolve(document, p) as JsonObject).OfType<JsonObject>()
                     .Where(p => CatalogJson.Text(p, "in") != "body")
                     .Select(p => new ApiParameter(CatalogJson.Text(p, "name") ?? "", CatalogJson.Text(p, "in") ?? "",
-                        p["required"]?.GetValueKind() == System.Text.Json.JsonValueKind.True, TypeOf(p["schema"] ?? p), CatalogJson.Text(p, "description")))
+                        p["required"]?.GetValueKind() == System.Text.Json.JsonValueKind.True, TypeOf(p["schema"] ?? p), CatalogJson.Text(p, "description"),
+                        ExampleOf(p, p["schema"] as JsonObject)))
                     // A path-level parameter is replaced by an operation's of the same name and place.
                     .GroupBy(p => (p.Name, p.In)).Select(g => g.Last()).ToList();
                 var body = Resolve(document, operation["requestBody"]) as JsonObject;
@@ -56,7 +57,28 @@ public static class OpenApiOperations
     }
 
     private static List<ApiContent> Contents(JsonObject holder) =>
-        (holder["content"] as JsonObject ?? []).Select(c => new ApiContent(c.Key, TypeOf((c.Value as JsonObject)?["schema"]))).ToList();
+        (holder["content"] as JsonObject ?? []).Select(c => new ApiContent(c.Key, TypeOf((c.Value as JsonObject)?["schema"]),
+            c.Value is JsonObject media ? ExampleOf(media, media["schema"] as JsonObject) : null)).ToList();
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>
+    /// An example as OpenAPI places it: <c>example</c>, the first of <c>examples</c> (3.0 named examples with a
+    /// <c>value</c>), or the schema's own <c>example</c>/<c>examples</c>. Strings come back as their text.
+    /// </summary>
+    public static string? ExampleOf(JsonObject holder, JsonObject? schema)
+    {
+        var example = holder["example"]
+            ?? (holder["examples"] as JsonObject)?.Select(e => (e.Value as JsonObject)?["value"]).FirstOrDefault(v => v is not null)
+            ?? schema?["example"]
+            ?? (schema?["examples"] as JsonArray)?.FirstOrDefault();
+        return example switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+            _ => example.ToJsonString(Indented),
+        };
+    }
 
     /// <summary>A schema as a short type: <c>string (uuid)</c>, <c>array of Pet</c>, <c>integer | null</c>; a referenced schema by its name.</summary>
     public static string TypeOf(JsonNode? schema)
