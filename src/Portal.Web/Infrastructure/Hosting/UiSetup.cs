@@ -37,6 +37,7 @@ public static class UiSetup
             }
             return next(context);
         });
+        app.UseApiProblemBodies();
     }
 
     public static void MapUi(this WebApplication app)

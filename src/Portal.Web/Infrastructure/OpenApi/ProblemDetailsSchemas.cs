@@ -23,10 +23,20 @@ public sealed class ProblemDetailsSchemas : IOpenApiDocumentTransformer
         document.Components.Schemas[ValidationProblem] = ValidationSchema(document);
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
 
-        foreach (var operation in (document.Paths ?? []).Values.SelectMany(p => p.Operations ?? []).Select(o => o.Value))
+        foreach (var (path, operation) in (document.Paths ?? []).SelectMany(p => (p.Value.Operations ?? []).Select(o => (p.Key, o.Value))))
         {
-            foreach (var (_, response) in operation.Responses ?? [])
+            foreach (var (status, response) in operation.Responses ?? [])
             {
+                // An error nothing else describes is the problem body ApiProblemBodies writes for every /api error.
+                if (path.StartsWith("/api/", StringComparison.Ordinal) && int.TryParse(status, out var code) && code >= 400
+                    && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
+                {
+                    bare.Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+                    {
+                        ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(Problem, document) },
+                    };
+                    continue;
+                }
                 foreach (var media in (response.Content ?? new Dictionary<string, OpenApiMediaType>()).Values)
                 {
                     if (media.Schema is OpenApiSchemaReference reference && reference.Reference.Id is { } id)
