@@ -50,7 +50,7 @@ public static class CatalogEndpoints
             .WithName("UpsertEntity").WithSummary("Create or replace an entity")
             .WithDescription("Stores the descriptor (201 when new, 200 when it replaced one). The caller's team must own the entity, before and after; "
                 + "entities read from a location are changed in their `catalog-info.yaml` instead (409).")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         // The caller's own stars: a person's, so a token without a person gets a 400 that says so.
         api.MapGet("/stars", ListStarsAsync)
             .WithName("ListStars").WithSummary("List my starred entities")
@@ -253,7 +253,7 @@ public static class CatalogEndpoints
         };
     }
 
-    private static async Task<Results<Ok<JsonObject>, Created<JsonObject>, ValidationProblem, ForbidHttpResult, ProblemHttpResult, Conflict<string>>> UpsertEntityAsync(
+    private static async Task<Results<Ok<JsonObject>, Created<JsonObject>, ValidationProblem, ForbidHttpResult, ProblemHttpResult>> UpsertEntityAsync(
         JsonObject entity, PortalDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = EntityValidator.Validate(entity);
@@ -280,7 +280,8 @@ public static class CatalogEndpoints
         }
         if (existing?.LocationId is not null)
         {
-            return TypedResults.Conflict($"{fresh.EntityRef} is managed by a location; change its catalog-info.yaml instead.");
+            return TypedResults.Problem($"{fresh.EntityRef} is managed by a location; change its catalog-info.yaml instead.",
+                statusCode: StatusCodes.Status409Conflict, title: "Managed by a location");
         }
         var relations = EntityRelations.Compute(fresh.EntityRef, fresh.Namespace, entity, []);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

@@ -32,9 +32,11 @@ public static class TemplateEndpoints
         tasks.MapGet("/tasks/{id:guid}", GetTaskAsync)
             .WithName("GetScaffolderTask").WithSummary("Get a scaffolder task").WithDescription("The task's status, steps and log lines after `after` (a log position, for polling).");
         tasks.MapPost("/tasks/{id:guid}/cancel", CancelTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("CancelScaffolderTask").WithSummary("Cancel a task").WithDescription("Only the person who started the task, or an admin; 409 when it has already finished.");
+            .WithName("CancelScaffolderTask").WithSummary("Cancel a task").WithDescription("Only the person who started the task, or an admin; 409 when it has already finished.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         tasks.MapPost("/tasks/{id:guid}/retry", RetryTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("RetryScaffolderTask").WithSummary("Retry a failed or cancelled task").WithDescription("Only the person who started the task, or an admin.");
+            .WithName("RetryScaffolderTask").WithSummary("Retry a failed or cancelled task").WithDescription("Only the person who started the task, or an admin; 409 unless it failed or was cancelled.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Ok<IReadOnlyList<TemplateSummary>>> ListTemplatesAsync(ScaffolderService service, CancellationToken ct) =>
@@ -88,15 +90,15 @@ public static class TemplateEndpoints
     private static async Task<Results<Ok<TaskView>, NotFound>> GetTaskAsync(Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
         await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> CancelTaskAsync(Guid id, ScaffolderService service,
+    private static Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> CancelTaskAsync(Guid id, ScaffolderService service,
         HttpContext http, CancellationToken ct) =>
         ChangeAsync(service, http, id, service.CancelAsync, "The task has already finished.", ct);
 
-    private static Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> RetryTaskAsync(Guid id, ScaffolderService service,
+    private static Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> RetryTaskAsync(Guid id, ScaffolderService service,
         HttpContext http, CancellationToken ct) =>
         ChangeAsync(service, http, id, service.RetryAsync, "Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot).", ct);
 
-    private static async Task<Results<Accepted, NotFound, Conflict<string>, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
         Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<bool?>> change, string conflict, CancellationToken ct)
     {
         if (!await service.MayChangeAsync(http.User, id, ct))
@@ -106,7 +108,7 @@ public static class TemplateEndpoints
         return await change(http.User, id, ct) switch
         {
             null => TypedResults.NotFound(),
-            false => TypedResults.Conflict(conflict),
+            false => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The task cannot change now"),
             true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
         };
     }
