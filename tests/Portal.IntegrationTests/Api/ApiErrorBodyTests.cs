@@ -42,6 +42,16 @@ public sealed class ApiErrorBodyTests(PortalAppFactory factory) : IClassFixture<
         await ProblemAsync(await admin.PostAsync(new Uri("/api/environments", UriKind.Relative), new StringContent("name=x", Encoding.UTF8, "text/plain")),
             HttpStatusCode.UnsupportedMediaType);
 
+        // A body the API cannot read says where, and never echoes the caller's credentials back.
+        var (_, ownToken) = await factory.UserWithTokenAsync("problem-writer");
+        using var writer = factory.ClientWithToken(ownToken);
+        var unreadable = await writer.PostAsync(new Uri("/api/identity/tokens", UriKind.Relative),
+            new StringContent("""{"name": "ci", "kind": "Service"}""", Encoding.UTF8, "application/json"));
+        var unreadableText = await unreadable.Content.ReadAsStringAsync();
+        var unreadableProblem = await ProblemAsync(unreadable, HttpStatusCode.BadRequest);
+        Assert.Contains("$.kind", (string)unreadableProblem["detail"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(ownToken, unreadableText, StringComparison.Ordinal);
+
         // Bodies handlers write stay theirs: the policy's 422 keeps its field map.
         var invalid = await admin.PostAsJsonAsync("/api/environments", new { name = "", component = "cart-service", type = "dev", tier = "small" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);

@@ -30,6 +30,7 @@ public static class ApiProblemBodies
     /// <summary>What the caller can do about it, by status (the title comes from the status itself).</summary>
     public static string? Detail(int status, string method) => status switch
     {
+        StatusCodes.Status400BadRequest => "The request could not be read: send JSON of the documented shape, and parameters of their documented types.",
         StatusCodes.Status401Unauthorized => "No valid credentials: sign in, or send an API token as `Authorization: Bearer ptk_…`.",
         StatusCodes.Status403Forbidden => "You are signed in, but your roles, teams or the token's scopes do not allow this.",
         StatusCodes.Status404NotFound => "Nothing was found at this address.",

@@ -15,7 +15,7 @@ public static class UiSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddPortalOpenApi();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsPrivacy.Customize);
         return builder;
     }
 
