@@ -32,6 +32,8 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
         await Expect(Page.GetByTestId("cost-budgets-link")).ToBeVisibleAsync();
         await Page.Locator("input[type=file]").SetInputFilesAsync(path);
         await Expect(Page.GetByTestId("import-result")).ToContainTextAsync("1,000 rows imported", new() { Timeout = 30_000 });
+        await Expect(Page.GetByTestId("cost-imports").Locator("tbody tr").First).ToContainTextAsync(Path.GetFileName(path));
+        await Expect(Page.GetByTestId("import-period")).ToHaveAttributeAsync("href", "/cost?from=2024-09-01&to=2024-09-30");
 
         // The period picker lists the months that have data; September 2024 puts the whole month in the URL.
         await Page.GetByTestId("cost-range").ClickAsync();
