@@ -169,13 +169,14 @@ public static class CostQueries
         return rows.Select(r => new CostResourceRow(r.ResourceId, r.Name, r.ServiceName, r.RegionId, r.Billed, r.Effective, r.Rows)).ToList();
     }
 
-    /// <summary>The billing currencies of the period, the one holding the most cost first.</summary>
+    /// <summary>The billing currencies of the period, the one with the most charges first.</summary>
     public static async Task<IReadOnlyList<CostCurrency>> CurrenciesAsync(PortalDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var rows = await db.CostDaily.AsNoTracking().Where(c => c.Day >= from.Date && c.Day < to)
             .GroupBy(c => c.BillingCurrency).Select(g => new { Currency = g.Key, Effective = g.Sum(c => c.EffectiveCost), Rows = g.Sum(c => c.Rows) })
             .ToListAsync(cancellationToken);
-        return rows.OrderByDescending(r => Math.Abs(r.Effective)).ThenByDescending(r => r.Rows).ThenBy(r => r.Currency, StringComparer.Ordinal)
+        // Amounts in different currencies cannot be compared, so the main currency is the one with the most charges.
+        return rows.OrderByDescending(r => r.Rows).ThenBy(r => r.Currency, StringComparer.Ordinal)
             .Select(r => new CostCurrency(r.Currency, r.Effective)).ToList();
     }
 
