@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Portal.TestSupport;
 using Portal.Web.Data;
 using Portal.Web.Features.Cost;
@@ -15,9 +16,11 @@ namespace Portal.Benchmarks;
 
 /// <summary>
 /// FOCUS import and cost queries at scale, through the real importer and queries on the test cluster:
-/// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- cost-scale [--rows 1000000] [--queries 50]</code>
-/// Generates a FOCUS CSV file (hourly charges, 3 providers, tags for 200 components), imports it once
-/// (rows/s, peak working set), then measures p50/p95 of the summary and daily queries over all rows.
+/// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- cost-scale [--rows 1000000] [--queries 50] [--runs 1]</code>
+/// Generates a FOCUS CSV file (hourly charges, 3 providers, tags for 200 components). Each run first COPYs the same file
+/// into an unindexed table of a fresh database (all columns text, then typed: numeric, timestamptz, jsonb), then imports it
+/// through the importer into another fresh database, so the ratio compares like with like on the same machine minute;
+/// medians over the runs. Then p50/p95 of the summary and daily queries over all rows.
 /// </summary>
 public static class CostScaleHarness
 {
@@ -27,35 +30,50 @@ public static class CostScaleHarness
     {
         var rows = HarnessArgs.Number(args, "--rows", 1_000_000);
         var queries = HarnessArgs.Number(args, "--queries", 50);
-        var connection = TestCluster.CreateDatabase();
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connection, npgsql => npgsql.CommandTimeout(600)).UseSnakeCaseNamingConvention().Options;
-        await using (var setup = new PortalDbContext(options))
-        {
-            await setup.Database.MigrateAsync();
-        }
+        var runs = HarnessArgs.Number(args, "--runs", 1);
         var file = Path.Combine(TestCluster.Root, $"focus-{rows}.csv");
         var generate = Stopwatch.StartNew();
         await GenerateAsync(file, rows);
         Console.Error.WriteLine($"Generated {rows:N0} rows ({new FileInfo(file).Length / 1024 / 1024:N0} MB) in {generate.Elapsed.TotalSeconds:0.0} s");
 
-        var before = Process.GetCurrentProcess().PeakWorkingSet64;
-        var import = Stopwatch.StartNew();
-        CostImport result;
-        await using (var db = new PortalDbContext(options))
-        await using (var stream = File.OpenRead(file))
+        var copyText = new List<double>();
+        var copyTyped = new List<double>();
+        var imports = new List<double>();
+        DbContextOptions<PortalDbContext> options = null!;
+        CostImport result = null!;
+        long peak = 0, before = Process.GetCurrentProcess().PeakWorkingSet64;
+        for (var run = 1; run <= runs; run++)
         {
-            result = await CostImporter.ImportAsync(db, stream, file, AuditActor.System, new CostAttributionOptions(), TimeProvider.System, CancellationToken.None);
+            copyText.Add(await CopyAsync(file, typed: false));
+            copyTyped.Add(await CopyAsync(file, typed: true));
+            options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(TestCluster.CreateDatabase(), npgsql => npgsql.CommandTimeout(1800))
+                .UseSnakeCaseNamingConvention().Options;
+            await using (var setup = new PortalDbContext(options))
+            {
+                await setup.Database.MigrateAsync();
+            }
+            var import = Stopwatch.StartNew();
+            await using (var db = new PortalDbContext(options))
+            await using (var stream = File.OpenRead(file))
+            {
+                result = await CostImporter.ImportAsync(db, stream, file, AuditActor.System, new CostAttributionOptions(), TimeProvider.System, CancellationToken.None);
+            }
+            imports.Add(import.Elapsed.TotalSeconds);
+            peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            Console.Error.WriteLine(
+                $"Run {run}: COPY text {rows / copyText[^1]:N0} rows/s, COPY typed {rows / copyTyped[^1]:N0} rows/s, import {result.Rows:N0} rows in {imports[^1]:0.0} s = {result.Rows / imports[^1]:N0} rows/s (ratio {copyText[^1] / imports[^1]:0.00} / {copyTyped[^1] / imports[^1]:0.00}); load {LoadAverage()}");
         }
-        var importSeconds = import.Elapsed.TotalSeconds;
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-        Console.Error.WriteLine($"Imported {result.Rows:N0} rows in {importSeconds:0.0} s ({result.Rows / importSeconds:N0} rows/s)");
+        var importSeconds = Median(imports);
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command} --rows {rows} --queries {queries}`  ");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command} --rows {rows} --queries {queries} --runs {runs}`  ");
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}  ");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Import: {result.Rows:N0} rows, {new FileInfo(file).Length / 1024 / 1024:N0} MB, {importSeconds:0.0} s = **{result.Rows / importSeconds:N0} rows/s**; peak working set {peak / 1024 / 1024:N0} MB (before: {before / 1024 / 1024:N0} MB)");
+            $"Import: {result.Rows:N0} rows, {new FileInfo(file).Length / 1024 / 1024:N0} MB, median of {runs} {importSeconds:0.0} s = **{result.Rows / importSeconds:N0} rows/s** (runs: {string.Join(", ", imports.Select(i => (result.Rows / i).ToString("N0", CultureInfo.InvariantCulture)))}); peak working set {peak / 1024 / 1024:N0} MB (before: {before / 1024 / 1024:N0} MB)");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"COPY of the same file, same runs (medians): text columns {rows / Median(copyText):N0} rows/s, typed columns {rows / Median(copyTyped):N0} rows/s; import / COPY ratio **{Median(copyText.Zip(imports, (c, i) => c / i).ToList()):0.00}** (text) and **{Median(copyTyped.Zip(imports, (c, i) => c / i).ToList()):0.00}** (typed); load average at the end {LoadAverage()}");
         report.AppendLine();
         report.AppendLine("| Query | p50 (ms) | p95 (ms) | max (ms) |");
         report.AppendLine("|---|---:|---:|---:|");
@@ -73,6 +91,47 @@ public static class CostScaleHarness
         await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "cost-scale.md"), report.ToString());
         File.Delete(file);
         return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>The baseline: a plain <c>COPY … (FORMAT csv, HEADER, NULL 'NULL')</c> of the file into an unindexed table of a fresh database; seconds.</summary>
+    private static async Task<double> CopyAsync(string file, bool typed)
+    {
+        await using var connection = new NpgsqlConnection(TestCluster.CreateDatabase());
+        await connection.OpenAsync();
+        var columns = string.Join(", ", FocusCsvWriter.Header.Select(h => $"\"{h}\" {(typed ? TypeOf(h) : "text")}"));
+        await using (var create = new NpgsqlCommand($"CREATE TABLE focus_copy ({columns})", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var clock = Stopwatch.StartNew();
+        using (var source = new StreamReader(file, Encoding.UTF8, false, 1 << 16))
+        await using (var copy = await connection.BeginTextImportAsync("COPY focus_copy FROM STDIN (FORMAT csv, HEADER true, NULL 'NULL')"))
+        {
+            var buffer = new char[1 << 16];
+            int read;
+            while ((read = await source.ReadAsync(buffer)) > 0)
+            {
+                await copy.WriteAsync(buffer.AsMemory(0, read));
+            }
+        }
+        return clock.Elapsed.TotalSeconds;
+
+        static string TypeOf(string column) => column switch
+        {
+            "Tags" => "jsonb",
+            _ when column.EndsWith("Cost", StringComparison.Ordinal) || column.EndsWith("Quantity", StringComparison.Ordinal) => "numeric",
+            _ when column.Contains("Period", StringComparison.Ordinal) => "timestamptz",
+            _ => "text",
+        };
     }
 
     private static async Task MeasureAsync<T>(StringBuilder report, string name, int runs, Func<Task<T>> query)

@@ -21,11 +21,11 @@ public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest
 
         await Expect(Page.GetByTestId("cost-table")).ToContainTextAsync("(unallocated)");
         await Page.GetByTestId("cost-team").ClickAsync();
-        await Page.GetByRole(AriaRole.Option, new() { Name = "payments", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
 
         await Expect(Page.GetByTestId("cost-table")).Not.ToContainTextAsync("checkout");
         await Expect(Page.GetByTestId("top-drivers").Locator("tr")).ToHaveCountAsync(5);
-        await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("payments");
+        await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("Payments");
         await Expect(Page.GetByTestId("cost-chart")).ToBeVisibleAsync();
         // The chart's text alternative: every day's figures as a table, behind a disclosure.
         var figures = Page.GetByTestId("figures-cost-daily");

@@ -39,7 +39,7 @@ public sealed class CostImportOutcomeBrowserTests(PortalBrowserFixture fixture) 
         var result = Page.GetByTestId("import-result");
         await Expect(result).ToContainTextAsync("rows imported", new() { Timeout = 30_000 });
         await Expect(result).ToContainTextAsync("FOCUS 1.0");
-        await Expect(Page.GetByTestId("import-rejected")).ToContainTextAsync("1 rows rejected");
+        await Expect(Page.GetByTestId("import-rejected")).ToContainTextAsync("1 row rejected,");
         await Expect(Page.GetByTestId("import-warnings")).ToContainTextAsync("these rows kept all their cost");
         await Expect(result).ToContainTextAsync("Tags not readable (imported unattributed)");
         await Expect(result).ToContainTextAsync("Dates not in ISO 8601");

@@ -179,53 +179,19 @@ public static class CostEndpoints
     public static async Task<Results<Ok<BudgetView>, ValidationProblem>> SetBudgetAsync(BudgetRequest request, PortalDbContext db, TimeProvider time,
         HttpContext http, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Team)) { errors["team"] = ["Name the team (a catalog Group)."]; }
-        if (request.MonthlyAmount is not > 0 || request.MonthlyAmount > 1_000_000_000) { errors["monthlyAmount"] = ["The monthly amount must be above 0."]; }
-        if (request.Thresholds is { } t && (t.Length == 0 || t.Any(x => x is < 1 or > 1000))) { errors["thresholds"] = ["Thresholds are percentages from 1 to 1000."]; }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-        var team = TeamRef(request.Team)!;
-        var component = string.IsNullOrWhiteSpace(request.Component) ? null
-            : request.Component.Contains(':', StringComparison.Ordinal) ? request.Component.ToLowerInvariant() : $"component:default/{request.Component.ToLowerInvariant()}";
-        if (!await CatalogReads.Entities(db).AnyAsync(i => i.Ref == team, ct))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team"] = [$"{request.Team} is not a team in the catalog."] });
-        }
-        var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Team == team && b.Component == component, ct);
-        var before = budget is null ? null : new { budget.MonthlyAmount, budget.Thresholds };
-        if (budget is null)
-        {
-            budget = new CostBudget { Team = team, Component = component, Currency = request.Currency ?? "USD", CreatedAt = time.GetUtcNow(), CreatedBy = AuditActor.From(http).Name };
-            db.CostBudgets.Add(budget);
-        }
-        budget.MonthlyAmount = request.MonthlyAmount!.Value;
-        budget.Thresholds = [.. (request.Thresholds ?? [80, 100]).Distinct().Order()];
-        AuditLog.Record(db, AuditActor.From(http), "cost.budget.set", $"budget:{component ?? team}", before: before, after: new { budget.MonthlyAmount, budget.Thresholds });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new BudgetView(budget.Id, budget.Team, budget.Component, budget.MonthlyAmount, budget.Currency, budget.Thresholds, 0, 0, 0, []));
+        var (budget, errors) = await CostBudgets.SetAsync(db, AuditActor.From(http), request, time, ct);
+        return budget is null
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(new BudgetView(budget.Id, budget.Team, budget.Component, budget.MonthlyAmount, budget.Currency, budget.Thresholds, 0, 0, 0, []));
     }
 
-    public static async Task<Results<NoContent, NotFound>> DeleteBudgetAsync(Guid id, PortalDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var budget = await db.CostBudgets.FirstOrDefaultAsync(b => b.Id == id, ct);
-        if (budget is null)
-        {
-            return TypedResults.NotFound();
-        }
-        db.CostBudgets.Remove(budget);
-        AuditLog.Record(db, AuditActor.From(http), "cost.budget.delete", $"budget:{budget.Component ?? budget.Team}", before: new { budget.MonthlyAmount });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, NotFound>> DeleteBudgetAsync(Guid id, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        await CostBudgets.DeleteAsync(db, AuditActor.From(http), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static FileContentHttpResult Csv(string text, string fileName) =>
         TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/csv", fileName);
 
-    private static string? TeamRef(string? team) =>
-        string.IsNullOrWhiteSpace(team) ? null : team.Contains(':', StringComparison.Ordinal) ? team.ToLowerInvariant() : $"group:default/{team.ToLowerInvariant()}";
+    private static string? TeamRef(string? team) => CostBudgets.TeamRef(team);
 
     /// <summary>The report's dimension (default team) and window (default: the 30 days up to the newest data), or the 400 that says what is wrong.</summary>
     private static async Task<(string GroupBy, DateTime From, DateTime To, ProblemHttpResult? Problem)> ReportQueryAsync(PortalDbContext db, string? groupBy,

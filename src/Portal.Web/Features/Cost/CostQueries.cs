@@ -18,11 +18,31 @@ public sealed record CostSummary(
 
 public sealed record CostDailyPoint(DateTime Day, string Key, decimal EffectiveCost);
 
+/// <summary>A resource's cost over a period (the last step of the team → component → resources drill-down).</summary>
+public sealed record CostResourceRow(string? ResourceId, string? ResourceName, string ServiceName, string? RegionId, decimal BilledCost, decimal EffectiveCost, int Rows);
+
+/// <summary>A billing currency and how much of the period's cost is in it.</summary>
+public sealed record CostCurrency(string Currency, decimal EffectiveCost);
+
 /// <summary>Cost reports over the line items: totals by a dimension with the change against the period before.</summary>
 public static class CostQueries
 {
     /// <summary>The dimensions a summary can be grouped by.</summary>
     public static readonly string[] GroupBys = ["team", "component", "environment", "serviceCategory", "provider", "region", "service", "subAccount"];
+
+    /// <summary>What a person reads for a dimension (the URL and the API keep the field name).</summary>
+    public static string Label(string groupBy) => groupBy switch
+    {
+        "team" => "Team",
+        "component" => "Component",
+        "environment" => "Environment",
+        "serviceCategory" => "Service category",
+        "provider" => "Provider",
+        "region" => "Region",
+        "service" => "Service",
+        "subAccount" => "Sub-account",
+        _ => groupBy,
+    };
 
     /// <summary>The key of "nobody": cost whose dimension is unknown.</summary>
     public const string Unallocated = "(unallocated)";
@@ -102,13 +122,21 @@ public static class CostQueries
     }
 
     public static async Task<IReadOnlyList<CostDailyPoint>> DailyAsync(PortalDbContext db, string groupBy, DateTime from, DateTime to, string? team,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? currency = null, string? component = null)
     {
         var key = KeyOf(groupBy) ?? throw new ArgumentOutOfRangeException(nameof(groupBy));
         var scoped = db.CostDaily.AsNoTracking().Where(c => c.Day >= from.Date && c.Day < to);
         if (!string.IsNullOrWhiteSpace(team))
         {
             scoped = scoped.Where(c => c.Team == team);
+        }
+        if (!string.IsNullOrWhiteSpace(currency))
+        {
+            scoped = scoped.Where(c => c.BillingCurrency == currency);
+        }
+        if (!string.IsNullOrWhiteSpace(component))
+        {
+            scoped = scoped.Where(c => c.Component == component);
         }
         var points = await scoped.Select(Project(key))
             .GroupBy(x => new { x.Key, Day = x.At })
@@ -119,17 +147,63 @@ public static class CostQueries
     }
 
     /// <summary>The five charges (service and resource) that cost the most in the window.</summary>
-    public static async Task<IReadOnlyList<CostSummaryRow>> TopDriversAsync(PortalDbContext db, DateTime from, DateTime to, string? team, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<CostSummaryRow>> TopDriversAsync(PortalDbContext db, DateTime from, DateTime to, string? team, CancellationToken cancellationToken,
+        string? currency = null, string? component = null)
+    {
+        var scoped = LineItems(db, from, to, team, currency, component);
+        var top = await scoped.GroupBy(c => new { c.ServiceName, c.ResourceId })
+            .Select(g => new { g.Key.ServiceName, g.Key.ResourceId, Billed = g.Sum(c => c.BilledCost), Effective = g.Sum(c => c.EffectiveCost) })
+            .OrderByDescending(g => g.Effective).ThenByDescending(g => g.Billed).Take(5).ToListAsync(cancellationToken);
+        return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
+    }
+
+    /// <summary>The resources that cost the most over the period (of a component, a team, or all), largest first.</summary>
+    public static async Task<IReadOnlyList<CostResourceRow>> ResourcesAsync(PortalDbContext db, DateTime from, DateTime to, string? team, string? component,
+        string? currency, int top, CancellationToken cancellationToken)
+    {
+        var rows = await LineItems(db, from, to, team, currency, component)
+            .GroupBy(c => new { c.ResourceId, c.ServiceName, c.RegionId })
+            .Select(g => new { g.Key.ResourceId, g.Key.ServiceName, g.Key.RegionId, Name = g.Max(c => c.ResourceName), Billed = g.Sum(c => c.BilledCost),
+                Effective = g.Sum(c => c.EffectiveCost), Rows = g.Count() })
+            .OrderByDescending(g => g.Effective).ThenBy(g => g.ResourceId).Take(top).ToListAsync(cancellationToken);
+        return rows.Select(r => new CostResourceRow(r.ResourceId, r.Name, r.ServiceName, r.RegionId, r.Billed, r.Effective, r.Rows)).ToList();
+    }
+
+    /// <summary>The billing currencies of the period, the one with the most charges first.</summary>
+    public static async Task<IReadOnlyList<CostCurrency>> CurrenciesAsync(PortalDbContext db, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var rows = await db.CostDaily.AsNoTracking().Where(c => c.Day >= from.Date && c.Day < to)
+            .GroupBy(c => c.BillingCurrency).Select(g => new { Currency = g.Key, Effective = g.Sum(c => c.EffectiveCost), Rows = g.Sum(c => c.Rows) })
+            .ToListAsync(cancellationToken);
+        // Amounts in different currencies cannot be compared, so the main currency is the one with the most charges.
+        return rows.OrderByDescending(r => r.Rows).ThenBy(r => r.Currency, StringComparer.Ordinal)
+            .Select(r => new CostCurrency(r.Currency, r.Effective)).ToList();
+    }
+
+    /// <summary>The months that have billing data, newest first (at most <paramref name="top"/>): the picker offers them.</summary>
+    public static async Task<IReadOnlyList<DateTime>> MonthsAsync(PortalDbContext db, int top, CancellationToken cancellationToken)
+    {
+        var months = await db.CostDaily.AsNoTracking().GroupBy(c => new { c.Day.Year, c.Day.Month })
+            .OrderByDescending(g => g.Key.Year).ThenByDescending(g => g.Key.Month).Select(g => g.Key).Take(top).ToListAsync(cancellationToken);
+        return months.Select(m => new DateTime(m.Year, m.Month, 1, 0, 0, 0, DateTimeKind.Utc)).ToList();
+    }
+
+    private static IQueryable<CostLineItem> LineItems(PortalDbContext db, DateTime from, DateTime to, string? team, string? currency, string? component)
     {
         var scoped = db.CostLineItems.AsNoTracking().Where(c => c.ChargePeriodStart >= from && c.ChargePeriodStart < to);
         if (!string.IsNullOrWhiteSpace(team))
         {
             scoped = scoped.Where(c => c.Team == team);
         }
-        var top = await scoped.GroupBy(c => new { c.ServiceName, c.ResourceId })
-            .Select(g => new { g.Key.ServiceName, g.Key.ResourceId, Billed = g.Sum(c => c.BilledCost), Effective = g.Sum(c => c.EffectiveCost) })
-            .OrderByDescending(g => g.Effective).ThenByDescending(g => g.Billed).Take(5).ToListAsync(cancellationToken);
-        return top.Select(t => new CostSummaryRow(t.ResourceId is null ? t.ServiceName : $"{t.ServiceName}: {t.ResourceId}", t.Billed, t.Effective, 0, null)).ToList();
+        if (!string.IsNullOrWhiteSpace(currency))
+        {
+            scoped = scoped.Where(c => c.BillingCurrency == currency);
+        }
+        if (!string.IsNullOrWhiteSpace(component))
+        {
+            scoped = scoped.Where(c => c.Component == component);
+        }
+        return scoped;
     }
 
     /// <summary>The top resources by effective cost that no team owns (shared cost excluded: it is split over the teams).</summary>
