@@ -65,7 +65,7 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
         foreach (var (incident, owner, change) in opened)
         {
             await notifier.SendAsync(new IncidentMessage("trigger", incident, owner, change.Title, change.Explanation, change.Fields,
-                notifier.Link($"/api/incidents/{incident.Id}")), cancellationToken);
+                notifier.Link($"/incidents/{incident.Id}")), cancellationToken);
         }
     }
 }

@@ -58,29 +58,12 @@ public static class IncidentEndpoints
                     : [$"task is one of {string.Join(", ", IncidentChecklist.Tasks.Select(t => t.Key))}."],
             });
         }
-        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (incident is null)
+        return await IncidentCommands.CheckAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), id, task, request.Done.Value, ct) switch
         {
-            return TypedResults.NotFound();
-        }
-        var actor = AuditActor.From(http);
-        if (!await IncidentQueries.MayActAsync(db, http.User, incident.ComponentRef, ct))
-        {
-            AuditLog.Record(db, actor, "incident.checklist", id.ToString(), "denied");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Forbid();
-        }
-        var done = request.Done.Value;
-        if (done != incident.ChecklistDone.Contains(task))
-        {
-            incident.ChecklistDone = done ? [.. incident.ChecklistDone, task] : incident.ChecklistDone.Where(t => t != task).ToList();
-            var person = http.User.Identity?.Name ?? actor.Name;
-            db.Add(new IncidentEvent { IncidentId = id, At = time.GetUtcNow(), Kind = "checklist", Actor = person,
-                Text = $"{(done ? "Ticked" : "Unticked")} '{task}' on the checklist." });
-            AuditLog.Record(db, actor, "incident.checklist", id.ToString(), after: new { task, done });
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!);
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
     }
 
     private static async Task<Results<Ok<PostmortemView>, NotFound>> GetPostmortemAsync(Guid id, PortalDbContext db, CancellationToken ct)
@@ -132,53 +115,28 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> AcknowledgeAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Acknowledged, "acknowledge", db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Acknowledged, db, notifier, time, http, ct);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MitigateAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Mitigated, null, db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Mitigated, db, notifier, time, http, ct);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> ResolveAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Resolved, "resolve", db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Resolved, db, notifier, time, http, ct);
 
     /// <summary>One status change: the team's or an admin's, forward only, audited, and sent to the receivers (PagerDuty's acknowledge/resolve).</summary>
-    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MoveAsync(Guid id, string to, string? action,
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MoveAsync(Guid id, string to,
         PortalDbContext db, IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (incident is null)
+        var (outcome, problem) = await IncidentCommands.MoveAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(), id, to, ct);
+        return outcome switch
         {
-            return TypedResults.NotFound();
-        }
-        var actor = AuditActor.From(http);
-        if (!await IncidentQueries.MayActAsync(db, http.User, incident.ComponentRef, ct))
-        {
-            AuditLog.Record(db, actor, $"incident.{to}", id.ToString(), "denied");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Forbid();
-        }
-        if (IncidentLifecycle.Problem(incident, to) is { } problem)
-        {
-            return TypedResults.Conflict(new ProblemDetailsBody("The incident cannot move there.", problem));
-        }
-        // The person, without the token id the audit entry carries.
-        db.Add(IncidentLifecycle.Move(incident, to, http.User.Identity?.Name ?? actor.Name, time.GetUtcNow()));
-        AuditLog.Record(db, actor, $"incident.{to}", id.ToString());
-        await db.SaveChangesAsync(ct);
-        if (to == IncidentLifecycle.Resolved && incident.Postmortem is null)
-        {
-            // Drafted now, with the whole timeline, for the team to complete.
-            incident.Postmortem = IncidentPostmortem.Draft((await IncidentQueries.GetAsync(db, id, ct))!);
-            await db.SaveChangesAsync(ct);
-        }
-        if (action is not null)
-        {
-            var owner = await CatalogReads.OwnerOfAsync(db, incident.ComponentRef, ct);
-            await notifier.SendAsync(new IncidentMessage(action, incident, owner, incident.Title, null, new Dictionary<string, string>(),
-                notifier.Link($"/api/incidents/{incident.Id}")), ct);
-        }
-        return TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!);
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            IncidentOutcome.Conflict => TypedResults.Conflict(new ProblemDetailsBody("The incident cannot move there.", problem!)),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
     }
 }
 

@@ -46,7 +46,7 @@ public sealed class IncidentEscalationJob(IDbContextFactory<PortalDbContext> dbF
         foreach (var (incident, owner) in escalated)
         {
             await notifier.SendAsync(new IncidentMessage("escalate", incident, owner, incident.Title, null, new Dictionary<string, string>(),
-                notifier.Link($"/api/incidents/{incident.Id}")), cancellationToken);
+                notifier.Link($"/incidents/{incident.Id}")), cancellationToken);
         }
         return escalated.Count;
     }
