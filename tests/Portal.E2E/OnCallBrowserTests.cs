@@ -77,7 +77,7 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await Expect(Page.GetByTestId("oncall-alerts")).ToContainTextAsync("fraud-scoring");
         await ScreenshotAsync("Dashboard");
 
-        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("fraud-scoring") }).ClickAsync();
+        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^fraud-oncall-") }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/incidents/{incidentId}$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("fraud-scoring");
         await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("triggered");
@@ -86,9 +86,12 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await Expect(Page.GetByTestId("incident-dependents")).ToContainTextAsync("component:default/payment-gateway");
         await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged ana.silva");
         await Expect(Page.GetByTestId("incident-postmortem")).ToContainTextAsync("draft until the incident resolves");
+        await Expect(Page.GetByTestId("incident-facts")).ToContainTextAsync("group:default/payments");
         await ScreenshotAsync("Incident_triggered");
 
-        await Page.GetByTestId("task-triage").Locator("input").CheckAsync();
+        var triage = Page.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^Triage") });
+        await triage.ClickAsync();
+        await Expect(triage).ToBeCheckedAsync();
         await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Ticked 'triage' on the checklist.");
 
         // Acknowledge asks first; Cancel changes nothing.
