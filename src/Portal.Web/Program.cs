@@ -63,6 +63,7 @@ try
     app.ScheduleSloJobs();
     app.MapDelivery();
     app.MapIncidents();
+    app.ScheduleIncidentJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

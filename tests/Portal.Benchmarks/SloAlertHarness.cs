@@ -98,7 +98,8 @@ public static class SloAlertHarness
             Options.Create(new Portal.Web.Features.Incidents.IncidentsOptions()), Options.Create(new NotificationOptions()),
             NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance));
         var job = new SloAlertJob(dbFactory, TimeProvider.System,
-            new WebhookNotifier(http, Options.Create(new NotificationOptions()), NullLogger<WebhookNotifier>.Instance), [incidents], NullLogger<SloAlertJob>.Instance);
+            new WebhookNotifier(http, Options.Create(new NotificationOptions()), NullLogger<WebhookNotifier>.Instance), [incidents],
+            [new Portal.Web.Features.Incidents.MaintenanceSuppressor(dbFactory)], NullLogger<SloAlertJob>.Instance);
         // The figures alone (one query for every SLO's windows), then whole cycles.
         await using (var db = new PortalDbContext(options))
         {

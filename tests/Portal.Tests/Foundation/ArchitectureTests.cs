@@ -28,7 +28,8 @@ public sealed class ArchitectureTests
         .. new[] { "Templates", "Environments", "Cost", "Incidents" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's and Slo's read surfaces")),
         .. new[] { "Slo", "Cost", "Environments", "Templates", "Incidents" }.Select(f => new FeatureRule(f, "Delivery", "no feature reads Delivery")),
         new FeatureRule("Slo", "Incidents", "Slo reports alert changes through IAlertListener and knows nothing of incidents"),
-        new FeatureRule("Incidents", "Slo", "Incidents hears of alerts through IAlertListener and reads nothing of Slo"),
+        new FeatureRule("Incidents", "Slo", "Incidents hears of alerts through IAlertListener and reads SLO budgets (the on-call dashboard) only through SloReads",
+            "SloReads", "SloBudgetState", "SloFiringAlert"),
     ];
 
     [Fact]

@@ -62,6 +62,30 @@ public static class CatalogReads
         .Select(e => (e.EntityRef, e.Source!, e.Document)).ToList();
 
     /// <summary>
+    /// Who depends on an entity, nearest first: components that list it in <c>dependsOn</c> or consume an API it provides,
+    /// then theirs (up to <paramref name="depth"/> steps, at most <paramref name="max"/> refs). The entity itself is left out.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DependentsAsync(PortalDbContext db, string entityRef, int depth, int max,
+        CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { entityRef };
+        var found = new List<string>();
+        var frontier = new List<string> { entityRef };
+        for (var step = 0; step < depth && frontier.Count > 0 && found.Count < max; step++)
+        {
+            var apis = await db.CatalogRelations.AsNoTracking()
+                .Where(r => frontier.Contains(r.SourceRef) && r.Type == EntityRelations.ProvidesApi).Select(r => r.TargetRef).ToListAsync(cancellationToken);
+            var next = await db.CatalogRelations.AsNoTracking()
+                .Where(r => (r.Type == EntityRelations.DependsOn && frontier.Contains(r.TargetRef))
+                    || (r.Type == EntityRelations.ConsumesApi && apis.Contains(r.TargetRef)))
+                .Select(r => r.SourceRef).Distinct().OrderBy(r => r).ToListAsync(cancellationToken);
+            frontier = next.Where(seen.Add).ToList();
+            found.AddRange(frontier.Take(max - found.Count));
+        }
+        return found;
+    }
+
+    /// <summary>
     /// Descriptors with the file each was read from (null unless on disk), for callers that re-read the author's file for
     /// its key order (templates); ordered by title, then name. <paramref name="entityRef"/> null for every entity of the kind.
     /// </summary>

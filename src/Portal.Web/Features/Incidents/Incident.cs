@@ -32,6 +32,24 @@ public sealed class Incident
 
     /// <summary>MTTR's sample: seconds from triggered to resolved.</summary>
     public long? SecondsToResolve { get; set; }
+
+    /// <summary>The on-call layer paged last (0: the first); raised by <see cref="IncidentEscalationJob"/> while nobody acknowledges.</summary>
+    public int EscalationLevel { get; set; }
+
+    /// <summary>The person paged last (from the owning team's schedule), null when the team has no schedule.</summary>
+    public string? OnCall { get; set; }
+
+    /// <summary>When the current layer was paged: the escalation clock runs from here.</summary>
+    public DateTimeOffset? PagedAt { get; set; }
+
+    /// <summary>Who depends on the component (from the catalog graph when the incident opened), nearest first.</summary>
+    public List<string> Dependents { get; set; } = [];
+
+    /// <summary>The checklist's ticked tasks (keys of <see cref="IncidentChecklist.Tasks"/>).</summary>
+    public List<string> ChecklistDone { get; set; } = [];
+
+    /// <summary>The postmortem's Markdown: drafted with the timeline when the incident resolves, then the team's to edit.</summary>
+    public string? Postmortem { get; set; }
 }
 
 internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
@@ -50,5 +68,10 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.Property(i => i.Runbook).HasMaxLength(2000);
         builder.Property(i => i.AcknowledgedBy).HasMaxLength(200);
         builder.Property(i => i.ResolvedBy).HasMaxLength(200);
+        builder.Property(i => i.OnCall).HasMaxLength(200);
+        // Incidents opened before these columns existed have none.
+        builder.Property(i => i.Dependents).HasDefaultValueSql("'{}'");
+        builder.Property(i => i.ChecklistDone).HasDefaultValueSql("'{}'");
+        builder.Property(i => i.Postmortem).HasMaxLength(IncidentPostmortem.MaxLength);
     }
 }

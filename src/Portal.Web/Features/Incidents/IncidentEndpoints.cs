@@ -21,7 +21,84 @@ public static class IncidentEndpoints
         api.MapPost("/{id:guid}/mitigate", MitigateAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("MitigateIncident").WithSummary("Mark an incident mitigated").WithDescription("The component's team or an admin. 409 when the incident is past that.");
         api.MapPost("/{id:guid}/resolve", ResolveAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("ResolveIncident").WithSummary("Resolve an incident").WithDescription("The component's team or an admin; records the time to resolve and notifies the receivers. 409 when it is resolved already.");
+            .WithName("ResolveIncident").WithSummary("Resolve an incident").WithDescription("The component's team or an admin; records the time to resolve, drafts the postmortem with the timeline and notifies the receivers. 409 when it is resolved already.");
+        api.MapPost("/{id:guid}/checklist/{task}", CheckAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("CheckIncidentTask").WithSummary("Tick or untick a checklist task")
+            .WithDescription("The component's team or an admin. `task` is triage, notify, mitigate, communicate or postmortem; the body is `{\"done\": true}`.");
+        api.MapGet("/{id:guid}/postmortem", GetPostmortemAsync)
+            .WithName("GetIncidentPostmortem").WithSummary("Get an incident's postmortem")
+            .WithDescription("The postmortem's Markdown: the saved one, or (before the incident resolves) a draft with the timeline and action items filled in.");
+        api.MapPut("/{id:guid}/postmortem", PutPostmortemAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("SaveIncidentPostmortem").WithSummary("Save an incident's postmortem")
+            .WithDescription("The component's team or an admin; `{\"markdown\": \"...\"}`, at most 100,000 characters.");
+        api.MapGet("/metrics", MetricsAsync)
+            .WithName("IncidentMetrics").WithSummary("Incident metrics")
+            .WithDescription("MTTA and MTTR (seconds) overall, per team and per service, incidents per ISO week and the postmortem completion rate, over the incidents opened in the last `days` (1-365, default 30).");
+    }
+
+    private static async Task<Results<Ok<IncidentMetricsView>, ValidationProblem>> MetricsAsync(int? days, PortalDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (days is < 1 or > 365)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = ["days is 1-365."] });
+        }
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(await IncidentQueries.MetricsAsync(db, now.AddDays(-(days ?? 30)), now.AddTicks(1), ct));
+    }
+
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ValidationProblem>> CheckAsync(Guid id, string task, CheckRequest? request,
+        PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (!IncidentChecklist.IsTask(task) || request?.Done is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [IncidentChecklist.IsTask(task) ? "done" : "task"] = IncidentChecklist.IsTask(task)
+                    ? ["The body is {\"done\": true} or {\"done\": false}."]
+                    : [$"task is one of {string.Join(", ", IncidentChecklist.Tasks.Select(t => t.Key))}."],
+            });
+        }
+        return await IncidentCommands.CheckAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), id, task, request.Done.Value, ct) switch
+        {
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
+    }
+
+    private static async Task<Results<Ok<PostmortemView>, NotFound>> GetPostmortemAsync(Guid id, PortalDbContext db, CancellationToken ct)
+    {
+        var markdown = await db.Set<Incident>().AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Postmortem }).FirstOrDefaultAsync(ct);
+        if (markdown is null || await IncidentQueries.GetAsync(db, id, ct) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+        return TypedResults.Ok(new PostmortemView(id, markdown.Postmortem ?? IncidentPostmortem.Draft(view), markdown.Postmortem is null));
+    }
+
+    private static async Task<Results<Ok<PostmortemView>, NotFound, ForbidHttpResult, ValidationProblem>> PutPostmortemAsync(Guid id, PostmortemRequest? request,
+        PortalDbContext db, HttpContext http, CancellationToken ct)
+    {
+        if (request?.Markdown is not { Length: > 0 and <= IncidentPostmortem.MaxLength } markdown)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["markdown"] = ["markdown is 1-100,000 characters."] });
+        }
+        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var actor = AuditActor.From(http);
+        if (!await IncidentQueries.MayActAsync(db, http.User, incident.ComponentRef, ct))
+        {
+            AuditLog.Record(db, actor, "incident.postmortem", id.ToString(), "denied");
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Forbid();
+        }
+        incident.Postmortem = markdown;
+        AuditLog.Record(db, actor, "incident.postmortem", id.ToString());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new PostmortemView(id, markdown, false));
     }
 
     private static async Task<Results<Ok<List<IncidentView>>, ValidationProblem>> ListAsync(string? status, PortalDbContext db, CancellationToken ct)
@@ -38,49 +115,39 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> AcknowledgeAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Acknowledged, "acknowledge", db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Acknowledged, db, notifier, time, http, ct);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MitigateAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Mitigated, null, db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Mitigated, db, notifier, time, http, ct);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> ResolveAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        MoveAsync(id, IncidentLifecycle.Resolved, "resolve", db, notifier, time, http, ct);
+        MoveAsync(id, IncidentLifecycle.Resolved, db, notifier, time, http, ct);
 
     /// <summary>One status change: the team's or an admin's, forward only, audited, and sent to the receivers (PagerDuty's acknowledge/resolve).</summary>
-    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MoveAsync(Guid id, string to, string? action,
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MoveAsync(Guid id, string to,
         PortalDbContext db, IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (incident is null)
+        var (outcome, problem) = await IncidentCommands.MoveAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(), id, to, ct);
+        return outcome switch
         {
-            return TypedResults.NotFound();
-        }
-        var actor = AuditActor.From(http);
-        if (!await IncidentQueries.MayActAsync(db, http.User, incident.ComponentRef, ct))
-        {
-            AuditLog.Record(db, actor, $"incident.{to}", id.ToString(), "denied");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Forbid();
-        }
-        if (IncidentLifecycle.Problem(incident, to) is { } problem)
-        {
-            return TypedResults.Conflict(new ProblemDetailsBody("The incident cannot move there.", problem));
-        }
-        // The person, without the token id the audit entry carries.
-        db.Add(IncidentLifecycle.Move(incident, to, http.User.Identity?.Name ?? actor.Name, time.GetUtcNow()));
-        AuditLog.Record(db, actor, $"incident.{to}", id.ToString());
-        await db.SaveChangesAsync(ct);
-        if (action is not null)
-        {
-            var owner = await CatalogReads.OwnerOfAsync(db, incident.ComponentRef, ct);
-            await notifier.SendAsync(new IncidentMessage(action, incident, owner, incident.Title, null, new Dictionary<string, string>(),
-                notifier.Link($"/api/incidents/{incident.Id}")), ct);
-        }
-        return TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!);
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            IncidentOutcome.Conflict => TypedResults.Conflict(new ProblemDetailsBody("The incident cannot move there.", problem!)),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
     }
 }
+
+/// <summary>A checklist tick: <c>{"done": true}</c>.</summary>
+public sealed record CheckRequest(bool? Done);
+
+/// <summary>A postmortem as saved: <c>{"markdown": "..."}</c>.</summary>
+public sealed record PostmortemRequest(string? Markdown);
+
+/// <summary>An incident's postmortem; <c>Draft</c> when it is the generated template, not yet saved.</summary>
+public sealed record PostmortemView(Guid IncidentId, string Markdown, bool Draft);
 
 /// <summary>A refusal's title and detail (RFC 9457 fields).</summary>
 public sealed record ProblemDetailsBody(string Title, string Detail);

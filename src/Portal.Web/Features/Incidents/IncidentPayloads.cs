@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Portal.Web.Features.Incidents;
 
 /// <summary>What happened to an incident, for its receivers.</summary>
-/// <param name="Action"><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c> (PagerDuty's event actions).</param>
+/// <param name="Action"><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c> (PagerDuty's event actions), or <c>escalate</c>
+/// (the next on-call layer is paged: a PagerDuty trigger with the same dedup key).</param>
 public sealed record IncidentMessage(string Action, Incident Incident, string? OwnerTeam, string Summary, string? Explanation,
     IReadOnlyDictionary<string, string> Details, string IncidentLink);
 
@@ -32,6 +33,7 @@ public static class IncidentPayloads
         {
             @event = $"incident.{message.Action}", incident = message.Incident.Id, title = message.Summary, status = message.Incident.Status,
             severity = message.Incident.Severity, component = message.Incident.ComponentRef, slo = message.Incident.SloName, runbook = message.Incident.Runbook,
+            oncall = message.Incident.OnCall, escalationLevel = message.Incident.EscalationLevel + 1, dependents = message.Incident.Dependents,
             link = message.IncidentLink, explanation = message.Explanation, details = message.Details,
         },
     };
@@ -42,10 +44,10 @@ public static class IncidentPayloads
         var body = new Dictionary<string, object?>
         {
             ["routing_key"] = routingKey,
-            ["event_action"] = message.Action,
+            ["event_action"] = message.Action == "escalate" ? "trigger" : message.Action,
             ["dedup_key"] = DedupKey(incident),
         };
-        if (message.Action != "trigger")
+        if (message.Action is not ("trigger" or "escalate"))
         {
             return body; // acknowledge and resolve need only the key
         }
@@ -58,11 +60,20 @@ public static class IncidentPayloads
         {
             details["runbook"] = incident.Runbook;
         }
+        if (incident.OnCall is not null)
+        {
+            details["oncall"] = incident.OnCall;
+            details["escalationLevel"] = (incident.EscalationLevel + 1).ToString(CultureInfo.InvariantCulture);
+        }
+        if (incident.Dependents.Count > 0)
+        {
+            details["dependents"] = string.Join(", ", incident.Dependents);
+        }
         body["client"] = "Portal";
         body["client_url"] = message.IncidentLink;
         body["payload"] = new Dictionary<string, object?>
         {
-            ["summary"] = Truncate(message.Summary, 1024),
+            ["summary"] = Truncate(message.Action == "escalate" ? $"ESCALATED to {incident.OnCall}: {message.Summary}" : message.Summary, 1024),
             ["source"] = incident.ComponentRef,
             ["severity"] = incident.Severity == "page" ? "critical" : "warning",
             ["timestamp"] = incident.TriggeredAt.ToString("O", CultureInfo.InvariantCulture),
@@ -83,7 +94,10 @@ public static class IncidentPayloads
     public static object SlackMessage(IncidentMessage message)
     {
         var incident = message.Incident;
-        var verb = message.Action switch { "trigger" => "Incident opened", "acknowledge" => "Incident acknowledged", _ => "Incident resolved" };
+        var verb = message.Action switch
+        {
+            "trigger" => "Incident opened", "escalate" => "Incident escalated", "acknowledge" => "Incident acknowledged", _ => "Incident resolved",
+        };
         var text = $"{verb} ({incident.Severity}): {message.Summary}";
         var fields = new List<object>
         {
@@ -94,6 +108,14 @@ public static class IncidentPayloads
         if (incident.SloName is not null)
         {
             fields.Add(Field("SLO", incident.SloName));
+        }
+        if (incident.OnCall is not null)
+        {
+            fields.Add(Field("On call", $"{incident.OnCall} (layer {incident.EscalationLevel + 1})"));
+        }
+        if (incident.Dependents.Count > 0)
+        {
+            fields.Add(Field("Dependents", string.Join(", ", incident.Dependents.Take(10)) + (incident.Dependents.Count > 10 ? ", …" : "")));
         }
         var links = $"<{message.IncidentLink}|Incident in Portal>" + (incident.Runbook is null ? "" : $" · <{incident.Runbook}|Runbook>");
         return new

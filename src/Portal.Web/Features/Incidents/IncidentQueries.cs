@@ -17,9 +17,7 @@ public static class IncidentQueries
             query = query.Where(i => i.Status == status);
         }
         var incidents = await query.OrderByDescending(i => i.TriggeredAt).Take(500).ToListAsync(ct);
-        var components = incidents.Select(i => i.ComponentRef).Distinct().ToList();
-        var owners = await CatalogReads.Entities(db).Where(e => components.Contains(e.Ref)).Select(e => new { e.Ref, e.Owner })
-            .ToDictionaryAsync(e => e.Ref, e => e.Owner, ct);
+        var owners = await OwnersAsync(db, incidents.Select(i => i.ComponentRef), ct);
         return incidents.Select(i => ToView(i, owners.GetValueOrDefault(i.ComponentRef), [])).ToList();
     }
 
@@ -39,7 +37,24 @@ public static class IncidentQueries
     public static async Task<bool> MayActAsync(PortalDbContext db, ClaimsPrincipal user, string componentRef, CancellationToken ct) =>
         AccessRules.CanChangeOwnedBy(AccessFacts.From(user), await CatalogReads.OwnerOfAsync(db, componentRef, ct));
 
-    private static IncidentView ToView(Incident i, string? owner, IReadOnlyList<IncidentTimelineEntry> timeline) =>
+    /// <summary>MTTA, MTTR, incidents per week and postmortem completion over the incidents opened in [from, to), with each component's owner now.</summary>
+    public static async Task<IncidentMetricsView> MetricsAsync(PortalDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var incidents = await db.Set<Incident>().AsNoTracking().Where(i => i.TriggeredAt >= from && i.TriggeredAt < to).ToListAsync(ct);
+        var owners = await OwnersAsync(db, incidents.Select(i => i.ComponentRef), ct);
+        return IncidentMetrics.Compute(incidents.Select(i => (i, owners.GetValueOrDefault(i.ComponentRef))).ToList(), from, to);
+    }
+
+    /// <summary>The current owner of each component (the catalog's say).</summary>
+    public static async Task<Dictionary<string, string?>> OwnersAsync(PortalDbContext db, IEnumerable<string> componentRefs, CancellationToken ct)
+    {
+        var components = componentRefs.Distinct().ToList();
+        return await CatalogReads.Entities(db).Where(e => components.Contains(e.Ref)).Select(e => new { e.Ref, e.Owner })
+            .ToDictionaryAsync(e => e.Ref, e => e.Owner, ct);
+    }
+
+    public static IncidentView ToView(Incident i, string? owner, IReadOnlyList<IncidentTimelineEntry> timeline) =>
         new(i.Id, i.Title, i.ComponentRef, owner, i.SloId, i.SloName, i.Severity, i.Status, i.Runbook, i.TriggeredAt, i.AcknowledgedAt, i.AcknowledgedBy,
-            i.MitigatedAt, i.ResolvedAt, i.ResolvedBy, i.SecondsToAcknowledge, i.SecondsToResolve, timeline);
+            i.MitigatedAt, i.ResolvedAt, i.ResolvedBy, i.SecondsToAcknowledge, i.SecondsToResolve, timeline, i.OnCall, i.EscalationLevel, i.Dependents,
+            IncidentChecklist.Of(i.ChecklistDone), i.Postmortem is not null);
 }

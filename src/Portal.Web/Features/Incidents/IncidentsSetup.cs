@@ -1,3 +1,4 @@
+using Hangfire;
 using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Incidents;
@@ -11,8 +12,19 @@ public static class IncidentsSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IncidentNotifier>();
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();
+        builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();
+        builder.Services.AddTransient<IncidentEscalationJob>();
         return builder;
     }
 
-    public static void MapIncidents(this WebApplication app) => app.MapIncidentEndpoints();
+    /// <summary>Unacknowledged incidents are checked for escalation once a minute under a stable id.</summary>
+    public static void ScheduleIncidentJobs(this WebApplication app) =>
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<IncidentEscalationJob>(IncidentEscalationJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+
+    public static void MapIncidents(this WebApplication app)
+    {
+        app.MapIncidentEndpoints();
+        app.MapOnCallEndpoints();
+    }
 }

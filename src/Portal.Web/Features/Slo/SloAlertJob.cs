@@ -15,7 +15,7 @@ namespace Portal.Web.Features.Slo;
 /// Idempotent: an evaluation of the same minute twice changes nothing.
 /// </summary>
 public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, WebhookNotifier notifier,
-    IEnumerable<IAlertListener> listeners, ILogger<SloAlertJob> logger)
+    IEnumerable<IAlertListener> listeners, IEnumerable<IAlertSuppressor> suppressors, ILogger<SloAlertJob> logger)
 {
     public const string RecurringId = "slo-alerts";
 
@@ -35,14 +35,19 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
         await db.SaveChangesAsync(cancellationToken);
         var reported = new List<AlertChange>(changes.Count);
+        var suppressed = await SuppressedAsync(changes.Select(c => c.Slo.ComponentRef).ToHashSet(StringComparer.Ordinal), now, cancellationToken);
         foreach (var (slo, figures, alert, rule, @event) in changes)
         {
             try
             {
                 var notification = await NotificationAsync(db, slo, figures, rule, @event, cancellationToken);
+                var quiet = suppressed.Contains(slo.ComponentRef);
                 reported.Add(new AlertChange(@event, alert.Id, slo.Id, slo.Name, slo.ComponentRef, alert.Rule, rule.Severity, notification.Title,
-                    rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now));
-                await notifier.SendAsync(notification, cancellationToken);
+                    rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now) { Suppressed = quiet });
+                if (!quiet)
+                {
+                    await notifier.SendAsync(notification, cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -64,6 +69,28 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 logger.LogError(ex, "An alert listener ({Listener}) failed on {Count} alert changes", listener.GetType().Name, reported.Count);
             }
         }
+    }
+
+    /// <summary>The components in a maintenance window now (any suppressor's say); a failing suppressor is logged and suppresses nothing.</summary>
+    private async Task<HashSet<string>> SuppressedAsync(HashSet<string> components, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var suppressed = new HashSet<string>(StringComparer.Ordinal);
+        if (components.Count == 0)
+        {
+            return suppressed;
+        }
+        foreach (var suppressor in suppressors)
+        {
+            try
+            {
+                suppressed.UnionWith(await suppressor.SuppressedAsync(components, now, cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "An alert suppressor ({Suppressor}) failed", suppressor.GetType().Name);
+            }
+        }
+        return suppressed;
     }
 
     /// <summary>One SLO's rules against its open episodes: new pending episodes, firing and resolving (to notify). Same minute twice: no change.</summary>

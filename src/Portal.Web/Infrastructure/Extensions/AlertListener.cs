@@ -13,6 +13,9 @@ public sealed record AlertChange(string Event, Guid AlertId, Guid SloId, string 
     string Title, string Explanation, string? Runbook, IReadOnlyDictionary<string, string> Fields, DateTimeOffset At)
 {
     public bool Firing => Event == "slo.alert.firing";
+
+    /// <summary>Inside a maintenance window (see <see cref="IAlertSuppressor"/>): recorded, never routed, opens no incident.</summary>
+    public bool Suppressed { get; init; }
 }
 
 /// <summary>Told about alert changes after they are saved, in the evaluating job; a failing listener is logged, never fails the job.</summary>

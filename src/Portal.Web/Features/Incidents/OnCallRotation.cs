@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+
+namespace Portal.Web.Features.Incidents;
+
+/// <summary>
+/// Who is on call and when an unacknowledged incident escalates. Pure. A layer's rotation counts whole handoffs from its
+/// <see cref="OnCallLayer.RotationStart"/> (before the start, counting backwards), so the answer for any instant needs no
+/// stored state and a schedule edit takes effect at once.
+/// </summary>
+public static partial class OnCallRotation
+{
+    public const int MaxLayers = 10;
+    public const int MaxUsers = 50;
+
+    /// <summary>The person on call in a layer at an instant, and until when (the next handoff).</summary>
+    public static (string User, DateTimeOffset Until) OnCallAt(OnCallLayer layer, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var handoff = TimeSpan.FromHours(layer.HandoffHours);
+        var turns = (long)Math.Floor((at - layer.RotationStart) / handoff);
+        var n = layer.Users.Count;
+        var index = (int)(((turns % n) + n) % n);
+        return (layer.Users[index], layer.RotationStart + handoff * (turns + 1));
+    }
+
+    /// <summary>
+    /// The layer to page next when an incident paged at <paramref name="pagedAt"/> on <paramref name="level"/> is still
+    /// only triggered at <paramref name="now"/> and that layer's delay has passed; null when nothing is due (acknowledged,
+    /// not paged, the last layer paged already, or still within the delay). Idempotent: after paging, pagedAt is now.
+    /// </summary>
+    public static int? EscalationDue(string status, int level, DateTimeOffset? pagedAt, IReadOnlyList<OnCallLayer> layers, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (status != IncidentLifecycle.Triggered || pagedAt is null || level < 0 || level + 1 >= layers.Count)
+        {
+            return null;
+        }
+        return now >= pagedAt.Value.AddMinutes(layers[level].EscalateAfterMinutes) ? level + 1 : null;
+    }
+
+    /// <summary>The problems of a schedule as sent, by field; empty when it is fine.</summary>
+    public static Dictionary<string, string[]> Problems(string name, OnCallScheduleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new Dictionary<string, string[]>();
+        if (!Slug().IsMatch(name))
+        {
+            problems["name"] = ["name is 1-63 lower-case letters, digits and dashes, starting and ending with a letter or digit."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Team) || !request.Team.StartsWith("group:", StringComparison.OrdinalIgnoreCase) || request.Team.Length > 400)
+        {
+            problems["team"] = ["team is a group ref such as group:default/payments."];
+        }
+        if (request.Layers is null || request.Layers.Count is 0 or > MaxLayers)
+        {
+            problems["layers"] = [$"layers: 1 to {MaxLayers}, tried in order."];
+            return problems;
+        }
+        foreach (var (layer, i) in request.Layers.Select((l, i) => (l, i)))
+        {
+            var at = $"layers[{i}]";
+            if (layer is null)
+            {
+                problems[at] = ["a layer is an object with name, users, rotationStart, handoffHours and escalateAfterMinutes."];
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(layer.Name) || layer.Name.Length > 100)
+            {
+                problems[$"{at}.name"] = ["name is 1-100 characters."];
+            }
+            if (layer.Users is null || layer.Users.Count is 0 or > MaxUsers || layer.Users.Any(u => string.IsNullOrWhiteSpace(u) || u.Length > 200))
+            {
+                problems[$"{at}.users"] = [$"users: 1 to {MaxUsers} user names (1-200 characters each), in rotation order."];
+            }
+            if (layer.RotationStart is null)
+            {
+                problems[$"{at}.rotationStart"] = ["rotationStart is the instant the first user's turn starts (ISO 8601 with offset)."];
+            }
+            if (layer.HandoffHours is null or < 1 or > 24 * 90)
+            {
+                problems[$"{at}.handoffHours"] = ["handoffHours is 1-2160 (24: daily, 168: weekly)."];
+            }
+            if (layer.EscalateAfterMinutes is null or < 1 or > 1440)
+            {
+                problems[$"{at}.escalateAfterMinutes"] = ["escalateAfterMinutes is 1-1440: how long this layer has to acknowledge before the next is paged."];
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>The layers of a request that <see cref="Problems"/> found fine.</summary>
+    public static List<OnCallLayer> Layers(OnCallScheduleRequest request) =>
+        request.Layers!.Select(l => new OnCallLayer(l!.Name!.Trim(), l.Users!.Select(u => u.Trim()).ToList(), l.RotationStart!.Value, l.HandoffHours!.Value,
+            l.EscalateAfterMinutes!.Value)).ToList();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex Slug();
+}
+
+/// <summary>A schedule as sent to <c>PUT /api/oncall/schedules/{name}</c> (every field checked, so nothing is assumed).</summary>
+public sealed record OnCallScheduleRequest(string? Team, List<OnCallLayerRequest?>? Layers);
+
+/// <summary>One layer as sent.</summary>
+public sealed record OnCallLayerRequest(string? Name, List<string>? Users, DateTimeOffset? RotationStart, int? HandoffHours, int? EscalateAfterMinutes);

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Microsoft.Playwright;
+using Portal.TestSupport;
+using Portal.Web.Features.Slo;
+using Portal.Web.Features.Slo.Ingestion;
+using Portal.Web.Features.Slo.Otlp.Collector;
+using Portal.Web.Features.Slo.Otlp.Common;
+using Portal.Web.Features.Slo.Otlp.Metrics;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+/// <summary>
+/// The on-call dashboard and an incident page, with an incident the portal's own minute jobs open from bad OTLP traffic
+/// (no shortcut: the portal process runs Hangfire), worked through the page: a checklist tick, acknowledge and resolve
+/// with their confirmations, and the postmortem drafted from the timeline.
+/// </summary>
+[Collection(PortalBrowserCollection.Name)]
+public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
+{
+    private const string Component = "component:default/fraud-scoring";
+    private static readonly string[] IngestScopes = ["slo:ingest"];
+    private static readonly string[] Primary = ["ana.silva"], Secondary = ["chen.wei"];
+
+    [Fact]
+    public async Task The_dashboard_shows_who_is_on_call_and_the_open_incident_whose_page_acknowledges_and_resolves_it_with_a_postmortem()
+    {
+        await SignInAsync(returnUrl: "/oncall");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "On call", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("nav-oncall")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("oncall-now")).ToBeVisibleAsync();
+
+        // Payments' schedule (unique name: tests share the portal), an SLO on fraud-scoring, and an hour of 20 % errors.
+        var schedule = $"e2e-payments-{Guid.NewGuid():N}"[..24];
+        await ApiAsync("PUT", $"/api/oncall/schedules/{schedule}", new
+        {
+            team = "group:default/payments",
+            layers = new object[]
+            {
+                new { name = "Primary", users = Primary, rotationStart = "2026-01-05T09:00:00Z", handoffHours = 168, escalateAfterMinutes = 30 },
+                new { name = "Secondary", users = Secondary, rotationStart = "2026-01-05T09:00:00Z", handoffHours = 24, escalateAfterMinutes = 30 },
+            },
+        });
+        await ApiAsync("POST", "/api/slos", new
+        {
+            name = $"fraud-oncall-{Guid.NewGuid():N}"[..20], component = "fraud-scoring", indicator = "availability", target = 0.999m,
+            window = new { kind = "rolling", days = 30 },
+        });
+        var token = await CreateIngestTokenAsync();
+        var now = SloMath.MinuteOf(DateTimeOffset.UtcNow);
+        var sent = await Page.APIRequest.PostAsync("/v1/metrics", new()
+        {
+            DataByte = Export("fraud-scoring", Enumerable.Range(0, 70).Select(i => now.AddMinutes(-i))).ToByteArray(),
+            Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["Content-Type"] = "application/x-protobuf" },
+        });
+        Assert.True(sent.Ok, $"POST /v1/metrics: {sent.Status}");
+
+        // The minute job: pending, then firing a minute later, which opens the incident.
+        string? incidentId = null;
+        await Wait.UntilAsync(async () =>
+        {
+            var list = await Page.APIRequest.GetAsync("/api/incidents?status=triggered");
+            using var json = JsonDocument.Parse(await list.TextAsync());
+            incidentId = json.RootElement.EnumerateArray().Where(i => i.GetProperty("component").GetString() == Component)
+                .Select(i => i.GetProperty("id").GetString()).FirstOrDefault();
+            return incidentId is not null;
+        }, TimeSpan.FromMinutes(3), "the alert job to open an incident for fraud-scoring");
+
+        await GotoAsync("/oncall");
+        var row = Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" });
+        await Expect(row).ToContainTextAsync("page");
+        await Expect(row).ToContainTextAsync("ana.silva (layer 1)");
+        await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", new Regex("^https://"));
+        await Expect(Page.GetByTestId("oncall-layer").Filter(new() { HasText = "chen.wei" }).First).ToContainTextAsync("Secondary");
+        await Expect(Page.GetByTestId("oncall-alerts")).ToContainTextAsync("fraud-scoring");
+        await ScreenshotAsync("Dashboard");
+
+        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^fraud-oncall-") }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/incidents/{incidentId}$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("fraud-scoring");
+        await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("triggered");
+        await Expect(Page.GetByTestId("incident-oncall")).ToHaveTextAsync("ana.silva (layer 1)");
+        // fraud-scoring provides the fraud API that payment-gateway consumes.
+        await Expect(Page.GetByTestId("incident-dependents")).ToContainTextAsync("component:default/payment-gateway");
+        await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged ana.silva");
+        await Expect(Page.GetByTestId("incident-postmortem")).ToContainTextAsync("draft until the incident resolves");
+        await Expect(Page.GetByTestId("incident-facts")).ToContainTextAsync("group:default/payments");
+        await ScreenshotAsync("Incident_triggered");
+
+        var triage = Page.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^Triage") });
+        await triage.ClickAsync();
+        await Expect(triage).ToBeCheckedAsync();
+        await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Ticked 'triage' on the checklist.");
+
+        // Acknowledge asks first; Cancel changes nothing.
+        await Page.GetByTestId("incident-acknowledged").ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Escalation to the next on-call layer stops");
+        await ScreenshotAsync("Acknowledge_confirmation");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("triggered");
+        await Page.GetByTestId("incident-acknowledged").ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("acknowledged");
+        await Expect(Page.GetByTestId("incident-acknowledged")).ToHaveCountAsync(0);
+
+        await Page.GetByTestId("incident-resolved").ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("resolved");
+        await Expect(Page.GetByTestId("incident-postmortem")).Not.ToContainTextAsync("draft until");
+        var postmortem = Page.GetByTestId("incident-postmortem-text");
+        await Expect(postmortem).ToContainTextAsync("# Postmortem:");
+        await Expect(postmortem).ToContainTextAsync("Resolved by admin.");
+        await Expect(postmortem).ToContainTextAsync("| Fix the root cause | group:default/payments |");
+        await ScreenshotAsync("Incident_resolved");
+
+        await GotoAsync("/oncall");
+        await Expect(Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" })).ToHaveCountAsync(0);
+        AssertNoConsoleErrors();
+    }
+
+    private async Task ApiAsync(string method, string path, object body)
+    {
+        var response = await Page.APIRequest.FetchAsync(path, new()
+        {
+            Method = method, DataObject = body, Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(response.Ok, $"{method} {path}: {response.Status} {await response.TextAsync()}");
+    }
+
+    private async Task<string> CreateIngestTokenAsync()
+    {
+        var response = await Page.APIRequest.PostAsync("/api/identity/tokens", new()
+        {
+            DataObject = new { name = $"e2e-oncall-{Guid.NewGuid():N}"[..20], kind = 1, scopes = IngestScopes, expiresInDays = 1 },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(response.Ok, $"POST /api/identity/tokens: {response.Status} {await response.TextAsync()}");
+        using var json = JsonDocument.Parse(await response.TextAsync());
+        return json.RootElement.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>Delta histograms per minute: 500 requests, 100 of them 503s.</summary>
+    private static ExportMetricsServiceRequest Export(string service, IEnumerable<DateTimeOffset> minutes)
+    {
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
+        foreach (var minute in minutes)
+        {
+            foreach (var (count, status) in new[] { (400L, 200L), (100L, 503L) })
+            {
+                var point = new HistogramDataPoint
+                {
+                    StartTimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute), TimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute.AddSeconds(30)),
+                    Count = (ulong)count, Sum = count * 0.05,
+                };
+                point.BucketCounts.AddRange([(ulong)count, 0UL]);
+                point.ExplicitBounds.Add(0.1);
+                point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
+                histogram.DataPoints.Add(point);
+            }
+        }
+        return OtlpExports.RequestDurations(service, histogram);
+    }
+}
