@@ -51,7 +51,7 @@ public static class ScorecardEndpoints
             .WithName("GetScorecardSummary").WithSummary("Organisation view")
             .WithDescription("Per enabled scorecard: level distribution, compliance rate (M7), telemetry coverage (M5) and the trend of its last 30 evaluations.")
             .Produces<OrganisationScorecards>();
-        api.MapGet("/teams/{team}", TeamAsync)
+        api.MapGet("/teams/{teamName}", TeamAsync)
             .WithName("GetTeamScorecards").WithSummary("Team view")
             .WithDescription("The team's entities and their level per scorecard, and what to do next: the rules holding most of its entities below their next level first.")
             .Produces<TeamScorecards>().ProducesValidationProblem();
@@ -168,9 +168,9 @@ public static class ScorecardEndpoints
     private static async Task<Ok<OrganisationScorecards>> SummaryAsync(PortalDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await ScorecardQueries.OrganisationAsync(db, 30, ct));
 
-    private static async Task<Results<Ok<TeamScorecards>, ValidationProblem>> TeamAsync(string team, PortalDbContext db, CancellationToken ct) =>
-        TeamRef(team) is { } teamRef ? TypedResults.Ok(await ScorecardQueries.TeamAsync(db, teamRef, ct))
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team"] = ["team is a group name or ref, e.g. payments or group:default/payments."] });
+    private static async Task<Results<Ok<TeamScorecards>, ValidationProblem>> TeamAsync(string teamName, PortalDbContext db, CancellationToken ct) =>
+        TeamRef(teamName) is { } teamRef ? TypedResults.Ok(await ScorecardQueries.TeamAsync(db, teamRef, ct))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamName"] = ["teamName is a group name or ref, e.g. payments or group:default/payments."] });
 
     private static async Task<Ok<IReadOnlyList<EntityScorecard>>> EntityAsync(string kind, string ns, string name, PortalDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await ScorecardQueries.ForEntityAsync(db, $"{kind}:{ns}/{name}".ToLowerInvariant(), ct));

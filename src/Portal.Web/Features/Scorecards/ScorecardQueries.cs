@@ -142,6 +142,10 @@ public static class ScorecardQueries
         return new TeamScorecards(teamRef, cards, components, steps);
     }
 
+    /// <summary>The owners (team refs) that have results, for the team picker.</summary>
+    public static async Task<IReadOnlyList<string>> TeamsAsync(PortalDbContext db, CancellationToken ct) =>
+        await db.ScorecardResults.AsNoTracking().Where(r => r.Owner != null).Select(r => r.Owner!).Distinct().OrderBy(o => o).ToListAsync(ct);
+
     /// <summary>The organisation view: every enabled scorecard's latest totals and its trend (the last <paramref name="points"/> runs).</summary>
     public static async Task<OrganisationScorecards> OrganisationAsync(PortalDbContext db, int points, CancellationToken ct)
     {
