@@ -32,7 +32,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
 
         var ready = Page.Locator("[data-testid=entity-scorecard][data-scorecard=production-readiness]");
         await Expect(ready.GetByTestId("entity-scorecard-level")).ToHaveTextAsync("Bronze");
-        await Expect(ready.Locator("[data-testid=entity-scorecard-rule][data-outcome=pass]").First).ToContainTextAsync("Runbook linked");
+        await Expect(ready.Locator("[data-testid=entity-scorecard-rule][data-outcome=pass]", new() { HasText = "Runbook linked" })).ToBeVisibleAsync();
         // No test sends metrics for wallet-adapter: telemetry fails with what was seen, and how to fix it.
         var telemetry = ready.Locator("[data-testid=entity-scorecard-rule]", new() { HasText = "Sends metrics" });
         await Expect(telemetry).ToContainTextAsync("never");
