@@ -6,6 +6,7 @@ using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Incidents;
+using Portal.Web.Features.Scorecards;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Templates;
@@ -30,6 +31,7 @@ try
     builder.AddSlo();
     builder.AddDelivery();
     builder.AddIncidents();
+    builder.AddScorecards();
     builder.AddDemo();
 
     await using var app = builder.Build();
@@ -43,6 +45,7 @@ try
     await app.SeedDemoAsync();
     await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
     await app.RegisterBuiltInTemplatesAsync();
+    await app.EnsureBuiltInScorecardsAsync();
 
     // First: the OTLP/gRPC listener serves its service and nothing else.
     app.UseOtlpGrpcListener();
@@ -64,6 +67,8 @@ try
     app.MapDelivery();
     app.MapIncidents();
     app.ScheduleIncidentJobs();
+    app.MapScorecards();
+    app.ScheduleScorecardJobs();
     app.MapUi();
     await app.RunAsync();
     return 0;

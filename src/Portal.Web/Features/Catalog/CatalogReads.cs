@@ -86,6 +86,66 @@ public static class CatalogReads
     }
 
     /// <summary>
+    /// The catalog's version: changes whenever any entity is written (the search index's <c>catalog_changes</c> record),
+    /// so a feature can tell cheaply whether the catalog changed since it last looked.
+    /// </summary>
+    public static async Task<string> VersionAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<string>(
+            "SELECT coalesce(sum(weight), 0)::bigint::text || ':' || coalesce(bit_xor(fingerprint), 0)::bigint::text AS \"Value\" FROM catalog_changes")
+            .ToListAsync(cancellationToken)).Single();
+
+    /// <summary>
+    /// A page of active entities of these kinds with their tags, annotations and links, in ref order after
+    /// <paramref name="afterRef"/> (keyset paging, so a caller walks 100,000 entities in bounded memory).
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogFacts>> FactsAsync(PortalDbContext db, IReadOnlyCollection<string> kinds, string? afterRef, int take,
+        CancellationToken cancellationToken)
+    {
+        var rows = await db.CatalogEntities.AsNoTracking()
+            .Where(e => e.OrphanedAt == null && kinds.Contains(e.Kind) && (afterRef == null || string.Compare(e.EntityRef, afterRef) > 0))
+            .OrderBy(e => e.EntityRef).Take(take)
+            .Select(e => new { e.EntityRef, e.Kind, e.Type, e.Lifecycle, e.Owner, e.System, e.Title, e.Description, e.Tags, e.Document })
+            .ToListAsync(cancellationToken);
+        var facts = new List<CatalogFacts>(rows.Count);
+        foreach (var row in rows)
+        {
+            using var document = row.Document;
+            var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+            var links = new List<CatalogLink>();
+            if (document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+            {
+                if (metadata.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in a.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+                    {
+                        annotations[p.Name] = p.Value.GetString()!;
+                    }
+                }
+                if (metadata.TryGetProperty("links", out var l) && l.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var link in l.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object && Text(i, "url") is not null))
+                    {
+                        links.Add(new CatalogLink(Text(link, "url")!, Text(link, "title"), Text(link, "type"), Text(link, "icon")));
+                    }
+                }
+            }
+            facts.Add(new CatalogFacts(row.EntityRef, row.Kind, row.Type, row.Lifecycle, row.Owner, row.System, row.Title, row.Description, row.Tags,
+                annotations, links));
+        }
+        return facts;
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>How many outgoing relations of each of these types every entity has (e.g. providesApi, dependsOn).</summary>
+    public static async Task<IReadOnlyList<(string Ref, string Type, int Count)>> RelationCountsAsync(PortalDbContext db, IReadOnlyCollection<string> types,
+        CancellationToken cancellationToken) =>
+        (await db.CatalogRelations.AsNoTracking().Where(r => types.Contains(r.Type)).GroupBy(r => new { r.SourceRef, r.Type })
+            .Select(g => new { g.Key.SourceRef, g.Key.Type, Count = g.Count() }).ToListAsync(cancellationToken))
+        .Select(r => (r.SourceRef, r.Type, r.Count)).ToList();
+
+    /// <summary>
     /// Descriptors with the file each was read from (null unless on disk), for callers that re-read the author's file for
     /// its key order (templates); ordered by title, then name. <paramref name="entityRef"/> null for every entity of the kind.
     /// </summary>
@@ -96,6 +156,16 @@ public static class CatalogReads
             .OrderBy(e => e.Title ?? e.Name)
             .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source)).ToListAsync(cancellationToken);
 }
+
+/// <summary>A link of a descriptor's <c>metadata.links</c>.</summary>
+public sealed record CatalogLink(string Url, string? Title, string? Type, string? Icon);
+
+/// <summary>
+/// What rule-based features (scorecards) judge of an entity: its columns plus the descriptor's tags, annotations and links,
+/// read from the stored descriptor so callers never parse the catalog's tables themselves.
+/// </summary>
+public sealed record CatalogFacts(string Ref, string Kind, string? Type, string? Lifecycle, string? Owner, string? System, string? Title,
+    string? Description, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Annotations, IReadOnlyList<CatalogLink> Links);
 
 /// <summary>An entity's descriptor and the file it was read from (see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>).</summary>
 public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source);

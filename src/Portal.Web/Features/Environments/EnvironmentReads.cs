@@ -14,4 +14,13 @@ public static class EnvironmentReads
         CancellationToken cancellationToken) =>
         await db.Environments.AsNoTracking().Where(e => names.Contains(e.Name)).OrderByDescending(e => e.RequestedAt)
             .Select(e => new EnvironmentItem(e.Id, e.Name, e.ComponentRef, e.OwnerTeam)).ToListAsync(cancellationToken);
+
+    /// <summary>Every environment that exists or is on its way (see <see cref="PortalEnvironment.Live"/>), with its component and tier.</summary>
+    public static async Task<IReadOnlyList<ComponentEnvironment>> LiveAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        (await db.Environments.AsNoTracking().Where(e => PortalEnvironment.Live.Contains(e.Status)).OrderBy(e => e.Name)
+            .Select(e => new { e.Name, e.ComponentRef, e.Tier, e.Status }).ToListAsync(cancellationToken))
+        .Select(e => new ComponentEnvironment(e.Name, e.ComponentRef, e.Tier, e.Status.ToString())).ToList();
 }
+
+/// <summary>An environment as other features may know it with its tier and status (see <see cref="EnvironmentReads.LiveAsync"/>).</summary>
+public sealed record ComponentEnvironment(string Name, string Component, string Tier, string Status);

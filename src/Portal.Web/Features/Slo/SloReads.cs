@@ -34,6 +34,12 @@ public static class SloReads
              .. v.Alerts.Where(r => r.Firing && !firing[v.Id].Any(a => a.Rule == $"{r.Severity}-{r.LongWindow}-{r.ShortWindow}"))
                 .Select(r => new SloFiringAlert($"{r.Severity}-{r.LongWindow}-{r.ShortWindow}", r.Severity, null, r.Explanation))])).ToList();
     }
+
+    /// <summary>When each catalog component last sent metrics the portal accepted (components that never did are absent).</summary>
+    public static async Task<IReadOnlyDictionary<string, DateTimeOffset>> TelemetryLastSeenAsync(PortalDbContext db, CancellationToken ct) =>
+        await db.Set<Ingestion.TelemetrySource>().AsNoTracking().Where(s => s.ComponentRef != null && s.AcceptedPoints > 0)
+            .GroupBy(s => s.ComponentRef!).Select(g => new { Ref = g.Key, LastSeen = g.Max(s => s.LastSeenAt) })
+            .ToDictionaryAsync(g => g.Ref, g => g.LastSeen, ct);
 }
 
 /// <summary>An SLO's error budget now: <see cref="BudgetRemaining"/> is the share left (0 or less: spent), null without data.</summary>

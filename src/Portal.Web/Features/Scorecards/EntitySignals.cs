@@ -1,0 +1,54 @@
+namespace Portal.Web.Features.Scorecards;
+
+/// <summary>
+/// Everything the rules may look at for one entity, gathered from the other features' read surfaces by
+/// <see cref="ScorecardSignals"/>. A null signal means the portal does not know it (not loaded, no data source):
+/// rules on it answer "no data", never a silent pass.
+/// </summary>
+public sealed record EntitySignals
+{
+    public required string Ref { get; init; }
+    public required string Kind { get; init; }
+    public string? Type { get; init; }
+    public string? Lifecycle { get; init; }
+
+    /// <summary>The owner as a full lower-case ref (<c>group:default/payments</c>).</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Whether <see cref="Owner"/> names a Group entity that exists in the catalog.</summary>
+    public bool OwnerIsTeam { get; init; }
+    public string? System { get; init; }
+    public string? Title { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<EntityLink> Links { get; init; } = [];
+
+    /// <summary>Outgoing relations by type (<c>providesApi</c>, <c>dependsOn</c>, …) and how many.</summary>
+    public IReadOnlyDictionary<string, int> Relations { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The entity's SLOs (empty: none defined); null when SLO data was not available.</summary>
+    public IReadOnlyList<SloSignal>? Slos { get; init; }
+
+    /// <summary>Whether the telemetry signal was available at all; <see cref="TelemetryLastSeen"/> null then means never.</summary>
+    public bool TelemetryKnown { get; init; }
+    public DateTimeOffset? TelemetryLastSeen { get; init; }
+
+    /// <summary>The owner team's cost per window length in days: total and the part attributed to a component; a window missing: no cost data.</summary>
+    public IReadOnlyDictionary<int, CostShare> TeamCost { get; init; } = new Dictionary<int, CostShare>();
+
+    /// <summary>The entity's environments made through the portal that are not deleted; null when not available.</summary>
+    public IReadOnlyList<EnvironmentSignal>? Environments { get; init; }
+}
+
+/// <summary>A link of the descriptor's <c>metadata.links</c>.</summary>
+public sealed record EntityLink(string Url, string? Title, string? Type, string? Icon);
+
+/// <summary>An SLO as scorecards see it: its status (ok, warning, breached, no-data) and the share of error budget left (null without data).</summary>
+public sealed record SloSignal(string Name, string Status, decimal? BudgetRemaining);
+
+/// <summary>A team's cost over a window: all of it, and the part attributed to a component (tagged).</summary>
+public sealed record CostShare(decimal Total, decimal Attributed);
+
+/// <summary>An environment of the entity: its tier and status.</summary>
+public sealed record EnvironmentSignal(string Name, string Tier, string Status);

@@ -1,0 +1,50 @@
+namespace Portal.Web.Features.Scorecards;
+
+/// <summary>
+/// The checks a scorecard rule may use: small typed checks over signals the portal has, never free code. Adding one
+/// means a row here, a case in <see cref="ScorecardEvaluator"/>, unit tests, and a line in docs/scorecards.md.
+/// </summary>
+public static class RuleTypes
+{
+    public const string OwnerTeam = "owner.team";
+    public const string FieldPresent = "field.present";
+    public const string LifecycleIn = "lifecycle.in";
+    public const string AnnotationPresent = "annotation.present";
+    public const string LinkPresent = "link.present";
+    public const string RelationPresent = "relation.present";
+    public const string SloDefined = "slo.defined";
+    public const string SloMet = "slo.met";
+    public const string SloBudget = "slo.budgetRemaining";
+    public const string TelemetryRecent = "telemetry.recent";
+    public const string CostTagged = "cost.taggedShare";
+    public const string EnvironmentPresent = "environment.present";
+
+    public static readonly IReadOnlyList<string> Fields = ["description", "title", "type", "lifecycle", "system", "tags"];
+    public static readonly IReadOnlyList<string> RelationTypes = ["providesApi", "consumesApi", "dependsOn"];
+
+    public static readonly IReadOnlyList<RuleType> All =
+    [
+        new(OwnerTeam, "catalog", "The owner is set and is a team (a Group) the catalog knows.", []),
+        new(FieldPresent, "catalog", "A descriptor field is filled in.",
+            [new("field", ParameterKind.Text, true, OneOf: Fields, Help: string.Join(", ", Fields))]),
+        new(LifecycleIn, "catalog", "The lifecycle is one of the given values.", [new("values", ParameterKind.TextList, true, Help: "e.g. [production, experimental]")]),
+        new(AnnotationPresent, "catalog", "An annotation is present and not empty (e.g. backstage.io/source-location, backstage.io/source-template).",
+            [new("annotation", ParameterKind.Text, true, Help: "the annotation's key")]),
+        new(LinkPresent, "catalog", "A link whose title, type, icon or URL contains the text (case-insensitive), e.g. runbook.",
+            [new("match", ParameterKind.Text, true, Help: "e.g. runbook")]),
+        new(RelationPresent, "catalog", "The entity declares at least `min` relations of a type.",
+            [new("relation", ParameterKind.Text, true, OneOf: RelationTypes, Help: string.Join(", ", RelationTypes)), new("min", ParameterKind.WholeNumber, false, 1L, 1, 1000)]),
+        new(SloDefined, "slo", "At least `min` SLOs are defined for the entity.", [new("min", ParameterKind.WholeNumber, false, 1L, 1, 1000)]),
+        new(SloMet, "slo", "Every SLO of the entity is met now (status ok or warning, not breached).", []),
+        new(SloBudget, "slo", "Every SLO of the entity has more than `minPercent` of its error budget left.",
+            [new("minPercent", ParameterKind.Percent, true, Help: "e.g. 25")]),
+        new(TelemetryRecent, "telemetry", "The service sent metrics to the portal in the last `hours` hours (M5 coverage).",
+            [new("hours", ParameterKind.WholeNumber, false, 24L, 1, 24 * 90)]),
+        new(CostTagged, "cost", "At least `minPercent` of the owner team's cost over `days` days is attributed to components (tagged).",
+            [new("minPercent", ParameterKind.Percent, true, Help: "e.g. 80"), new("days", ParameterKind.WholeNumber, false, 30L, 1, 365)]),
+        new(EnvironmentPresent, "environments", "The entity has an environment made through the portal (of `tier`, when given) that is not deleted.",
+            [new("tier", ParameterKind.Text, false)]),
+    ];
+
+    public static RuleType? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}

@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Cost;
+using Portal.Web.Features.Environments;
+using Portal.Web.Features.Slo;
+
+namespace Portal.Web.Features.Scorecards;
+
+/// <summary>
+/// Gathers the signals the rules judge, only through the owners' read surfaces (<see cref="CatalogReads"/>, <see cref="SloReads"/>,
+/// <see cref="CostReads"/>, <see cref="EnvironmentReads"/>), and only those some enabled rule needs. The per-entity catalog
+/// facts are read page by page (<see cref="PagesAsync"/>) so 100,000 entities fit in bounded memory.
+/// </summary>
+public sealed class ScorecardSignals
+{
+    public const int PageSize = 5000;
+
+    private readonly HashSet<string> _teams;
+    private readonly Dictionary<string, Dictionary<string, int>> _relations;
+    private readonly ILookup<string, SloSignal>? _slos;
+    private readonly IReadOnlyDictionary<string, DateTimeOffset>? _telemetry;
+    private readonly Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>> _cost;
+    private readonly ILookup<string, EnvironmentSignal>? _environments;
+    private readonly IReadOnlyCollection<string> _kinds;
+
+    private ScorecardSignals(IReadOnlyCollection<string> kinds, HashSet<string> teams, Dictionary<string, Dictionary<string, int>> relations,
+        ILookup<string, SloSignal>? slos, IReadOnlyDictionary<string, DateTimeOffset>? telemetry, Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>> cost,
+        ILookup<string, EnvironmentSignal>? environments) =>
+        (_kinds, _teams, _relations, _slos, _telemetry, _cost, _environments) = (kinds, teams, relations, slos, telemetry, cost, environments);
+
+    /// <summary>Loads the signals the rules of <paramref name="cards"/> use (a signal no rule needs stays unloaded).</summary>
+    public static async Task<ScorecardSignals> LoadAsync(PortalDbContext db, IReadOnlyList<ScorecardDefinition> cards, DateTimeOffset now, CancellationToken ct)
+    {
+        var checks = cards.SelectMany(c => c.Rules).Select(r => r.Check).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyCollection<string> kinds = cards.Any(c => c.Filter.Kinds.Count == 0)
+            ? CatalogKinds.All
+            : cards.SelectMany(c => c.Filter.Kinds).Select(k => CatalogKinds.All.FirstOrDefault(a => string.Equals(a, k, StringComparison.OrdinalIgnoreCase)) ?? k)
+                .Distinct(StringComparer.Ordinal).ToList();
+        var teams = (await CatalogReads.Active(db, CatalogKinds.Group).Select(i => i.Ref).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        var relations = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        if (checks.Contains(RuleTypes.RelationPresent))
+        {
+            foreach (var (source, type, count) in await CatalogReads.RelationCountsAsync(db, RuleTypes.RelationTypes, ct))
+            {
+                (relations.TryGetValue(source, out var byType) ? byType : relations[source] = new(StringComparer.Ordinal))[type] = count;
+            }
+        }
+        var slos = checks.Any(c => c.StartsWith("slo.", StringComparison.Ordinal))
+            ? (await SloReads.BudgetStatesAsync(db, null, now, ct)).ToLookup(s => s.Component, s => new SloSignal(s.DisplayName ?? s.Name, s.Status, s.BudgetRemaining), StringComparer.Ordinal)
+            : null;
+        var telemetry = checks.Contains(RuleTypes.TelemetryRecent) ? await SloReads.TelemetryLastSeenAsync(db, ct) : null;
+        var cost = new Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>>();
+        foreach (var days in cards.SelectMany(c => c.Rules).Where(r => r.Check == RuleTypes.CostTagged).Select(r => (int)r.Parameters.Whole("days")).Distinct())
+        {
+            var to = now.UtcDateTime.Date.AddDays(1);
+            cost[days] = await CostReads.TeamAttributionAsync(db, to.AddDays(-days), to, ct);
+        }
+        var environments = checks.Contains(RuleTypes.EnvironmentPresent)
+            ? (await EnvironmentReads.LiveAsync(db, ct)).ToLookup(e => e.Component, e => new EnvironmentSignal(e.Name, e.Tier, e.Status), StringComparer.Ordinal)
+            : null;
+        return new ScorecardSignals(kinds, teams, relations, slos, telemetry, cost, environments);
+    }
+
+    /// <summary>The entities of the kinds the scorecards look at, with their signals, one page at a time in ref order.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<EntitySignals>> PagesAsync(PortalDbContext db, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = await CatalogReads.FactsAsync(db, _kinds, after, PageSize, ct);
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+            after = page[^1].Ref;
+            yield return page.Select(Signals).ToList();
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>One entity's signals from its catalog facts and the loaded per-feature signals.</summary>
+    public EntitySignals Signals(CatalogFacts f)
+    {
+        var ownerTeam = f.Owner is null ? null : f.Owner[(f.Owner.LastIndexOf('/') + 1)..];
+        return new EntitySignals
+        {
+            Ref = f.Ref, Kind = f.Kind, Type = f.Type, Lifecycle = f.Lifecycle, Owner = f.Owner, OwnerIsTeam = f.Owner is not null && _teams.Contains(f.Owner),
+            System = f.System, Title = f.Title, Description = f.Description, Tags = f.Tags, Annotations = f.Annotations,
+            Links = [.. f.Links.Select(l => new EntityLink(l.Url, l.Title, l.Type, l.Icon))],
+            Relations = _relations.TryGetValue(f.Ref, out var r) ? r : new Dictionary<string, int>(),
+            Slos = _slos is null ? null : [.. _slos[f.Ref]],
+            TelemetryKnown = _telemetry is not null,
+            TelemetryLastSeen = _telemetry is not null && _telemetry.TryGetValue(f.Ref, out var seen) ? seen : null,
+            TeamCost = ownerTeam is null ? new Dictionary<int, CostShare>()
+                : _cost.Where(c => c.Value.ContainsKey(ownerTeam)).ToDictionary(c => c.Key, c => new CostShare(c.Value[ownerTeam].Total, c.Value[ownerTeam].Attributed)),
+            Environments = _environments is null ? null : [.. _environments[f.Ref]],
+        };
+    }
+}
