@@ -39,10 +39,15 @@ try
         return 0;
     }
     app.UsePortalTempFolder();
-    await app.PrepareDatabaseAsync();
-    await app.SeedDemoAsync();
-    await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
-    await app.RegisterBuiltInTemplatesAsync();
+    // Replicas starting together take turns: each step below checks, then writes shared rows.
+    await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<PortalDatabase>().ConnectionString))
+    {
+        await app.PrepareDatabaseAsync();
+        await app.SeedDemoAsync();
+        app.EnsureDataProtectionKey();
+        await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
+        await app.RegisterBuiltInTemplatesAsync();
+    }
 
     // First: the OTLP/gRPC listener serves its service and nothing else.
     app.UseOtlpGrpcListener();
