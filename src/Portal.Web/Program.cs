@@ -47,6 +47,7 @@ try
         app.EnsureDataProtectionKey();
         await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
         await app.RegisterBuiltInTemplatesAsync();
+        await app.FoldLegacyStreamJournalAsync();
     }
 
     // First: the OTLP/gRPC listener serves its service and nothing else.
