@@ -6,7 +6,7 @@ namespace Portal.Web.Features.Slo.Ingestion;
 /// Stream state is owned in partitions: every stream of a service belongs to the partition of its <c>service.name</c>,
 /// and each partition has its own journal (the <c>slo_stream_journal</c> rows of that partition) and its own advisory
 /// lock. Exports of services in different partitions run in parallel, in one process or on several replicas; exports
-/// of one service take turns, so each stream's increases are counted once (docs/adr/0012-partitioned-slo-ingestion.md).
+/// of one service take turns, so each stream's increases are counted once (docs/adr/0009-partitioned-slo-ingestion.md).
 /// </summary>
 public static class StreamPartitions
 {
