@@ -38,6 +38,11 @@ try
         await app.MigrateAsync();
         return 0;
     }
+    if (args.Contains("wait-for-migrations", StringComparer.Ordinal))
+    {
+        await app.WaitForMigrationsAsync(TimeSpan.FromSeconds(2));
+        return 0;
+    }
     app.UsePortalTempFolder();
     // Replicas starting together take turns: each step below checks, then writes shared rows.
     await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<PortalDatabase>().ConnectionString))

@@ -142,6 +142,23 @@ public sealed class TwoReplicaTests(ReplicasFixture fixture) : IClassFixture<Rep
         Assert.Equal(1, await TotalAsync(second, $"filter=metadata.name=bulk-{run}-149"));
     }
 
+    [Fact]
+    public async Task A_recurring_job_runs_once_per_schedule_although_both_replicas_run_job_servers()
+    {
+        Assert.Equal(2L, await PostgresProbe.ScalarAsync(Replicas.ConnectionString, "SELECT count(*) FROM hangfire.server"));
+        // The minutely SLO alert job: wait until it was due at least twice while both replicas ran.
+        const string PerMinute = """
+            SELECT count(*) FILTER (WHERE n > 1) * 1000 + count(*) FROM (
+              SELECT date_trunc('minute', createdat) AS minute, count(*) AS n FROM hangfire.job
+              WHERE invocationdata::text LIKE '%SloAlertJob%' GROUP BY 1) AS m
+            """;
+        long minutes = 0;
+        await Wait.UntilAsync(async () => (minutes = (long)(await PostgresProbe.ScalarAsync(Replicas.ConnectionString, PerMinute))!) % 1000 >= 2,
+            TimeSpan.FromMinutes(3), "the minutely job to be due twice");
+
+        Assert.Equal(0, minutes / 1000); // no minute with two runs
+    }
+
     private static async Task<int> TotalAsync(HttpClient client, string query) =>
         (await client.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-query?" + query))!["totalItems"]!.GetValue<int>();
 }
