@@ -40,12 +40,23 @@ try
         await app.MigrateAsync();
         return 0;
     }
+    if (args.Contains("wait-for-migrations", StringComparer.Ordinal))
+    {
+        await app.WaitForMigrationsAsync(TimeSpan.FromSeconds(2));
+        return 0;
+    }
     app.UsePortalTempFolder();
-    await app.PrepareDatabaseAsync();
-    await app.SeedDemoAsync();
-    await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
-    await app.RegisterBuiltInTemplatesAsync();
-    await app.EnsureBuiltInScorecardsAsync();
+    // Replicas starting together take turns: each step below checks, then writes shared rows.
+    await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<PortalDatabase>().ConnectionString))
+    {
+        await app.PrepareDatabaseAsync();
+        await app.SeedDemoAsync();
+        app.EnsureDataProtectionKey();
+        await app.EnsureAdminAccountAsync(app.Services.GetRequiredService<PortalDatabase>().IsEmbedded);
+        await app.RegisterBuiltInTemplatesAsync();
+        await app.FoldLegacyStreamJournalAsync();
+        await app.EnsureBuiltInScorecardsAsync();
+    }
 
     // First: the OTLP/gRPC listener serves its service and nothing else.
     app.UseOtlpGrpcListener();

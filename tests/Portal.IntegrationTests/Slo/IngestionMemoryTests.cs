@@ -23,7 +23,7 @@ namespace Portal.IntegrationTests.Slo;
 [Collection(PortalProcessCollection.Name)]
 public sealed class IngestionMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const long MemoryLimit = 1024L * 1024 * 1024; // deploy/k8s/deployment.yaml: limits.memory 1Gi
+    private const long MemoryLimit = 1024L * 1024 * 1024; // deploy/k8s/base/deployment.yaml: limits.memory 1Gi
 
     [Fact]
     public async Task Huge_bodies_gzip_bombs_and_a_hundred_thousand_streams_at_once_stay_within_the_memory_limit()

@@ -91,6 +91,63 @@ public sealed class StreamJournalTests(PortalAppFactory factory) : IClassFixture
         Assert.Equal(Enumerable.Range(0, 5).Select(Increment), await RequestsByMinuteAsync(start, 5));
     }
 
+    [Fact]
+    public async Task An_export_of_a_service_in_another_partition_does_not_wait_for_a_busy_partition()
+    {
+        var start = SloMath.MinuteOf(DateTimeOffset.UtcNow).AddHours(-9);
+        Assert.NotEqual(StreamPartitions.Of("cart-service"), StreamPartitions.Of("order-service"));
+        using var process = Process();
+        // Another replica in the middle of a long cart-service export: it holds that partition's lock.
+        await using var other = await factory.DbAsync();
+        await using var busy = await other.Database.BeginTransactionAsync();
+        await other.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({StreamPartitions.LockKey(StreamPartitions.Of("cart-service"))})");
+
+        await ExportAsync(process, "/beside", start, 0, "order-service").WaitAsync(TimeSpan.FromSeconds(30));
+        var cart = ExportAsync(process, "/behind", start, 0);
+        // The cart-service export is queued on that partition's lock in PostgreSQL...
+        var key = StreamPartitions.LockKey(StreamPartitions.Of("cart-service"));
+        await Portal.TestSupport.Wait.UntilAsync(async () =>
+        {
+            await using var db = await factory.DbAsync();
+            return await db.Database.SqlQuery<long>($"""
+                SELECT count(*) AS "Value" FROM pg_locks
+                WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = {key}
+                """).SingleAsync() > 0;
+        }, TimeSpan.FromSeconds(30), "the cart-service export to wait for its partition's lock");
+        Assert.False(cart.IsCompleted);
+        // ...while the order-service one, in this same process, goes through.
+        await ExportAsync(process, "/beside", start, 1, "order-service").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(cart.IsCompleted);
+
+        await busy.RollbackAsync();
+        await cart.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([Increment(0), Increment(1)], await RequestsByMinuteAsync(start, 2, "component:default/order-service"));
+        Assert.Equal([Increment(0)], await RequestsByMinuteAsync(start, 1));
+    }
+
+    [Fact]
+    public async Task Stream_state_journalled_before_partitions_is_folded_at_start_up_and_each_increase_counted_once()
+    {
+        var start = SloMath.MinuteOf(DateTimeOffset.UtcNow).AddHours(-11);
+        using (var before = Process())
+        {
+            await ExportAsync(before, "/upgraded", start, 0);
+            await ExportAsync(before, "/upgraded", start, 1);
+        }
+        await using (var db = await factory.DbAsync())
+        {
+            // What the ScaleOut migration does to rows an earlier version wrote.
+            Assert.True(await db.Database.ExecuteSqlAsync($"UPDATE slo_stream_journal SET partition = {StreamPartitions.Legacy}") >= 1);
+            await db.Database.OpenConnectionAsync();
+            await StreamJournal.FoldLegacyAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), CancellationToken.None);
+            Assert.Equal(0, await db.Set<StreamJournalEntry>().CountAsync(e => e.Partition == StreamPartitions.Legacy));
+        }
+        using var after = Process();
+        await ExportAsync(after, "/upgraded", start, 2);
+
+        Assert.Equal(Enumerable.Range(0, 3).Select(Increment), await RequestsByMinuteAsync(start, 3));
+    }
+
     private static long Increment(int k) => k + 1;
 
     private static long Cumulative(int k) => (long)(k + 1) * (k + 2) / 2;
@@ -99,7 +156,7 @@ public sealed class StreamJournalTests(PortalAppFactory factory) : IClassFixture
         Options.Create(new SloOptions { StreamFoldExports = 3 }), TimeProvider.System, NullLogger<MetricsIngestion>.Instance);
 
     /// <summary>Minute k of the stream: its cumulative count since start - 1 minute (it grew by k + 1 in that minute).</summary>
-    private static async Task ExportAsync(MetricsIngestion process, string route, DateTimeOffset start, int k)
+    private static async Task ExportAsync(MetricsIngestion process, string route, DateTimeOffset start, int k, string service = "cart-service")
     {
         var point = new HistogramDataPoint
         {
@@ -113,15 +170,15 @@ public sealed class StreamJournalTests(PortalAppFactory factory) : IClassFixture
         point.Attributes.Add(new KeyValue { Key = "http.route", Value = new AnyValue { StringValue = route } });
         var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
         histogram.DataPoints.Add(point);
-        var outcome = await process.ExportAsync(Portal.TestSupport.OtlpExports.RequestDurations("cart-service", histogram), null, CancellationToken.None);
+        var outcome = await process.ExportAsync(Portal.TestSupport.OtlpExports.RequestDurations(service, histogram), null, CancellationToken.None);
         Assert.Equal(0, outcome.Rejected);
     }
 
-    private async Task<long[]> RequestsByMinuteAsync(DateTimeOffset start, int minutes)
+    private async Task<long[]> RequestsByMinuteAsync(DateTimeOffset start, int minutes, string component = Component)
     {
         await using var db = await factory.DbAsync();
         var rows = await db.Set<ServiceMinute>().AsNoTracking()
-            .Where(m => m.ComponentRef == Component && m.Minute >= start && m.Minute < start.AddMinutes(minutes)).ToListAsync();
+            .Where(m => m.ComponentRef == component && m.Minute >= start && m.Minute < start.AddMinutes(minutes)).ToListAsync();
         return [.. Enumerable.Range(0, minutes).Select(k => rows.SingleOrDefault(r => r.Minute == start.AddMinutes(k))?.Requests ?? 0)];
     }
 }

@@ -2417,6 +2417,10 @@ namespace Portal.Web.Data.Migrations
 
             modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.StreamJournalEntry", b =>
                 {
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
                     b.Property<long>("Id")
                         .HasColumnType("bigint")
                         .HasColumnName("id");
@@ -2433,7 +2437,7 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("written_at");
 
-                    b.HasKey("Id")
+                    b.HasKey("Partition", "Id")
                         .HasName("pk_slo_stream_journal");
 
                     b.ToTable("slo_stream_journal", (string)null);

@@ -188,6 +188,14 @@ public static class IdentitySetup
     /// The embedded install's first start creates <c>admin</c>: with Portal:Identity:AdminPassword
     /// when set, otherwise with a one-time password printed once to the console (never logged).
     /// </summary>
+    /// <summary>
+    /// Loads the Data Protection key ring, creating its first key when there is none (run under the start-up lock):
+    /// otherwise replicas that start together each create a key lazily at their first sign-in, and a cookie one of them
+    /// protected is unreadable to the others until their key rings refresh.
+    /// </summary>
+    public static void EnsureDataProtectionKey(this WebApplication app) =>
+        app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Portal.Startup").Protect("key ring");
+
     public static async Task EnsureAdminAccountAsync(this WebApplication app, bool embedded)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -33,6 +33,17 @@ public static class SloSetup
     }
 
     /// <summary>Every SLO's burn-rate rules are evaluated once a minute under a stable id.</summary>
+    /// <summary>
+    /// Before this process ingests (under the start-up lock): stream state an earlier version journalled without
+    /// partitions is folded into the table (see <see cref="StreamJournal.FoldLegacyAsync"/>).
+    /// </summary>
+    public static async Task FoldLegacyStreamJournalAsync(this WebApplication app)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(app.Services.GetRequiredService<Infrastructure.Hosting.PortalDatabase>().ConnectionString);
+        await connection.OpenAsync();
+        await StreamJournal.FoldLegacyAsync(connection, CancellationToken.None);
+    }
+
     public static void ScheduleSloJobs(this WebApplication app)
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

@@ -29,6 +29,35 @@ public static class DatabaseSetup
     }
 
     /// <summary>
+    /// <c>dotnet Portal.Web.dll wait-for-migrations</c>, the web pods' init container: returns once the database has
+    /// every migration this version knows (the migrate Job applied them), waiting (not failing) while it is behind or
+    /// unreachable, so a rollout's pods become ready after the schema instead of restarting until it is.
+    /// </summary>
+    public static async Task WaitForMigrationsAsync(this WebApplication app, TimeSpan poll, CancellationToken cancellationToken = default)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        while (true)
+        {
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                if (pending.Count == 0)
+                {
+                    app.Logger.LogInformation("The database schema is up to date.");
+                    return;
+                }
+                app.Logger.LogInformation("Waiting for {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            }
+            catch (Npgsql.NpgsqlException ex)
+            {
+                app.Logger.LogInformation("Waiting for the database: {Message}", ex.Message);
+            }
+            await Task.Delay(poll, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Brings the schema up to date where that is allowed and refuses to serve a database that is
     /// behind the code (the demo organisation is seeded afterwards, by <c>Features/Demo</c>).
     /// </summary>

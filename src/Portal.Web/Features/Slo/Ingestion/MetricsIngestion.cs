@@ -19,11 +19,12 @@ public sealed record IngestOutcome(long Rejected, IReadOnlyList<string> Problems
 /// Turns a checked export into per-minute aggregates, set-based (a few statements per export, not one per point):
 /// services matched to catalog components, cumulative streams turned into increases, increases added to the
 /// components' RED minutes and to every SLO's minute, hour and day counts, and the streams' new states appended to the
-/// stream journal as one row, all in one transaction. Exports take turns (one per process, and across processes the
-/// journal's advisory lock): this process keeps every stream's newest state in memory, so an export reads nothing back,
-/// and catches up from the journal when another process wrote to it. Every <see cref="SloOptions.StreamFoldExports"/>
-/// exports the journal is folded into <c>slo_metric_streams</c> (one row per stream), where streams not in memory are
-/// read from. Unknown services and services a token may not send for are counted and reported as rejected points,
+/// stream journal as one row per partition, all in one transaction. Stream state is owned per partition of the services
+/// (<see cref="StreamPartitions"/>): exports touching the same partitions take turns (in this process its gate, across
+/// processes its advisory lock), exports of other partitions run beside them. This process keeps every stream's newest
+/// state in memory, so an export reads nothing back, and catches up from a partition's journal when another process
+/// wrote to it. Every <see cref="SloOptions.StreamFoldExports"/> exports a partition's journal is folded into
+/// <c>slo_metric_streams</c> (one row per stream), where streams not in memory are read from. Unknown services and services a token may not send for are counted and reported as rejected points,
 /// never dropped silently.
 /// </summary>
 public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactory, IOptions<SloOptions> options, TimeProvider time, ILogger<MetricsIngestion> logger) : IDisposable
@@ -31,29 +32,49 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
     private const int Attempts = 5;
     private const int MaxCachedStreams = 500_000;
 
-    // One export at a time in this process: it owns the stream states below while it holds this.
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    // A partition's share of the streams kept in memory, with room for one busy partition.
+    private const int MaxCachedStreamsPerPartition = MaxCachedStreams / 8;
 
-    // The newest state of streams this process has seen, as committed up to journal row _position. A stream not here
-    // has its state in slo_metric_streams (or none). Streams journalled since the last fold are always here (_unfolded).
-    private readonly Dictionary<string, MetricStream> _streams = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _unfolded = new(StringComparer.Ordinal);
-    private readonly MemoryStream _packed = new();
-    private long _position;
-    private int _exportsSinceFold;
-    private DateTimeOffset _foldedAt = time.GetUtcNow();
+    /// <summary>
+    /// What this process holds of one partition's stream state. An export owns it while it holds <see cref="Gate"/>
+    /// (partitions are entered in ascending order). <see cref="Streams"/>: the newest state of the partition's streams
+    /// this process has seen, as committed up to journal row <see cref="Position"/>; a stream not here has its state in
+    /// slo_metric_streams (or none). Streams journalled since the last fold are always here (<see cref="Unfolded"/>).
+    /// </summary>
+    private sealed class Partition(DateTimeOffset now) : IDisposable
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public Dictionary<string, MetricStream> Streams { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Unfolded { get; } = new(StringComparer.Ordinal);
+        public MemoryStream Packed { get; } = new();
+        public long Position { get; set; }
+        public int ExportsSinceFold { get; set; }
+        public DateTimeOffset FoldedAt { get; set; } = now;
+
+        public void Dispose()
+        {
+            Gate.Dispose();
+            Packed.Dispose();
+        }
+    }
+
+    private readonly Partition[] _partitions = [.. StreamPartitions.All.Select(_ => new Partition(time.GetUtcNow()))];
 
     // The metric names ratio SLOs use, re-read when an SLO is saved here or after a few seconds (another replica's save).
+    // One reference, replaced whole: exports of different partitions read it at the same time.
     private static long ratioVersion;
-    private (long Version, DateTimeOffset At, IReadOnlySet<string> Names)? _ratioMetrics;
+    private sealed record RatioMetrics(long Version, DateTimeOffset At, IReadOnlySet<string> Names);
+    private RatioMetrics? _ratioMetrics;
 
     /// <summary>Called when an SLO is saved or deleted, so the next export reads the ratio metrics afresh.</summary>
     public static void SlosChanged() => Interlocked.Increment(ref ratioVersion);
 
     public void Dispose()
     {
-        _writer.Dispose();
-        _packed.Dispose();
+        foreach (var partition in _partitions)
+        {
+            partition.Dispose();
+        }
     }
 
     /// <summary>Reads an export (points checked per the specification) and ingests it.</summary>
@@ -76,7 +97,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ratios = await db.Set<SloDefinition>().AsNoTracking().Where(s => s.Indicator == SliKinds.Ratio).Select(s => s.Ratio).ToListAsync(cancellationToken);
         var names = ratios.Where(r => r is not null).SelectMany(r => new[] { r!.Events.Metric, r.Total.Metric }).ToHashSet(StringComparer.Ordinal);
-        _ratioMetrics = (version, now, names);
+        _ratioMetrics = new RatioMetrics(version, now, names);
         return names;
     }
 
@@ -105,30 +126,40 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         }
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await _writer.WaitAsync(cancellationToken);
+        var partitions = batch.Samples.Select(s => StreamPartitions.Of(s.ServiceName)).Distinct().Order().ToArray();
+        var entered = 0;
         try
         {
+            foreach (var p in partitions)
+            {
+                await _partitions[p].Gate.WaitAsync(cancellationToken);
+                entered++;
+            }
             for (var attempt = 1; ; attempt++)
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 try
                 {
-                    var (written, journalId) = await WriteAsync(db, connection, batch, components, now, cancellationToken);
+                    var written = await WriteAsync(db, connection, batch, components, partitions, now, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
-                    foreach (var stream in written)
+                    foreach (var (p, streams, journalId) in written)
                     {
-                        if (_streams.TryGetValue(stream.Key, out var kept))
+                        var partition = _partitions[p];
+                        foreach (var stream in streams)
                         {
-                            kept.MoveTo(stream);
+                            if (partition.Streams.TryGetValue(stream.Key, out var kept))
+                            {
+                                kept.MoveTo(stream);
+                            }
+                            else
+                            {
+                                partition.Streams[stream.Key] = stream;
+                            }
+                            partition.Unfolded.Add(stream.Key);
                         }
-                        else
-                        {
-                            _streams[stream.Key] = stream;
-                        }
-                        _unfolded.Add(stream.Key);
+                        partition.Position = journalId;
                     }
-                    _position = journalId ?? _position;
-                    await FoldIfDueAsync(connection, now, cancellationToken);
+                    await FoldIfDueAsync(connection, partitions, now, cancellationToken);
                     return new IngestOutcome(batch.Rejected, batch.Problems);
                 }
                 // A deadlock, or an SLO deleted while this export counted for it (its counts' foreign key): retry. The states in
@@ -147,20 +178,26 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         }
         finally
         {
-            _writer.Release();
+            for (var i = 0; i < entered; i++)
+            {
+                _partitions[partitions[i]].Gate.Release();
+            }
         }
     }
 
     /// <summary>
-    /// One attempt, in the caller's transaction: the streams it advanced and the id of its journal row (null: none
-    /// advanced). The caller applies them to memory once committed.
+    /// One attempt, in the caller's transaction (the caller is in the gates of <paramref name="partitions"/>): per
+    /// partition, the streams it advanced and the id of its journal row. The caller applies them to memory once committed.
     /// </summary>
-    private async Task<(List<MetricStream> Written, long? JournalId)> WriteAsync(PortalDbContext db, NpgsqlConnection connection, OtlpBatch batch,
-        Dictionary<string, string?> components, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<(int Partition, List<MetricStream> Streams, long JournalId)>> WriteAsync(PortalDbContext db, NpgsqlConnection connection,
+        OtlpBatch batch, Dictionary<string, string?> components, int[] partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var touched = batch.Samples.Select(s => components[s.ServiceName]!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var (newest, sloVersion) = await LockAsync(connection, touched, cancellationToken);
-        await CatchUpAsync(connection, newest, cancellationToken);
+        var (newest, sloVersion) = await LockAsync(connection, touched, partitions, cancellationToken);
+        foreach (var p in partitions)
+        {
+            await CatchUpAsync(connection, p, newest[p], cancellationToken);
+        }
         var slos = await SlosAsync(db, touched, sloVersion, cancellationToken);
         var slosByComponent = slos.ToLookup(s => s.ComponentRef, StringComparer.Ordinal);
 
@@ -171,7 +208,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         {
             if (sample.Cumulative && !states.ContainsKey(sample.StreamKey))
             {
-                if (_streams.TryGetValue(sample.StreamKey, out var known))
+                if (_partitions[StreamPartitions.Of(sample.ServiceName)].Streams.TryGetValue(sample.StreamKey, out var known))
                 {
                     states[sample.StreamKey] = known;
                 }
@@ -185,7 +222,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
         {
             states[key] = state;
         }
-        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new Dictionary<string, int>(StringComparer.Ordinal); // stream key: its partition
         var red = new Dictionary<(string, DateTimeOffset), ServiceMinute>();
         var increments = new List<CountIncrement>();
         var edges = slos.ToDictionary(s => s.Id, s => s.StartEdgeAt(now));
@@ -213,7 +250,7 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
                     Bounds = sample.Bounds,
                     LastSeenAt = now,
                 };
-                changed.Add(sample.StreamKey);
+                changed[sample.StreamKey] = StreamPartitions.Of(sample.ServiceName);
             }
             if (delta is null)
             {
@@ -247,20 +284,18 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             }
         }
         var lateSlices = fromRed.Count == 0 ? [] : await CountFromRedAsync(connection, fromRed, red, increments, Keeps, cancellationToken);
-        var written = new List<MetricStream>(changed.Count);
-        foreach (var key in changed)
-        {
-            written.Add(states[key]);
-        }
-        // The journal row and the rows every export shares (minutes, sources, SLO hours and days) go in the last round trip,
-        // so the shared rows are held only until the commit.
+        // The journal rows (one per partition that advanced) and the rows exports share (minutes, sources, SLO hours and
+        // days) go in the last round trip, so the shared rows are held only until the commit.
         var shared = new List<NpgsqlBatchCommand>();
-        long? journalId = null;
-        if (written.Count > 0)
+        var written = new List<(int Partition, List<MetricStream> Streams, long JournalId)>();
+        foreach (var group in changed.GroupBy(c => c.Value).OrderBy(g => g.Key))
         {
-            StreamStatePacking.Pack(written, _packed);
-            journalId = _position + 1;
-            shared.Add(StreamJournal.AppendCommand(journalId.Value, now, _packed.GetBuffer().AsMemory(0, (int)_packed.Length), null));
+            var partition = _partitions[group.Key];
+            var streams = group.Select(c => states[c.Key]).ToList();
+            StreamStatePacking.Pack(streams, partition.Packed);
+            written.Add((group.Key, streams, partition.Position + 1));
+            shared.Add(StreamJournal.AppendCommand(group.Key, partition.Position + 1, now,
+                partition.Packed.GetBuffer().AsMemory(0, (int)partition.Packed.Length), null));
         }
         if (MinutesCommand(red.Values.OrderBy(r => r.ComponentRef, StringComparer.Ordinal).ThenBy(r => r.Minute).ToList()) is { } minutes)
         {
@@ -271,12 +306,12 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             shared.Add(sources);
         }
         await SloCountStore.AddAsync(connection, increments, slos.ToDictionary(s => s.Id, SliMinutes.SliceTarget), Keeps, lateSlices, shared, cancellationToken);
-        return (written, journalId);
+        return written;
     }
 
     /// <summary>
     /// Counts some SLO minutes from the component's whole RED minute, before and after this export (read under the
-    /// ingestion lock, so nothing changes it in between), as a rebuild from history counts them: a latency threshold
+    /// component's lock, so nothing changes it in between), as a rebuild from history counts them: a latency threshold
     /// inside a bucket is interpolated and rounded down per minute, not per point; and a Timeslices minute no longer kept
     /// as a row (late data, older than the minutes kept) is judged again, its slice change returned for its hour and day.
     /// The increments of those minutes are replaced by the RED minute's difference.
@@ -332,77 +367,86 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// One round trip: the touched components' shared locks (an SLO being created or changed holds one exclusively, so
-    /// its history rebuild and this export never both count a minute), then the stream-state lock (always in this order,
-    /// as SLO changes take them too), then the newest journal id and a version of the components' SLO definitions.
+    /// One round trip: the touched components' locks (an SLO being created or changed holds one too, so its history
+    /// rebuild and this export never both count a minute; and two exports for one component, which may come from
+    /// services in different partitions, never both read and add its minutes), then the partitions' locks (always in
+    /// this order, as SLO changes take them too, each kind ascending), then the partitions' newest journal ids and a
+    /// version of the components' SLO definitions.
     /// </summary>
-    private static async Task<(long Newest, string SloVersion)> LockAsync(NpgsqlConnection connection, string[] components, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<int, long> Newest, string SloVersion)> LockAsync(NpgsqlConnection connection, string[] components, int[] partitions,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        var componentLocks = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended(c, 1360)) FROM unnest($1) AS c");
+        var componentLocks = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended(c, 1360)) FROM unnest($1) AS c");
         componentLocks.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = components });
         batch.BatchCommands.Add(componentLocks);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamJournal.LockSql));
+        batch.BatchCommands.Add(StreamJournal.LockCommand(partitions));
+        batch.BatchCommands.Add(StreamJournal.NewestCommand(partitions));
         // Row ids and versions (xmin changes with every update): equal only if no SLO of these components was created, changed or deleted.
-        var read = new NpgsqlBatchCommand($"""
-            SELECT ({StreamJournal.NewestSql}),
-                   (SELECT coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') FROM slo_definitions WHERE component_ref = ANY($1))
-            """);
+        var read = new NpgsqlBatchCommand(
+            "SELECT coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '') FROM slo_definitions WHERE component_ref = ANY($1)");
         read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = components });
         batch.BatchCommands.Add(read);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
+        var newest = await StreamJournal.ReadNewestAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetString(1));
+        return (newest, reader.GetString(0));
     }
 
-    // SLO definitions by the set of components an export touched, with the version they were read at (guarded by _writer).
+    // SLO definitions by the set of components an export touched, with the version they were read at (locked: exports of
+    // different partitions use it at once).
     private readonly Dictionary<string, (string Version, List<SloDefinition> Slos)> _slos = new(StringComparer.Ordinal);
 
     /// <summary>The components' SLOs: as read before when their version is unchanged, else read again.</summary>
     private async Task<List<SloDefinition>> SlosAsync(PortalDbContext db, string[] components, string version, CancellationToken cancellationToken)
     {
         var key = string.Join('\n', components);
-        if (_slos.TryGetValue(key, out var known) && known.Version == version)
+        lock (_slos)
         {
-            return known.Slos;
+            if (_slos.TryGetValue(key, out var known) && known.Version == version)
+            {
+                return known.Slos;
+            }
         }
         var slos = components.Length == 0 ? []
             : await db.Set<SloDefinition>().AsNoTracking().Where(s => components.Contains(s.ComponentRef)).ToListAsync(cancellationToken);
-        if (_slos.Count > 10_000)
+        lock (_slos)
         {
-            _slos.Clear();
+            if (_slos.Count > 10_000)
+            {
+                _slos.Clear();
+            }
+            _slos[key] = (version, slos);
         }
-        _slos[key] = (version, slos);
         return slos;
     }
 
-    /// <summary>Takes the stream-state lock, then applies what other processes journalled since this one last did.</summary>
-    private async Task LockAndCatchUpAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        await CatchUpAsync(connection, await StreamJournal.LockAsync(connection, cancellationToken), cancellationToken);
-
-    /// <summary>Applies the journal rows up to <paramref name="newest"/> that this process has not seen (the caller holds the lock).</summary>
-    private async Task CatchUpAsync(NpgsqlConnection connection, long newest, CancellationToken cancellationToken)
+    /// <summary>Applies a partition's journal rows up to <paramref name="newest"/> that this process has not seen (the caller holds its lock).</summary>
+    private async Task CatchUpAsync(NpgsqlConnection connection, int p, long newest, CancellationToken cancellationToken)
     {
-        if (newest != _position)
+        var partition = _partitions[p];
+        if (newest != partition.Position)
         {
-            Replay(await StreamJournal.ReadAfterAsync(connection, newest < _position ? 0 : _position, cancellationToken), reset: newest < _position);
+            var reset = newest < partition.Position;
+            Replay(partition, await StreamJournal.ReadAfterAsync(connection, p, reset ? 0 : partition.Position, cancellationToken), reset);
         }
     }
 
     /// <summary>
-    /// Applies journal rows this process has not seen, in order. A fold marker of rows it had all seen only means its
-    /// states are in the table now; one of rows it never read, a forget marker or a journal that went back (reset)
-    /// means what it holds may be stale: it drops it and reads those streams from the table when they come.
+    /// Applies a partition's journal rows this process has not seen, in order. A fold marker of rows it had all seen
+    /// only means its states are in the table now; one of rows it never read, a forget marker or a journal that went
+    /// back (reset) means what it holds may be stale: it drops it and reads those streams from the table when they come.
     /// </summary>
-    private void Replay(List<StreamJournalEntry> entries, bool reset)
+    private static void Replay(Partition partition, List<StreamJournalEntry> entries, bool reset)
     {
         if (reset)
         {
-            _streams.Clear();
-            _unfolded.Clear();
-            _position = 0;
+            partition.Streams.Clear();
+            partition.Unfolded.Clear();
+            partition.Position = 0;
         }
         foreach (var entry in entries)
         {
@@ -410,54 +454,60 @@ public sealed class MetricsIngestion(IDbContextFactory<PortalDbContext> dbFactor
             {
                 foreach (var state in StreamStatePacking.Unpack(packed, entry.WrittenAt))
                 {
-                    _streams[state.Key] = state;
-                    _unfolded.Add(state.Key);
+                    partition.Streams[state.Key] = state;
+                    partition.Unfolded.Add(state.Key);
                 }
             }
-            else if (entry.FoldedThrough == _position)
+            else if (entry.FoldedThrough == partition.Position)
             {
-                _unfolded.Clear();
+                partition.Unfolded.Clear();
             }
             else
             {
-                _streams.Clear();
-                _unfolded.Clear();
+                partition.Streams.Clear();
+                partition.Unfolded.Clear();
             }
-            _position = entry.Id;
+            partition.Position = entry.Id;
         }
     }
 
     /// <summary>
-    /// Every <see cref="SloOptions.StreamFoldExports"/> exports (or after a minute with any), writes the newest state of
-    /// the streams journalled since the last fold into <c>slo_metric_streams</c> and deletes those journal rows, in its
-    /// own transaction. The export it follows is committed already: a failed fold is logged and tried again next time.
+    /// Every <see cref="SloOptions.StreamFoldExports"/> exports of a partition (or after a minute with any), writes the
+    /// newest state of its streams journalled since the last fold into <c>slo_metric_streams</c> and deletes those
+    /// journal rows, in its own transaction under that partition's lock only. The export it follows is committed
+    /// already: a failed fold is logged and tried again next time.
     /// </summary>
-    private async Task FoldIfDueAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task FoldIfDueAsync(NpgsqlConnection connection, int[] partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        _exportsSinceFold++;
-        if (_unfolded.Count == 0 || (_exportsSinceFold < options.Value.StreamFoldExports && now - _foldedAt < TimeSpan.FromMinutes(1)))
+        foreach (var p in partitions)
         {
-            return;
-        }
-        try
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await LockAndCatchUpAsync(connection, cancellationToken);
-            var states = _unfolded.Select(k => _streams[k]).ToList();
-            var marker = await StreamJournal.FoldAsync(connection, states, _position, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _position = marker;
-            _unfolded.Clear();
-            _exportsSinceFold = 0;
-            _foldedAt = now;
-            if (_streams.Count > MaxCachedStreams)
+            var partition = _partitions[p];
+            partition.ExportsSinceFold++;
+            if (partition.Unfolded.Count == 0 || (partition.ExportsSinceFold < options.Value.StreamFoldExports && now - partition.FoldedAt < TimeSpan.FromMinutes(1)))
             {
-                _streams.Clear(); // all folded: the table has them
+                continue;
             }
-        }
-        catch (Exception ex) when (ex is PostgresException or NpgsqlException)
-        {
-            logger.LogWarning(ex, "Folding the stream-state journal failed; it is tried again after the next export");
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var newest = await StreamJournal.LockAsync(connection, [p], cancellationToken);
+                await CatchUpAsync(connection, p, newest[p], cancellationToken);
+                var states = partition.Unfolded.Select(k => partition.Streams[k]).ToList();
+                var marker = await StreamJournal.FoldAsync(connection, p, states, partition.Position, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                partition.Position = marker;
+                partition.Unfolded.Clear();
+                partition.ExportsSinceFold = 0;
+                partition.FoldedAt = now;
+                if (partition.Streams.Count > MaxCachedStreamsPerPartition)
+                {
+                    partition.Streams.Clear(); // all folded: the table has them
+                }
+            }
+            catch (Exception ex) when (ex is PostgresException or NpgsqlException)
+            {
+                logger.LogWarning(ex, "Folding partition {Partition} of the stream-state journal failed; it is tried again after its next export", p);
+            }
         }
     }
 
