@@ -136,6 +136,82 @@ public sealed class FakeGitHubPublishTests(FakeGitHubFixture fixture) : IClassFi
         Assert.False(await db.CatalogEntities.AnyAsync(e => e.EntityRef == "component:default/orphan-grpc"));
     }
 
+    [Fact]
+    public async Task Publish_github_pull_request_pushes_a_branch_to_the_fake_GitHub_and_opens_a_pull_request_and_a_missing_repository_is_refused_before_the_task()
+    {
+        await GitHub.CreateTakenRepositoryAsync("acme", "handbook");
+        var folder = Path.Combine(factory.TemplatesFolder, "pr-template");
+        Directory.CreateDirectory(Path.Combine(folder, "skeleton"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "skeleton", "index.md"), "# ${{ values.topic }}\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "template.yaml"), """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: add-docs-pr
+            spec:
+              owner: group:default/platform
+              type: documentation
+              parameters:
+                properties:
+                  topic: {type: string}
+                  repo: {type: string}
+              steps:
+                - id: fetch
+                  action: fetch:template
+                  input:
+                    url: ./skeleton
+                    values:
+                      topic: ${{ parameters.topic }}
+                - id: pr
+                  name: Open pull request
+                  action: publish:github:pull-request
+                  input:
+                    repoUrl: github.com?owner=acme&repo=${{ parameters.repo }}
+                    branchName: scaffolder/${{ parameters.topic }}
+                    title: Add ${{ parameters.topic }} docs
+                    description: Made by the portal
+                    targetPath: docs/${{ parameters.topic }}
+                    draft: true
+              output:
+                links:
+                  - title: Pull request
+                    url: ${{ steps.pr.output.remoteUrl }}
+            """);
+        using var admin = factory.AdminClient();
+        await RegisterAsync(admin, Path.Combine(folder, "template.yaml"));
+
+        var id = await CreateTaskAsync(admin, "template:default/add-docs-pr", new { topic = "oncall", repo = "handbook" });
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+
+        var pull = Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
+        Assert.Equal("scaffolder/oncall", pull.Body["head"]!.GetValue<string>());
+        Assert.Equal("main", pull.Body["base"]!.GetValue<string>());
+        Assert.Equal("Add oncall docs", pull.Body["title"]!.GetValue<string>());
+        Assert.True(pull.Body["draft"]!.GetValue<bool>());
+        Assert.Equal($"{GitHub.Url}/acme/handbook/pull/{pull.Number}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
+        var clone = await GitHub.CloneAsync("acme", "handbook", "scaffolder/oncall");
+        try
+        {
+            Assert.Equal("# oncall\n", await File.ReadAllTextAsync(Path.Combine(clone, "docs", "oncall", "index.md")));
+            Assert.Equal("someone else's\n", await File.ReadAllTextAsync(Path.Combine(clone, "README.md"))); // the branch starts from main
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+
+        var again = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "oncall", repo = "handbook" } });
+        var missing = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "x", repo = "no-such-repo" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("Step 'Open pull request' would fail: The branch 'scaffolder/oncall' already exists in acme/handbook; choose another branch name.",
+            (await again.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal("Step 'Open pull request' would fail: The GitHub repository acme/no-such-repo does not exist or this token cannot see it; a pull request needs an existing repository.",
+            (await missing.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
+    }
+
     private static object SpringValues(string component, string repo, string owner = "acme") => new
     {
         component_id = component, java_package_name = "io.acme.x", description = "A gRPC service", owner = "group:default/payments",
