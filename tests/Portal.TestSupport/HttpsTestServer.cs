@@ -37,6 +37,21 @@ public sealed class HttpsTestServer : IAsyncDisposable
 
     public static string Thumbprint => Certificate.Value.GetCertHashString();
 
+    /// <summary>The same certificate, for other loopback servers of this assembly (one trust setting covers them all).</summary>
+    internal static X509Certificate2 SharedCertificate => Certificate.Value;
+
+    /// <summary>
+    /// A PEM file holding the certificate, for clients that trust by CA file rather than by callback (git: <c>GIT_SSL_CAINFO</c>).
+    /// </summary>
+    public static string CertificatePemFile => PemFile.Value;
+
+    private static readonly Lazy<string> PemFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"portal-test-ca-{Environment.ProcessId}.pem");
+        File.WriteAllText(path, Certificate.Value.ExportCertificatePem());
+        return path;
+    });
+
     /// <summary>The server's base URL with the host name <c>localhost</c> (which the certificate names).</summary>
     public string Url => $"https://localhost:{Port}";
 

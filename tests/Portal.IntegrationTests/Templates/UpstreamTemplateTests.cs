@@ -36,7 +36,7 @@ public sealed class UpstreamTemplateTests(PortalAppFactory factory) : IClassFixt
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static readonly Dictionary<string, (string Folder, object Values, string[] Executable)> Cases = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, (string Folder, object Values, string[] Executable)> Cases = new(StringComparer.Ordinal)
     {
         ["springboot-template"] = ("software-templates/springboot-grpc-template",
             new
@@ -144,6 +144,29 @@ public sealed class UpstreamTemplateTests(PortalAppFactory factory) : IClassFixt
         Assert.Contains("server.port=8080", Encoding.UTF8.GetString(Convert.FromBase64String(
             files["src/main/resources/application.properties"]["base64Content"]!.GetValue<string>())), StringComparison.Ordinal);
         Assert.Contains("src/main/java/com/example/io.acme.greeter/Application.java", files.Keys);
+    }
+
+    [Fact]
+    public async Task A_real_run_is_refused_before_the_task_exists_while_publish_github_has_no_token_and_the_dry_run_says_so()
+    {
+        using var admin = factory.AdminClient();
+        var values = new
+        {
+            component_id = "unconfigured-svc", java_package_name = "io.acme.x", description = "x", owner = "group:default/payments",
+            repoUrl = "github.com?owner=acme&repo=unconfigured-svc",
+        };
+        await using var db = await factory.DbAsync();
+        var tasksBefore = await db.ScaffolderTasks.CountAsync();
+
+        var dry = (await (await admin.PostAsJsonAsync("/api/templates/default/springboot-template/dry-run", new { values })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var create = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/springboot-template", values });
+
+        Assert.Contains(dry["log"]!.AsArray(), l => l!["stepId"]!.GetValue<string>() == "publish"
+            && l["message"]!.GetValue<string>().Contains("publish:github is not configured: set Portal:Templates:GitHub:Token", StringComparison.Ordinal));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, create.StatusCode);
+        Assert.Equal("Step 'Publish' cannot run here: publish:github is not configured: set Portal:Templates:GitHub:Token (and ApiBaseUrl for GitHub Enterprise).",
+            (await create.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Equal(tasksBefore, await db.ScaffolderTasks.CountAsync());
     }
 
     private static bool IsBinary(byte[] content) => Portal.Web.Features.Templates.Actions.Skeleton.IsBinary(content);

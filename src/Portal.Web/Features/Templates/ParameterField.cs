@@ -23,7 +23,9 @@ public sealed record ParameterField(
     string? Help = null,
     bool Autofocus = false,
     IReadOnlyList<string>? AllowedKinds = null,
-    JsonArray? CatalogFilterList = null)
+    JsonArray? CatalogFilterList = null,
+    IReadOnlyList<string>? AllowedHosts = null,
+    IReadOnlyList<string>? AllowedOwners = null)
 {
     public bool IsSecret => Widget == "password";
 

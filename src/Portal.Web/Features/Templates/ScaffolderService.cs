@@ -131,7 +131,10 @@ public sealed class ScaffolderService(
         var step = failed is null ? null : template.Steps.FirstOrDefault(s => s.Id == failed.Id);
         if (step is null || runner.Find(step.Action) is not { HasSideEffects: true })
         {
-            return null;
+            // The dry run passed (or fails before any side effect, which the run reports): a publisher this portal has no
+            // configuration for would still fail after the steps before it, so the task is refused now.
+            var unconfigured = template.Steps.Select(s => (s.Name, Problem: runner.Find(s.Action)?.NotConfigured)).FirstOrDefault(s => s.Problem is not null);
+            return unconfigured.Problem is null ? null : $"Step '{unconfigured.Name}' cannot run here: {unconfigured.Problem}";
         }
         var message = result.Log.LastOrDefault(l => l.StepId == step.Id && l.Level == "error")?.Message ?? "the step would fail.";
         return $"Step '{step.Name}' would fail: {message}";

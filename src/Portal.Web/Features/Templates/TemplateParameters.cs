@@ -77,8 +77,12 @@ public static partial class TemplateParameters
             Str(p, "ui:help"),
             p["ui:autofocus"] is JsonValue af && af.GetValueKind() == JsonValueKind.True,
             allowedKinds,
-            options?["catalogFilter"] as JsonArray);
+            options?["catalogFilter"] as JsonArray,
+            StringList(options?["allowedHosts"]),
+            StringList(options?["allowedOwners"]));
     }
+
+    private static List<string>? StringList(JsonNode? node) => (node as JsonArray)?.Select(k => k?.ToString()).OfType<string>().ToList();
 
     /// <summary>The values a form starts with: each field's default.</summary>
     public static JsonObject Defaults(IEnumerable<ParameterPage> pages)
@@ -171,6 +175,10 @@ public static partial class TemplateParameters
                         // Backstage's rule for metadata.name: refused here, not after a repository was pushed.
                         return $"{field.Title} must be a valid entity name: letters and digits, with single '-', '_' or '.' between them, "
                             + $"at most 63 characters ('{text}' is not).";
+                    }
+                    if (field.Field == "RepoUrlPicker" && RepoUrlValue.Problem(field.Title, text, field.AllowedHosts, field.AllowedOwners) is { } repoProblem)
+                    {
+                        return repoProblem;
                     }
                     if (field.MinLength is { } min && text.Length < min)
                     {

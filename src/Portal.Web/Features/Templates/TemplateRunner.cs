@@ -31,7 +31,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
             }
             if (!_actions.ContainsKey(step.Action))
             {
-                problems.Add($"Step '{step.Id}' uses the action '{step.Action}', which this portal does not have (see /create/actions).");
+                problems.Add(UnsupportedActions.Message(step.Id, step.Action, _actions.Keys));
             }
         }
         if (template.Steps.Count == 0)
@@ -48,7 +48,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     public async Task<JsonObject?> RunStepAsync(TemplateDefinition template, TemplateStep step, RunState state, bool dryRun, Guid taskId, AuditActor actor,
         Action<string> log, CancellationToken cancellationToken)
     {
-        var action = Find(step.Action) ?? throw new TemplateRenderException($"Step '{step.Id}' uses the unknown action '{step.Action}'.");
+        var action = Find(step.Action) ?? throw new TemplateRenderException(UnsupportedActions.Message(step.Id, step.Action, _actions.Keys));
         using var limits = TemplateRenderLimits.Use(Limits);
         state.TemplateStepIds = template.Steps.Select(s => s.Id).ToList();
         var warnings = new List<string>();

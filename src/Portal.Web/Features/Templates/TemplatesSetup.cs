@@ -22,6 +22,7 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<IScaffolderAction, FetchPlainAction>();
         builder.Services.AddSingleton<IScaffolderAction, PublishGitAction>();
         builder.Services.AddSingleton<IScaffolderAction, PublishGitHubAction>();
+        builder.Services.AddSingleton<IScaffolderAction, PublishGitHubPullRequestAction>();
         builder.Services.AddSingleton<IScaffolderAction, CatalogRegisterAction>();
         builder.Services.AddSingleton<IScaffolderAction, DebugLogAction>();
         builder.Services.AddSingleton<IScaffolderAction, FetchPlainFileAction>();

@@ -89,6 +89,17 @@ public static partial class GitPublish
         }
     }
 
+    /// <summary>A branch to create, which may have folders (<c>scaffolder/add-docs</c>): each part a plain name.</summary>
+    public static string BranchWithFolders(string? branch, string describedAs)
+    {
+        var parts = (branch ?? "").Split('/');
+        if (branch is null || branch.Length > 200 || parts.Any(p => !SafeName().IsMatch(p) || p.EndsWith(".lock", StringComparison.Ordinal) || p.Contains("..", StringComparison.Ordinal)))
+        {
+            throw new TemplateRenderException($"The {describedAs} '{branch}' is not allowed: use letters, digits, '.', '-', '_' and '/' between parts.");
+        }
+        return branch;
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex SafeName();
 }

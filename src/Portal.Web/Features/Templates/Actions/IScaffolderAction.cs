@@ -16,5 +16,11 @@ public interface IScaffolderAction
     /// </summary>
     bool HasSideEffects { get; }
 
+    /// <summary>
+    /// Why the action cannot run on this portal (a publisher without its token), or null. A real run is refused with it
+    /// before the task exists; a dry run says it in its log.
+    /// </summary>
+    string? NotConfigured => null;
+
     Task<JsonObject> RunAsync(ActionContext context, JsonObject input, CancellationToken cancellationToken);
 }

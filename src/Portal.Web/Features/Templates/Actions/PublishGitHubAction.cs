@@ -35,16 +35,32 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         var (owner, repo) = GitPublish.OwnerAndRepo(ActionInput.Text(input, "repoUrl")!);
         var github = options.Value.GitHub;
         var api = github.ApiBaseUrl.TrimEnd('/');
+        using var client = httpFactory.CreateClient("github");
         if (context.DryRun)
         {
-            context.Log($"Dry run: would create the GitHub repository {owner}/{repo} and push {context.Workspace.Files.Count} files.");
-            return new JsonObject { ["remoteUrl"] = $"https://github.com/{owner}/{repo}", ["repoContentsUrl"] = $"https://github.com/{owner}/{repo}.git", ["commitHash"] = "" };
+            if (string.IsNullOrWhiteSpace(github.Token))
+            {
+                context.Log($"Dry run: would create the GitHub repository {owner}/{repo}; {NotConfigured} Until then a real run is refused.");
+                return new JsonObject { ["remoteUrl"] = $"https://github.com/{owner}/{repo}", ["repoContentsUrl"] = $"https://github.com/{owner}/{repo}.git", ["commitHash"] = "" };
+            }
+            // The conflict the real run would meet, found before anything is made (the preflight of a real run is this dry run).
+            var existing = await SendAsync(client, HttpMethod.Get, RepoUrl(api, owner, repo), null, github.Token, cancellationToken);
+            if (existing.Status == System.Net.HttpStatusCode.OK)
+            {
+                throw new TemplateRenderException($"The GitHub repository {owner}/{repo} already exists; choose another name.");
+            }
+            if (existing.Status != System.Net.HttpStatusCode.NotFound)
+            {
+                throw new TemplateRenderException($"GitHub did not answer whether {owner}/{repo} exists: {(int)existing.Status} {existing.Json?["message"]}");
+            }
+            context.Log($"Dry run: would create the GitHub repository {owner}/{repo} at {api} and push {context.Workspace.Files.Count} files.");
+            var web = WebBase(api);
+            return new JsonObject { ["remoteUrl"] = $"{web}/{owner}/{repo}", ["repoContentsUrl"] = $"{web}/{owner}/{repo}.git", ["commitHash"] = "" };
         }
         if (string.IsNullOrWhiteSpace(github.Token))
         {
-            throw new TemplateRenderException("publish:github needs a token: set Portal:Templates:GitHub:Token.");
+            throw new TemplateRenderException(NotConfigured!);
         }
-        using var client = httpFactory.CreateClient("github");
         var visibility = ActionInput.Text(input, "repoVisibility") ?? "private";
         var body = new JsonObject
         {
@@ -68,7 +84,7 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         if (created.Status == System.Net.HttpStatusCode.UnprocessableEntity)
         {
             // It exists: a resumed task finds its own commit there; the push below refuses anyone else's repository.
-            created = await SendAsync(client, HttpMethod.Get, $"{api}/repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}", null, github.Token, cancellationToken);
+            created = await SendAsync(client, HttpMethod.Get, RepoUrl(api, owner, repo), null, github.Token, cancellationToken);
         }
         if (created.Json is null || created.Json["clone_url"]?.ToString() is not { Length: > 0 } cloneUrl)
         {
@@ -83,7 +99,44 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         return new JsonObject { ["remoteUrl"] = htmlUrl, ["repoContentsUrl"] = cloneUrl, ["commitHash"] = pushed.CommitHash };
     }
 
-    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+    public string? NotConfigured => string.IsNullOrWhiteSpace(options.Value.GitHub.Token)
+        ? "publish:github is not configured: set Portal:Templates:GitHub:Token (and ApiBaseUrl for GitHub Enterprise)."
+        : null;
+
+    private static string RepoUrl(string api, string owner, string repo) => $"{api}/repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
+
+    /// <summary>The web address beside an API: api.github.com serves github.com; GitHub Enterprise serves its API under /api/v3.</summary>
+    public static string WebBase(string api)
+    {
+        var uri = new Uri(api);
+        if (uri.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return "https://github.com";
+        }
+        var path = uri.AbsolutePath.TrimEnd('/');
+        path = path.EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase) ? path[..^"/api/v3".Length] : path;
+        return uri.GetLeftPart(UriPartial.Authority) + path;
+    }
+
+    /// <summary>One REST call; a GitHub that cannot be reached is a clear step failure, not a crash.</summary>
+    internal static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+        string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendOnceAsync(client, method, url, body, token, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new TemplateRenderException($"GitHub at {new Uri(url).GetLeftPart(UriPartial.Authority)} could not be reached: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TemplateRenderException($"GitHub at {new Uri(url).GetLeftPart(UriPartial.Authority)} did not answer in time.");
+        }
+    }
+
+    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendOnceAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
         string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };

@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Portal.TestSupport;
+
+/// <summary>
+/// A fake of GitHub (Enterprise) on loopback, because GitHub itself cannot be reached from here.
+/// <para>
+/// What is real: HTTPS (Kestrel, the shared self-signed certificate of <see cref="HttpsTestServer"/>) and git. Repositories
+/// are bare repositories in <see cref="Root"/>, served over git's smart HTTP protocol by the real <c>git http-backend</c>
+/// run as a CGI program, so <c>git clone</c>, <c>fetch</c> and <c>push</c> speak to it exactly as to a git host.
+/// </para>
+/// <para>
+/// What is faked: the REST API (under <c>/api/v3</c>, as GitHub Enterprise serves it) answers only the calls the portal's
+/// GitHub actions make: <c>GET /user</c>, <c>POST /orgs/{org}/repos</c>, <c>POST /user/repos</c>,
+/// <c>GET /repos/{owner}/{repo}</c> and <c>POST /repos/{owner}/{repo}/pulls</c>, with GitHub's status codes (401 without
+/// the token, 404 for an unknown organisation or repository, 422 for a taken name or a missing branch). One token, one
+/// user, a fixed set of organisations; no permissions beyond that.
+/// </para>
+/// Git trusts the certificate through <c>GIT_SSL_CAINFO</c> in this process's environment (inherited by every git the
+/// in-process portal starts); an HTTP client trusts it by <see cref="HttpsTestServer.Thumbprint"/>.
+/// </summary>
+public sealed class FakeGitHubServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HashSet<string> _organisations;
+    private int _pullNumber;
+
+    public FakeGitHubServer(string root, string token, string userLogin, params string[] organisations)
+    {
+        Root = Directory.CreateDirectory(root).FullName;
+        Token = token;
+        UserLogin = userLogin;
+        _organisations = new HashSet<string>(organisations, StringComparer.OrdinalIgnoreCase);
+        Environment.SetEnvironmentVariable("GIT_SSL_CAINFO", HttpsTestServer.CertificatePemFile);
+        Port = PortalProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(Port, listen => listen.UseHttps(HttpsTestServer.SharedCertificate)));
+        _app = builder.Build();
+        var api = _app.MapGroup("/api/v3");
+        api.MapGet("/user", (Func<HttpContext, Task<IResult>>)(c => Api(c, _ => Task.FromResult(Results.Json(new { login = UserLogin, type = "User" })))));
+        api.MapPost("/orgs/{org}/repos", (HttpContext c, string org) => Api(c, body => _organisations.Contains(org)
+            ? CreateRepository(body, org)
+            : Task.FromResult(NotFound())));
+        api.MapPost("/user/repos", (Func<HttpContext, Task<IResult>>)(c => Api(c, body => CreateRepository(body, UserLogin))));
+        api.MapGet("/repos/{owner}/{repo}", (HttpContext c, string owner, string repo) => Api(c, _ =>
+            Task.FromResult(Directory.Exists(BarePath(owner, repo)) ? Results.Json(Describe(owner, repo)) : NotFound())));
+        api.MapPost("/repos/{owner}/{repo}/pulls", (HttpContext c, string owner, string repo) => Api(c, body => OpenPullRequest(body, owner, repo)));
+        _app.Map("/{owner}/{repo}.git/{**rest}", (HttpContext c, string owner, string repo) => GitAsync(c, owner, repo));
+        _app.StartAsync().GetAwaiter().GetResult();
+    }
+
+    public string Root { get; }
+    public string Token { get; }
+    public string UserLogin { get; }
+    public int Port { get; }
+
+    /// <summary>The web address, as a repository's <c>html_url</c> starts; certificate name <c>localhost</c>.</summary>
+    public string Url => $"https://localhost:{Port}";
+
+    /// <summary>What the portal's <c>Portal:Templates:GitHub:ApiBaseUrl</c> is set to (GitHub Enterprise's form).</summary>
+    public string ApiBaseUrl => Url + "/api/v3";
+
+    /// <summary>Every REST call, in order: "POST /api/v3/orgs/acme/repos" and the JSON body.</summary>
+    public ConcurrentQueue<(string Line, string? Authorization, JsonObject Body)> ApiRequests { get; } = new();
+
+    /// <summary>Pull requests opened, by "owner/repo".</summary>
+    public ConcurrentQueue<(string Repository, int Number, JsonObject Body)> PullRequests { get; } = new();
+
+    public string BarePath(string owner, string repo) => Path.Combine(Root, owner, repo + ".git");
+
+    public bool Exists(string owner, string repo) => Directory.Exists(BarePath(owner, repo));
+
+    /// <summary>Makes a repository as someone else would have, with one commit, so a name is taken.</summary>
+    public async Task CreateTakenRepositoryAsync(string owner, string repo)
+    {
+        var bare = BarePath(owner, repo);
+        Directory.CreateDirectory(bare);
+        await RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
+        var work = Path.Combine(Path.GetTempPath(), "taken-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        await File.WriteAllTextAsync(Path.Combine(work, "README.md"), "someone else's\n");
+        await RunGitAsync(work, null, "init", "-q", "-b", "main");
+        await RunGitAsync(work, null, "add", "--all");
+        await RunGitAsync(work, null, "-c", "user.name=Someone", "-c", "user.email=someone@example.com", "commit", "-q", "-m", "Theirs");
+        await RunGitAsync(work, null, "push", "-q", bare, "main");
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>Clones a repository over HTTPS through this server (with the token), into a new temporary folder.</summary>
+    public async Task<string> CloneAsync(string owner, string repo, string? branch = null)
+    {
+        var clone = Path.Combine(Path.GetTempPath(), "fake-github-clone-" + Guid.NewGuid().ToString("N"));
+        string[] args = branch is null
+            ? ["clone", "-q", $"{Url}/{owner}/{repo}.git", clone]
+            : ["clone", "-q", "--branch", branch, $"{Url}/{owner}/{repo}.git", clone];
+        await RunGitAsync(Path.GetTempPath(), GitAuthorization(), args);
+        return clone;
+    }
+
+    /// <summary>The environment that makes git send the token (as the portal does), for a test's own git commands.</summary>
+    public Dictionary<string, string> GitAuthorization() => new()
+    {
+        ["GIT_CONFIG_COUNT"] = "1",
+        ["GIT_CONFIG_KEY_0"] = "http.extraHeader",
+        ["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + Token)),
+    };
+
+    private async Task<IResult> Api(HttpContext context, Func<JsonObject, Task<IResult>> answer)
+    {
+        var text = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        JsonObject body;
+        try
+        {
+            body = text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Results.Json(new { message = "Problems parsing JSON" }, statusCode: 400);
+        }
+        var authorization = context.Request.Headers.Authorization.ToString();
+        ApiRequests.Enqueue(($"{context.Request.Method} {context.Request.Path}", authorization, body));
+        if (authorization != $"Bearer {Token}" && authorization != $"token {Token}")
+        {
+            return Results.Json(new { message = "Bad credentials" }, statusCode: 401);
+        }
+        return await answer(body);
+    }
+
+    private static IResult NotFound() => Results.Json(new { message = "Not Found" }, statusCode: 404);
+
+    private async Task<IResult> CreateRepository(JsonObject body, string owner)
+    {
+        var name = body["name"]?.ToString() ?? "";
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name.StartsWith('.'))
+        {
+            return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "Repository", field = "name", code = "invalid" } } }, statusCode: 422);
+        }
+        var bare = BarePath(owner, name);
+        if (Directory.Exists(bare))
+        {
+            return Results.Json(new { message = "Repository creation failed.", errors = new[] { new { resource = "Repository", code = "custom", field = "name", message = "name already exists on this account" } } },
+                statusCode: 422);
+        }
+        Directory.CreateDirectory(bare);
+        await RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
+        if (body["description"]?.ToString() is { Length: > 0 } description)
+        {
+            await File.WriteAllTextAsync(Path.Combine(bare, "description"), description + "\n");
+        }
+        return Results.Json(Describe(owner, name), statusCode: 201);
+    }
+
+    private JsonObject Describe(string owner, string repo) => new()
+    {
+        ["name"] = repo,
+        ["full_name"] = $"{owner}/{repo}",
+        ["owner"] = new JsonObject { ["login"] = owner },
+        ["private"] = true,
+        ["html_url"] = $"{Url}/{owner}/{repo}",
+        ["clone_url"] = $"{Url}/{owner}/{repo}.git",
+        ["default_branch"] = "main",
+    };
+
+    private async Task<IResult> OpenPullRequest(JsonObject body, string owner, string repo)
+    {
+        if (!Exists(owner, repo))
+        {
+            return NotFound();
+        }
+        foreach (var field in new[] { "head", "base" })
+        {
+            var branch = body[field]?.ToString() ?? "";
+            var exists = branch.Length > 0 && !branch.StartsWith('-')
+                && await TryGitAsync(BarePath(owner, repo), "rev-parse", "--verify", "--quiet", $"refs/heads/{branch}");
+            if (!exists)
+            {
+                return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "PullRequest", field, code = "invalid" } } }, statusCode: 422);
+            }
+        }
+        var number = Interlocked.Increment(ref _pullNumber);
+        PullRequests.Enqueue(($"{owner}/{repo}", number, body));
+        return Results.Json(new JsonObject { ["number"] = number, ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}", ["state"] = "open" }, statusCode: 201);
+    }
+
+    /// <summary>Smart HTTP: hands the request to <c>git http-backend</c> (CGI) and relays its answer.</summary>
+    private async Task GitAsync(HttpContext context, string owner, string repo)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + Token));
+        if (authorization != expected)
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
+            return;
+        }
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("http-backend");
+        start.Environment["GIT_PROJECT_ROOT"] = Root;
+        start.Environment["GIT_HTTP_EXPORT_ALL"] = "1";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["PATH_INFO"] = context.Request.Path.Value!;
+        start.Environment["REQUEST_METHOD"] = context.Request.Method;
+        start.Environment["QUERY_STRING"] = context.Request.QueryString.Value?.TrimStart('?') ?? "";
+        start.Environment["CONTENT_TYPE"] = context.Request.ContentType ?? "";
+        start.Environment["REMOTE_USER"] = "x-access-token"; // an authenticated user: http-backend then accepts pushes
+        start.Environment["REMOTE_ADDR"] = "127.0.0.1";
+        if (context.Request.Headers["Git-Protocol"].ToString() is { Length: > 0 } protocol)
+        {
+            start.Environment["GIT_PROTOCOL"] = protocol;
+        }
+        if (context.Request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding)
+        {
+            start.Environment["HTTP_CONTENT_ENCODING"] = encoding;
+        }
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var feed = Task.Run(async () =>
+        {
+            await context.Request.Body.CopyToAsync(process.StandardInput.BaseStream);
+            process.StandardInput.Close();
+        });
+        var output = process.StandardOutput.BaseStream;
+        // CGI: header lines, an empty line, then the body.
+        while (ReadLine(output) is { Length: > 0 } line)
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var (name, value) = (line[..colon], line[(colon + 1)..].Trim());
+            if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = int.Parse(value[..3], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                context.Response.Headers.Append(name, value);
+            }
+        }
+        await output.CopyToAsync(context.Response.Body);
+        await feed;
+        await process.WaitForExitAsync();
+        await stderr;
+    }
+
+    private static string ReadLine(Stream stream)
+    {
+        var bytes = new List<byte>();
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n')
+        {
+            bytes.Add((byte)b);
+        }
+        return Encoding.ASCII.GetString([.. bytes]).TrimEnd('\r');
+    }
+
+    private static async Task<bool> TryGitAsync(string directory, params string[] args)
+    {
+        try
+        {
+            await RunGitAsync(directory, null, args);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task RunGitAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await stdout;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {await stderr}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

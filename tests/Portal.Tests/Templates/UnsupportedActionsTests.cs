@@ -1,0 +1,47 @@
+using Portal.Web.Features.Templates;
+
+namespace Portal.Tests.Templates;
+
+public sealed class UnsupportedActionsTests
+{
+    [Fact]
+    public void A_template_using_a_Backstage_action_the_portal_lacks_is_refused_with_the_action_the_reason_and_every_supported_action()
+    {
+        var runner = TemplateRenderingTests.Runner();
+        var folder = Path.Combine(Path.GetTempPath(), "unsupported-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "template.yaml");
+        File.WriteAllText(file, """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: gitlab-template
+            spec:
+              owner: group:default/platform
+              type: service
+              steps:
+                - id: publish
+                  action: publish:gitlab
+                  input: {repoUrl: gitlab.com?owner=acme&repo=x}
+                - id: notify
+                  action: notification:send
+                  input: {recipients: broadcast, title: Done}
+                - id: custom
+                  action: acme:deploy
+            """);
+        var template = TemplateRenderingTests.Load(file);
+
+        var problems = runner.Check(template);
+
+        const string Supported = "Supported actions: debug:log, fetch:plain, fetch:template, publish:git, publish:github (inputs at /create/actions).";
+        Assert.Equal(
+        [
+            "Step 'publish' uses the action 'publish:gitlab', which this portal does not support: GitLab publishing is not built; publish to GitHub or "
+                + "GitHub Enterprise (publish:github) or to the portal's git server (publish:git). " + Supported,
+            "Step 'notify' uses the action 'notification:send', which this portal does not support: the portal has no notifications to send through; "
+                + "remove the step (the task page shows the run's outcome to the person who started it). " + Supported,
+            "Step 'custom' uses the action 'acme:deploy', which this portal does not support. " + Supported,
+        ], problems);
+        Directory.Delete(folder, recursive: true);
+    }
+}
