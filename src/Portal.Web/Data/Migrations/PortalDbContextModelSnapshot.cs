@@ -2283,6 +2283,270 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("oncall_schedules", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.Scorecard", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("BuiltIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("built_in");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("Yaml")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("character varying(262144)")
+                        .HasColumnName("yaml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scorecards");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scorecards_name");
+
+                    b.ToTable("scorecards", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.ScorecardHistory", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("EntityRef")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("entity_ref");
+
+                    b.Property<string>("Level")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("level");
+
+                    b.Property<int>("LevelIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("level_index");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("integer")
+                        .HasColumnName("passed");
+
+                    b.Property<string>("PassingRules")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("passing_rules");
+
+                    b.Property<Guid>("ScorecardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scorecard_id");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scorecard_history");
+
+                    b.HasIndex("ScorecardId", "At")
+                        .HasDatabaseName("ix_scorecard_history_scorecard_id_at");
+
+                    b.HasIndex("ScorecardId", "EntityRef", "At")
+                        .HasDatabaseName("ix_scorecard_history_scorecard_id_entity_ref_at");
+
+                    b.ToTable("scorecard_history", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.ScorecardResult", b =>
+                {
+                    b.Property<Guid>("ScorecardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scorecard_id");
+
+                    b.Property<string>("EntityRef")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("entity_ref");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Level")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("level");
+
+                    b.Property<int>("LevelIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("level_index");
+
+                    b.Property<int>("NoData")
+                        .HasColumnType("integer")
+                        .HasColumnName("no_data");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("integer")
+                        .HasColumnName("passed");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("rules_json");
+
+                    b.Property<string>("StateHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("state_hash");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.HasKey("ScorecardId", "EntityRef")
+                        .HasName("pk_scorecard_results");
+
+                    b.HasIndex("EntityRef")
+                        .HasDatabaseName("ix_scorecard_results_entity_ref");
+
+                    b.HasIndex("Owner", "ScorecardId")
+                        .HasDatabaseName("ix_scorecard_results_owner_scorecard_id");
+
+                    b.ToTable("scorecard_results", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.ScorecardRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("ChangedResults")
+                        .HasColumnType("integer")
+                        .HasColumnName("changed_results");
+
+                    b.Property<int>("Entities")
+                        .HasColumnType("integer")
+                        .HasColumnName("entities");
+
+                    b.PrimitiveCollection<int[]>("LevelCounts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("level_counts");
+
+                    b.Property<int>("PassedChecks")
+                        .HasColumnType("integer")
+                        .HasColumnName("passed_checks");
+
+                    b.Property<Guid>("ScorecardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scorecard_id");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("seconds");
+
+                    b.Property<int>("TelemetryChecked")
+                        .HasColumnType("integer")
+                        .HasColumnName("telemetry_checked");
+
+                    b.Property<int>("TelemetryPassing")
+                        .HasColumnType("integer")
+                        .HasColumnName("telemetry_passing");
+
+                    b.Property<int>("TotalChecks")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_checks");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scorecard_runs");
+
+                    b.HasIndex("ScorecardId", "At")
+                        .HasDatabaseName("ix_scorecard_runs_scorecard_id_at");
+
+                    b.ToTable("scorecard_runs", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Slo.Ingestion.MetricStream", b =>
                 {
                     b.Property<string>("Key")
