@@ -17,11 +17,11 @@ public static class IncidentEndpoints
         api.MapGet("/{id:guid}", GetAsync)
             .WithName("GetIncident").WithSummary("Get an incident").WithDescription("The incident with its timeline, runbook and times to acknowledge and resolve.");
         api.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("AcknowledgeIncident").WithSummary("Acknowledge an incident").WithDescription("The component's team or an admin; records the time to acknowledge and notifies the receivers. 409 when the incident is past that.");
+            .WithName("AcknowledgeIncident").WithSummary("Acknowledge an incident").WithDescription("The component's team or an admin; records the time to acknowledge and notifies the receivers. 409 when the incident is past that.").ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/mitigate", MitigateAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("MitigateIncident").WithSummary("Mark an incident mitigated").WithDescription("The component's team or an admin. 409 when the incident is past that.");
+            .WithName("MitigateIncident").WithSummary("Mark an incident mitigated").WithDescription("The component's team or an admin. 409 when the incident is past that.").ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/resolve", ResolveAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("ResolveIncident").WithSummary("Resolve an incident").WithDescription("The component's team or an admin; records the time to resolve, drafts the postmortem with the timeline and notifies the receivers. 409 when it is resolved already.");
+            .WithName("ResolveIncident").WithSummary("Resolve an incident").WithDescription("The component's team or an admin; records the time to resolve, drafts the postmortem with the timeline and notifies the receivers. 409 when it is resolved already.").ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/checklist/{task}", CheckAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("CheckIncidentTask").WithSummary("Tick or untick a checklist task")
             .WithDescription("The component's team or an admin. `task` is triage, notify, mitigate, communicate or postmortem; the body is `{\"done\": true}`.");
@@ -113,20 +113,20 @@ public static class IncidentEndpoints
     private static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(Guid id, PortalDbContext db, CancellationToken ct) =>
         await IncidentQueries.GetAsync(db, id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> AcknowledgeAsync(Guid id, PortalDbContext db,
+    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ProblemHttpResult>> AcknowledgeAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
         MoveAsync(id, IncidentLifecycle.Acknowledged, db, notifier, time, http, ct);
 
-    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MitigateAsync(Guid id, PortalDbContext db,
+    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ProblemHttpResult>> MitigateAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
         MoveAsync(id, IncidentLifecycle.Mitigated, db, notifier, time, http, ct);
 
-    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> ResolveAsync(Guid id, PortalDbContext db,
+    private static Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ProblemHttpResult>> ResolveAsync(Guid id, PortalDbContext db,
         IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct) =>
         MoveAsync(id, IncidentLifecycle.Resolved, db, notifier, time, http, ct);
 
     /// <summary>One status change: the team's or an admin's, forward only, audited, and sent to the receivers (PagerDuty's acknowledge/resolve).</summary>
-    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, Conflict<ProblemDetailsBody>>> MoveAsync(Guid id, string to,
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ProblemHttpResult>> MoveAsync(Guid id, string to,
         PortalDbContext db, IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var (outcome, problem) = await IncidentCommands.MoveAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(), id, to, ct);
@@ -134,7 +134,7 @@ public static class IncidentEndpoints
         {
             IncidentOutcome.NotFound => TypedResults.NotFound(),
             IncidentOutcome.Forbidden => TypedResults.Forbid(),
-            IncidentOutcome.Conflict => TypedResults.Conflict(new ProblemDetailsBody("The incident cannot move there.", problem!)),
+            IncidentOutcome.Conflict => TypedResults.Problem(problem, statusCode: StatusCodes.Status409Conflict, title: "The incident cannot move there."),
             _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
         };
     }
@@ -148,6 +148,3 @@ public sealed record PostmortemRequest(string? Markdown);
 
 /// <summary>An incident's postmortem; <c>Draft</c> when it is the generated template, not yet saved.</summary>
 public sealed record PostmortemView(Guid IncidentId, string Markdown, bool Draft);
-
-/// <summary>A refusal's title and detail (RFC 9457 fields).</summary>
-public sealed record ProblemDetailsBody(string Title, string Detail);
