@@ -57,6 +57,7 @@ public static partial class Ttl
         return left <= TimeSpan.Zero ? "due now"
             : left.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {left.TotalDays:0.#} days")
             : left.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {left.TotalHours:0.#} hours")
-            : string.Create(CultureInfo.InvariantCulture, $"in {Math.Max(1, (int)Math.Ceiling(left.TotalMinutes))} minutes");
+            : Math.Max(1, (int)Math.Ceiling(left.TotalMinutes)) is var m && m == 1 ? "in 1 minute"
+            : string.Create(CultureInfo.InvariantCulture, $"in {m} minutes");
     }
 }
