@@ -32,7 +32,9 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         await name.FillAsync("e2e-orders");
         await Expect(Page.GetByText(new Regex("Name does not match the required format"))).ToHaveCountAsync(0);
         await Page.GetByTestId("param-owner").FillAsync("payments");
-        await Page.GetByRole(AriaRole.Option, new() { Name = "group:default/payments", Exact = true }).ClickAsync();
+        // The owner picker names teams by display name; the template still gets the ref (the preview below).
+        await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
+        await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("Payments");
         await Page.GetByTestId("form-next").ClickAsync();
         await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("http://localhost:5000");
         await Page.GetByTestId("form-next").ClickAsync();
