@@ -71,8 +71,10 @@ public sealed class PortalProcess : IAsyncDisposable
             {
                 using var entry = System.Text.Json.JsonDocument.Parse(line);
                 var root = entry.RootElement;
+                // The exception's first line and the portal's own frames: where to look.
                 var exception = root.TryGetProperty("Exception", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String
-                    ? " | " + e.GetString()!.Split('\n')[0].Trim() : "";
+                    ? " | " + string.Join(" / ", e.GetString()!.Split('\n').Select(l => l.Trim())
+                        .Where((l, i) => i == 0 || l.StartsWith("at Portal.", StringComparison.Ordinal)).Take(6)) : "";
                 found.Add($"{root.GetProperty("Category").GetString()}: {root.GetProperty("Message").GetString()}{exception}");
             }
             catch (System.Text.Json.JsonException)
