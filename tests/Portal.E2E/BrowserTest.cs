@@ -13,6 +13,7 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
 {
     private readonly List<string> _consoleErrors = [];
     private IBrowserContext? _context;
+    private int _serverLogMark;
 
     protected PortalBrowserFixture Fixture { get; } = fixture;
 
@@ -26,6 +27,7 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _serverLogMark = Fixture.Portal.OutputMark;
         _context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Fixture.Portal.BaseAddress.ToString(),
@@ -49,7 +51,21 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         {
             await _context.DisposeAsync();
         }
+        AssertNoServerErrors();
     }
+
+    /// <summary>
+    /// Fails the test when the portal logged an error (a server-side exception, a failed job) while it ran, unless the
+    /// test expects that line (<see cref="IsExpectedServerError"/>). Runs after every test; tests may call it earlier.
+    /// </summary>
+    protected void AssertNoServerErrors()
+    {
+        var errors = Fixture.Portal.ErrorLogLinesSince(_serverLogMark).Where(line => !IsExpectedServerError(line)).ToList();
+        Assert.True(errors.Count == 0, "The portal logged errors during the test:\n" + string.Join('\n', errors));
+    }
+
+    /// <summary>An error-level log line this test causes on purpose ("Category: Message | exception"); none by default.</summary>
+    protected virtual bool IsExpectedServerError(string line) => false;
 
     /// <summary>
     /// Saves TestResults/screenshots/&lt;class&gt;.&lt;test&gt;.png for people to look at, then checks the page as it is

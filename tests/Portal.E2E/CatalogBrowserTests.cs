@@ -44,7 +44,9 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await header.GetByText("Owner", new() { Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("dir=desc"));
         // Descending by owner: search's components come first.
-        await Expect(Rows().First.Locator("td").Nth(3)).ToHaveTextAsync("search");
+        // (sorted by the ref, shown by the team's display name, the ref on hover).
+        await Expect(Rows().First.Locator("td").Nth(3)).ToHaveTextAsync("Search & Discovery");
+        await Expect(Rows().First.Locator("td").Nth(3).GetByRole(AriaRole.Link)).ToHaveAttributeAsync("title", "group:default/search");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("page=2"));
@@ -140,7 +142,13 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await SignInAsync(returnUrl: "/catalog/group/default/payments");
 
         await Expect(Page.GetByTestId("team-members")).ToContainTextAsync("Members (3)");
-        await Expect(Page.GetByTestId("team-members").GetByRole(AriaRole.Link, new() { Name = "ana.silva" })).ToBeVisibleAsync();
+        // People by name with their e-mail (the ref on hover); the team's profile with its parent by display name.
+        var ana = Page.GetByTestId("team-member").Filter(new() { HasText = "Ana Silva" });
+        await Expect(ana.GetByRole(AriaRole.Link, new() { Name = "Ana Silva" })).ToHaveAttributeAsync("title", "user:default/ana.silva");
+        await Expect(ana).ToContainTextAsync("ana.silva@northwind.example");
+        await Expect(Page.GetByTestId("team-display-name")).ToHaveTextAsync("Payments");
+        await Expect(Page.GetByTestId("team-email")).ToHaveTextAsync("payments@northwind.example");
+        await Expect(Page.GetByTestId("team-parent").GetByRole(AriaRole.Link)).ToHaveTextAsync("Northwind Commerce");
         // Five demo components, and one more if the template test has already created its service for payments.
         await Expect(Page.GetByTestId("owned-component")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Components [56]"));
         Assert.Equal(int.Parse((await Page.GetByTestId("owned-component").Locator(".mud-chip").InnerTextAsync()).Trim(), System.Globalization.CultureInfo.InvariantCulture),
@@ -155,6 +163,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         // The organisation owns nothing itself: an empty state, not an empty card.
         await GotoAsync("/catalog/group/default/northwind");
         await Expect(Page.GetByTestId("team-owned-empty")).ToContainTextAsync("owns nothing");
+        await Expect(Page.GetByTestId("team-children")).ToContainTextAsync("Search & Discovery");
         await ScreenshotAsync("Empty");
         AssertNoConsoleErrors();
     }

@@ -78,10 +78,12 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
         await Page.Keyboard.TypeAsync("checkout");
         // The list first offers every team, then (after the search's debounce) only the one that matches.
         await Expect(Page.GetByRole(AriaRole.Option)).ToHaveCountAsync(1);
-        await Expect(Page.GetByRole(AriaRole.Option, new() { Name = "group:default/checkout", Exact = true })).ToBeVisibleAsync();
-        await ArrowToOptionAsync(Page.GetByTestId("param-owner"), "group:default/checkout");
+        // Teams are offered by their display name, with the ref on hover.
+        await Expect(Page.GetByRole(AriaRole.Option, new() { Name = "Checkout", Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("picker-option-group:default/checkout")).ToHaveAttributeAsync("title", "group:default/checkout");
+        await ArrowToOptionAsync(Page.GetByTestId("param-owner"), "Checkout");
         await Page.Keyboard.PressAsync("Enter");
-        await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("group:default/checkout");
+        await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("Checkout");
         await ScreenshotAsync("Owner_chosen");
 
         await TabToAsync(Page.GetByTestId("form-next"));

@@ -8,16 +8,16 @@ namespace Portal.E2E;
 public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
-    public async Task Home_page_shows_the_figures_that_are_in_the_database()
+    public async Task Organisation_overview_shows_the_figures_that_are_in_the_database()
     {
         var connection = PostgresProbe.ConnectionString(Fixture.DataDirectory);
         var components = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"))!;
         var systems = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'System'"))!;
         var teams = (long)(await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Group' AND type = 'team'"))!;
 
-        await SignInAsync();
+        await SignInAsync(returnUrl: "/overview");
 
-        await Expect(Page).ToHaveTitleAsync("Home · Portal");
+        await Expect(Page).ToHaveTitleAsync("Organisation overview · Portal");
         await Expect(Page.GetByTestId("figure-components").Locator(".figure-value")).ToHaveTextAsync(components.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("figure-systems").Locator(".figure-value")).ToHaveTextAsync(systems.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("figure-teams").Locator(".figure-value")).ToHaveTextAsync(teams.ToString(System.Globalization.CultureInfo.InvariantCulture));

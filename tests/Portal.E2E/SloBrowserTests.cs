@@ -190,6 +190,38 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
     }
 
     /// <summary>Requests and server errors i minutes before now: a trickle of errors, then 25 % in the last ten minutes.</summary>
+    [Fact]
+    public async Task An_slo_with_one_minute_of_data_shows_its_point_and_a_tooltip_with_the_value()
+    {
+        await SignInAsync();
+        // One minute of sms-sender traffic, 2 failures in 100, then an SLO on it.
+        var token = await CreateIngestTokenAsync();
+        var minute = SloMath.MinuteOf(DateTimeOffset.UtcNow).AddMinutes(-1);
+        var export = Export("sms-sender", [(minute, (100L, 2L))]);
+        var response = await PostMetricsAsync(token, export);
+        Assert.True(response.Ok, $"POST /v1/metrics: {response.Status} {await response.TextAsync()}");
+        var created = await Page.APIRequest.PostAsync("/api/slos", new()
+        {
+            DataObject = new { name = "sms-sparse", displayName = "SMS sparse", component = "sms-sender", indicator = "availability", target = 0.99m, window = new { kind = "rolling", days = 7 } },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(created.Ok, $"POST /api/slos: {created.Status} {await created.TextAsync()}");
+        using var json = JsonDocument.Parse(await created.TextAsync());
+        await GotoAsync($"/slos/{json.RootElement.GetProperty("id").GetGuid()}");
+
+        // The SLI chart draws the minute as a point (a line needs two), not just the objective line.
+        var sli = Page.GetByTestId("chart-sli");
+        var points = sli.Locator("svg circle");
+        await Expect(points.First).ToBeVisibleAsync();
+        Assert.True(await points.CountAsync() >= 1, "the SLI chart draws its one reading as a point");
+        await points.First.HoverAsync();
+        await Expect(sli.GetByText(new Regex("^SLI: 98"))).ToBeVisibleAsync();
+        await ScreenshotAsync("Sparse_chart_tooltip");
+        // The error-ratio chart of the component's RED metrics draws its point too.
+        await Expect(Page.GetByTestId("chart-errors").Locator("svg circle").First).ToBeVisibleAsync();
+        AssertNoConsoleErrors();
+    }
+
     private static (long Requests, long Errors) Traffic(int i)
     {
         long requests = 120 + (i % 7) * 10;

@@ -36,6 +36,55 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A mark in the output (its length so far), for <see cref="ErrorLogLinesSince"/>.</summary>
+    public int OutputMark
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.Length;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The error- and critical-level log entries the portal wrote since <paramref name="mark"/> (its JSON console lines with
+    /// <c>"LogLevel":"Error"</c> or <c>"Critical"</c>), as "Category: Message" with the exception's first line: the
+    /// server-side exceptions a browser test must not cause.
+    /// </summary>
+    public IReadOnlyList<string> ErrorLogLinesSince(int mark)
+    {
+        string text;
+        lock (_output)
+        {
+            text = mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
+        }
+        var found = new List<string>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith('{') || !(line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            try
+            {
+                using var entry = System.Text.Json.JsonDocument.Parse(line);
+                var root = entry.RootElement;
+                // The exception's first line and the portal's own frames: where to look.
+                var exception = root.TryGetProperty("Exception", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? " | " + string.Join(" / ", e.GetString()!.Split('\n').Select(l => l.Trim())
+                        .Where((l, i) => i == 0 || l.StartsWith("at Portal.", StringComparison.Ordinal)).Take(6)) : "";
+                found.Add($"{root.GetProperty("Category").GetString()}: {root.GetProperty("Message").GetString()}{exception}");
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                found.Add(line.Trim());
+            }
+        }
+        return found;
+    }
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -29,7 +29,10 @@ public static class CatalogEntityMapper
             Kind = kind,
             Namespace = ns,
             Name = name,
-            Title = String(metadata, "title"),
+            // People and teams are named by their profile in Backstage descriptors; it is their title wherever the portal names them.
+            Title = String(metadata, "title")
+                ?? (kind is CatalogKinds.Group or CatalogKinds.User && spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("profile", out var profile)
+                    ? String(profile, "displayName") : null),
             Description = String(metadata, "description"),
             Type = String(spec, "type"),
             Lifecycle = String(spec, "lifecycle"),

@@ -23,6 +23,32 @@ public static class CatalogReads
     public static IQueryable<CatalogItem> Active(PortalDbContext db, string kind) =>
         Entities(db).Where(i => i.Kind == kind && !i.Orphaned);
 
+    /// <summary>
+    /// The active entities of a kind that these teams own (full group refs such as a person's team claims, any case): what
+    /// the personal home lists as "my services", and what the SLO home card asks the SLOs of.
+    /// </summary>
+    public static IQueryable<CatalogItem> OwnedBy(PortalDbContext db, string kind, IReadOnlyCollection<string> teams)
+    {
+        var owners = teams.Select(t => t.ToLowerInvariant()).Distinct().ToList();
+        return Active(db, kind).Where(i => i.Owner != null && owners.Contains(i.Owner));
+    }
+
+    /// <summary>
+    /// What people call these entities: the title (a group's <c>profile.displayName</c> is its title), else the name, by
+    /// lower-case ref; refs not in the catalog are left out, so callers fall back to the ref.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> DisplayNamesAsync(PortalDbContext db, IEnumerable<string> refs,
+        CancellationToken cancellationToken)
+    {
+        var keys = refs.Select(r => r.ToLowerInvariant()).Distinct().ToList();
+        if (keys.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        return await db.CatalogEntities.AsNoTracking().Where(e => keys.Contains(e.EntityRef))
+            .Select(e => new { e.EntityRef, Display = e.Title ?? e.Name }).ToDictionaryAsync(e => e.EntityRef, e => e.Display, cancellationToken);
+    }
+
     /// <summary>Whether an entity of <paramref name="kind"/> with this ref exists (orphans included, as until it is removed).</summary>
     public static Task<bool> ExistsAsync(PortalDbContext db, string entityRef, string kind, CancellationToken cancellationToken) =>
         db.CatalogEntities.AnyAsync(e => e.EntityRef == entityRef && e.Kind == kind, cancellationToken);

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.Extensions;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Catalog.Search;
 
@@ -18,6 +19,8 @@ public static class CatalogSetup
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
+        builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyServicesHomeCard), 10));
+        builder.Services.AddSingleton(new HomeCard(typeof(Pages.StarredHomeCard), 40));
         // Sign-in asks the catalog for a person's teams through Identity's delegate (Identity does not reference the catalog).
         builder.Services.AddSingleton<TeamDirectory>(CatalogTeamDirectory.LoadAsync);
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(

@@ -22,6 +22,8 @@ public static class EnvironmentsSetup
         builder.Services.AddTransient<EnvironmentExpiryJob>();
         builder.Services.AddSingleton<EnvironmentRunWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EnvironmentRunWatchdog>());
+        builder.Services.AddSingleton(new HomeCard(typeof(ApprovalsHomeCard), 5));
+        builder.Services.AddSingleton(new HomeCard(typeof(MyEnvironmentsHomeCard), 30));
         builder.Services.AddSingleton(new EntityTab("Environments", "environments", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentEnvironments), 20));
         return builder;
     }

@@ -49,4 +49,15 @@ public static partial class Ttl
 
     [GeneratedRegex("^([0-9]+)\\s*([mhdwMHDW])$")]
     private static partial Regex ShortForm();
+
+    /// <summary>What is left until <paramref name="expiresAt"/>, as people say it: "in 2.5 days", "in 5 hours", "due now".</summary>
+    public static string Remaining(DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        var left = expiresAt - now;
+        return left <= TimeSpan.Zero ? "due now"
+            : left.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {left.TotalDays:0.#} days")
+            : left.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {left.TotalHours:0.#} hours")
+            : Math.Max(1, (int)Math.Ceiling(left.TotalMinutes)) is var m && m == 1 ? "in 1 minute"
+            : string.Create(CultureInfo.InvariantCulture, $"in {m} minutes");
+    }
 }

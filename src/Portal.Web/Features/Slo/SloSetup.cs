@@ -28,7 +28,8 @@ public static class SloSetup
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         OtlpGrpcListener.Listen(builder);
         builder.Services.AddSingleton(new EntityTab("SLOs", "slos", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentSlos), 10));
-        builder.Services.AddSingleton(new HomeCard(typeof(TelemetryCoverageHomeCard), 10));
+        builder.Services.AddSingleton(new HomeCard(typeof(MySlosHomeCard), 20));
+        builder.Services.AddSingleton(new HomeCard(typeof(TelemetryCoverageHomeCard), 100));
         return builder;
     }
 

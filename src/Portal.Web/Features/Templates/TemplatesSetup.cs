@@ -18,6 +18,7 @@ public static class TemplatesSetup
             .Validate(o => Uri.TryCreate(o.GitHub.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "https" or "http",
                 "Portal:Templates:GitHub:ApiBaseUrl must be an absolute http(s) URL, e.g. https://api.github.com.")
             .ValidateOnStart();
+        builder.Services.AddSingleton(new Infrastructure.Extensions.HomeCard(typeof(Pages.MyTasksHomeCard), 50));
         builder.Services.AddSingleton<IScaffolderAction, FetchTemplateAction>();
         builder.Services.AddSingleton<IScaffolderAction, FetchPlainAction>();
         builder.Services.AddSingleton<IScaffolderAction, PublishGitAction>();

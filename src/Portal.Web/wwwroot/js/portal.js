@@ -4,8 +4,11 @@ window.portal = {
     document.cookie = "portal-theme=" + encodeURIComponent(theme) + "; path=/; max-age=31536000; samesite=lax";
   }
 };
+// Resolves to whether the text reached the clipboard (false without one, e.g. a denied permission), never rejects.
 window.portal.copy = function (text) {
-  return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve();
+  return navigator.clipboard
+    ? navigator.clipboard.writeText(text).then(function () { return true; }, function () { return false; })
+    : Promise.resolve(false);
 };
 // The app bar's search: Enter opens the results page for what was typed, unless a suggestion was picked with the
 // arrow keys (then the autocomplete opens that entity). A capture listener, so it runs before the autocomplete's own.
