@@ -68,7 +68,7 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
-    [GeneratedRegex(@"^(.+ \()?group:default/payments\)?$")]
+    [GeneratedRegex(@"^(.+ \()?group:default\/payments\)?$")]
     private static partial Regex PaymentsOption();
 
     [GeneratedRegex("/create/tasks/[0-9a-f-]{36}$")]

@@ -71,6 +71,6 @@ public sealed partial class UpstreamTemplateBrowserTests(PortalBrowserFixture fi
         AssertNoConsoleErrors();
     }
 
-    [GeneratedRegex(@"^(.+ \()?group:default/payments\)?$")]
+    [GeneratedRegex(@"^(.+ \()?group:default\/payments\)?$")]
     private static partial Regex PaymentsOption();
 }
