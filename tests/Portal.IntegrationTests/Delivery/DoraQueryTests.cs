@@ -11,7 +11,7 @@ public sealed class DoraQueryTests(DoraQueryTests.Portal portal) : IClassFixture
     public sealed class Portal : IAsyncLifetime
     {
         public PortalAppFactory Factory { get; } = new();
-        public Task InitializeAsync() => Task.CompletedTask;
+        public async Task InitializeAsync() => await Factory.SeedDemoAsync();
         public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
@@ -110,5 +110,23 @@ public sealed class DoraQueryTests(DoraQueryTests.Portal portal) : IClassFixture
         Assert.Null(f.BuildSuccessRate);
         Assert.Null(f.MeanTimeToDeployMinutes);
         Assert.Equal(new DoraBandSet(null, null, null, null), f.Bands);
+    }
+
+    [Fact]
+    public async Task The_demo_history_gives_production_services_figures_and_leaves_experimental_ones_empty()
+    {
+        await using (var db = await portal.Factory.DbAsync())
+        {
+            await DeliveryDemoData.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+        }
+        await using var read = await portal.Factory.DbAsync();
+        var now = DateTimeOffset.UtcNow;
+        var service = await DeliveryQueries.FiguresAsync(read, Options, "component:default/order-service", null, now.AddDays(-30), now, CancellationToken.None);
+        var experimental = await DeliveryQueries.FiguresAsync(read, Options, "component:default/payout-scheduler", null, now.AddDays(-30), now, CancellationToken.None);
+
+        Assert.True(service.Deployments > 3, $"{service.Deployments} deployments");
+        Assert.NotNull(service.LeadTimeHours);
+        Assert.NotNull(service.BuildSuccessRate);
+        Assert.Equal(0, experimental.Deployments);
     }
 }
