@@ -124,7 +124,7 @@ public sealed class DoraQueryTests(DoraQueryTests.Portal portal) : IClassFixture
         var service = await DeliveryQueries.FiguresAsync(read, Options, "component:default/order-service", null, now.AddDays(-30), now, CancellationToken.None);
         var experimental = await DeliveryQueries.FiguresAsync(read, Options, "component:default/payout-scheduler", null, now.AddDays(-30), now, CancellationToken.None);
 
-        Assert.True(service.Deployments > 3, $"{service.Deployments} deployments");
+        Assert.True(service.Deployments > 0, $"{service.Deployments} deployments");
         Assert.NotNull(service.LeadTimeHours);
         Assert.NotNull(service.BuildSuccessRate);
         Assert.Equal(0, experimental.Deployments);
