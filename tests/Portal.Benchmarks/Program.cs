@@ -33,6 +33,11 @@ if (args.Length > 0 && args[0] == "startup")
 {
     return await StartupHarness.RunAsync(args[1..]);
 }
+// dotnet run -c Release --project tests/Portal.Benchmarks -- dora-scale [--components 1000] [--deployments 1000000] [--queries 30]
+if (args.Length > 0 && args[0] == "dora-scale")
+{
+    return await DoraScaleHarness.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == "catalog-scale")
 {
     return await CatalogScaleHarness.RunAsync(args[1..]);

@@ -21,7 +21,7 @@ public sealed class DeliveryBrowserTests(PortalBrowserFixture fixture) : Browser
     [Fact]
     public async Task A_components_delivery_tab_shows_the_gate_its_dora_figures_and_its_deployments()
     {
-        await SignInAsync(returnUrl: "/catalog/component/default/refund-service?tab=delivery");
+        await SignInAsync(returnUrl: "/catalog/component/default/payout-scheduler?tab=delivery");
         // Nothing sent yet: the tab says how to send deployments instead of showing empty figures.
         await Expect(Page.GetByTestId("component-deployments-empty")).ToContainTextAsync("delivery:write");
         await Expect(Page.GetByTestId("delivery-gate")).ToContainTextAsync("allowed");
@@ -45,20 +45,20 @@ public sealed class DeliveryBrowserTests(PortalBrowserFixture fixture) : Browser
             var started = now.AddDays(-daysAgo).AddHours(i);
             var response = await ci.PostAsJsonAsync("/api/delivery/deployments", new
             {
-                component = "refund-service", environment = "prod", runId = $"e2e-{i}", version = $"2.{i}.0", status, rollback,
+                component = "payout-scheduler", environment = "prod", runId = $"e2e-{i}", version = $"2.{i}.0", status, rollback,
                 commits = new[] { new { sha = $"{i + 1:x7}abcdef", committedAt = started.AddHours(-20) } },
                 startedAt = started, finishedAt = started.AddMinutes(6), deployedBy = "release-bot", url = $"https://ci.example/runs/{i}",
             });
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var build = await ci.PostAsJsonAsync("/api/delivery/builds", new
             {
-                component = "refund-service", pipeline = "ci", runId = $"e2e-build-{i}", commitSha = $"{i + 1:x7}abcdef", status = i == 1 ? "failed" : "succeeded",
+                component = "payout-scheduler", pipeline = "ci", runId = $"e2e-build-{i}", commitSha = $"{i + 1:x7}abcdef", status = i == 1 ? "failed" : "succeeded",
                 startedAt = started.AddMinutes(-15), finishedAt = started.AddMinutes(-5),
             });
             Assert.True(build.IsSuccessStatusCode, await build.Content.ReadAsStringAsync());
         }
 
-        await GotoAsync("/catalog/component/default/refund-service?tab=delivery");
+        await GotoAsync("/catalog/component/default/payout-scheduler?tab=delivery");
         await Expect(Page.GetByTestId("component-deployments").Locator("tbody tr")).ToHaveCountAsync(script.Length);
         await Expect(Page.GetByTestId("component-deployments")).ToContainTextAsync("rollback");
         var figures = Page.GetByTestId("delivery-figures");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 
@@ -17,33 +18,21 @@ public static class DeliveryQueries
     public static async Task<DoraFigures> FiguresAsync(PortalDbContext db, DeliveryOptions options, string? componentRef, string? teamRef,
         DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var prod = options.ProductionEnvironments.Select(e => e.ToLowerInvariant()).ToArray();
+        var prod = options.ProductionEnvironments.Select(e => e.ToLowerInvariant()).Distinct().ToArray();
         var window = TimeSpan.FromHours(options.RollbackWindowHours);
-        var deployments = db.DeliveryDeployments.AsNoTracking();
-        var builds = db.DeliveryBuilds.AsNoTracking();
+        IReadOnlyCollection<string>? components = null;
         if (componentRef is not null)
         {
-            deployments = deployments.Where(d => d.ComponentRef == componentRef);
-            builds = builds.Where(b => b.ComponentRef == componentRef);
+            components = [componentRef];
         }
-        if (teamRef is not null)
+        else if (teamRef is not null)
         {
-            // Composed, not run: it stays a subquery.
-            var owned = CatalogReads.Entities(db).Where(i => i.Owner == teamRef && i.Kind == CatalogKinds.Component).Select(i => i.Ref);
-            deployments = deployments.Where(d => owned.Contains(d.ComponentRef));
-            builds = builds.Where(b => owned.Contains(b.ComponentRef));
+            components = await CatalogReads.Entities(db).Where(i => i.Owner == teamRef && i.Kind == CatalogKinds.Component)
+                .Select(i => i.Ref).ToListAsync(ct);
         }
-        var start = from - Lookback;
-        var end = to + (window > Lookahead ? window : Lookahead);
-        var rows = await deployments
-            .Where(d => prod.Contains(d.Environment) && d.FinishedAt >= start && d.FinishedAt < end
-                && (d.Status == DeliveryStatuses.Succeeded || d.Status == DeliveryStatuses.Failed))
-            .Select(d => new { d.ComponentRef, d.StartedAt, d.FinishedAt, d.Status, d.Rollback, d.Commits }).ToListAsync(ct);
-        var buildRows = await builds.Where(b => b.FinishedAt >= from && b.FinishedAt < to)
-            .Select(b => new { b.FinishedAt, b.Status }).ToListAsync(ct);
-        return DoraMath.Compute(
-            rows.Select(r => new DoraDeployment(r.ComponentRef, r.StartedAt, r.FinishedAt!.Value, r.Status, r.Rollback, r.Commits)).ToList(),
-            buildRows.Select(b => new DoraBuild(b.FinishedAt!.Value, b.Status)).ToList(), from, to, window);
+        var totals = await DoraQuery.TotalsAsync((NpgsqlConnection)db.Database.GetDbConnection(), prod, components, from, to, window, Lookback,
+            window > Lookahead ? window : Lookahead, ct);
+        return DoraMath.Figures(totals, from, to);
     }
 
     public static async Task<List<DeploymentView>> DeploymentsAsync(PortalDbContext db, string? componentRef, string? environment, int limit,

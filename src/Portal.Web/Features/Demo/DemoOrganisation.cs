@@ -93,6 +93,7 @@ public static class DemoOrganisation
         new("deploy-controller", "service", "production", "developer-platform", "GitOps controller that rolls out releases.", ["deployments-api"], [], [], ["go", "kubernetes"]),
         new("env-provisioner", "service", "production", "developer-platform", "Creates and tears down environments.", [], ["deployments-api"], [], ["terraform"]),
         new("service-templates", "library", "production", "developer-platform", "Golden-path templates for new services.", [], [], [], ["dotnet", "templates"]),
+        new("portal", "website", "production", "developer-platform", "This developer portal; its own requests feed its SLOs.", [], [], [], ["dotnet"]),
         new("feature-flags", "service", "production", "developer-platform", "Feature flag evaluation service.", ["flags-api"], [], ["resource:flags-db"], ["dotnet"]),
     ];
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Catalog.Ingestion;
 using Portal.Web.Features.Cost;
+using Portal.Web.Features.Delivery;
 using Portal.Web.Infrastructure.Hosting;
 
 namespace Portal.Web.Features.Demo;
@@ -35,7 +36,8 @@ public static class DemoSetup
                 Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "demo-catalog"), CancellationToken.None))
         {
             await CostDemoData.SeedAsync(db, app.Services.GetRequiredService<IOptions<CostAttributionOptions>>().Value, TimeProvider.System, CancellationToken.None);
-            app.Logger.LogInformation("Seeded the demo organisation and its billing data (turn off with Portal:Demo:Seed=false).");
+            await DeliveryDemoData.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+            app.Logger.LogInformation("Seeded the demo organisation, its billing and delivery data (turn off with Portal:Demo:Seed=false).");
         }
     }
 }

@@ -58,4 +58,13 @@ public sealed class SloOptions
 
     /// <summary>OTLP <c>service.name</c> values that differ from the catalog component's name: service name to entity ref.</summary>
     public Dictionary<string, string> ServiceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// How often the portal's own request metrics go into its SLO store (the component <see cref="SelfServiceName"/>,
+    /// its M1 availability); 0 turns it off.
+    /// </summary>
+    [Range(0, 3600)] public int SelfMetricsIntervalSeconds { get; set; } = 30;
+
+    /// <summary>The catalog component the portal measures itself as.</summary>
+    [Required, MaxLength(200)] public string SelfServiceName { get; set; } = "portal";
 }

@@ -1,3 +1,5 @@
+using OpenTelemetry.Metrics;
+using Microsoft.Extensions.Options;
 using Hangfire;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
@@ -27,6 +29,17 @@ public static class SloSetup
         // Refused gRPC calls get gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED), not the cookie's redirect.
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         OtlpGrpcListener.Listen(builder);
+        var selfInterval = builder.Configuration.GetValue<int?>($"{SloOptions.Section}:SelfMetricsIntervalSeconds") ?? 30;
+        if (selfInterval > 0)
+        {
+            // The portal's own SLO (M1): its request metrics into its own store, in process (no collector).
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddReader(sp => new PeriodicExportingMetricReader(
+                new SelfMetricsExporter(sp.GetRequiredService<MetricsIngestion>(), sp.GetRequiredService<IOptions<SloOptions>>().Value.SelfServiceName,
+                    sp.GetRequiredService<ILogger<SelfMetricsExporter>>()), selfInterval * 1000)
+            {
+                TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+            }));
+        }
         builder.Services.AddSingleton(new EntityTab("SLOs", "slos", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentSlos), 10));
         builder.Services.AddSingleton(new HomeCard(typeof(MySlosHomeCard), 20));
         builder.Services.AddSingleton(new HomeCard(typeof(TelemetryCoverageHomeCard), 100));

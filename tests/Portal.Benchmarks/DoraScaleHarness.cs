@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Portal.TestSupport;
+using Portal.Web.Data;
+using Portal.Web.Features.Delivery;
+using Portal.Web.Features.Environments;
+
+// Random only makes test data; a fixed seed keeps runs comparable.
+#pragma warning disable CA5394
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// The DORA figures over a year of delivery history, through the real query on the test cluster:
+/// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- dora-scale [--components 1000] [--deployments 1000000] [--queries 30]</code>
+/// Writes the deployments (production, with one to three commits, ~8 % failed, ~2 % rolled back) and as many builds
+/// by binary COPY, then measures p50/p95 of the figures for a component, a team of 50 components and the organisation.
+/// </summary>
+public static class DoraScaleHarness
+{
+    private const string Command = "dotnet run -c Release --project tests/Portal.Benchmarks -- dora-scale";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var components = HarnessArgs.Number(args, "--components", 1000);
+        var deployments = HarnessArgs.Number(args, "--deployments", 1_000_000);
+        var queries = HarnessArgs.Number(args, "--queries", 30);
+        var connection = TestCluster.CreateDatabase();
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connection, npgsql => npgsql.CommandTimeout(600)).UseSnakeCaseNamingConvention().Options;
+        await using (var setup = new PortalDbContext(options))
+        {
+            await setup.Database.MigrateAsync();
+        }
+        var to = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var load = Stopwatch.StartNew();
+        await using (var npgsql = new NpgsqlConnection(connection))
+        {
+            await npgsql.OpenAsync();
+            await GenerateAsync(npgsql, components, deployments, to);
+            await using var analyze = new NpgsqlCommand("ANALYZE delivery_deployments; ANALYZE delivery_builds", npgsql);
+            await analyze.ExecuteNonQueryAsync();
+        }
+        Console.Error.WriteLine($"Wrote {deployments:N0} deployments and builds in {load.Elapsed.TotalSeconds:0.0} s");
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command} --components {components} --deployments {deployments} --queries {queries}`  ");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}  ");
+        report.AppendLine();
+        report.AppendLine("| Query | p50 (ms) | p95 (ms) | max (ms) | deployments counted |");
+        report.AppendLine("|---|---:|---:|---:|---:|");
+        var delivery = new DeliveryOptions();
+        var team = Enumerable.Range(0, Math.Min(50, components)).Select(Ref).ToList();
+        await using (var db = new PortalDbContext(options))
+        {
+            await MeasureAsync(report, "one component, 365 days", queries,
+                () => DeliveryQueries.FiguresAsync(db, delivery, Ref(7), null, to.AddDays(-365), to, CancellationToken.None));
+            await MeasureAsync(report, "team of 50 components, 365 days", queries, async () => DoraMath.Figures(await DoraQuery.TotalsAsync(
+                (NpgsqlConnection)db.Database.GetDbConnection(), ["prod", "production"], team, to.AddDays(-365), to, TimeSpan.FromHours(24),
+                TimeSpan.FromDays(30), TimeSpan.FromDays(30), CancellationToken.None), to.AddDays(-365), to));
+            await MeasureAsync(report, "organisation, 30 days", queries,
+                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-30), to, CancellationToken.None));
+            await MeasureAsync(report, "organisation, 90 days", queries,
+                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-90), to, CancellationToken.None));
+            await MeasureAsync(report, "organisation, 365 days", queries,
+                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-365), to, CancellationToken.None));
+        }
+        Console.WriteLine(report);
+        Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
+        await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "dora-scale.md"), report.ToString());
+        return 0;
+    }
+
+    private static string Ref(int i) => $"component:default/service-{i:D4}";
+
+    private static async Task MeasureAsync(StringBuilder report, string name, int runs, Func<Task<DoraFigures>> query)
+    {
+        var figures = await query();
+        for (var i = 0; i < 2; i++)
+        {
+            await query();
+        }
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await query();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| {name} | {EnvironmentFigures.Percentile(times, 0.5):0.0} | {EnvironmentFigures.Percentile(times, 0.95):0.0} | {times[^1]:0.0} | {figures.Deployments:N0} |");
+        Console.Error.WriteLine($"{name}: p95 {EnvironmentFigures.Percentile(times, 0.95):0.0} ms ({figures.Deployments:N0} deployments, lead {figures.LeadTimeHours:0.0} h, CFR {figures.ChangeFailureRate:P1})");
+    }
+
+    private static async Task GenerateAsync(NpgsqlConnection connection, int components, int deployments, DateTimeOffset to)
+    {
+        var random = new Random(20_261_206);
+        var start = to.AddDays(-365);
+        var perComponent = Math.Max(1, deployments / components);
+        var step = TimeSpan.FromDays(365) / perComponent;
+        var now = DateTime.UtcNow;
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY delivery_deployments (id, component_ref, run_id, environment, commit_sha, commits, status, rollback, started_at, finished_at, source, received_at, updated_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            var sha = 0L;
+            for (var c = 0; c < components; c++)
+            {
+                for (var i = 0; i < perComponent; i++)
+                {
+                    var finished = start + step * i + TimeSpan.FromMinutes(random.Next(60));
+                    var status = random.NextDouble() < 0.08 ? DeliveryStatuses.Failed : DeliveryStatuses.Succeeded;
+                    var rollback = status == DeliveryStatuses.Succeeded && random.NextDouble() < 0.02;
+                    var commits = new StringBuilder("[");
+                    var count = rollback ? 0 : 1 + random.Next(3);
+                    for (var k = 0; k < count; k++)
+                    {
+                        var at = finished - TimeSpan.FromHours(1 + random.NextDouble() * 72);
+                        commits.Append(CultureInfo.InvariantCulture, $"{(k == 0 ? "" : ",")}{{\"sha\":\"{++sha:x40}\",\"committedAt\":\"{at.UtcDateTime:O}\"}}");
+                    }
+                    commits.Append(']');
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(Ref(c), NpgsqlDbType.Varchar);
+                    await writer.WriteAsync($"deploy-{i}", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync("prod", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync($"{sha:x40}", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(commits.ToString(), NpgsqlDbType.Jsonb);
+                    await writer.WriteAsync(status, NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(rollback, NpgsqlDbType.Boolean);
+                    await writer.WriteAsync((finished - TimeSpan.FromMinutes(5 + random.Next(20))).UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(finished.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync("api", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                }
+            }
+            await writer.CompleteAsync();
+        }
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY delivery_builds (id, component_ref, run_id, pipeline, commit_sha, status, started_at, finished_at, source, received_at, updated_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var c = 0; c < components; c++)
+            {
+                for (var i = 0; i < perComponent; i++)
+                {
+                    var finished = start + step * i;
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(Ref(c), NpgsqlDbType.Varchar);
+                    await writer.WriteAsync($"build-{i}", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync("ci", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync("0", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(random.NextDouble() < 0.9 ? DeliveryStatuses.Succeeded : DeliveryStatuses.Failed, NpgsqlDbType.Varchar);
+                    await writer.WriteAsync((finished - TimeSpan.FromMinutes(8)).UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(finished.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync("api", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                }
+            }
+            await writer.CompleteAsync();
+        }
+    }
+}
