@@ -16,7 +16,7 @@ public sealed class PortalProcessTests
             var first = await PortalProcess.StartAsync(dir);
             var firstPostgres = PostgresProbe.Server(dir)!.Value.Pid;
             var connection = PostgresProbe.ConnectionString(dir);
-            Assert.Equal(40L, await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"));
+            Assert.Equal(41L, await PostgresProbe.ScalarAsync(connection, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"));
             await PostgresProbe.ScalarAsync(connection, "INSERT INTO portal_settings (key, value, updated_at) VALUES ('marker', 'before-kill', now())");
 
             first.KillHard();
@@ -25,7 +25,7 @@ public sealed class PortalProcessTests
             await using var second = await PortalProcess.StartAsync(dir);
             var again = PostgresProbe.ConnectionString(dir);
             Assert.Equal("before-kill", await PostgresProbe.ScalarAsync(again, "SELECT value FROM portal_settings WHERE key = 'marker'"));
-            Assert.Equal(40L, await PostgresProbe.ScalarAsync(again, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"));
+            Assert.Equal(41L, await PostgresProbe.ScalarAsync(again, "SELECT count(*) FROM catalog_entities WHERE kind = 'Component'"));
             Assert.False(PostgresProbe.IsAlive(firstPostgres), "the orphaned server of the killed portal is stopped");
             Assert.Contains("left running by a previous portal", second.Output, StringComparison.Ordinal);
         }
