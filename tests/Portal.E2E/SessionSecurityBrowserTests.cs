@@ -77,7 +77,8 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/catalog/user/default/dana\\.kim$"));
         await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "dana.kim" }).First).ToBeVisibleAsync();
+        // The user's page, titled with the profile's display name.
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dana Kim" }).First).ToBeVisibleAsync();
     }
 
     [Fact]
