@@ -145,22 +145,6 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
     /// <summary>Delta histograms per minute: 500 requests, 100 of them 503s.</summary>
     private static ExportMetricsServiceRequest Export(string service, IEnumerable<DateTimeOffset> minutes)
     {
-        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
-        foreach (var minute in minutes)
-        {
-            foreach (var (count, status) in new[] { (400L, 200L), (100L, 503L) })
-            {
-                var point = new HistogramDataPoint
-                {
-                    StartTimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute), TimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute.AddSeconds(30)),
-                    Count = (ulong)count, Sum = count * 0.05,
-                };
-                point.BucketCounts.AddRange([(ulong)count, 0UL]);
-                point.ExplicitBounds.Add(0.1);
-                point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
-                histogram.DataPoints.Add(point);
-            }
-        }
-        return OtlpExports.RequestDurations(service, histogram);
+        return OtlpExports.MinuteTraffic(service, minutes.Select(m => (m, 500L, 100L)), TimeSpan.FromSeconds(30));
     }
 }

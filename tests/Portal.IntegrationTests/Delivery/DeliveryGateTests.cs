@@ -150,26 +150,6 @@ public sealed class DeliveryGateTests(DeliveryGateTests.Fixture fixture) : IClas
     /// <summary>One delta histogram point per minute and status, stamped mid-minute (as the SLO tests send them).</summary>
     private static Portal.Web.Features.Slo.Otlp.Collector.ExportMetricsServiceRequest Export(string service, IEnumerable<DateTimeOffset> minutes, long requests, long errors)
     {
-        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
-        foreach (var minute in minutes)
-        {
-            foreach (var (count, status) in new[] { (requests - errors, 200L), (errors, 503L) })
-            {
-                if (count == 0)
-                {
-                    continue;
-                }
-                var point = new HistogramDataPoint
-                {
-                    StartTimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute), TimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute.AddSeconds(30)),
-                    Count = (ulong)count, Sum = count * 0.05,
-                };
-                point.BucketCounts.AddRange([(ulong)count, 0UL]);
-                point.ExplicitBounds.Add(0.1);
-                point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
-                histogram.DataPoints.Add(point);
-            }
-        }
-        return OtlpExports.RequestDurations(service, histogram);
+        return OtlpExports.MinuteTraffic(service, minutes.Select(m => (m, requests, errors)), TimeSpan.FromSeconds(30));
     }
 }

@@ -250,27 +250,7 @@ public sealed class IncidentFlowTests(PortalAppFactory factory) : IClassFixture<
     private async Task SendAsync(IEnumerable<(DateTimeOffset Minute, long Requests, long Errors)> minutes)
     {
         using var ingest = factory.ClientWithToken(_ingest);
-        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
-        foreach (var (minute, requests, errors) in minutes)
-        {
-            foreach (var (count, status) in new[] { (requests - errors, 200L), (errors, 503L) })
-            {
-                if (count == 0)
-                {
-                    continue;
-                }
-                var point = new HistogramDataPoint
-                {
-                    StartTimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute), TimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute.AddSeconds(5)),
-                    Count = (ulong)count, Sum = count * 0.05,
-                };
-                point.BucketCounts.AddRange([(ulong)count, 0UL]);
-                point.ExplicitBounds.Add(0.1);
-                point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
-                histogram.DataPoints.Add(point);
-            }
-        }
-        var content = new ByteArrayContent(OtlpExports.RequestDurations("payment-gateway", histogram).ToByteArray());
+        var content = new ByteArrayContent(OtlpExports.MinuteTraffic("payment-gateway", minutes, TimeSpan.FromSeconds(5)).ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/v1/metrics", content)).StatusCode);
     }

@@ -186,26 +186,6 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
 
     private static ExportMetricsServiceRequest Export(IEnumerable<(DateTimeOffset Minute, (long Requests, long Errors) Traffic)> minutes)
     {
-        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta };
-        foreach (var (minute, (requests, errors)) in minutes)
-        {
-            foreach (var (count, status) in new[] { (requests - errors, 200L), (errors, 503L) })
-            {
-                if (count == 0)
-                {
-                    continue;
-                }
-                var point = new HistogramDataPoint
-                {
-                    StartTimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute), TimeUnixNano = (ulong)OtlpReader.ToUnixNano(minute.AddSeconds(30)),
-                    Count = (ulong)count, Sum = count * 0.05,
-                };
-                point.BucketCounts.AddRange([(ulong)count, 0UL]);
-                point.ExplicitBounds.Add(0.1);
-                point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
-                histogram.DataPoints.Add(point);
-            }
-        }
-        return OtlpExports.RequestDurations("order-service", histogram);
+        return OtlpExports.MinuteTraffic("order-service", minutes.Select(m => (m.Minute, m.Traffic.Requests, m.Traffic.Errors)), TimeSpan.FromSeconds(30));
     }
 }
