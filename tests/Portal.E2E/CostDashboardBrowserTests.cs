@@ -77,6 +77,8 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
         await Page.GetByRole(AriaRole.Option, new() { Name = "payment-gateway", Exact = true }).ClickAsync();
         await Page.GetByTestId("budget-amount").FillAsync("1234.5");
         await Page.GetByTestId("budget-thresholds").FillAsync("50, 90");
+        // What was typed is what gets saved: the amount survives the other fields' round trips.
+        await Expect(Page.GetByTestId("budget-amount")).ToHaveValueAsync(new Regex(@"^1234\.50?$"));
         await Page.GetByTestId("budget-save").ClickAsync();
         var row = Page.GetByTestId("budgets-table").Locator("tbody tr").Filter(new() { HasText = "payment-gateway" });
         await Expect(row).ToContainTextAsync("1,234.50 USD");
