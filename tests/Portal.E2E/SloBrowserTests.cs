@@ -191,7 +191,7 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
 
     /// <summary>Requests and server errors i minutes before now: a trickle of errors, then 25 % in the last ten minutes.</summary>
     [Fact]
-    public async Task An_slo_with_one_minute_of_data_draws_its_point_instead_of_an_empty_chart()
+    public async Task An_slo_with_one_minute_of_data_shows_its_point_and_a_tooltip_with_the_value()
     {
         await SignInAsync();
         // One minute of sms-sender traffic, 2 failures in 100, then an SLO on it.
@@ -211,10 +211,15 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
 
         // The SLI chart draws the minute as a point (a line needs two), not just the objective line.
         var sli = Page.GetByTestId("chart-sli");
-        var points = sli.Locator("svg circle");
-        await Expect(points.First).ToBeVisibleAsync();
-        Assert.True(await points.CountAsync() >= 1, "the SLI chart draws its one reading as a point");
-        await ScreenshotAsync("Sparse_chart");
+        // A drawn marker (MudBlazor lays a transparent, larger hover target over each one).
+        var markers = sli.Locator("svg circle:not([opacity='0'])");
+        var circles = string.Join('\n', await sli.Locator("svg circle").EvaluateAllAsync<string[]>("cs => cs.map(c => c.outerHTML)"));
+        Assert.True(await markers.CountAsync() >= 1, "the SLI chart draws its one reading as a point:\n" + circles);
+        var point = sli.Locator("svg circle[opacity='0']").First;
+        await point.EvaluateAsync("e => e.scrollIntoView({ block: 'center' })");
+        await point.HoverAsync();
+        await Expect(sli.GetByText(new Regex("^SLI: 98"))).ToBeVisibleAsync();
+        await ScreenshotAsync("Sparse_chart_tooltip");
         // The error-ratio chart of the component's RED metrics draws its point too.
         await Expect(Page.GetByTestId("chart-errors").Locator("svg circle").First).ToBeVisibleAsync();
         AssertNoConsoleErrors();

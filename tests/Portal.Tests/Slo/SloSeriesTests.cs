@@ -1,3 +1,4 @@
+using Portal.Web.Components;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Features.Slo.Pages;
@@ -44,7 +45,7 @@ public sealed class SloSeriesTests
         Assert.Equal(0.95m, steps[0].Sli);
         Assert.Null(steps[1].Sli); // no data is a gap, not 0 % or 100 %
         Assert.True(steps[0].BudgetRemaining < 0); // 5 % bad of a 1 % budget: spent five times over
-        Assert.True(SloSeries.NeedsMarkers(steps.Select(s => s.Sli is { } v ? (double?)(double)v : null).ToList()));
+        Assert.True(ChartMarkers.Needed(steps.Select(s => s.Sli is { } v ? (double?)(double)v : null).ToList()));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class SloSeriesTests
         Assert.Equal((0.1, 0.2), (steps[0].ErrorRatio!.Value, steps[0].MeanSeconds!.Value));
         Assert.All(steps.Skip(1).Take(29), s => Assert.Equal((0L, (double?)null, (double?)null), (s.Requests, s.ErrorRatio, s.MeanSeconds)));
         Assert.Equal(0.1, steps[^1].MeanSeconds!.Value, 6);
-        Assert.True(SloSeries.NeedsMarkers(steps.Select(s => s.ErrorRatio).ToList()));
+        Assert.True(ChartMarkers.Needed(steps.Select(s => s.ErrorRatio).ToList()));
     }
 
     [Theory]
@@ -86,16 +87,16 @@ public sealed class SloSeriesTests
     [InlineData("1,-,1", true)]              // readings between gaps
     [InlineData("-,-,-", false)]             // nothing to draw: the page says "no data" instead
     public void Sparse_series_are_drawn_with_markers(string values, bool expected) =>
-        Assert.Equal(expected, SloSeries.NeedsMarkers(Parse(values)));
+        Assert.Equal(expected, ChartMarkers.Needed(Parse(values)));
 
     [Fact]
     public void A_dense_series_with_a_gap_longer_than_one_step_is_drawn_as_lines()
     {
         var values = Enumerable.Range(0, 60).Select(i => i is >= 20 and < 30 ? null : (double?)i).ToList();
-        Assert.False(SloSeries.NeedsMarkers(values));
+        Assert.False(ChartMarkers.Needed(values));
         values[40] = null;
         values[42] = null; // 41 now stands alone
-        Assert.True(SloSeries.NeedsMarkers(values));
+        Assert.True(ChartMarkers.Needed(values));
     }
 
     private static List<double?> Parse(string values) => values.Split(',').Select(v => v == "-" ? null : (double?)double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -111,15 +111,6 @@ public static class SloSeries
         return times.Select(t => t.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>
-    /// Whether a line chart must draw its points as markers: a value with no value on either side draws no line at
-    /// all (one minute of data, or readings between gaps), so without markers the chart would look empty, or show
-    /// only the objective and read as healthy. Steps without data stay gaps (null), never zero.
-    /// </summary>
-    public static bool NeedsMarkers(IReadOnlyList<double?> values) =>
-        values.Where((v, i) => v is not null && (i == 0 || values[i - 1] is null) && (i == values.Count - 1 || values[i + 1] is null)).Any()
-        || values.Count(v => v is not null) is > 0 and < MinPoints;
-
     public static ChartSeries<double> Series(string name, IEnumerable<double?> values) =>
         new() { Name = name, Data = new ChartData<double>(values.ToList()) };
 
