@@ -30,13 +30,24 @@ public sealed class ReplicaFailoverTests
         var home = await browser.GetAsync(replicas.Proxy.BaseAddress, "catalog");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         var pinned = home.Headers.GetValues(ReplicaProxy.ReplicaHeader).Single();
+        var killed = pinned == ReplicaProxy.DestinationId(0) ? 0 : 1;
+        await Wait.UntilAsync(() => replicas.Proxy.Healthy(0) && replicas.Proxy.Healthy(1), TimeSpan.FromSeconds(30), "both replicas to pass the proxy's readiness check");
 
-        replicas.Kill(pinned == ReplicaProxy.DestinationId(0) ? 0 : 1);
+        // Nothing but the proxy's readiness checks takes the dead replica out (two failed probes, a second apart).
+        var outOfRotation = await replicas.KillAsync(killed);
+        Assert.True(outOfRotation < TimeSpan.FromSeconds(15), $"out of rotation after {outOfRotation}");
+        Assert.True(replicas.Proxy.InRotation(1 - killed));
 
         var after = await browser.GetAsync(replicas.Proxy.BaseAddress, "catalog");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode); // not a redirect to the sign-in page
         Assert.NotEqual(pinned, after.Headers.GetValues(ReplicaProxy.ReplicaHeader).Single());
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(replicas.Proxy.BaseAddress, "api/identity/me")).StatusCode);
+        for (var i = 0; i < 4; i++)
+        {
+            // Round-robin API calls all reach the survivor: none is sent to the dead replica.
+            var me = await browser.GetAsync(replicas.Proxy.BaseAddress, "api/identity/me");
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            Assert.Equal(ReplicaProxy.DestinationId(1 - killed), me.Headers.GetValues(ReplicaProxy.ReplicaHeader).Single());
+        }
     }
 
     [Fact]
@@ -64,7 +75,7 @@ public sealed class ReplicaFailoverTests
             var id = (await RequestAsync(admin, new EnvironmentRequest("failover-dev", "refund-service", "dev", "small"))).Id;
             await Wait.UntilAsync(() => held.Reached, Patience, "the provisioning push to reach the repository");
 
-            replicas.Kill(await held.PusherAsync(replicas));
+            await replicas.KillAsync(await held.PusherAsync(replicas));
             Assert.Equal(2, await CommitCountAsync(repository)); // the initial commit and the environment's, already in
             held.Release(); // lets the orphaned git push finish
 
@@ -114,7 +125,7 @@ public sealed class ReplicaFailoverTests
                 return held.Reached;
             }, TemplateKit.Patience, "the publish push to reach the repository");
 
-            replicas.Kill(await held.PusherAsync(replicas));
+            await replicas.KillAsync(await held.PusherAsync(replicas));
             held.Release(); // lets the orphaned git push finish
 
             var task = await TemplateKit.WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
@@ -184,7 +195,7 @@ public sealed class ReplicaFailoverTests
                 """))! == 1, TimeSpan.FromSeconds(60), "the import to wait inside its transaction");
             var importing = Enumerable.Range(0, replicas.Count).Single(i => HoldsOpen(replicas[i].ProcessId, file));
 
-            replicas.Kill(importing);
+            await replicas.KillAsync(importing);
             await hold.RollbackAsync(); // the killed replica's transaction never commits: nothing of it stays
 
             string? state = null;
