@@ -87,12 +87,17 @@ public sealed class PortalReplicas : IAsyncDisposable
         return client;
     }
 
-    /// <summary>SIGKILL of replica <paramref name="index"/> (no shutdown code runs), then out of the proxy's rotation.</summary>
-    public void Kill(int index)
+    /// <summary>
+    /// SIGKILL of replica <paramref name="index"/> (no shutdown code runs), then waits until the proxy's own health check
+    /// has taken it out of rotation (as a Kubernetes Service does once the readiness probe fails); returns how long that took.
+    /// </summary>
+    public async Task<TimeSpan> KillAsync(int index)
     {
         this[index].KillHard();
-        Proxy.Remove(index);
         _replicas[index] = null;
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        await Wait.UntilAsync(() => !Proxy.InRotation(index), TimeSpan.FromSeconds(30), $"the proxy to take replica {index} out of rotation");
+        return killed.Elapsed;
     }
 
     /// <summary>The output of every live replica, for a failed assertion's message.</summary>

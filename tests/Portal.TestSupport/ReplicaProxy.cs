@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -14,7 +16,8 @@ namespace Portal.TestSupport;
 /// A loopback load balancer in front of portal replicas, configured as a deployment's ingress would be (YARP):
 /// API and OTLP/HTTP calls round-robin over the replicas; everything else (pages, the Blazor circuit's WebSocket) is
 /// sticky through an affinity cookie, falling over to another replica when its own is gone. The original Host header
-/// is kept (as an ingress does), so the portal's same-origin checks see the address the browser used. Every answer says
+/// is kept (as an ingress does), so the portal's same-origin checks see the address the browser used. A replica whose
+/// readiness check fails leaves the rotation by itself (see <see cref="InRotation"/>). Every answer says
 /// which replica served it in <see cref="ReplicaHeader"/>.
 /// </summary>
 public sealed class ReplicaProxy : IAsyncDisposable
@@ -23,14 +26,10 @@ public sealed class ReplicaProxy : IAsyncDisposable
     public const string AffinityCookie = ".Portal.Replica";
 
     private readonly WebApplication _app;
-    private readonly InMemoryConfigProvider _config;
-    private readonly Dictionary<string, Uri> _destinations;
 
-    private ReplicaProxy(WebApplication app, Dictionary<string, Uri> destinations, Uri baseAddress)
+    private ReplicaProxy(WebApplication app, Uri baseAddress)
     {
         _app = app;
-        _destinations = destinations;
-        _config = app.Services.GetRequiredService<InMemoryConfigProvider>();
         BaseAddress = baseAddress;
     }
 
@@ -60,14 +59,23 @@ public sealed class ReplicaProxy : IAsyncDisposable
         app.UseWebSockets();
         app.MapReverseProxy();
         await app.StartAsync();
-        return new ReplicaProxy(app, destinations, new Uri($"http://127.0.0.1:{port}/"));
+        return new ReplicaProxy(app, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    /// <summary>Takes a replica out of rotation, as a Kubernetes Service does once the pod is gone or not ready.</summary>
-    public void Remove(int index)
+    /// <summary>
+    /// Whether the proxy still sends requests to replica <paramref name="index"/>: its active health check (the replica's
+    /// <c>/health/ready</c>, every second, as a Kubernetes readiness probe) has not failed twice in a row.
+    /// </summary>
+    public bool InRotation(int index) => ActiveHealth(index).All(h => h != DestinationHealth.Unhealthy);
+
+    /// <summary>Whether replica <paramref name="index"/> has answered the proxy's readiness check.</summary>
+    public bool Healthy(int index) => ActiveHealth(index).All(h => h == DestinationHealth.Healthy);
+
+    private List<DestinationHealth> ActiveHealth(int index)
     {
-        _destinations.Remove(DestinationId(index));
-        _config.Update(Routes(), Clusters(_destinations));
+        var state = _app.Services.GetRequiredService<IProxyStateLookup>();
+        return [.. ((string[])["round-robin", "sticky"]).Select(id => state.TryGetCluster(id, out var cluster)
+            && cluster.Destinations.TryGetValue(DestinationId(index), out var destination) ? destination.Health.Active : DestinationHealth.Unhealthy)];
     }
 
     private static List<RouteConfig> Routes() =>
@@ -79,10 +87,23 @@ public sealed class ReplicaProxy : IAsyncDisposable
 
     private static List<ClusterConfig> Clusters(Dictionary<string, Uri> destinations)
     {
-        var targets = destinations.ToDictionary(d => d.Key, d => new DestinationConfig { Address = d.Value.ToString() }, StringComparer.Ordinal);
+        var targets = destinations.ToDictionary(d => d.Key, d => new DestinationConfig { Address = d.Value.GetLeftPart(UriPartial.Authority) }, StringComparer.Ordinal);
+        // A replica that stops answering its readiness check leaves the rotation (two failures in a row), and comes back
+        // once it answers again; no test code takes it out.
+        var health = new HealthCheckConfig
+        {
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = TimeSpan.FromSeconds(1),
+                Timeout = TimeSpan.FromSeconds(5),
+                Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                Path = "/health/ready",
+            },
+        };
         return
         [
-            new ClusterConfig { ClusterId = "round-robin", LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin, Destinations = targets },
+            new ClusterConfig { ClusterId = "round-robin", LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin, HealthCheck = health, Destinations = targets },
             new ClusterConfig
             {
                 ClusterId = "sticky",
@@ -94,6 +115,7 @@ public sealed class ReplicaProxy : IAsyncDisposable
                     FailurePolicy = "Redistribute",
                     AffinityKeyName = AffinityCookie,
                 },
+                HealthCheck = health,
                 Destinations = targets,
             },
         ];

@@ -53,7 +53,7 @@ public sealed class ReplicaOtlpTests
                 if (round == 8)
                 {
                     // SIGKILL while both exports of this round are on their way (one of them, or both, at replica 0).
-                    replicas.Kill(0);
+                    await replicas.KillAsync(0);
                 }
                 await Task.WhenAll(flushes);
             }

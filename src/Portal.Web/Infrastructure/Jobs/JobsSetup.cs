@@ -22,11 +22,18 @@ public static class JobsSetup
         // (the tests' factories) would otherwise run each other's jobs against the wrong database.
         builder.Services.AddSingleton<JobStorage>(sp =>
         {
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
             var options = new PostgreSqlStorageOptions
             {
                 SchemaName = Schema,
                 PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollMilliseconds),
+                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+                // Sliding: a running job's worker keeps its queue entry invisible, so the timeout can be minutes (a replica
+                // killed mid-job hands the job over that soon) and still never re-run a long job that is alive (the fixed
+                // default of 30 minutes did both wrong: a slow hand-over, and a second run of any job longer than that).
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                DistributedLockTimeout = TimeSpan.FromSeconds(jobs.DistributedLockTimeoutSeconds),
             };
             return new PostgreSqlStorage(
                 new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(sp.GetRequiredService<PortalDatabase>().ConnectionString, options), options);
