@@ -14,11 +14,16 @@ if (args.Length > 0 && args[0] == "environments-scale")
     return await EnvironmentScaleHarness.RunAsync(args[1..]);
 }
 // dotnet run -c Release --project tests/Portal.Benchmarks -- slo-ingest [--streams 10000] [--batches 200] [--warmup 0] [--profile]
+// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-ingest --replicas 1,2 [--services 8] [--streams 2000] [--batches 1500] [--warmup 500]
+if (args.Length > 0 && args[0] == "slo-ingest" && args.Contains("--replicas"))
+{
+    return await SloReplicaHarness.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == "slo-ingest")
 {
     return await SloIngestionHarness.RunAsync(args[1..]);
 }
-// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-alerts [--slos 10000] [--cycles 5]
+// dotnet run -c Release --project tests/Portal.Benchmarks -- slo-alerts [--slos 10000] [--cycles 5] [--sparse] [--no-routing]
 if (args.Length > 0 && args[0] == "slo-alerts")
 {
     return await SloAlertHarness.RunAsync(args[1..]);

@@ -64,6 +64,16 @@ public static class CatalogReads
             .Where(e => e.EntityRef == entityRef && (kind == null || e.Kind == kind) && (includeOrphans || e.OrphanedAt == null))
             .Select(e => (JsonDocument?)e.Document).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>The descriptors of these entities (orphans included), by ref, in one query; refs not in the catalog are left out.</summary>
+    public static async Task<IReadOnlyDictionary<string, JsonDocument>> DescriptorsOfAsync(PortalDbContext db, IEnumerable<string> entityRefs,
+        CancellationToken cancellationToken)
+    {
+        var refs = entityRefs.Distinct(StringComparer.Ordinal).ToList();
+        return refs.Count == 0 ? new Dictionary<string, JsonDocument>()
+            : await db.CatalogEntities.AsNoTracking().Where(e => refs.Contains(e.EntityRef))
+                .Select(e => new { e.EntityRef, e.Document }).ToDictionaryAsync(e => e.EntityRef, e => e.Document, StringComparer.Ordinal, cancellationToken);
+    }
+
     /// <summary>The descriptors of every active entity of a kind, by ref (e.g. the template list).</summary>
     public static async Task<IReadOnlyList<(string Ref, JsonDocument Descriptor)>> DescriptorsAsync(PortalDbContext db, string kind,
         CancellationToken cancellationToken) =>

@@ -17,32 +17,44 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
     /// <summary>How far the dependents are followed through the catalog graph, and how many are kept.</summary>
     private const int DependentDepth = 3, MaxDependents = 50;
 
+    /// <summary>How many new incidents are sent to the receivers at once.</summary>
+    private const int ParallelSends = 8;
+
     public async Task OnAlertsAsync(IReadOnlyList<AlertChange> changes, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var open = new Dictionary<(string, Guid), Incident>();
+        // What the changes need, each in one query (a bad minute can change thousands of alerts): the open incidents of
+        // the changed components, and for those that may open one, their owners and the owners' schedules.
+        var components = changes.Select(c => c.ComponentRef).Distinct(StringComparer.Ordinal).ToList();
+        var open = (await db.Set<Incident>().Where(i => components.Contains(i.ComponentRef) && i.Status != IncidentLifecycle.Resolved).ToListAsync(cancellationToken))
+            .GroupBy(i => (i.ComponentRef, i.SloId)).ToDictionary(g => g.Key, g => g.First());
+        var opening = changes.Where(c => c.Firing && c.Severity == "page" && !c.Suppressed && !open.ContainsKey((c.ComponentRef, c.SloId)))
+            .Select(c => c.ComponentRef).Distinct(StringComparer.Ordinal).ToList();
+        var owners = opening.Count == 0 ? new Dictionary<string, string?>() : await IncidentQueries.OwnersAsync(db, opening, cancellationToken);
+        var schedules = await OnCallQueries.SchedulesOfAsync(db, owners.Values, cancellationToken);
+        var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var opened = new List<(Incident Incident, string? Owner, AlertChange Change)>();
         foreach (var change in changes)
         {
             var key = (change.ComponentRef, change.SloId);
-            if (!open.TryGetValue(key, out var incident))
-            {
-                incident = await db.Set<Incident>().FirstOrDefaultAsync(
-                    i => i.ComponentRef == change.ComponentRef && i.SloId == change.SloId && i.Status != IncidentLifecycle.Resolved, cancellationToken);
-            }
+            var incident = open.GetValueOrDefault(key);
             if (incident is null && change.Firing && change.Severity == "page" && !change.Suppressed)
             {
-                var owner = await CatalogReads.OwnerOfAsync(db, change.ComponentRef, cancellationToken);
+                var owner = owners.GetValueOrDefault(change.ComponentRef);
+                if (!dependents.TryGetValue(change.ComponentRef, out var dependentRefs))
+                {
+                    dependents[change.ComponentRef] = dependentRefs =
+                        [.. await CatalogReads.DependentsAsync(db, change.ComponentRef, DependentDepth, MaxDependents, cancellationToken)];
+                }
                 incident = new Incident
                 {
                     Title = $"{change.SloName} on {change.ComponentRef}", ComponentRef = change.ComponentRef, SloId = change.SloId, SloName = change.SloName,
-                    Severity = change.Severity, Runbook = change.Runbook, TriggeredAt = change.At,
-                    Dependents = (await CatalogReads.DependentsAsync(db, change.ComponentRef, DependentDepth, MaxDependents, cancellationToken)).ToList(),
+                    Severity = change.Severity, Runbook = change.Runbook, TriggeredAt = change.At, Dependents = [.. dependentRefs],
                 };
                 db.Add(incident);
                 db.Add(new IncidentEvent { IncidentId = incident.Id, At = change.At, Kind = IncidentLifecycle.Triggered, Actor = "system",
                     Text = $"Opened by the {change.Rule} alert." + (incident.Dependents.Count == 0 ? "" : $" Dependents: {string.Join(", ", incident.Dependents)}.") });
-                if (await OnCallQueries.ScheduleOfAsync(db, owner, cancellationToken) is { } schedule)
+                if (owner is not null && schedules.GetValueOrDefault(owner) is { } schedule)
                 {
                     db.Add(OnCallQueries.Page(incident, schedule, 0, change.At));
                 }
@@ -62,10 +74,9 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
             });
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var (incident, owner, change) in opened)
-        {
-            await notifier.SendAsync(new IncidentMessage("trigger", incident, owner, change.Title, change.Explanation, change.Fields,
-                notifier.Link($"/incidents/{incident.Id}")), cancellationToken);
-        }
+        // Several incidents at a time: one after the other, the receivers' round trips per incident would bound the cycle.
+        await Parallel.ForEachAsync(opened, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
+            async (o, ct) => await notifier.SendAsync(new IncidentMessage("trigger", o.Incident, o.Owner, o.Change.Title, o.Change.Explanation, o.Change.Fields,
+                notifier.Link($"/incidents/{o.Incident.Id}")), ct));
     }
 }

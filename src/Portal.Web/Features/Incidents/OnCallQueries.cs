@@ -10,6 +10,15 @@ public static class OnCallQueries
     public static async Task<OnCallSchedule?> ScheduleOfAsync(PortalDbContext db, string? team, CancellationToken ct) =>
         team is null ? null : await db.Set<OnCallSchedule>().AsNoTracking().Where(s => s.Team == team).OrderBy(s => s.Name).FirstOrDefaultAsync(ct);
 
+    /// <summary>Each team's schedule as <see cref="ScheduleOfAsync"/> picks it (the first by name), for many teams in one query.</summary>
+    public static async Task<Dictionary<string, OnCallSchedule>> SchedulesOfAsync(PortalDbContext db, IEnumerable<string?> teams, CancellationToken ct)
+    {
+        var wanted = teams.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return wanted.Count == 0 ? new Dictionary<string, OnCallSchedule>()
+            : (await db.Set<OnCallSchedule>().AsNoTracking().Where(s => wanted.Contains(s.Team)).OrderBy(s => s.Name).ToListAsync(ct))
+                .GroupBy(s => s.Team, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+    }
+
     /// <summary>Pages a layer: the incident records who and when (the escalation clock), and the timeline says so.</summary>
     public static IncidentEvent Page(Incident incident, OnCallSchedule schedule, int level, DateTimeOffset at)
     {

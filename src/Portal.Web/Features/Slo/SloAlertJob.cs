@@ -19,6 +19,9 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
 {
     public const string RecurringId = "slo-alerts";
 
+    /// <summary>How many notifications are posted at once.</summary>
+    public const int ParallelSends = 8;
+
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(60)]
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -36,24 +39,34 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         await db.SaveChangesAsync(cancellationToken);
         var reported = new List<AlertChange>(changes.Count);
         var suppressed = await SuppressedAsync(changes.Select(c => c.Slo.ComponentRef).ToHashSet(StringComparer.Ordinal), now, cancellationToken);
+        // The changed components' runbooks in one query, not one per change: a bad minute can change thousands of alerts.
+        var runbooks = changes.Count == 0 ? new Dictionary<string, string?>()
+            : (await CatalogReads.DescriptorsOfAsync(db, changes.Select(c => c.Slo.ComponentRef), cancellationToken)).ToDictionary(d => d.Key, d => RunbookIn(d.Value));
+        var outgoing = new List<Notification>(changes.Count);
         foreach (var (slo, figures, alert, rule, @event) in changes)
         {
-            try
+            var notification = NotificationOf(slo, figures, rule, @event, runbooks.GetValueOrDefault(slo.ComponentRef));
+            var quiet = suppressed.Contains(slo.ComponentRef);
+            reported.Add(new AlertChange(@event, alert.Id, slo.Id, slo.Name, slo.ComponentRef, alert.Rule, rule.Severity, notification.Title,
+                rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now) { Suppressed = quiet });
+            if (!quiet)
             {
-                var notification = await NotificationAsync(db, slo, figures, rule, @event, cancellationToken);
-                var quiet = suppressed.Contains(slo.ComponentRef);
-                reported.Add(new AlertChange(@event, alert.Id, slo.Id, slo.Name, slo.ComponentRef, alert.Rule, rule.Severity, notification.Title,
-                    rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now) { Suppressed = quiet });
-                if (!quiet)
-                {
-                    await notifier.SendAsync(notification, cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "The {Event} notification of SLO {Slo} ({Rule}) could not be sent", @event, slo.Id, alert.Rule);
+                outgoing.Add(notification);
             }
         }
+        // Several posts at a time: one after the other, a receiver's round trip per alert would bound the cycle.
+        await Parallel.ForEachAsync(outgoing, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
+            async (notification, ct) =>
+            {
+                try
+                {
+                    await notifier.SendAsync(notification, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "The {Event} notification ({Title}) could not be sent", notification.Event, notification.Title);
+                }
+            });
         if (reported.Count == 0)
         {
             return;
@@ -149,10 +162,8 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return changes;
     }
 
-    private static async Task<Notification> NotificationAsync(PortalDbContext db, SloDefinition slo, SloFigures figures, RuleState rule, string @event,
-        CancellationToken cancellationToken)
+    private static Notification NotificationOf(SloDefinition slo, SloFigures figures, RuleState rule, string @event, string? runbook)
     {
-        var runbook = await RunbookAsync(db, slo.ComponentRef, cancellationToken);
         var firing = @event == "slo.alert.firing";
         var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {(rule.Kind == RuleKinds.NoData ? "no data for " : "")}{slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -177,11 +188,10 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     private static readonly string[] LinkWords = ["title", "type", "icon"];
 
-    /// <summary>The component's runbook: a catalog link titled or typed "runbook".</summary>
-    public static async Task<string?> RunbookAsync(PortalDbContext db, string componentRef, CancellationToken cancellationToken)
+    /// <summary>A component's runbook in its descriptor: a catalog link titled or typed "runbook", or null.</summary>
+    public static string? RunbookIn(JsonDocument document)
     {
-        var document = await CatalogReads.DescriptorAsync(db, componentRef, null, includeOrphans: true, cancellationToken);
-        if (document is null || !document.RootElement.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("links", out var links)
+        if (!document.RootElement.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("links", out var links)
             || links.ValueKind != JsonValueKind.Array)
         {
             return null;
