@@ -138,4 +138,41 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         await Expect(Page.GetByTestId("catalog-empty")).ToBeVisibleAsync();
         AssertNoConsoleErrors();
     }
+
+    [Fact]
+    public async Task An_admin_writes_a_scorecard_in_the_editor_sees_each_problem_by_field_and_a_preview_then_saves_it()
+    {
+        await SignInAsync(returnUrl: "/scorecards");
+        var name = $"e2e-card-{Guid.NewGuid():N}"[..18];
+        await GotoAsync("/scorecards");
+        await Page.GetByTestId("scorecard-new").ClickAsync();
+        await Expect(Page.Locator("h1")).ToHaveTextAsync("New scorecard");
+        var editor = Page.GetByTestId("scorecard-yaml");
+        // Websites only: the other tests count the scorecards that judge wallet-adapter (a service).
+        var draft = (await editor.InputValueAsync()).Replace("name: my-scorecard", $"name: {name}", StringComparison.Ordinal)
+            .Replace("kind: [Component]", "kind: [Component]\n    type: [website]", StringComparison.Ordinal);
+        Assert.Contains("type: [website]", draft, StringComparison.Ordinal);
+
+        await editor.FillAsync(draft.Replace("params: { field: description }", "params: { field: colour }", StringComparison.Ordinal)
+            .Replace("levels: [Bronze, Silver]", "levels: []", StringComparison.Ordinal));
+        await Page.GetByTestId("scorecard-check").ClickAsync();
+        var problems = Page.GetByTestId("scorecard-problem");
+        await Expect(problems.Filter(new() { HasText = "spec.levels" })).ToBeVisibleAsync();
+        await Expect(problems.Filter(new() { HasText = "'field.present' parameter 'field'" })).ToContainTextAsync("spec.rules[0]");
+        await ScreenshotAsync("Editor_problems");
+
+        await editor.FillAsync(draft);
+        await Page.GetByTestId("scorecard-check").ClickAsync();
+        await Expect(Page.GetByTestId("scorecard-preview")).ToContainTextAsync("Applies to");
+        await Expect(Page.GetByTestId("scorecard-preview-entity").Filter(new() { HasText = "component:default/checkout-web" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("scorecard-problems")).ToHaveCountAsync(0);
+        await ScreenshotAsync("Editor_preview");
+
+        await Page.GetByTestId("scorecard-save").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/scorecards/{name}/edit$"));
+        var stored = await Page.APIRequest.GetAsync($"/api/scorecards/{name}/yaml");
+        Assert.Equal(200, stored.Status);
+        Assert.Contains("field: description", await stored.TextAsync(), StringComparison.Ordinal);
+        AssertNoConsoleErrors();
+    }
 }
