@@ -2428,11 +2428,6 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("owner");
 
-                    b.Property<string>("Source")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("source");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -19,9 +19,6 @@ public sealed class Scorecard
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public required string UpdatedBy { get; set; }
-
-    /// <summary>The catalog location the scorecard is read from (then the location is its truth and the UI does not edit it); null when imported or built in.</summary>
-    public string? Source { get; set; }
 }
 
 internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<Scorecard>
@@ -36,6 +33,5 @@ internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<Scorecar
         builder.Property(s => s.Owner).HasMaxLength(400);
         builder.Property(s => s.Yaml).HasMaxLength(ScorecardYaml.MaxBytes);
         builder.Property(s => s.UpdatedBy).HasMaxLength(200);
-        builder.Property(s => s.Source).HasMaxLength(2000);
     }
 }

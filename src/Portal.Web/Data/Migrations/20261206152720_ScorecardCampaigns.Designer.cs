@@ -15,7 +15,7 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206145018_ScorecardCampaigns")]
+    [Migration("20261206152720_ScorecardCampaigns")]
     partial class ScorecardCampaigns
     {
         /// <inheritdoc />
@@ -2430,11 +2430,6 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("owner");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("source");
 
                     b.Property<string>("Title")
                         .IsRequired()

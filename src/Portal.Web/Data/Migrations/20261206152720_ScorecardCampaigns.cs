@@ -12,13 +12,6 @@ namespace Portal.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "source",
-                table: "scorecards",
-                type: "character varying(2000)",
-                maxLength: 2000,
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "scorecard_campaign_progress",
                 columns: table => new
@@ -83,10 +76,6 @@ namespace Portal.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "scorecard_campaigns");
-
-            migrationBuilder.DropColumn(
-                name: "source",
-                table: "scorecards");
         }
     }
 }
