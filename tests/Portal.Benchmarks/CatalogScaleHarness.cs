@@ -503,7 +503,7 @@ public static class CatalogScaleHarness
     /// <param name="Kinds">Entities per kind, the root Location included.</param>
     /// <param name="Teams">Group names of kind team (owners of components, APIs, resources, systems).</param>
     /// <param name="Components">Component names, for the typo scenario.</param>
-    private sealed record GeneratedCatalog(string RootFile, int Files, long Bytes, Dictionary<string, int> Kinds, string[] Teams, string[] Components);
+    internal sealed record GeneratedCatalog(string RootFile, int Files, long Bytes, Dictionary<string, int> Kinds, string[] Teams, string[] Components);
 
     /// <summary>
     /// Writes a Backstage catalog of N entities (the root Location included) in the proportions of a real company:
@@ -512,7 +512,7 @@ public static class CatalogScaleHarness
     /// entity that exists, so the relations table is as full as in a real catalog. Plain Backstage YAML: the same
     /// files can be registered in Backstage itself for a side-by-side comparison.
     /// </summary>
-    private sealed class CatalogGenerator
+    internal sealed class CatalogGenerator
     {
         private readonly Random _random = new(Seed);
         private readonly string _folder;

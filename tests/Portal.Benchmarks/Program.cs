@@ -43,6 +43,11 @@ if (args.Length > 0 && args[0] == "dora-scale")
 {
     return await DoraScaleHarness.RunAsync(args[1..]);
 }
+// dotnet run -c Release --project tests/Portal.Benchmarks -- scorecards-scale [--entities 100000] [--queries 40]
+if (args.Length > 0 && args[0] == "scorecards-scale")
+{
+    return await ScorecardScaleHarness.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == "catalog-scale")
 {
     return await CatalogScaleHarness.RunAsync(args[1..]);

@@ -80,4 +80,14 @@ public sealed class ScorecardYamlTests
         Assert.Contains("line", ScorecardYaml.Parse("metadata: [unclosed\n").Single().Errors.Single(), StringComparison.Ordinal);
         Assert.Equal(["The file holds no scorecard."], ScorecardYaml.Parse("").Single().Errors);
     }
+
+    [Theory]
+    [InlineData("spec.rules[1]: 'slo.budgetRemaining' parameter 'minPercent' must be a number from 0 to 100.", "spec.rules[1]", "'slo.budgetRemaining' parameter 'minPercent' must be a number from 0 to 100.")]
+    [InlineData("metadata.name must be 1 to 63 lower-case letters, digits and dashes.", "metadata.name", "must be 1 to 63 lower-case letters, digits and dashes.")]
+    [InlineData("spec.filter.colour is unknown (kind, type, lifecycle, tags, system).", "spec.filter.colour", "is unknown (kind, type, lifecycle, tags, system).")]
+    [InlineData("The YAML does not parse: (Line: 3, Col: 1) mapping values are not allowed.", "(file)", "The YAML does not parse: (Line: 3, Col: 1) mapping values are not allowed.")]
+    public void A_problem_is_split_into_the_field_it_names_and_its_message_for_the_editor(string error, string field, string message)
+    {
+        Assert.Equal((field, message), ScorecardYaml.Field(error));
+    }
 }

@@ -2283,6 +2283,120 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("oncall_schedules", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.Campaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly?>("RemindedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("reminded_on");
+
+                    b.PrimitiveCollection<string[]>("RuleIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("rule_ids");
+
+                    b.Property<Guid>("ScorecardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scorecard_id");
+
+                    b.Property<string>("TargetLevel")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("target_level");
+
+                    b.PrimitiveCollection<string[]>("Teams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("teams");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scorecard_campaigns");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scorecard_campaigns_name");
+
+                    b.HasIndex("ScorecardId")
+                        .HasDatabaseName("ix_scorecard_campaigns_scorecard_id");
+
+                    b.ToTable("scorecard_campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Web.Features.Scorecards.CampaignSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer")
+                        .HasColumnName("done");
+
+                    b.Property<string>("Team")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("team");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scorecard_campaign_progress");
+
+                    b.HasIndex("CampaignId", "Team", "At")
+                        .HasDatabaseName("ix_scorecard_campaign_progress_campaign_id_team_at");
+
+                    b.ToTable("scorecard_campaign_progress", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Scorecards.Scorecard", b =>
                 {
                     b.Property<Guid>("Id")

@@ -59,6 +59,27 @@ public static class ScorecardEndpoints
             .WithName("GetEntityScorecards").WithSummary("An entity's scorecards")
             .WithDescription("Each enabled scorecard's verdict on the entity: its level, every rule with the value seen, the threshold, why and how to fix, and the level's history.")
             .Produces<List<EntityScorecard>>();
+        api.MapGet("/campaigns", CampaignsAsync)
+            .WithName("ListScorecardCampaigns").WithSummary("List campaigns")
+            .WithDescription("Every campaign: the scorecard, the level and/or rules it asks for, the teams (empty: all), the deadline, its status (open, complete, overdue) and the entities done / in scope.")
+            .Produces<List<CampaignSummary>>();
+        api.MapPost("/campaigns", CreateCampaignAsync).RequireAuthorization(PortalPolicies.Admin).DisableAntiforgery()
+            .WithName("CreateScorecardCampaign").WithSummary("Start a campaign")
+            .WithDescription("Asks teams to bring their entities on a scorecard to a `level` and/or make `rules` pass by `deadline` (yyyy-MM-dd). `teams` lists group names or refs; empty asks every team. "
+                + "Progress is recorded after each evaluation; teams behind are reminded through the notification webhook weekly and 7, 3, 1 and 0 days before the deadline. Admins only; audited.")
+            .Produces<CampaignDetail>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/campaigns/{campaignName}", CampaignAsync)
+            .WithName("GetScorecardCampaign").WithSummary("Get a campaign")
+            .WithDescription("The campaign with its progress per team (done, in scope, the entities left) and each team's progress over time (a point per change).")
+            .Produces<CampaignDetail>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/campaigns/{campaignName}", DeleteCampaignAsync).RequireAuthorization(PortalPolicies.Admin)
+            .WithName("DeleteScorecardCampaign").WithSummary("End a campaign")
+            .WithDescription("Removes the campaign and its progress history; admins only, audited. Results and scorecards are untouched.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/teams/{teamName}/campaigns", TeamCampaignsAsync)
+            .WithName("GetTeamScorecardCampaigns").WithSummary("A team's campaigns")
+            .WithDescription("What the team still has to do for each campaign that asks it: its entities not done yet, each with the failing rules the target needs.")
+            .Produces<List<CampaignTodo>>().ProducesValidationProblem();
         api.MapGet("/{name}", GetAsync)
             .WithName("GetScorecard").WithSummary("Get a scorecard")
             .WithDescription("The definition (rules with typed parameters, levels, filter, owner), its YAML and its latest totals.")
@@ -197,6 +218,38 @@ public static class ScorecardEndpoints
         return TypedResults.Ok((await ScorecardQueries.ListAsync(db, ct)).Single(s => s.Name == name));
     }
 
+    private static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private static async Task<Ok<IReadOnlyList<CampaignSummary>>> CampaignsAsync(PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await CampaignQueries.ListAsync(db, Today(time), ct));
+
+    private static async Task<Results<Created<CampaignDetail>, ValidationProblem>> CreateCampaignAsync(CampaignRequest? body, PortalDbContext db,
+        TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the campaign as JSON: name, title, scorecard, level and/or rules, teams, deadline."] });
+        }
+        var (campaign, errors) = await CampaignCommands.ValidateAsync(db, body, Today(time), ct);
+        if (campaign is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        await CampaignCommands.CreateAsync(db, campaign, AuditActor.From(http), time.GetUtcNow(), ct);
+        return TypedResults.Created($"/api/scorecards/campaigns/{campaign.Name}", await CampaignQueries.DetailAsync(db, campaign.Name, Today(time), ct));
+    }
+
+    private static async Task<Results<Ok<CampaignDetail>, NotFound>> CampaignAsync(string campaignName, PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        await CampaignQueries.DetailAsync(db, campaignName, Today(time), ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> DeleteCampaignAsync(string campaignName, PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        await CampaignCommands.DeleteAsync(db, campaignName, AuditActor.From(http), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<IReadOnlyList<CampaignTodo>>, ValidationProblem>> TeamCampaignsAsync(string teamName, PortalDbContext db, TimeProvider time,
+        CancellationToken ct) =>
+        TeamRef(teamName) is { } teamRef ? TypedResults.Ok(await CampaignQueries.ForTeamAsync(db, teamRef, Today(time), ct))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamName"] = ["teamName is a group name or ref, e.g. payments or group:default/payments."] });
+
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string name, PortalDbContext db, HttpContext http, CancellationToken ct)
     {
         var card = await db.Scorecards.FirstOrDefaultAsync(s => s.Name == name, ct);
@@ -208,6 +261,9 @@ public static class ScorecardEndpoints
         await db.ScorecardResults.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
         await db.ScorecardHistory.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
         await db.ScorecardRuns.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
+        var campaigns = db.Campaigns.Where(c => c.ScorecardId == card.Id).Select(c => c.Id);
+        await db.CampaignSnapshots.Where(s => campaigns.Contains(s.CampaignId)).ExecuteDeleteAsync(ct);
+        await db.Campaigns.Where(c => c.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
         db.Scorecards.Remove(card);
         AuditLog.Record(db, AuditActor.From(http), "scorecard.delete", name);
         await db.SaveChangesAsync(ct);

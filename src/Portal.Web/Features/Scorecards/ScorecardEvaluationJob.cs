@@ -28,6 +28,8 @@ public sealed class ScorecardEvaluationJob(IDbContextFactory<PortalDbContext> db
         {
             await RememberAsync(db, version, cancellationToken);
         }
+        // Campaign progress moves only when results do: one row per team whose count changed.
+        await CampaignCommands.RecordProgressAsync(db, time.GetUtcNow(), cancellationToken);
         foreach (var run in runs)
         {
             logger.LogInformation("Scorecard {Id}: {Entities} entities, {Passed}/{Total} checks pass, {Changed} results changed in {Seconds:0.0} s",

@@ -175,6 +175,19 @@ public static partial class ScorecardYaml
     }
 
     /// <summary>The definition as a YAML document (export), readable back by <see cref="Parse"/>.</summary>
+    /// <summary>
+    /// Splits a problem into the field it names and the message, so an editor shows each next to its field:
+    /// "spec.rules[1]: 'x' must ..." gives ("spec.rules[1]", "'x' must ..."); a problem without a path is about the whole file.
+    /// </summary>
+    public static (string Field, string Message) Field(string error)
+    {
+        var match = FieldPrefix().Match(error);
+        return match.Success ? (match.Groups[1].Value, error[match.Length..].Trim()) : ("(file)", error);
+    }
+
+    [GeneratedRegex(@"^((?:apiVersion|kind|metadata|spec)(?:\.[A-Za-z]+|\[\d+\])*)(?::\s*|\s+(?=\S))")]
+    private static partial Regex FieldPrefix();
+
     public static string ToYaml(ScorecardDefinition card) => DescriptorYaml.ToYaml(ToJson(card));
 
     public static JsonObject ToJson(ScorecardDefinition card)

@@ -12,5 +12,7 @@ public static class ScorecardsData
         public DbSet<ScorecardResult> ScorecardResults => db.Set<ScorecardResult>();
         public DbSet<ScorecardHistory> ScorecardHistory => db.Set<ScorecardHistory>();
         public DbSet<ScorecardRun> ScorecardRuns => db.Set<ScorecardRun>();
+        public DbSet<Campaign> Campaigns => db.Set<Campaign>();
+        public DbSet<CampaignSnapshot> CampaignSnapshots => db.Set<CampaignSnapshot>();
     }
 }

@@ -12,6 +12,9 @@ public static class ScorecardsSetup
     public static WebApplicationBuilder AddScorecards(this WebApplicationBuilder builder)
     {
         builder.Services.AddTransient<ScorecardEvaluationJob>();
+        builder.Services.AddTransient<CampaignReminderJob>();
+        builder.Services.AddSingleton<ICatalogListFilter, ScorecardCatalogFilters.Level>();
+        builder.Services.AddSingleton<ICatalogListFilter, ScorecardCatalogFilters.Rule>();
         builder.Services.AddSingleton(new EntityTab("Scorecards", "scorecards", CatalogKinds.All.ToHashSet(), typeof(EntityScorecards), 30));
         return builder;
     }
@@ -31,5 +34,6 @@ public static class ScorecardsSetup
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<ScorecardEvaluationJob>(ScorecardEvaluationJob.RecurringId, j => j.RunAsync(null, CancellationToken.None), Cron.Hourly(7));
         jobs.AddOrUpdate<ScorecardEvaluationJob>(ScorecardEvaluationJob.OnChangeRecurringId, j => j.OnCatalogChangeAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<CampaignReminderJob>(CampaignReminderJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(8));
     }
 }
