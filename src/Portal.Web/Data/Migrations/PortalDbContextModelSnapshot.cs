@@ -910,8 +910,10 @@ namespace Portal.Web.Data.Migrations
 
                     b.Property<string>("AllocatedTags")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
-                        .HasColumnName("allocated_tags");
+                        .HasColumnName("allocated_tags")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<decimal>("BilledCost")
                         .HasColumnType("numeric")
@@ -974,8 +976,10 @@ namespace Portal.Web.Data.Migrations
 
                     b.Property<string>("Extra")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
-                        .HasColumnName("extra");
+                        .HasColumnName("extra")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("HostProviderName")
                         .HasColumnType("text")
@@ -1058,9 +1062,6 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("ChargePeriodStart")
                         .HasDatabaseName("ix_cost_line_items_charge_period_start");
-
-                    b.HasIndex("ImportId")
-                        .HasDatabaseName("ix_cost_line_items_import_id");
 
                     b.HasIndex("BillingAccountId", "BillingPeriodStart")
                         .HasDatabaseName("ix_cost_line_items_billing_account_id_billing_period_start");
@@ -3252,16 +3253,6 @@ namespace Portal.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
-                });
-
-            modelBuilder.Entity("Portal.Web.Features.Cost.CostLineItem", b =>
-                {
-                    b.HasOne("Portal.Web.Features.Cost.CostImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_cost_line_items_cost_imports_import_id");
                 });
 
             modelBuilder.Entity("Portal.Web.Features.Environments.EnvironmentLogLine", b =>

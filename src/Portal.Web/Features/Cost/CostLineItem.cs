@@ -58,12 +58,14 @@ internal sealed class CostLineItemConfiguration : IEntityTypeConfiguration<CostL
         builder.Property(c => c.ListCost).HasColumnType("numeric");
         builder.Property(c => c.ContractedCost).HasColumnType("numeric");
         builder.Property(c => c.Tags).HasJsonConversion();
-        builder.Property(c => c.Extra).HasJsonConversion();
-        builder.Property(c => c.AllocatedTags).HasJsonConversion();
+        // The importer leaves these out of its COPY when the file has no such column: the default fills them.
+        builder.Property(c => c.Extra).HasJsonConversion().HasDefaultValueSql("'{}'::jsonb");
+        builder.Property(c => c.AllocatedTags).HasJsonConversion().HasDefaultValueSql("'{}'::jsonb");
         builder.HasIndex(c => new { c.BillingAccountId, c.BillingPeriodStart });
         builder.HasIndex(c => c.ChargePeriodStart);
         builder.HasIndex(c => new { c.Team, c.ChargePeriodStart });
         builder.HasIndex(c => new { c.Component, c.ChargePeriodStart });
-        builder.HasOne<CostImport>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to cost_imports: its per-row check cost more than the rest of the COPY. The importer writes the
+        // import row in the same transaction as its line items, and imports are never deleted.
     }
 }

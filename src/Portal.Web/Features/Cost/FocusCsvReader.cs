@@ -31,8 +31,90 @@ public sealed class FocusCsvReader
     private readonly CsvTokenizer _csv;
     private readonly Dictionary<string, int> _index;
     private readonly string[] _extraColumns;
+    private readonly int[] _extraIndexes;
     private readonly int _width;
     private readonly int _tagsColumn;
+
+    // The columns the portal reads, by position in Known; each one's place in the file is looked up once per file, not per row.
+    private static readonly string[] Known =
+    [
+        "AllocatedMethodId",
+        "AllocatedResourceId",
+        "AllocatedTags",
+        "BilledCost",
+        "BillingAccountId",
+        "BillingAccountName",
+        "BillingCurrency",
+        "BillingPeriodEnd",
+        "BillingPeriodStart",
+        "ChargeCategory",
+        "ChargeDescription",
+        "ChargePeriodEnd",
+        "ChargePeriodStart",
+        "ContractedCost",
+        "EffectiveCost",
+        "HostProviderName",
+        "InvoiceIssuerName",
+        "ListCost",
+        "ProviderName",
+        "PublisherName",
+        "Region",
+        "RegionId",
+        "RegionName",
+        "ResourceId",
+        "ResourceName",
+        "ResourceType",
+        "ServiceCategory",
+        "ServiceName",
+        "ServiceProviderName",
+        "SubAccountId",
+        "SubAccountName",
+        "Tags"
+    ];
+    private const int CAllocatedMethodId = 0;
+    private const int CAllocatedResourceId = 1;
+    private const int CAllocatedTags = 2;
+    private const int CBilledCost = 3;
+    private const int CBillingAccountId = 4;
+    private const int CBillingAccountName = 5;
+    private const int CBillingCurrency = 6;
+    private const int CBillingPeriodEnd = 7;
+    private const int CBillingPeriodStart = 8;
+    private const int CChargeCategory = 9;
+    private const int CChargeDescription = 10;
+    private const int CChargePeriodEnd = 11;
+    private const int CChargePeriodStart = 12;
+    private const int CContractedCost = 13;
+    private const int CEffectiveCost = 14;
+    private const int CHostProviderName = 15;
+    private const int CInvoiceIssuerName = 16;
+    private const int CListCost = 17;
+    private const int CProviderName = 18;
+    private const int CPublisherName = 19;
+    private const int CRegion = 20;
+    private const int CRegionId = 21;
+    private const int CRegionName = 22;
+    private const int CResourceId = 23;
+    private const int CResourceName = 24;
+    private const int CResourceType = 25;
+    private const int CServiceCategory = 26;
+    private const int CServiceName = 27;
+    private const int CServiceProviderName = 28;
+    private const int CSubAccountId = 29;
+    private const int CSubAccountName = 30;
+    private const int CTags = 31;
+    private readonly int[] _positions;
+
+    // Tag sets repeat row after row (every charge of a resource carries the same ones): each distinct valid JSON
+    // text is parsed once. Bounded: cleared when full, and only short texts are kept.
+    private const int TagCacheEntries = 4_096;
+    private const int TagCacheTextLength = 2_048;
+    private readonly Dictionary<string, (Dictionary<string, string> Tags, string? Json)> _tagCache = new(StringComparer.Ordinal);
+
+    // Extra columns usually repeat as well (PricingUnit, x_ columns): the previous row's map and JSON are reused when equal.
+    private string?[] _lastExtraValues = [];
+    private Dictionary<string, string> _lastExtra = new(StringComparer.Ordinal);
+    private string _lastExtraJson = "{}";
 
     private FocusCsvReader(CsvTokenizer csv, string[] header, string version)
     {
@@ -46,7 +128,12 @@ public sealed class FocusCsvReader
         }
         _tagsColumn = _index.TryGetValue("Tags", out var t) ? t : -1;
         _extraColumns = header.Where(h => !FocusSchema.Stored.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToArray();
+        _extraIndexes = _extraColumns.Select(c => _index[c.Trim()]).ToArray();
+        _positions = Known.Select(c => _index.TryGetValue(c, out var i) ? i : -1).ToArray();
     }
+
+    /// <summary>Whether the header has a column (case-insensitive): the importer leaves out of its COPY the ones no row can fill.</summary>
+    public bool HasColumn(string column) => _index.ContainsKey(column);
 
     /// <summary>The FOCUS version the header is written in (see <see cref="FocusSchema.DetectVersion"/>).</summary>
     public string Version { get; }
@@ -156,60 +243,107 @@ public sealed class FocusCsvReader
 
     private FocusRow Parse(long line, string[] f, List<FocusRowWarning> warnings)
     {
-        string? Text(string column) => _index.TryGetValue(column, out var i) && i < f.Length ? Null(f[i]) : null;
-        string Required(string column) => Text(column) ?? throw new FormatException($"{column} is empty; FOCUS requires a value.");
-        decimal Money(string column) => Number(column, Text(column)) ?? throw new FormatException($"{column} is empty; FOCUS requires a number.");
-        DateTime Time(string column)
+        string? Text(int column) => _positions[column] is var i && i >= 0 && i < f.Length ? Null(f[i]) : null;
+        string Required(int column) => Text(column) ?? throw new FormatException($"{Known[column]} is empty; FOCUS requires a value.");
+        decimal Money(int column) => Number(Known[column], Text(column)) ?? throw new FormatException($"{Known[column]} is empty; FOCUS requires a number.");
+        DateTime Time(int column)
         {
-            var (at, iso) = ReadTimestamp(column, Required(column));
+            var (at, iso) = ReadTimestamp(Known[column], Required(column));
             if (!iso)
             {
-                warnings.Add(new FocusRowWarning("non-iso-date", $"{column} '{Clip(Text(column)!)}' is not ISO 8601; it was read as {at:yyyy-MM-dd HH:mm} UTC (month/day/year)."));
+                warnings.Add(new FocusRowWarning("non-iso-date", $"{Known[column]} '{Clip(Text(column)!)}' is not ISO 8601; it was read as {at:yyyy-MM-dd HH:mm} UTC (month/day/year)."));
             }
             return at;
         }
-        string? Id(string column)
+        string? Id(int column)
         {
             var value = Text(column);
-            if (value is not null && Scientific.IsMatch(value))
+            // The regular expression only runs on values with an exponent letter in them (almost none).
+            if (value is not null && value.AsSpan().IndexOfAny('e', 'E') >= 0 && Scientific.IsMatch(value))
             {
                 warnings.Add(new FocusRowWarning("scientific-notation-id",
-                    $"{column} '{value}' looks like a number a spreadsheet rounded; the original id is lost (kept as written). Re-export from the provider."));
+                    $"{Known[column]} '{value}' looks like a number a spreadsheet rounded; the original id is lost (kept as written). Re-export from the provider."));
             }
             return value;
         }
 
-        var (tags, tagsJson) = ReadTags("Tags", Text("Tags"), warnings);
-        var (allocatedTags, _) = ReadTags("AllocatedTags", Text("AllocatedTags"), warnings);
-        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var column in _extraColumns)
-        {
-            if (Text(column) is { } value)
-            {
-                extra[column] = value;
-            }
-        }
-        var region = Text("RegionId") ?? Text("Region");
+        var (tags, tagsJson) = CachedTags("Tags", Text(CTags), warnings);
+        var (allocatedTags, _) = CachedTags("AllocatedTags", Text(CAllocatedTags), warnings);
+        var (extra, extraJson) = Extra(f);
+        var region = Text(CRegionId) ?? Text(CRegion);
         // 1.3 names the seller ServiceProviderName (ProviderName is deprecated); either may be the one filled.
-        var provider = Text("ServiceProviderName") ?? Text("ProviderName") ?? throw new FormatException(
+        var provider = Text(CServiceProviderName) ?? Text(CProviderName) ?? throw new FormatException(
             Version == FocusSchema.V13 ? "ServiceProviderName is empty; FOCUS requires a value." : "ProviderName is empty; FOCUS requires a value.");
         return new FocusRow(line,
-            Id("BillingAccountId") ?? throw new FormatException("BillingAccountId is empty; FOCUS requires a value."), Text("BillingAccountName"), Required("BillingCurrency"),
-            Time("BillingPeriodStart"), Time("BillingPeriodEnd"), Time("ChargePeriodStart"), Time("ChargePeriodEnd"),
-            Money("BilledCost"), Money("EffectiveCost"), Money("ListCost"), Number("ContractedCost", Text("ContractedCost")),
-            Required("ChargeCategory"), Text("ChargeDescription"),
-            provider, Text("PublisherName"), Text("InvoiceIssuerName"),
-            Required("ServiceName"), Required("ServiceCategory"),
-            region, Text("RegionName") ?? Text("Region"), Id("ResourceId"), Text("ResourceName"), Text("ResourceType"),
-            Id("SubAccountId"), Text("SubAccountName"), tags, extra)
+            Id(CBillingAccountId) ?? throw new FormatException("BillingAccountId is empty; FOCUS requires a value."), Text(CBillingAccountName), Required(CBillingCurrency),
+            Time(CBillingPeriodStart), Time(CBillingPeriodEnd), Time(CChargePeriodStart), Time(CChargePeriodEnd),
+            Money(CBilledCost), Money(CEffectiveCost), Money(CListCost), Number("ContractedCost", Text(CContractedCost)),
+            Required(CChargeCategory), Text(CChargeDescription),
+            provider, Text(CPublisherName), Text(CInvoiceIssuerName),
+            Required(CServiceName), Required(CServiceCategory),
+            region, Text(CRegionName) ?? Text(CRegion), Id(CResourceId), Text(CResourceName), Text(CResourceType),
+            Id(CSubAccountId), Text(CSubAccountName), tags, extra)
         {
             TagsJson = tagsJson,
-            HostProviderName = Text("HostProviderName"),
-            AllocatedMethodId = Text("AllocatedMethodId"),
-            AllocatedResourceId = Text("AllocatedResourceId"),
+            ExtraJson = extraJson,
+            HostProviderName = Text(CHostProviderName),
+            AllocatedMethodId = Text(CAllocatedMethodId),
+            AllocatedResourceId = Text(CAllocatedResourceId),
             AllocatedTags = allocatedTags,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>The extra columns' non-null values as a map and its JSON; the previous row's when they are the same.</summary>
+    private (Dictionary<string, string> Extra, string Json) Extra(string[] f)
+    {
+        var same = _lastExtraValues.Length == _extraIndexes.Length;
+        for (var k = 0; same && k < _extraIndexes.Length; k++)
+        {
+            var i = _extraIndexes[k];
+            same = string.Equals(i < f.Length ? Null(f[i]) : null, _lastExtraValues[k], StringComparison.Ordinal);
+        }
+        if (same)
+        {
+            return (_lastExtra, _lastExtraJson);
+        }
+        var values = new string?[_extraIndexes.Length];
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var k = 0; k < _extraIndexes.Length; k++)
+        {
+            var i = _extraIndexes[k];
+            values[k] = i < f.Length ? Null(f[i]) : null;
+            if (values[k] is { } value)
+            {
+                extra[_extraColumns[k]] = value;
+            }
+        }
+        (_lastExtraValues, _lastExtra, _lastExtraJson) = (values, extra, JsonSerializer.Serialize(extra));
+        return (extra, _lastExtraJson);
+    }
+
+    /// <summary><see cref="ReadTags"/> through the cache of readable tag texts (a text that gave a warning is read again, so each row gets its warning).</summary>
+    private (Dictionary<string, string> Tags, string? Json) CachedTags(string column, string? json, List<FocusRowWarning> warnings)
+    {
+        if (json is null || json.Length > TagCacheTextLength)
+        {
+            return ReadTags(column, json, warnings);
+        }
+        if (_tagCache.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+        var before = warnings.Count;
+        var read = ReadTags(column, json, warnings);
+        if (warnings.Count == before)
+        {
+            if (_tagCache.Count >= TagCacheEntries)
+            {
+                _tagCache.Clear();
+            }
+            _tagCache[json] = read;
+        }
+        return read;
     }
 
     /// <summary>
@@ -268,6 +402,10 @@ public sealed class FocusCsvReader
     /// <summary>A UTC date-time, and whether it was written the ISO 8601 way (anything else is read as invariant month/day/year).</summary>
     public static (DateTime At, bool Iso) ReadTimestamp(string column, string value)
     {
+        if (FastIso(value) is { } fast)
+        {
+            return (fast, true);
+        }
         if (DateTime.TryParseExact(value, IsoFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
         {
@@ -278,6 +416,31 @@ public sealed class FocusCsvReader
             return (offset.UtcDateTime, false);
         }
         throw new FormatException($"{column} '{Clip(value)}' is not a date-time (expected ISO 8601, e.g. 2024-09-01T00:00:00Z).");
+    }
+
+    /// <summary>
+    /// The two layouts nearly every export uses, <c>2024-09-01T00:00:00Z</c> and <c>2024-09-01 00:00:00</c>, read without
+    /// the general parser (it tries ten formats per value); anything else, or an impossible date, takes the general path.
+    /// </summary>
+    private static DateTime? FastIso(string value)
+    {
+        var s = value.AsSpan();
+        if (!(s.Length == 20 && s[10] == 'T' && s[19] == 'Z') && !(s.Length == 19 && s[10] == ' '))
+        {
+            return null;
+        }
+        if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
+        {
+            return null;
+        }
+        static int Two(ReadOnlySpan<char> s, int at) => s[at] is >= '0' and <= '9' && s[at + 1] is >= '0' and <= '9' ? (s[at] - '0') * 10 + (s[at + 1] - '0') : -1;
+        int century = Two(s, 0), year = Two(s, 2), month = Two(s, 5), day = Two(s, 8), hour = Two(s, 11), minute = Two(s, 14), second = Two(s, 17);
+        if (century < 0 || year < 0 || month is < 1 or > 12 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
+        {
+            return null;
+        }
+        year += century * 100;
+        return year >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc) : null;
     }
 
     private static string Clip(string value) => value.Length > 60 ? value[..60] + "…" : value;
@@ -334,6 +497,21 @@ internal sealed class CsvTokenizer(TextReader reader)
                 return [.. _fields];
             }
             any = true;
+            // Plain characters are copied a run at a time up to the next one that means something (a vectorised search).
+            var rest = _buffer.AsSpan(_position, _length - _position);
+            var run = quoted ? rest.IndexOfAny('"', '\n') : rest.IndexOfAny(Special);
+            if (run != 0)
+            {
+                var plain = run < 0 ? rest : rest[..run];
+                _field.Append(plain);
+                _position += plain.Length;
+                if (_field.Length > MaxFieldLength)
+                {
+                    throw new FormatException(quoted ? $"A field is longer than {MaxFieldLength:N0} characters (an unclosed quote?)."
+                        : $"A field is longer than {MaxFieldLength:N0} characters.");
+                }
+                continue;
+            }
             var c = _buffer[_position++];
             if (quoted)
             {
@@ -350,10 +528,8 @@ internal sealed class CsvTokenizer(TextReader reader)
                     }
                     continue;
                 }
-                if (c == '\n')
-                {
-                    _line++;
-                }
+                // A newline inside quotes is part of the field.
+                _line++;
                 _field.Append(c);
                 if (_field.Length > MaxFieldLength)
                 {
@@ -366,6 +542,9 @@ internal sealed class CsvTokenizer(TextReader reader)
                 case '"' when _field.Length == 0:
                     quoted = true;
                     break;
+                case '"':
+                    _field.Append(c);
+                    break;
                 case ',':
                     _fields.Add(_field.ToString());
                     _field.Clear();
@@ -376,14 +555,9 @@ internal sealed class CsvTokenizer(TextReader reader)
                     _line++;
                     _fields.Add(_field.ToString());
                     return [.. _fields];
-                default:
-                    _field.Append(c);
-                    if (_field.Length > MaxFieldLength)
-                    {
-                        throw new FormatException($"A field is longer than {MaxFieldLength:N0} characters.");
-                    }
-                    break;
             }
         }
     }
+
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("\",\r\n");
 }

@@ -18,6 +18,9 @@ public sealed record FocusRow(
     /// <summary>The Tags column as it was in the file (already checked to be a JSON object), stored as is.</summary>
     public string? TagsJson { get; init; }
 
+    /// <summary>Extra as JSON when the reader already has it (rows with the same extra values share one text).</summary>
+    public string? ExtraJson { get; init; }
+
     /// <summary>FOCUS 1.3: who hosts the service when another provider sells it (a marketplace).</summary>
     public string? HostProviderName { get; init; }
 
