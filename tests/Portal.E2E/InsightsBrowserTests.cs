@@ -37,6 +37,7 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
         await GotoAsync("/insights");
         await Expect(Page.Locator("h1")).ToHaveTextAsync("Insights");
         await Expect(Page.GetByTestId("nav-insights")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("insights-period").GetByRole(AriaRole.Link, new() { Name = "90 days" })).ToHaveAttributeAsync("aria-current", "page");
         await Expect(Page.GetByTestId("insights-platform").GetByRole(AriaRole.Link, new() { Name = platformSlo.Name })).ToBeVisibleAsync();
         // Every request failed: this SLO has spent its budget many times over, so it is among those that spent the most, in red.
         var spentRow = Page.GetByTestId("insights-budgets").GetByTestId("bar-list-row").Filter(new() { HasText = spentSlo.Name });
