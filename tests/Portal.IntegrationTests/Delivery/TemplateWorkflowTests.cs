@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using Portal.TestSupport;
 using Portal.Web.Features.Identity;
 using YamlDotNet.RepresentationModel;
@@ -17,46 +14,13 @@ public sealed class TemplateWorkflowTests(PortalAppFactory factory) : IClassFixt
 {
     private const string Sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
-    private static YamlMappingNode Workflow()
-    {
-        var path = Path.Combine(PortalProcess.RepositoryRoot(), "src", "Portal.Web", "Features", "Templates", "BuiltIn", "aspnet-service", "skeleton",
-            ".github", "workflows", "ci.yml");
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(path)));
-        return (YamlMappingNode)yaml.Documents[0].RootNode;
-    }
+    private static YamlMappingNode Workflow() => WorkflowSteps.Load(Path.Combine(PortalProcess.RepositoryRoot(), "src", "Portal.Web", "Features", "Templates",
+        "BuiltIn", "aspnet-service", "skeleton", ".github", "workflows", "ci.yml"));
 
-    private static YamlMappingNode Step(YamlMappingNode workflow, string job, string name) =>
-        ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)workflow["jobs"])[job])["steps"]).Children.OfType<YamlMappingNode>()
-            .Single(s => s.Children.TryGetValue(new YamlScalarNode("name"), out var n) && ((YamlScalarNode)n).Value == name);
+    private static YamlMappingNode Step(YamlMappingNode workflow, string job, string name) => WorkflowSteps.Step(workflow, job, name);
 
-    /// <summary>Runs a step's script as the runner would; every env key the step declares must have a value from <paramref name="values"/>.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(YamlMappingNode step, Dictionary<string, string> values, string workDir)
-    {
-        var script = Path.Combine(workDir, $"step-{Guid.NewGuid():N}.sh");
-        await File.WriteAllTextAsync(script, ((YamlScalarNode)step["run"]).Value);
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--noprofile", "--norc", "-eo", "pipefail", script })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        if (step.Children.TryGetValue(new YamlScalarNode("env"), out var env))
-        {
-            foreach (var key in ((YamlMappingNode)env).Children.Keys.Cast<YamlScalarNode>())
-            {
-                Assert.True(values.ContainsKey(key.Value!), $"The step declares {key.Value}, which the test does not provide.");
-            }
-        }
-        foreach (var (key, value) in values)
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(YamlMappingNode step, Dictionary<string, string> values, string workDir) =>
+        WorkflowSteps.RunAsync(step, values, workDir);
 
     [Fact]
     public async Task The_generated_services_workflow_reports_its_build_asks_the_gate_and_reports_its_deployment_in_the_apis_schema()
@@ -64,7 +28,7 @@ public sealed class TemplateWorkflowTests(PortalAppFactory factory) : IClassFixt
         await factory.SeedDemoAsync();
         var token = await DeliveryKit.ServiceTokenAsync(factory, "orders-ci", [PortalScopes.DeliveryWrite], ["order-service"]);
         using var portal = factory.CreateClient();
-        using var relay = new PortalRelay(portal);
+        using var relay = new WorkflowRelay(portal);
         var workDir = Directory.CreateTempSubdirectory("workflow-").FullName;
         try
         {
@@ -116,30 +80,6 @@ public sealed class TemplateWorkflowTests(PortalAppFactory factory) : IClassFixt
         finally
         {
             Directory.Delete(workDir, recursive: true);
-        }
-    }
-
-    /// <summary>Forwards the scripts' HTTP calls to the in-process portal (curl cannot reach a TestServer directly).</summary>
-    private sealed class PortalRelay(HttpClient portal) : LoopbackServer("/")
-    {
-        protected override async Task HandleAsync(HttpListenerContext context)
-        {
-            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), context.Request.Url!.PathAndQuery);
-            if (context.Request.HasEntityBody)
-            {
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                request.Content = new ByteArrayContent(body.ToArray());
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
-            }
-            if (context.Request.Headers["Authorization"] is { } authorization)
-            {
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            }
-            using var response = await portal.SendAsync(request);
-            context.Response.StatusCode = (int)response.StatusCode;
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(await response.Content.ReadAsByteArrayAsync());
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Foundation;
 using Portal.IntegrationTests.Templates;
 using Portal.TestSupport;
@@ -35,6 +36,7 @@ public sealed class GoldenPathTests
                 new { name = "golden-api", owner = "group:default/payments", otlpEndpoint = portal.BaseAddress.ToString().TrimEnd('/') });
             var task = await TemplateKit.WaitForAsync(client, id, ScaffolderTaskStatus.Completed);
             clone = await TemplateKit.CloneAsync(task.Output!["links"]![0]!["url"]!.GetValue<string>());
+            await TheGeneratedWorkflowReportsItsBuildAndDeploymentAsync(client, clone);
             var build = await Dotnet.RunAsync(clone, "build", "src/Service");
             Assert.True(build.ExitCode == 0, build.Output);
 
@@ -107,6 +109,55 @@ public sealed class GoldenPathTests
             }
             TestCluster.TryDelete(dir);
         }
+    }
+
+    /// <summary>
+    /// The generated repository's own CI workflow: its build job's report step and its deploy job's gate and report steps, run
+    /// as the runner runs them (<see cref="WorkflowSteps"/>) against this real portal with a token limited to the new service.
+    /// The portal stores both events (201) and serves them back with the repository's first commit and its time.
+    /// </summary>
+    private static async Task TheGeneratedWorkflowReportsItsBuildAndDeploymentAsync(HttpClient admin, string clone)
+    {
+        var workflowFile = Path.Combine(clone, ".github", "workflows", "ci.yml");
+        Assert.True(File.Exists(workflowFile), "The generated repository has no CI workflow.");
+        var workflow = WorkflowSteps.Load(workflowFile);
+        var created = await admin.PostAsJsonAsync("/api/identity/tokens",
+            new CreateTokenRequest("golden-api-ci", ApiTokenKind.Service, [PortalScopes.DeliveryWrite], ["golden-api"], null));
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var token = (await created.Content.ReadFromJsonAsync<CreatedToken>())!.Token;
+        var head = (await Portal.Web.Infrastructure.Git.GitCli.RunAsync(clone, CancellationToken.None, "log", "-1", "--format=%H %cI")).Trim().Split(' ');
+        var workDir = Directory.CreateTempSubdirectory("golden-workflow-").FullName;
+        try
+        {
+            using var relay = new WorkflowRelay(admin);
+            var runUrl = "https://github.com/northwind/golden-api/actions/runs/4242";
+            var values = new Dictionary<string, string>
+            {
+                ["PORTAL_URL"] = relay.Url.TrimEnd('/'), ["PORTAL_COMPONENT"] = "golden-api", ["DEPLOY_ENVIRONMENT"] = "prod", ["GITHUB_SHA"] = head[0],
+                ["GITHUB_ENV"] = Path.Combine(workDir, "github-env"), ["PORTAL_TOKEN"] = token, ["JOB_STATUS"] = "success", ["RUN_ID"] = "4242",
+                ["PIPELINE"] = "CI", ["COMMIT_SHA"] = head[0], ["BRANCH"] = "main", ["RUN_URL"] = runUrl, ["CHANGE"] = "feature", ["DEPLOYED_BY"] = "dana-kim",
+                ["STARTED_AT"] = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                // What GitHub puts into github.event.commits for the push of the generated repository's first commit.
+                ["COMMITS"] = JsonSerializer.Serialize(new[] { new { id = head[0], timestamp = head[1], message = "Initial commit" } }),
+                ["PATH"] = Environment.GetEnvironmentVariable("PATH")!,
+            };
+            foreach (var (job, step) in new[] { ("build", "Report the build to the portal"), ("deploy", "Ask the portal's error-budget gate"), ("deploy", "Report the deployment to the portal") })
+            {
+                var run = await WorkflowSteps.RunAsync(WorkflowSteps.Step(workflow, job, step), values, workDir);
+                Assert.True(run.ExitCode == 0, $"{job} / {step}:\n{run.Output}");
+            }
+            Assert.Equal([("POST", "/api/delivery/builds", 201), ("GET", "/api/delivery/gate", 200), ("POST", "/api/delivery/deployments", 201)], relay.Calls);
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+        var build = Assert.Single(await DeliveryKit.BuildsAsync(admin, "golden-api"));
+        Assert.Equal(("4242", head[0], "succeeded"), (build.RunId, build.CommitSha, build.Status));
+        var deployment = Assert.Single(await DeliveryKit.DeploymentsAsync(admin, "golden-api"));
+        Assert.Equal(("prod", head[0], "succeeded"), (deployment.Environment, deployment.CommitSha, deployment.Status));
+        var commit = Assert.Single(deployment.Commits);
+        Assert.Equal((head[0], DateTimeOffset.Parse(head[1], System.Globalization.CultureInfo.InvariantCulture)), (commit.Sha, commit.CommittedAt!.Value));
     }
 }
 

@@ -4,8 +4,9 @@ using Portal.Web.Data;
 namespace Portal.Web.Features.Cost;
 
 /// <summary>
-/// Cost's read surface for other features (scorecards): per-team totals and how much of them is attributed to a
-/// component, so no other feature reads the cost tables (the architecture test enforces it).
+/// Cost's read surface for other features: per-team totals and how much of them is attributed to a component (scorecards),
+/// and the largest cost drivers by team or environment (the executive dashboard), so no other feature reads the cost tables
+/// (the architecture test enforces it).
 /// </summary>
 public static class CostReads
 {
@@ -20,7 +21,38 @@ public static class CostReads
             .GroupBy(d => d.Team!)
             .Select(g => new { Team = g.Key, Total = g.Sum(d => d.EffectiveCost), Attributed = g.Where(d => d.Component != null).Sum(d => d.EffectiveCost) })
             .ToDictionaryAsync(g => g.Team, g => new TeamCostShare(g.Total, g.Attributed), cancellationToken);
+
+    /// <summary>
+    /// The <paramref name="top"/> teams or environments (<paramref name="dimension"/> "team" or "environment") with the most effective
+    /// cost over the days [<paramref name="from"/>, <paramref name="to"/>), as the cost page reports them: in the period's main billing
+    /// currency, shared cost split over the teams, and unallocated cost as a driver of its own.
+    /// </summary>
+    public static async Task<CostDrivers> TopDriversAsync(PortalDbContext db, string dimension, DateTime from, DateTime to, int top,
+        CancellationToken cancellationToken)
+    {
+        if (dimension is not ("team" or "environment"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "team or environment");
+        }
+        // One currency per report, as on the cost page: amounts in different currencies do not add up.
+        var currencies = await CostQueries.CurrenciesAsync(db, from, to, cancellationToken);
+        var currency = currencies.Count == 0 ? null : currencies[0].Currency;
+        if (currency is null)
+        {
+            return new CostDrivers(dimension, null, 0, []);
+        }
+        var summary = await CostQueries.SummaryAsync(db, dimension, from, to, currency, null, cancellationToken);
+        var rows = summary.Rows.Where(r => r.EffectiveCost > 0).Take(top)
+            .Select(r => new CostDriver(r.Key, r.Key == CostQueries.Unallocated, r.EffectiveCost)).ToList();
+        return new CostDrivers(dimension, currency, summary.EffectiveCost, rows);
+    }
 }
+
+/// <summary>The largest cost drivers of a period by one dimension; <see cref="Total"/> is the period's whole effective cost in <see cref="Currency"/>.</summary>
+public sealed record CostDrivers(string Dimension, string? Currency, decimal Total, IReadOnlyList<CostDriver> Rows);
+
+/// <summary>A team (its catalog ref) or an environment name and its effective cost; <see cref="Unallocated"/>: the cost nobody owns.</summary>
+public sealed record CostDriver(string Key, bool Unallocated, decimal EffectiveCost);
 
 /// <summary>A team's cost over a window and the part of it attributed to a component.</summary>
 public sealed record TeamCostShare(decimal Total, decimal Attributed);

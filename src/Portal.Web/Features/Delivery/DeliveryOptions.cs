@@ -12,6 +12,12 @@ public sealed class DeliveryOptions
     /// <summary>A production deployment followed by a rollback that starts within this many hours counts as a failed change.</summary>
     [Range(1, 24 * 30)] public int RollbackWindowHours { get; set; } = 24;
 
+    /// <summary>
+    /// The catalog component the portal measures itself as (its own SLOs, M1), shown as the platform's availability on
+    /// /insights; the same name as Portal:Slo:SelfServiceName.
+    /// </summary>
+    [Required, MaxLength(200)] public string PlatformComponent { get; set; } = "portal";
+
     /// <summary>Secrets of the GitHub and GitLab webhooks.</summary>
     [Required] public DeliveryWebhookOptions Webhooks { get; set; } = new();
 }

@@ -35,6 +35,24 @@ public static class DeliveryQueries
         return DoraMath.Figures(totals, from, to);
     }
 
+    /// <summary>
+    /// The organisation's figures over [from, to) cut into <paramref name="buckets"/> equal spans, oldest first: the trend lines
+    /// of the executive dashboard. Each span is one <see cref="DoraQuery"/>, so the spans' figures are those of the period's.
+    /// </summary>
+    public static async Task<IReadOnlyList<DoraFigures>> TrendAsync(PortalDbContext db, DeliveryOptions options, DateTimeOffset from,
+        DateTimeOffset to, int buckets, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        var span = (to - from) / buckets;
+        var trend = new List<DoraFigures>(buckets);
+        for (var i = 0; i < buckets; i++)
+        {
+            var start = from + span * i;
+            trend.Add(await FiguresAsync(db, options, null, null, start, i == buckets - 1 ? to : start + span, ct));
+        }
+        return trend;
+    }
+
     public static async Task<List<DeploymentView>> DeploymentsAsync(PortalDbContext db, string? componentRef, string? environment, int limit,
         CancellationToken ct)
     {

@@ -32,7 +32,8 @@ public static class SloReads
             [.. firing[v.Id].Select(a => new SloFiringAlert(a.Rule, a.Severity, a.FiredAt, a.Explanation)),
              // A condition that holds now but that the minute job has not turned into an alert yet still counts as firing.
              .. v.Alerts.Where(r => r.Firing && !firing[v.Id].Any(a => a.Rule == $"{r.Severity}-{r.LongWindow}-{r.ShortWindow}"))
-                .Select(r => new SloFiringAlert($"{r.Severity}-{r.LongWindow}-{r.ShortWindow}", r.Severity, null, r.Explanation))])).ToList();
+                .Select(r => new SloFiringAlert($"{r.Severity}-{r.LongWindow}-{r.ShortWindow}", r.Severity, null, r.Explanation))])
+            { Sli = v.Sli, BudgetConsumed = v.ErrorBudget.Consumed }).ToList();
     }
 
     /// <summary>When each catalog component last sent metrics the portal accepted (components that never did are absent).</summary>
@@ -44,7 +45,14 @@ public static class SloReads
 
 /// <summary>An SLO's error budget now: <see cref="BudgetRemaining"/> is the share left (0 or less: spent), null without data.</summary>
 public sealed record SloBudgetState(Guid SloId, string Name, string? DisplayName, string Component, decimal Target, string Status,
-    decimal? BudgetRemaining, long TotalEvents, IReadOnlyList<SloFiringAlert> FiringAlerts);
+    decimal? BudgetRemaining, long TotalEvents, IReadOnlyList<SloFiringAlert> FiringAlerts)
+{
+    /// <summary>The share of good events over the SLO's window (0.999 for 99.9 %), null without data.</summary>
+    public decimal? Sli { get; init; }
+
+    /// <summary>The share of the error budget spent (above 1: overspent), null without data.</summary>
+    public decimal? BudgetConsumed { get; init; }
+}
 
 /// <summary>A burn-rate alert that fires now (<see cref="FiredAt"/> null: the condition holds and the alert job has not fired it yet).</summary>
 public sealed record SloFiringAlert(string Rule, string Severity, DateTimeOffset? FiredAt, string Explanation);

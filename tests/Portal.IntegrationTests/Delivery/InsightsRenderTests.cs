@@ -1,0 +1,40 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Portal.Web.Data;
+using Portal.Web.Features.Delivery;
+using Portal.Web.Features.Delivery.Pages;
+
+namespace Portal.IntegrationTests.Delivery;
+
+/// <summary>
+/// The executive dashboard on a portal that has nothing yet (its own fresh database, no demo organisation), rendered with
+/// bUnit over the real database: every section says what is missing and how to get it, instead of empty charts or zeros.
+/// The filled page is InsightsBrowserTests' (a real browser over the demo organisation).
+/// </summary>
+public sealed class InsightsRenderTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    [Fact]
+    public void On_a_new_portal_each_section_says_what_is_missing_and_how_to_get_it()
+    {
+        using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
+        context.Services.AddSingleton(factory.Services.GetRequiredService<IOptions<DeliveryOptions>>());
+        context.Services.AddSingleton(TimeProvider.System);
+
+        var page = context.Render<InsightsPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=insights]")), TimeSpan.FromSeconds(30));
+        Assert.Contains("The portal has no SLO yet", page.Find("[data-testid=insights-platform-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No SLOs yet", page.Find("[data-testid=insights-slos-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No SLO has data yet", page.Find("[data-testid=insights-budgets-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("delivery:write", page.Find("[data-testid=insights-delivery-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(2, page.FindAll("[data-testid=insights-cost-empty]").Count);
+        Assert.Empty(page.FindAll("[data-testid=delivery-figures]"));
+        Assert.Empty(page.FindAll("[data-testid=bar-list-row]"));
+    }
+}
