@@ -13,6 +13,7 @@ public static class ScorecardsSetup
     {
         builder.Services.AddTransient<ScorecardEvaluationJob>();
         builder.Services.AddSingleton(new EntityTab("Scorecards", "scorecards", CatalogKinds.All.ToHashSet(), typeof(EntityScorecards), 30));
+        builder.Services.AddSingleton<IComponentFactColumn, ScorecardFactColumn>();
         return builder;
     }
 
