@@ -91,7 +91,7 @@ public sealed class HomeFactsQueryTests(PortalAppFactory factory) : IClassFixtur
         Assert.StartsWith("1 SLO", gatewaySlo.Detail!, StringComparison.Ordinal);
         Assert.Equal("/catalog/component/default/payment-gateway?tab=slos", gatewaySlo.Href);
         // A component of the team without an SLO has no SLO fact (the card shows a dash), rather than a made-up status.
-        Assert.True(owned.Count(r => !sloFacts.ContainsKey(r)) > 0);
+        Assert.Contains(owned, r => !sloFacts.ContainsKey(r));
 
         // Over budget is an error, with the share spent.
         var gatewayCost = costFacts["component:default/payment-gateway"];
