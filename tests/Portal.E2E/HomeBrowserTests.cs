@@ -14,7 +14,8 @@ namespace Portal.E2E;
 
 /// <summary>
 /// The personal home (issue #24): a Payments member sees their team, their services, their environments with expiry,
-/// their SLO at risk, their starred entity and their (empty) tasks; an approver sees the request waiting for them.
+/// their SLO at risk with each service's SLO, cost and scorecard facts, the incidents card, their starred entity and their (empty)
+/// tasks; an approver sees the request waiting for them; an admin also sees platform health.
 /// </summary>
 [Collection(PortalBrowserCollection.Name)]
 public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
@@ -54,6 +55,20 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         var atRisk = Page.GetByTestId("home-slo").Filter(new() { HasText = "Fraud scoring availability" });
         await Expect(atRisk).ToContainTextAsync("Breached");
         await Expect(atRisk).ToContainTextAsync("fraud-scoring");
+        // My services carry the other features' facts: the burning service's SLO status (linking to its SLO tab) and a scorecard column.
+        await Expect(services.GetByRole(AriaRole.Columnheader, new() { Name = "SLOs" })).ToBeVisibleAsync();
+        await Expect(services.GetByRole(AriaRole.Columnheader, new() { Name = "Cost this month" })).ToBeVisibleAsync();
+        await Expect(services.GetByRole(AriaRole.Columnheader, new() { Name = "Scorecard" })).ToBeVisibleAsync();
+        var fraudRow = services.GetByTestId("home-service").Filter(new() { HasText = "fraud-scoring" });
+        var fraudSlo = fraudRow.Locator("td[data-column='SLOs']");
+        await Expect(fraudSlo).ToContainTextAsync("Breached");
+        await Expect(fraudSlo).ToContainTextAsync("1 SLO");
+        await Expect(fraudSlo.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "/catalog/component/default/fraud-scoring?tab=slos");
+        // Incidents on the team's services: a card either way (the burning SLO may have paged by now), never another team's.
+        var incidents = Page.GetByTestId("home-incidents");
+        await Expect(incidents.GetByRole(AriaRole.Heading, new() { Name = "Incidents on my services" })).ToBeVisibleAsync();
+        await Expect(incidents.GetByTestId("home-incident").Filter(new() { HasText = "cart-service" })).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("home-platform-health")).ToHaveCountAsync(0); // members do not run the platform
 
         // Ben asks for a dev environment (ready at once) and a prod one (waits for an approver), and stars a system.
         var dev = await PostAsync("/api/environments", new { name = "home-e2e-dev", component = "refund-service", type = "dev", tier = "small", ttl = "2d" });
@@ -62,6 +77,11 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         Assert.True(prod.Ok, $"POST /api/environments: {prod.Status} {await prod.TextAsync()}");
         var star = await Page.APIRequest.PutAsync("/api/catalog/stars/system/default/checkout", new() { Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin } });
         Assert.True(star.Ok, $"PUT star: {star.Status}");
+
+        // Ben opens a service's page: the home then lists it under "Recently visited".
+        await Expect(Page.GetByTestId("home-recent-none")).ToBeVisibleAsync();
+        await OpenAsync("/catalog/component/default/refund-service");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("refund-service");
 
         var devRow = Page.GetByTestId("home-environment").Filter(new() { HasText = "home-e2e-dev" });
         await Wait.UntilAsync(async () =>
@@ -76,6 +96,7 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         var starred = Page.GetByTestId("home-starred-item").Filter(new() { HasText = "Checkout" });
         await Expect(starred).ToHaveCountAsync(1);
         await Expect(starred.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "/catalog/system/default/checkout");
+        await Expect(Page.GetByTestId("home-recent-item").GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "/catalog/component/default/refund-service");
         await ScreenshotAsync("Member");
 
         // The environment's link leads to its page.
@@ -89,10 +110,35 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         await Expect(waiting).ToContainTextAsync("ben.okafor");
         await Expect(waiting).ToContainTextAsync("payment-gateway");
         await Expect(Page.GetByTestId("home-no-team")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("home-incidents")).ToContainTextAsync("You are in no team yet, so no incident is yours.");
         await ScreenshotAsync("Approver");
         await Page.GetByTestId("home-approvals").GetByRole(AriaRole.Link, new() { NameRegex = DecideLink() }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Approvals", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("approval-card").Filter(new() { HasText = "home-e2e-prod" })).ToBeVisibleAsync();
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task An_admin_also_sees_platform_health_the_portals_own_slo_metrics_freshness_and_background_jobs()
+    {
+        await SignInAsync();
+        var slo = await PostAsync("/api/slos", new
+        {
+            name = $"home-portal-{Guid.NewGuid():N}"[..20], displayName = "Portal availability (home test)", component = "portal", indicator = "availability",
+            target = 0.999m, window = new { kind = "rolling", days = 7 },
+        });
+        Assert.True(slo.Ok, $"POST /api/slos: {slo.Status} {await slo.TextAsync()}");
+
+        await GotoAsync("/");
+        var health = Page.GetByTestId("home-platform-health");
+        await Expect(health.GetByRole(AriaRole.Heading, new() { Name = "Platform health", Level = 2 })).ToBeVisibleAsync();
+        await Expect(health.GetByTestId("platform-slo").Filter(new() { HasText = "Portal availability (home test)" })).ToBeVisibleAsync();
+        // The jobs line states a count either way ("No failed jobs" or "N failed job(s)"); other tests may fail jobs on purpose.
+        await Expect(health.GetByTestId("platform-failed-jobs")).ToHaveTextAsync(FailedJobs());
+        await Expect(health.GetByTestId("platform-jobs")).ToContainTextAsync("processing");
+        await Expect(health.GetByTestId("platform-own-metrics")).ToBeVisibleAsync();
+        await Expect(health.GetByRole(AriaRole.Link, new() { Name = "Jobs dashboard" })).ToHaveAttributeAsync("href", "/hangfire");
+        await ScreenshotAsync("Admin");
         AssertNoConsoleErrors();
     }
 
@@ -166,6 +212,9 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
 
     [GeneratedRegex(@"^in (2|1\.9) days$")]
     private static partial Regex InAboutTwoDays();
+
+    [GeneratedRegex(@"^\s*(No failed jobs|1 failed job|\d+ failed jobs)\s*$")]
+    private static partial Regex FailedJobs();
 
     [GeneratedRegex(@"^Decide \(\d+\)$")]
     private static partial Regex DecideLink();

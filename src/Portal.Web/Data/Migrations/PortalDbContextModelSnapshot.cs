@@ -549,6 +549,31 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("catalog_stars", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Catalog.CatalogVisit", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("EntityRef")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("entity_ref");
+
+                    b.Property<DateTimeOffset>("VisitedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("visited_at");
+
+                    b.HasKey("UserId", "EntityRef")
+                        .HasName("pk_catalog_visits");
+
+                    b.HasIndex("UserId", "VisitedAt")
+                        .HasDatabaseName("ix_catalog_visits_user_id_visited_at");
+
+                    b.ToTable("catalog_visits", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Cost.CostAllocationRule", b =>
                 {
                     b.Property<int>("Id")

@@ -12,5 +12,6 @@ public static class CatalogData
         public DbSet<CatalogLocation> CatalogLocations => db.Set<CatalogLocation>();
         public DbSet<CatalogRelation> CatalogRelations => db.Set<CatalogRelation>();
         public DbSet<CatalogStar> CatalogStars => db.Set<CatalogStar>();
+        public DbSet<CatalogVisit> CatalogVisits => db.Set<CatalogVisit>();
     }
 }

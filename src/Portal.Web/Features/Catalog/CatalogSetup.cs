@@ -21,6 +21,7 @@ public static class CatalogSetup
         builder.Services.AddScoped<CatalogRefreshJob>();
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyServicesHomeCard), 10));
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.StarredHomeCard), 40));
+        builder.Services.AddSingleton(new HomeCard(typeof(Pages.RecentlyVisitedHomeCard), 45));
         // Sign-in asks the catalog for a person's teams through Identity's delegate (Identity does not reference the catalog).
         builder.Services.AddSingleton<TeamDirectory>(CatalogTeamDirectory.LoadAsync);
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
+using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Catalog;
 
@@ -31,5 +32,21 @@ public static class MyCatalog
         }
         var found = (await CatalogReads.Entities(db).Where(i => refs.Contains(i.Ref)).ToListAsync(cancellationToken)).ToDictionary(i => i.Ref);
         return refs.Where(found.ContainsKey).Select(r => found[r]).Take(limit).ToList();
+    }
+
+    /// <summary>
+    /// The other features' facts for these components: each registered column (in order) loads them all at once, so a
+    /// card of many rows costs one query (or a few) per column, never one per row.
+    /// </summary>
+    public static async Task<IReadOnlyList<(IComponentFactColumn Column, IReadOnlyDictionary<string, ComponentFact> Facts)>> FactsAsync(PortalDbContext db,
+        IEnumerable<IComponentFactColumn> columns, IReadOnlyCollection<string> componentRefs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var refs = componentRefs.Select(r => r.ToLowerInvariant()).Distinct().ToList();
+        var result = new List<(IComponentFactColumn, IReadOnlyDictionary<string, ComponentFact>)>();
+        foreach (var column in columns.OrderBy(c => c.Order).ThenBy(c => c.Title, StringComparer.Ordinal))
+        {
+            result.Add((column, refs.Count == 0 ? new Dictionary<string, ComponentFact>() : await column.LoadAsync(db, refs, now, cancellationToken)));
+        }
+        return result;
     }
 }

@@ -46,6 +46,28 @@ public static class CostReads
             .Select(r => new CostDriver(r.Key, r.Key == CostQueries.Unallocated, r.EffectiveCost)).ToList();
         return new CostDrivers(dimension, currency, summary.EffectiveCost, rows);
     }
+
+    /// <summary>
+    /// These components' (lower-case refs) effective cost over the days [<paramref name="from"/>, <paramref name="to"/>) in the
+    /// currency each spent most in, with the component's own monthly budget in that currency; components without cost are absent.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, ComponentCost>> ComponentsAsync(PortalDbContext db, IReadOnlyCollection<string> componentRefs,
+        DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var sums = await db.Set<CostDaily>().AsNoTracking()
+            .Where(d => d.Day >= from && d.Day < to && d.Component != null && componentRefs.Contains(d.Component!))
+            .GroupBy(d => new { d.Component, d.BillingCurrency })
+            .Select(g => new { g.Key.Component, g.Key.BillingCurrency, Cost = g.Sum(d => d.EffectiveCost) })
+            .ToListAsync(cancellationToken);
+        var budgets = await db.Set<CostBudget>().AsNoTracking().Where(b => b.Component != null && componentRefs.Contains(b.Component!))
+            .Select(b => new { b.Component, b.Currency, b.MonthlyAmount }).ToListAsync(cancellationToken);
+        return sums.GroupBy(s => s.Component!).ToDictionary(g => g.Key, g =>
+        {
+            var main = g.OrderByDescending(s => s.Cost).ThenBy(s => s.BillingCurrency, StringComparer.Ordinal).First();
+            var budget = budgets.FirstOrDefault(b => b.Component == g.Key && b.Currency == main.BillingCurrency);
+            return new ComponentCost(main.BillingCurrency, main.Cost, budget?.MonthlyAmount);
+        });
+    }
 }
 
 /// <summary>The largest cost drivers of a period by one dimension; <see cref="Total"/> is the period's whole effective cost in <see cref="Currency"/>.</summary>
@@ -53,6 +75,9 @@ public sealed record CostDrivers(string Dimension, string? Currency, decimal Tot
 
 /// <summary>A team (its catalog ref) or an environment name and its effective cost; <see cref="Unallocated"/>: the cost nobody owns.</summary>
 public sealed record CostDriver(string Key, bool Unallocated, decimal EffectiveCost);
+
+/// <summary>A component's cost over a window in one currency, and its monthly budget in that currency when it has one.</summary>
+public sealed record ComponentCost(string Currency, decimal EffectiveCost, decimal? MonthlyBudget);
 
 /// <summary>A team's cost over a window and the part of it attributed to a component.</summary>
 public sealed record TeamCostShare(decimal Total, decimal Attributed);

@@ -20,6 +20,7 @@ public static class CostSetup
         builder.Services.AddTransient<OpenCostImportJob>();
         builder.Services.AddSingleton(new EntityTab("Cost", "cost", new HashSet<string> { CatalogKinds.Component, CatalogKinds.Group }, typeof(EntityCost), 30));
         builder.Services.AddSingleton(new EnvironmentCard(typeof(EnvironmentCostCard), 10));
+        builder.Services.AddSingleton<IComponentFactColumn, CostFactColumn>();
         return builder;
     }
 

@@ -14,6 +14,7 @@ public static class IncidentsSetup
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();
         builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();
         builder.Services.AddTransient<IncidentEscalationJob>();
+        builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyIncidentsHomeCard), 25));
         return builder;
     }
 

@@ -16,6 +16,7 @@ public static class ScorecardsSetup
         builder.Services.AddSingleton<ICatalogListFilter, ScorecardCatalogFilters.Level>();
         builder.Services.AddSingleton<ICatalogListFilter, ScorecardCatalogFilters.Rule>();
         builder.Services.AddSingleton(new EntityTab("Scorecards", "scorecards", CatalogKinds.All.ToHashSet(), typeof(EntityScorecards), 30));
+        builder.Services.AddSingleton<IComponentFactColumn, ScorecardFactColumn>();
         return builder;
     }
 

@@ -42,6 +42,7 @@ public static class SloSetup
         }
         builder.Services.AddSingleton(new EntityTab("SLOs", "slos", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentSlos), 10));
         builder.Services.AddSingleton(new HomeCard(typeof(MySlosHomeCard), 20));
+        builder.Services.AddSingleton<IComponentFactColumn, SloFactColumn>();
         builder.Services.AddSingleton(new HomeCard(typeof(TelemetryCoverageHomeCard), 100));
         return builder;
     }
