@@ -28,7 +28,6 @@ public sealed class SloChartRenderTests : BunitContext
         var times = steps.Select(s => s.At).ToList();
         return Render<FigureChart>(p => p
             .Add(c => c.Series, [SloSeries.Series("SLI", steps.Select(s => s.Sli is { } v ? (double?)(double)(v * 100) : null))])
-            .Add(c => c.AxisLabels, SloSeries.Labels(times))
             .Add(c => c.Times, SloSeries.AllLabels(times))
             .Add(c => c.Caption, "SLI over time, percent")
             .Add(c => c.FitToCard, false) // bUnit has no browser to measure the card
@@ -81,5 +80,41 @@ public sealed class SloChartRenderTests : BunitContext
 
         Assert.Equal(0, Markers(chart));
         Assert.NotEmpty(chart.FindAll("svg path.mud-chart-line, svg path"));
+    }
+
+    [Fact]
+    public void Hovering_a_bar_names_its_series_exact_value_and_day()
+    {
+        string[] days = ["2026-12-01", "2026-12-02", "2026-12-03"];
+        var chart = Render<FigureChart>(p => p
+            .Add(c => c.Type, MudBlazor.ChartType.StackedBar)
+            .Add(c => c.Series, [SloSeries.Series("Succeeded", [100, 120, 90]), SloSeries.Series("Server errors", [1, 7, 0])])
+            .Add(c => c.Times, days)
+            .Add(c => c.Caption, "Requests per day")
+            .Add(c => c.FitToCard, false));
+
+        // Every bar's tooltip names its own series, value and day.
+        var seen = new List<string>();
+        for (var i = 0; i < chart.FindAll("svg path.mud-chart-bar").Count; i++)
+        {
+            chart.FindAll("svg path.mud-chart-bar")[i].TriggerEvent("onmouseover", new MouseEventArgs());
+            seen.Add(string.Join(" | ", chart.FindAll("g.mud-chart-tooltip tspan").Select(t => t.TextContent)));
+        }
+        Assert.Contains("Succeeded: 100 | 2026-12-01", seen);
+        Assert.Contains("Server errors: 1 | 2026-12-01", seen);
+        Assert.Contains("Succeeded: 120 | 2026-12-02", seen);
+        Assert.Contains("Server errors: 7 | 2026-12-02", seen);
+        Assert.Contains("Succeeded: 90 | 2026-12-03", seen);
+    }
+
+    [Fact]
+    public void The_axis_names_about_eight_of_sixty_steps_and_every_step_keeps_its_time()
+    {
+        var minutes = Enumerable.Range(0, 60).Select(i => new MinuteCounts(Start.AddMinutes(i), 99, 100)).ToList();
+
+        var chart = Chart(minutes, Start.AddMinutes(59));
+
+        Assert.Equal(60, chart.FindAll("g.mud-charts-xaxis text").Count);
+        Assert.Contains(".mud-charts-xaxis text:not(:nth-of-type(8n+1)) { display: none; }", chart.Find("style").TextContent, StringComparison.Ordinal);
     }
 }
