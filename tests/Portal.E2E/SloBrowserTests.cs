@@ -182,8 +182,20 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         var dialog = Page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Delete this SLO?");
         await Expect(dialog).ToContainTextAsync("order-service");
-        await Page.Keyboard.PressAsync("Escape");
-        await Expect(dialog).ToHaveCountAsync(0);
+        // MudBlazor starts listening for Escape a moment after the dialog shows: a key pressed in that moment is lost,
+        // as it would be for a person, who presses it again.
+        for (var attempt = 1; await dialog.CountAsync() > 0; attempt++)
+        {
+            Assert.True(attempt <= 3, "Escape did not close the delete confirmation");
+            await Page.Keyboard.PressAsync("Escape");
+            try
+            {
+                await Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 2_000 });
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
         await Expect(delete).ToBeFocusedAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/slos/[0-9a-f-]{36}$"));
         AssertNoConsoleErrors();

@@ -75,7 +75,9 @@ public sealed class PortalProcess : IAsyncDisposable
                 var exception = root.TryGetProperty("Exception", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String
                     ? " | " + string.Join(" / ", e.GetString()!.Split('\n').Select(l => l.Trim())
                         .Where((l, i) => i == 0 || l.StartsWith("at Portal.", StringComparison.Ordinal)).Take(6)) : "";
-                found.Add($"{root.GetProperty("Category").GetString()}: {root.GetProperty("Message").GetString()}{exception}");
+                // Without an exception, the entry's own state says what failed (e.g. which transaction, which command).
+                var state = exception.Length == 0 && root.TryGetProperty("State", out var s) ? " | state " + s.GetRawText() : "";
+                found.Add($"{root.GetProperty("Category").GetString()}: {root.GetProperty("Message").GetString()}{exception}{state}");
             }
             catch (System.Text.Json.JsonException)
             {
