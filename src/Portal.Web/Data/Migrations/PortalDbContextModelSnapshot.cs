@@ -762,6 +762,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("environment");
 
+                    b.Property<DateTime>("LastChargeEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_charge_end");
+
                     b.Property<string>("ProviderName")
                         .IsRequired()
                         .HasColumnType("text")
@@ -798,6 +802,9 @@ namespace Portal.Web.Data.Migrations
 
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_cost_daily_day");
+
+                    b.HasIndex("LastChargeEnd")
+                        .HasDatabaseName("ix_cost_daily_last_charge_end");
 
                     b.HasIndex("BillingAccountId", "BillingPeriodStart")
                         .HasDatabaseName("ix_cost_daily_billing_account_id_billing_period_start");

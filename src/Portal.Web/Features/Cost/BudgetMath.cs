@@ -63,7 +63,7 @@ public static class BudgetMath
     /// <summary>"Now" for budgets: the newest charge in the data when that is earlier than now (imports lag).</summary>
     public static async Task<DateTime> AsOfAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var latest = await db.CostLineItems.MaxAsync(c => (DateTime?)c.ChargePeriodEnd, cancellationToken);
+        var latest = await CostQueries.NewestChargeEndAsync(db, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         return latest is { } l && l < now ? l : now;
     }

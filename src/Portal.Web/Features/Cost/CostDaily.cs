@@ -25,6 +25,9 @@ public sealed class CostDaily
     public decimal BilledCost { get; set; }
     public decimal EffectiveCost { get; set; }
     public long Rows { get; set; }
+
+    /// <summary>The latest ChargePeriodEnd of the group's rows: "the newest data" is read here, not by scanning the line items.</summary>
+    public DateTime LastChargeEnd { get; set; }
 }
 
 internal sealed class CostDailyConfiguration : IEntityTypeConfiguration<CostDaily>
@@ -38,5 +41,6 @@ internal sealed class CostDailyConfiguration : IEntityTypeConfiguration<CostDail
         builder.HasIndex(d => d.Day);
         builder.HasIndex(d => new { d.Team, d.Day });
         builder.HasIndex(d => new { d.BillingAccountId, d.BillingPeriodStart });
+        builder.HasIndex(d => d.LastChargeEnd);
     }
 }

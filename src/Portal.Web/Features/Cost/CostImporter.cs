@@ -27,7 +27,7 @@ public static class CostImporter
 
     /// <summary>
     /// An import at least this large (estimated from the file's size) into a table with fewer rows than it brings builds the
-    /// line items' secondary indexes once at the end instead of updating them row by row (see <see cref="ImportAsync"/>).
+    /// line items' primary key and indexes once at the end instead of updating them row by row (see <see cref="ImportAsync"/>).
     /// </summary>
     public const long BulkMinimumRows = 100_000;
 
@@ -54,8 +54,8 @@ public static class CostImporter
 
     /// <remarks>
     /// A large import into a table with fewer line items than the file brings (the first load of a history, a fresh
-    /// install) drops the secondary indexes inside its transaction and builds them again after the COPY: one sort per
-    /// index instead of a descent per row and index, which cost more than the COPY itself. Until it commits, other
+    /// install) drops the primary key and the other indexes inside its transaction and builds them again after the COPY: one
+    /// sort per index instead of a descent per row and index, which cost more than the COPY itself. Until it commits, other
     /// readers of the line items wait (the dashboard's totals come from the daily rollup and do not); a failed import
     /// rolls the drop back. <paramref name="bulkMinimumRows"/> is only lowered by tests.
     /// </remarks>
@@ -87,6 +87,7 @@ public static class CostImporter
         var accounts = new HashSet<string>(StringComparer.Ordinal);
 
         var periods = new HashSet<(string Account, DateTime Period)>();
+        var totals = new CostDailyTotals();
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -96,17 +97,24 @@ public static class CostImporter
         record.Status = "importing";
         db.CostImports.Add(record);
         await db.SaveChangesAsync(cancellationToken);
-        // Every row this import adds gets a larger id than any row there now: the rollup below reads them by that range.
+        var rebuild = estimatedRows >= bulkMinimumRows && await FewerRowsThanAsync(connection, estimatedRows, cancellationToken)
+            ? BulkIndexes(db) : [];
+        if (rebuild.Count > 0)
+        {
+            // Held until commit (dropping the indexes needs it anyway): no other import adds rows from here on, so the floor
+            // below is exact and an empty table stays empty but for this import.
+            await using var lockTable = new NpgsqlCommand("LOCK TABLE cost_line_items IN ACCESS EXCLUSIVE MODE", connection) { CommandTimeout = LongCommandSeconds };
+            await lockTable.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Every row this import adds gets a larger id than any row there now: the SQL rollup reads them by that range.
         long floor;
         await using (var max = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM cost_line_items", connection))
         {
             floor = (long)(await max.ExecuteScalarAsync(cancellationToken))!;
         }
-        var rebuild = estimatedRows >= bulkMinimumRows && await FewerRowsThanAsync(connection, estimatedRows, cancellationToken)
-            ? SecondaryIndexes(db) : [];
         foreach (var index in rebuild)
         {
-            await using var drop = new NpgsqlCommand($"DROP INDEX \"{index.Name}\"", connection);
+            await using var drop = new NpgsqlCommand(index.Drop, connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
         // Columns no row of the file can fill are left to their defaults ('{}' for the jsonb maps): no per-row JSON to send and parse.
@@ -142,6 +150,7 @@ public static class CostImporter
                     }
                     var who = CostRules.Apply(new ChargeFacts(row.AttributionTags, row.AttributionResourceId, row.SubAccountId, row.ServiceName), rules, catalog);
                     Write(copy, record.Id, row, who, extra, allocated);
+                    totals.Add(row, who);
                     record.Rows++;
                     record.BilledCost += row.BilledCost;
                     record.EffectiveCost += row.EffectiveCost;
@@ -176,35 +185,29 @@ public static class CostImporter
         record.BillingAccounts = [.. accounts.Order(StringComparer.Ordinal)];
         record.Message = Outcome(record);
         // Replace what earlier imports said about the same billing accounts and periods (the file's, collected while reading),
-        // then rebuild their daily rollup from this import's rows.
+        // then rebuild their daily rollup from this import's rows. A bulk import into an empty table (held exclusively since
+        // before the floor was read) has nothing to replace.
         var periodAccounts = periods.Select(p => p.Account).ToArray();
         var periodStarts = periods.Select(p => p.Period).ToArray();
-        await using (var replace = new NpgsqlCommand("""
-            DELETE FROM cost_line_items c USING unnest(@accounts, @periods) AS s(billing_account_id, billing_period_start)
-            WHERE c.billing_account_id = s.billing_account_id AND c.billing_period_start = s.billing_period_start AND c.import_id <> @id;
-            """, connection))
+        if (rebuild.Count == 0 || floor > 0)
         {
+            await using var replace = new NpgsqlCommand("""
+                DELETE FROM cost_line_items c USING unnest(@accounts, @periods) AS s(billing_account_id, billing_period_start)
+                WHERE c.billing_account_id = s.billing_account_id AND c.billing_period_start = s.billing_period_start AND c.import_id <> @id;
+                """, connection);
             replace.Parameters.AddWithValue("id", record.Id);
             replace.Parameters.AddWithValue("accounts", periodAccounts);
             replace.Parameters.AddWithValue("periods", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, periodStarts);
             replace.CommandTimeout = LongCommandSeconds;
             record.ReplacedRows = await replace.ExecuteNonQueryAsync(cancellationToken);
         }
-        // The rollup groups every row of the import by twelve columns: with the default 4 MB of work memory that sort or hash
-        // likely spills to disk (it took 5.3 s of a 16.9 s import of 1 M rows; the plan was not checked). This transaction only.
+        // After the replacement only this import's rows are left in its periods, so its own totals are their rollup: summed
+        // while reading (no second scan of the rows), else (too many groups, or sums decimal cannot hold exactly) the same
+        // GROUP BY in SQL, with enough work memory not to spill (this transaction only).
         await using (var rollup = new NpgsqlCommand("""
-            SET LOCAL work_mem = '128MB';
             DELETE FROM cost_daily d USING unnest(@accounts, @periods) AS s(billing_account_id, billing_period_start)
             WHERE d.billing_account_id = s.billing_account_id AND d.billing_period_start = s.billing_period_start;
-            INSERT INTO cost_daily (day, billing_account_id, billing_period_start, billing_currency, team, component, environment,
-                                    provider_name, service_category, service_name, region_id, sub_account_id, billed_cost, effective_cost, rows)
-            SELECT date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', billing_account_id, billing_period_start, billing_currency,
-                   team, component, environment, provider_name, service_category, service_name, region_id, sub_account_id,
-                   sum(billed_cost), sum(effective_cost), count(*)
-            FROM cost_line_items WHERE id > @floor AND import_id = @id
-            GROUP BY 1, billing_account_id, billing_period_start, billing_currency, team, component, environment,
-                     provider_name, service_category, service_name, region_id, sub_account_id;
-            """, connection))
+            """ + (totals.GaveUp ? "SET LOCAL work_mem = '128MB'; " + CostDailyTotals.RollupSelect("WHERE id > @floor AND import_id = @id") : ""), connection))
         {
             rollup.Parameters.AddWithValue("id", record.Id);
             rollup.Parameters.AddWithValue("floor", floor);
@@ -212,6 +215,10 @@ public static class CostImporter
             rollup.Parameters.AddWithValue("periods", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, periodStarts);
             rollup.CommandTimeout = LongCommandSeconds;
             await rollup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (!totals.GaveUp)
+        {
+            await totals.WriteAsync(connection, cancellationToken);
         }
         record.DurationSeconds = clock.Elapsed.TotalSeconds;
         AuditLog.Record(db, actor, "cost.import", $"cost-import:{record.Id}", after: new
@@ -232,17 +239,28 @@ public static class CostImporter
         return (long)(await count.ExecuteScalarAsync(cancellationToken))! < rows;
     }
 
-    /// <summary>The line items' indexes other than the primary key, as the model (and so the migrations) defines them.</summary>
-    private static List<(string Name, string Create)> SecondaryIndexes(PortalDbContext db)
+    /// <summary>
+    /// The line items' primary key and other indexes as the model (and so the migrations) defines them: how to drop each and
+    /// build it again. The primary key is only ever filled by the identity column, so it cannot fail to build again.
+    /// </summary>
+    private static List<(string Drop, string Create)> BulkIndexes(PortalDbContext db)
     {
         var entity = db.Model.FindEntityType(typeof(CostLineItem))!;
         var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        return entity.GetIndexes().Select(i =>
+        string Columns(IEnumerable<Microsoft.EntityFrameworkCore.Metadata.IProperty> properties) =>
+            string.Join(", ", properties.Select(p => $"\"{p.GetColumnName(table)}\""));
+        var key = entity.FindPrimaryKey()!;
+        var keyName = key.GetName(table)!;
+        var result = new List<(string Drop, string Create)>
+        {
+            ($"ALTER TABLE cost_line_items DROP CONSTRAINT \"{keyName}\"", $"ALTER TABLE cost_line_items ADD CONSTRAINT \"{keyName}\" PRIMARY KEY ({Columns(key.Properties)})"),
+        };
+        result.AddRange(entity.GetIndexes().Select(i =>
         {
             var name = i.GetDatabaseName(table)!;
-            var columns = string.Join(", ", i.Properties.Select(p => $"\"{p.GetColumnName(table)}\""));
-            return (name, $"CREATE {(i.IsUnique ? "UNIQUE " : "")}INDEX \"{name}\" ON cost_line_items ({columns})");
-        }).ToList();
+            return ($"DROP INDEX \"{name}\"", $"CREATE {(i.IsUnique ? "UNIQUE " : "")}INDEX \"{name}\" ON cost_line_items ({Columns(i.Properties)})");
+        }));
+        return result;
     }
 
     /// <summary>One sentence on what was not imported as it was: rejected rows (with their cost) and warnings.</summary>

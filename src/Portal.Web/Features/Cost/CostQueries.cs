@@ -61,10 +61,14 @@ public static class CostQueries
         _ => null,
     };
 
+    /// <summary>The newest ChargePeriodEnd in the data, from the rollup's index (not a scan of the line items); null when there is none.</summary>
+    public static Task<DateTime?> NewestChargeEndAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        db.CostDaily.MaxAsync(d => (DateTime?)d.LastChargeEnd, cancellationToken);
+
     /// <summary>The default window: the 30 days up to the newest charge in the data (or up to now when there is none).</summary>
     public static async Task<(DateTime From, DateTime To)> DefaultWindowAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        var latest = await db.CostLineItems.MaxAsync(c => (DateTime?)c.ChargePeriodEnd, cancellationToken) ?? DateTime.UtcNow.Date.AddDays(1);
+        var latest = await NewestChargeEndAsync(db, cancellationToken) ?? DateTime.UtcNow.Date.AddDays(1);
         return (latest.AddDays(-30), latest);
     }
 

@@ -304,15 +304,8 @@ public static class CostRules
             UPDATE cost_line_items c SET team = r.team, component = r.component, environment = r.environment
             FROM cost_reattribution r WHERE c.id = r.id;
             TRUNCATE cost_daily;
-            INSERT INTO cost_daily (day, billing_account_id, billing_period_start, billing_currency, team, component, environment,
-                                    provider_name, service_category, service_name, region_id, sub_account_id, billed_cost, effective_cost, rows)
-            SELECT date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', billing_account_id, billing_period_start, billing_currency,
-                   team, component, environment, provider_name, service_category, service_name, region_id, sub_account_id,
-                   sum(billed_cost), sum(effective_cost), count(*)
-            FROM cost_line_items
-            GROUP BY 1, billing_account_id, billing_period_start, billing_currency, team, component, environment,
-                     provider_name, service_category, service_name, region_id, sub_account_id;
-            """, connection) { CommandTimeout = 3_600 })
+            SET LOCAL work_mem = '128MB';
+            """ + CostDailyTotals.RollupSelect(""), connection) { CommandTimeout = 3_600 })
         {
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
