@@ -12,8 +12,8 @@ using Portal.Web.Features.Identity;
 namespace Portal.Web.Features.Cost;
 
 /// <summary>
-/// Imports a FOCUS file: streams it row by row into a staging table with binary COPY, then, in
-/// the same transaction, replaces every (billing account, billing period) the file covers. Importing
+/// Imports a FOCUS file: streams it row by row into the line items with binary COPY, summing its daily rollup on the way,
+/// then, in the same transaction, replaces every (billing account, billing period) the file covers. Importing
 /// the same export twice therefore leaves the totals unchanged. Rows that cannot be read are
 /// rejected and reported by line number; the others are imported (the file fails whole only when
 /// its header lacks mandatory columns or no row can be read).
