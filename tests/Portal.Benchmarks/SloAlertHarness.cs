@@ -132,7 +132,8 @@ public static class SloAlertHarness
         var dbFactory = new PooledDbContextFactory<PortalDbContext>(options);
         // The incidents listener and the maintenance suppressor as the portal registers them, timed.
         var incidents = new TimedListener(new Portal.Web.Features.Incidents.IncidentAlertListener(dbFactory, new Portal.Web.Features.Incidents.IncidentNotifier(http,
-            Options.Create(receivers), notifications, NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance)));
+            Options.Create(receivers), notifications, new Portal.Web.Features.Incidents.IncidentMailer(Options.Create(receivers)),
+            NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance)));
         var suppressor = new TimedSuppressor(new Portal.Web.Features.Incidents.MaintenanceSuppressor(dbFactory));
         var job = new SloAlertJob(dbFactory, clock,
             new WebhookNotifier(http, notifications, NullLogger<WebhookNotifier>.Instance), [incidents], [suppressor], NullLogger<SloAlertJob>.Instance);

@@ -73,11 +73,34 @@ public sealed class IncidentLifecycleTests
 
     [Theory]
     [InlineData("ftp://x", "pagerduty", "k", "Url")]
-    [InlineData("http://127.0.0.1:9/hook", "teams", null, "Format")]
+    [InlineData("http://127.0.0.1:9/hook", "hipchat", null, "Format")]
     [InlineData("http://127.0.0.1:9/hook", "pagerduty", null, "RoutingKey")]
+    [InlineData("http://127.0.0.1:9/v2/alerts", "opsgenie", null, "ApiKey")]
+    [InlineData("", "teams", null, "Url")]
     public void Receivers_are_checked_at_start(string url, string format, string? key, string named)
     {
         var options = new IncidentsOptions { Receivers = [new IncidentReceiver { Url = url, Format = format, RoutingKey = key }] };
         Assert.Contains(named, options.Problem(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Email_receivers_need_addresses_and_an_smtp_server_with_a_sender()
+    {
+        var options = new IncidentsOptions { Receivers = [new IncidentReceiver { Format = "email" }] };
+        Assert.Contains("To", options.Problem(), StringComparison.Ordinal);
+        options.Receivers[0].To = ["oncall-payments@northwind.example"];
+        Assert.Contains("Smtp:Host", options.Problem(), StringComparison.Ordinal);
+        options.Smtp = new IncidentSmtpOptions { Host = "127.0.0.1", From = "not an address" };
+        Assert.Contains("Smtp:From", options.Problem(), StringComparison.Ordinal);
+        options.Smtp.From = "Portal <incidents@northwind.example>";
+        options.Smtp.UserName = "portal";
+        Assert.Contains("Password", options.Problem(), StringComparison.Ordinal);
+        options.Smtp.Password = "s3cret";
+        options.Smtp.Security = "tls1.0";
+        Assert.Contains("Security", options.Problem(), StringComparison.Ordinal);
+        options.Smtp.Security = "ssl";
+        Assert.Null(options.Problem());
+        Assert.Equal(MailKit.Security.SecureSocketOptions.SslOnConnect, options.Smtp.SocketOptions);
+        Assert.Equal(MailKit.Security.SecureSocketOptions.StartTls, new IncidentSmtpOptions().SocketOptions);
     }
 }

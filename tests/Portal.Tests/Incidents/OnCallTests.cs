@@ -84,4 +84,81 @@ public sealed class OnCallTests
             Assert.Single(MaintenanceRules.Problems(request with { Team = null, Reason = "x" }, Monday, Monday.AddDays(32), Monday)["endsAt"]));
         Assert.Empty(MaintenanceRules.Problems(request with { Team = null, Reason = "x" }, Monday, Monday.AddHours(2), Monday));
     }
+
+    [Fact]
+    public void An_override_covers_its_range_and_shortens_the_rotations_turn_before_it()
+    {
+        // ana's week; chen covers Wednesday 12:00 to Thursday 12:00, then ben covers an hour inside it.
+        var layer = new OnCallLayer("Primary", ["ana", "ben"], Monday, 168, 5,
+            [new OnCallOverride("chen", Monday.AddDays(2).AddHours(12), Monday.AddDays(3).AddHours(12)),
+             new OnCallOverride("ben", Monday.AddDays(3), Monday.AddDays(3).AddHours(1))]);
+        Assert.Equal(("ana", Monday.AddDays(2).AddHours(12)), OnCallRotation.OnCallAt(layer, Monday.AddDays(1)));
+        Assert.Equal(("chen", Monday.AddDays(3).AddHours(12)), OnCallRotation.OnCallAt(layer, Monday.AddDays(2).AddHours(12)));
+        Assert.Equal(("ben", Monday.AddDays(3).AddHours(1)), OnCallRotation.OnCallAt(layer, Monday.AddDays(3).AddMinutes(30)));
+        Assert.Equal("chen", OnCallRotation.OnCallAt(layer, Monday.AddDays(3).AddHours(1)).User);
+        Assert.Equal(("ana", Monday.AddDays(7)), OnCallRotation.OnCallAt(layer, Monday.AddDays(3).AddHours(12)));
+    }
+
+    [Fact]
+    public void Paging_and_escalation_page_the_overriding_person()
+    {
+        var schedule = new OnCallSchedule
+        {
+            Name = "payments-oncall", Team = "group:default/payments", UpdatedBy = "ana",
+            Layers = [new OnCallLayer("Primary", ["ana"], Monday, 168, 5, [new OnCallOverride("dana", Monday.AddHours(1), Monday.AddHours(2))]),
+                      new OnCallLayer("Secondary", ["chen"], Monday, 168, 15, [new OnCallOverride("erik", Monday.AddHours(1), Monday.AddHours(3))])],
+        };
+        var incident = new Incident { Title = "t", ComponentRef = "component:default/x", Severity = "page", TriggeredAt = Monday.AddHours(1) };
+        OnCallQueries.Page(incident, schedule, 0, Monday.AddHours(1));
+        Assert.Equal("dana", incident.OnCall);
+        var next = OnCallRotation.EscalationDue(incident.Status, incident.EscalationLevel, incident.PagedAt, schedule.Layers, Monday.AddHours(1).AddMinutes(5));
+        OnCallQueries.Page(incident, schedule, next!.Value, Monday.AddHours(1).AddMinutes(5));
+        Assert.Equal(("erik", 1), (incident.OnCall, incident.EscalationLevel));
+    }
+
+    [Fact]
+    public void Overrides_are_checked_field_by_field()
+    {
+        var problems = OnCallRotation.Problems("payments-primary", new OnCallScheduleRequest("group:default/payments",
+            [new OnCallLayerRequest("L", ["ana"], Monday, 24, 5, [new OnCallOverrideRequest("", Monday, Monday.AddDays(1)),
+                new OnCallOverrideRequest("ben", Monday.AddDays(1), Monday), new OnCallOverrideRequest("ben", Monday, Monday.AddDays(91)), null])]));
+        Assert.Equal(["layers[0].overrides[0].user", "layers[0].overrides[1]", "layers[0].overrides[2]", "layers[0].overrides[3]", "layers[0].overrides[3].user"],
+            problems.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Yaml_export_imports_back_to_the_same_layers_and_overrides()
+    {
+        var schedule = new OnCallSchedule
+        {
+            Name = "payments-oncall", Team = "group:default/payments", UpdatedBy = "ana",
+            Layers = [new OnCallLayer("Primary", ["ana.silva", "ben.okafor"], Monday, 168, 5, [new OnCallOverride("chen.wei", Monday.AddDays(2), Monday.AddDays(3))]),
+                      new OnCallLayer("Secondary", ["chen.wei"], Monday.ToOffset(TimeSpan.FromHours(1)), 24, 15)],
+        };
+        var yaml = OnCallScheduleYaml.Export(schedule);
+        Assert.Contains("rotationStart: 2026-11-16T09:00:00Z", yaml, StringComparison.Ordinal);
+        var (request, problems) = OnCallScheduleYaml.Import(yaml);
+        Assert.Empty(problems);
+        Assert.Empty(OnCallRotation.Problems("payments-oncall", request!));
+        var layers = OnCallRotation.Layers(request!);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(schedule.Layers), System.Text.Json.JsonSerializer.Serialize(layers));
+    }
+
+    [Theory]
+    [InlineData("team: group:default/payments\nlayers:\n  - name: [unclosed\n", "Line 3")]
+    [InlineData("team: group:default/payments\nlayers:\n  - name: P\n    handoffHours: weekly\n", "Line 4")]
+    [InlineData("team: group:default/payments\nlayers:\n  - name: P\n    colour: red\n", "Line 4")]
+    public void Yaml_that_cannot_be_read_names_its_line(string yaml, string line)
+    {
+        var (request, problems) = OnCallScheduleYaml.Import(yaml);
+        Assert.Null(request);
+        Assert.StartsWith(line, Assert.Single(problems["yaml"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_instants_without_an_offset_are_refused_by_field()
+    {
+        var (_, problems) = OnCallScheduleYaml.Import("team: group:default/payments\nlayers:\n  - name: P\n    users: [ana]\n    rotationStart: 2026-11-16 09:00\n    handoffHours: 24\n    escalateAfterMinutes: 5\n");
+        Assert.Contains("ISO 8601", Assert.Single(problems["layers[0].rotationStart"]), StringComparison.Ordinal);
+    }
 }

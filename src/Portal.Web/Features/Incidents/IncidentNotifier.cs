@@ -1,14 +1,17 @@
+using MailKit;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Incidents;
 
 /// <summary>
-/// Posts incident messages to the receivers whose team and severity take them. A receiver that cannot be reached is
-/// logged (its URL and routing key are not: they carry secrets) and never fails the change it reports.
+/// Sends incident messages to the receivers whose team and severity take them: an HTTP request built by the format
+/// (<see cref="IncidentPayloads.Request"/>), or an e-mail (<see cref="IncidentMailer"/>). A receiver that cannot be
+/// reached is logged (its URL, keys and SMTP credentials are not: they carry secrets) and never fails the change it reports.
 /// </summary>
 public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<IncidentsOptions> options, IOptions<NotificationOptions> notifications,
-    ILogger<IncidentNotifier> logger)
+    IncidentMailer mailer, ILogger<IncidentNotifier> logger)
 {
     /// <summary>A portal path as a link: with the public address in front when one is configured.</summary>
     public string Link(string path) => string.IsNullOrWhiteSpace(notifications.Value.PublicUrl) ? path : notifications.Value.PublicUrl.TrimEnd('/') + path;
@@ -23,15 +26,27 @@ public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<In
             }
             try
             {
-                using var response = await httpClients.CreateClient(WebhookNotifier.HttpClientName)
-                    .PostAsJsonAsync(receiver.Url, IncidentPayloads.Body(receiver, message), cancellationToken);
+                if (receiver.Format == IncidentPayloads.Email)
+                {
+                    await mailer.SendAsync(receiver, message, cancellationToken);
+                    continue;
+                }
+                var request = IncidentPayloads.Request(receiver, message);
+                using var post = new HttpRequestMessage(HttpMethod.Post, request.Url) { Content = JsonContent.Create(request.Body) };
+                if (request.Authorization is not null)
+                {
+                    post.Headers.TryAddWithoutValidation("Authorization", request.Authorization);
+                }
+                using var response = await httpClients.CreateClient(WebhookNotifier.HttpClientName).SendAsync(post, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
                     logger.LogWarning("Incident receiver {Index} ({Format}) refused {Action} with HTTP {Status}", index, receiver.Format, message.Action,
                         (int)response.StatusCode);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException
+                or AuthenticationException or ServiceNotConnectedException or System.Net.Sockets.SocketException or MimeKit.ParseException
+                or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Incident receiver {Index} ({Format}) could not be reached for {Action}: {Error}", index, receiver.Format, message.Action,
                     ex.GetType().Name);

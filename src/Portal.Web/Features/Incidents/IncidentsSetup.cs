@@ -8,8 +8,10 @@ public static class IncidentsSetup
     public static WebApplicationBuilder AddIncidents(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section)
-            .Validate(o => o.Problem() is null, "Portal:Incidents:Receivers: each needs an absolute http(s) Url, a Format (pagerduty, slack, json), and a RoutingKey for pagerduty.")
+            .Validate(o => o.Problem() is null, "Portal:Incidents: each receiver needs a Format (pagerduty, slack, teams, opsgenie, email, json), an absolute http(s) Url "
+                + "(but email), a RoutingKey for pagerduty, an ApiKey for opsgenie, To addresses for email, and email needs Portal:Incidents:Smtp Host and From.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IncidentMailer>();
         builder.Services.AddSingleton<IncidentNotifier>();
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();
         builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();

@@ -22,6 +22,14 @@ public static class OnCallEndpoints
         schedules.MapPut("/{name}", PutScheduleAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("SaveOnCallSchedule").WithSummary("Create or replace an on-call schedule")
             .WithDescription("A member of the team (the schedule's, and the new one's when it moves) or an admin. Layers are paged in order; each rotates its users every `handoffHours` from `rotationStart` and escalates to the next after `escalateAfterMinutes` without acknowledgement.");
+        schedules.MapGet("/{name}/yaml", ExportScheduleAsync)
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml")
+            .WithName("ExportOnCallSchedule").WithSummary("Export an on-call schedule as YAML")
+            .WithDescription("The schedule's team, layers and overrides as YAML, in the shape `PUT /api/oncall/schedules/{name}/yaml` imports.");
+        schedules.MapPut("/{name}/yaml", ImportScheduleAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .WithName("ImportOnCallSchedule").WithSummary("Create or replace an on-call schedule from YAML")
+            .WithDescription("The body is the YAML that the export gives (at most 64 KiB). YAML that cannot be read is a 400 naming the line and column; the schedule is then checked and authorized as `PUT /api/oncall/schedules/{name}`: only for the caller's own teams, admins for any.");
         schedules.MapDelete("/{name}", DeleteScheduleAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("DeleteOnCallSchedule").WithSummary("Delete an on-call schedule").WithDescription("A member of the schedule's team or an admin.");
 
@@ -44,10 +52,51 @@ public static class OnCallEndpoints
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult>> PutScheduleAsync(string name, OnCallScheduleRequest? request,
-        PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+        PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        await SaveScheduleAsync(name, request ?? new OnCallScheduleRequest(null, null), [], db, time, http, ct);
+
+    private static async Task<Results<ContentHttpResult, NotFound>> ExportScheduleAsync(string name, PortalDbContext db, CancellationToken ct) =>
+        await db.Set<OnCallSchedule>().AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct) is { } schedule
+            ? TypedResults.Text(OnCallScheduleYaml.Export(schedule), "application/yaml; charset=utf-8")
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult>> ImportScheduleAsync(string name, PortalDbContext db,
+        TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        request ??= new OnCallScheduleRequest(null, null);
+        // Read at most one byte past the limit: enough to know it is too big, without holding a huge body.
+        var buffer = new byte[OnCallScheduleYaml.MaxBytes + 1];
+        var read = 0;
+        int got;
+        while (read < buffer.Length && (got = await http.Request.Body.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+        {
+            read += got;
+        }
+        if (read > OnCallScheduleYaml.MaxBytes)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["yaml"] = [$"The YAML is over {OnCallScheduleYaml.MaxBytes / 1024} KiB."] });
+        }
+        string text;
+        try
+        {
+            text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, read);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["yaml"] = ["The YAML must be UTF-8 text."] });
+        }
+        var (request, problems) = OnCallScheduleYaml.Import(text);
+        return request is null ? TypedResults.ValidationProblem(problems) : await SaveScheduleAsync(name, request, problems, db, time, http, ct);
+    }
+
+    /// <summary>Checks, authorizes and saves a schedule, as sent in JSON or read from YAML (with the problems the reading found).</summary>
+    private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult>> SaveScheduleAsync(string name, OnCallScheduleRequest request,
+        Dictionary<string, string[]> found, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
         var problems = OnCallRotation.Problems(name, request);
+        foreach (var (field, messages) in found)
+        {
+            problems[field] = messages; // the reader's reason (not ISO 8601) says more than "missing"
+        }
         var team = request.Team?.Trim().ToLowerInvariant();
         if (team is not null && !problems.ContainsKey("team") && !await CatalogReads.ExistsAsync(db, team, CatalogKinds.Group, ct))
         {

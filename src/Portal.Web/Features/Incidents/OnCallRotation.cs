@@ -11,16 +11,29 @@ public static partial class OnCallRotation
 {
     public const int MaxLayers = 10;
     public const int MaxUsers = 50;
+    public const int MaxOverrides = 100;
+    public const int MaxOverrideDays = 90;
 
-    /// <summary>The person on call in a layer at an instant, and until when (the next handoff).</summary>
+    /// <summary>
+    /// The person on call in a layer at an instant, and until when: an override covering the instant wins (the one that
+    /// started last, when several do) until it ends; otherwise the rotation's person until the next handoff or the next
+    /// override's start, whichever is first.
+    /// </summary>
     public static (string User, DateTimeOffset Until) OnCallAt(OnCallLayer layer, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        var overrides = layer.Overrides ?? [];
+        if (overrides.Where(o => o.StartsAt <= at && at < o.EndsAt).OrderByDescending(o => o.StartsAt).FirstOrDefault() is { } cover)
+        {
+            return (cover.User, cover.EndsAt);
+        }
         var handoff = TimeSpan.FromHours(layer.HandoffHours);
         var turns = (long)Math.Floor((at - layer.RotationStart) / handoff);
         var n = layer.Users.Count;
         var index = (int)(((turns % n) + n) % n);
-        return (layer.Users[index], layer.RotationStart + handoff * (turns + 1));
+        var until = layer.RotationStart + handoff * (turns + 1);
+        var nextOverride = overrides.Where(o => o.StartsAt > at).Select(o => (DateTimeOffset?)o.StartsAt).Min();
+        return (layer.Users[index], nextOverride is { } next && next < until ? next : until);
     }
 
     /// <summary>
@@ -84,6 +97,23 @@ public static partial class OnCallRotation
             {
                 problems[$"{at}.escalateAfterMinutes"] = ["escalateAfterMinutes is 1-1440: how long this layer has to acknowledge before the next is paged."];
             }
+            if (layer.Overrides is { Count: > MaxOverrides })
+            {
+                problems[$"{at}.overrides"] = [$"overrides: at most {MaxOverrides} per layer (remove those that are over)."];
+                continue;
+            }
+            foreach (var (cover, j) in (layer.Overrides ?? []).Select((o, j) => (o, j)))
+            {
+                var where = $"{at}.overrides[{j}]";
+                if (cover is null || string.IsNullOrWhiteSpace(cover.User) || cover.User.Length > 200)
+                {
+                    problems[$"{where}.user"] = ["user is the user name (1-200 characters) who covers the time range."];
+                }
+                if (cover?.StartsAt is not { } starts || cover.EndsAt is not { } ends || ends <= starts || ends - starts > TimeSpan.FromDays(MaxOverrideDays))
+                {
+                    problems[where] = [$"startsAt and endsAt (ISO 8601 with offset): endsAt after startsAt, at most {MaxOverrideDays} days apart."];
+                }
+            }
         }
         return problems;
     }
@@ -91,7 +121,8 @@ public static partial class OnCallRotation
     /// <summary>The layers of a request that <see cref="Problems"/> found fine.</summary>
     public static List<OnCallLayer> Layers(OnCallScheduleRequest request) =>
         request.Layers!.Select(l => new OnCallLayer(l!.Name!.Trim(), l.Users!.Select(u => u.Trim()).ToList(), l.RotationStart!.Value, l.HandoffHours!.Value,
-            l.EscalateAfterMinutes!.Value)).ToList();
+            l.EscalateAfterMinutes!.Value, l.Overrides is not { Count: > 0 } ? null
+                : l.Overrides.Select(o => new OnCallOverride(o!.User!.Trim(), o.StartsAt!.Value, o.EndsAt!.Value)).OrderBy(o => o.StartsAt).ToList())).ToList();
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex Slug();
@@ -101,4 +132,8 @@ public static partial class OnCallRotation
 public sealed record OnCallScheduleRequest(string? Team, List<OnCallLayerRequest?>? Layers);
 
 /// <summary>One layer as sent.</summary>
-public sealed record OnCallLayerRequest(string? Name, List<string>? Users, DateTimeOffset? RotationStart, int? HandoffHours, int? EscalateAfterMinutes);
+public sealed record OnCallLayerRequest(string? Name, List<string>? Users, DateTimeOffset? RotationStart, int? HandoffHours, int? EscalateAfterMinutes,
+    List<OnCallOverrideRequest?>? Overrides = null);
+
+/// <summary>One override as sent.</summary>
+public sealed record OnCallOverrideRequest(string? User, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);

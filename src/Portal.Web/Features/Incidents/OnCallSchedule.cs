@@ -24,8 +24,15 @@ public sealed class OnCallSchedule
     public required string UpdatedBy { get; set; }
 }
 
-/// <summary>One layer: its people in rotation order, from when the rotation counts, the handoff and the escalation delay.</summary>
-public sealed record OnCallLayer(string Name, List<string> Users, DateTimeOffset RotationStart, int HandoffHours, int EscalateAfterMinutes);
+/// <summary>
+/// One layer: its people in rotation order, from when the rotation counts, the handoff and the escalation delay, and
+/// its overrides (someone covering a time range instead of the rotation's person). Layers saved before overrides existed have none (null).
+/// </summary>
+public sealed record OnCallLayer(string Name, List<string> Users, DateTimeOffset RotationStart, int HandoffHours, int EscalateAfterMinutes,
+    List<OnCallOverride>? Overrides = null);
+
+/// <summary><see cref="User"/> is on call in the layer from <see cref="StartsAt"/> up to (not including) <see cref="EndsAt"/>.</summary>
+public sealed record OnCallOverride(string User, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
 internal sealed class OnCallScheduleConfiguration : IEntityTypeConfiguration<OnCallSchedule>
 {
