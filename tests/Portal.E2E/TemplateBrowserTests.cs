@@ -36,7 +36,7 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("Payments");
         await Page.GetByTestId("form-next").ClickAsync();
-        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("http://localhost:5000");
+        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("");
         await Page.GetByTestId("form-next").ClickAsync();
 
         await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("e2e-orders");
