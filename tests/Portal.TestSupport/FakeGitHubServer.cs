@@ -76,6 +76,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// <summary>Pull requests opened, by "owner/repo".</summary>
     public ConcurrentQueue<(string Repository, int Number, JsonObject Body)> PullRequests { get; } = new();
 
+    /// <summary>
+    /// While set, fetching from any repository fails with 503 (a GitHub outage): pushes and <c>ls-remote</c> still work,
+    /// so a run can publish and then fail when the catalog reads the new repository.
+    /// </summary>
+    public bool RefuseFetches { get; set; }
+
     public string BarePath(string owner, string repo) => Path.Combine(Root, owner, repo + ".git");
 
     public bool Exists(string owner, string repo) => Directory.Exists(BarePath(owner, repo));
@@ -201,6 +207,11 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
+            return;
+        }
+        if (RefuseFetches && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value!.EndsWith("/git-upload-pack", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 503;
             return;
         }
         var start = new ProcessStartInfo("git")
