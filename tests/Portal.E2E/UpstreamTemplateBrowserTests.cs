@@ -7,15 +7,16 @@ namespace Portal.E2E;
 
 /// <summary>
 /// Backstage's public springboot-grpc-template, registered unchanged, through the form: the name checked as one types,
-/// the owner picker, the repository picker's parts limited to the allowed host, review, preview. This portal has no
-/// GitHub configured, so Create is refused with the reason before anything is made (the real run against a fake
-/// GitHub is FakeGitHubPublishTests).
+/// the owner picker, the repository picker's parts limited to the allowed host, review, preview, and Create against the
+/// fake GitHub the browser tests' portal is configured with (GitHub Enterprise's form): the repository is made there and
+/// the component registered. A GitHub repository is linked to its GitHub page (the portal's repository view is for
+/// publish:git repositories; TemplateBrowserTests covers it).
 /// </summary>
 [Collection(PortalBrowserCollection.Name)]
 public sealed partial class UpstreamTemplateBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
-    public async Task An_upstream_Backstage_template_goes_through_the_form_with_pickers_validation_review_and_preview_and_create_says_why_it_cannot_publish()
+    public async Task An_upstream_Backstage_template_goes_through_the_form_with_pickers_validation_review_and_preview_and_creates_its_repository_on_the_fake_GitHub()
     {
         await SignInAsync(returnUrl: "/create");
         // A copy beside the portal's data, as the other browser tests register their templates.
@@ -70,9 +71,15 @@ public sealed partial class UpstreamTemplateBrowserTests(PortalBrowserFixture fi
         await Expect(Page.GetByTestId("preview-content")).ToContainTextAsync("github.com/project-slug: acme/e2e-greeter");
         await ScreenshotAsync("Upstream_preview");
 
+        // Create: the repository is made on the fake GitHub (the portal's GitHub Enterprise setting points at it).
         await Page.GetByTestId("form-create").ClickAsync();
-        await Expect(Page.GetByTestId("server-errors")).ToContainTextAsync("publish:github is not configured: set Portal:Templates:GitHub:Token");
-        await ScreenshotAsync("Upstream_create_refused");
+        await Expect(Page).ToHaveURLAsync(new Regex("/create/tasks/[0-9a-f-]{36}$"));
+        await Expect(Page.GetByTestId("task-status")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Expect(Page.GetByTestId("output-link-repository")).ToHaveAttributeAsync("href", $"{Fixture.GitHub.Url}/acme/e2e-greeter");
+        Assert.True(Fixture.GitHub.Exists("acme", "e2e-greeter"));
+        await ScreenshotAsync("Upstream_created");
+        await Page.GetByTestId("output-link-open-in-catalog").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "e2e-greeter", Level = 1 })).ToBeVisibleAsync();
         AssertNoConsoleErrors();
     }
 }

@@ -198,6 +198,23 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         return Results.Json(new JsonObject { ["number"] = number, ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}", ["state"] = "open" }, statusCode: 201);
     }
 
+    /// <summary>
+    /// Whether an upload-pack request fetches objects: protocol v2 also POSTs <c>command=ls-refs</c> (what
+    /// <c>ls-remote</c> sends), which is let through. The body stays readable for <c>git http-backend</c>.
+    /// </summary>
+    private static async Task<bool> IsFetchAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy);
+        request.Body.Position = 0;
+        copy.Position = 0;
+        Stream body = request.Headers.ContentEncoding.ToString() == "gzip" ? new System.IO.Compression.GZipStream(copy, System.IO.Compression.CompressionMode.Decompress) : copy;
+        using var reader = new StreamReader(body, Encoding.Latin1);
+        var text = await reader.ReadToEndAsync();
+        return !text.Contains("command=ls-refs", StringComparison.Ordinal);
+    }
+
     /// <summary>Smart HTTP: hands the request to <c>git http-backend</c> (CGI) and relays its answer.</summary>
     private async Task GitAsync(HttpContext context, string owner, string repo)
     {
@@ -209,7 +226,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
             return;
         }
-        if (RefuseFetches && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value!.EndsWith("/git-upload-pack", StringComparison.Ordinal))
+        if (RefuseFetches && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value!.EndsWith("/git-upload-pack", StringComparison.Ordinal)
+            && await IsFetchAsync(context.Request))
         {
             context.Response.StatusCode = 503;
             return;
