@@ -33,10 +33,12 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
         Assert.Superset(new HashSet<string> { "/", "/catalog", "/create", "/environments", "/slos", "/cost", "/api-docs", "/catalog/locations",
             "/environments/policy", "/cost/rules", "/admin/users", "/admin/tokens", "/admin/audit" }, navigation.ToHashSet());
 
+        var task = await CreateTaskAsync();
         var details = new[]
         {
             "/catalog/component/default/cart-service",
-            await CreateTaskAsync(),
+            task,
+            task + "/repository",
             await CreateEnvironmentAsync(),
             await CreateSloAsync(),
         };

@@ -88,7 +88,7 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
 
         await TabToAsync(Page.GetByTestId("form-next"));
         await Page.Keyboard.PressAsync("Enter");
-        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("http://localhost:5000");
+        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("");
 
         // Lifecycle is a radio group: the arrow keys move the choice.
         await TabToAsync(Page.GetByRole(AriaRole.Radio, new() { Name = "Experimental" }));

@@ -15,7 +15,16 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     /// <summary>The embedded admin's password, set through Portal__Identity__AdminPassword as automation would.</summary>
     public const string AdminPassword = "e2e-admin-password-1";
 
+    public const string GitHubToken = "ghp_fakeTokenForTheE2ELoopbackGitHub01";
+
     public PortalProcess Portal { get; private set; } = null!;
+
+    /// <summary>
+    /// A fake GitHub on loopback (GitHub cannot be reached from here): the portal's publish:github creates repositories
+    /// in it, as with GitHub Enterprise. Its certificate is trusted through SSL_CERT_FILE (the portal) and
+    /// GIT_SSL_CAINFO (git, set by the fake in this process's environment, which the portal inherits).
+    /// </summary>
+    public FakeGitHubServer GitHub { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string DataDirectory => _dataDirectory;
 
@@ -25,8 +34,14 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         EmbeddedPostgresCleanup();
+        GitHub = new FakeGitHubServer(Path.Combine(_dataDirectory, "fake-github"), GitHubToken, "portal-bot", "acme");
         Portal = await PortalProcess.StartAsync(_dataDirectory, new Dictionary<string, string?>
         {
+            ["Portal__Templates__GitHub__ApiBaseUrl"] = GitHub.ApiBaseUrl,
+            ["Portal__Templates__GitHub__Token"] = GitHubToken,
+            ["Portal__Catalog__GitCredentials__0__Host"] = "localhost",
+            ["Portal__Catalog__GitCredentials__0__Token"] = GitHubToken,
+            ["SSL_CERT_FILE"] = HttpsTestServer.CertificatePemFile,
             ["Portal__Identity__AdminPassword"] = AdminPassword,
             // Every browser test signs in from 127.0.0.1, more than 20 times a minute in a full run; the limit has its own test.
             ["Portal__Identity__SignInAttemptsPerMinute"] = "1000",
@@ -58,6 +73,10 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         if (Portal is not null)
         {
             await Portal.DisposeAsync();
+        }
+        if (GitHub is not null)
+        {
+            await GitHub.DisposeAsync();
         }
         TestCluster.TryDelete(_dataDirectory);
     }

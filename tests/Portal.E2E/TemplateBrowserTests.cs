@@ -36,7 +36,7 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("param-owner")).ToHaveValueAsync("Payments");
         await Page.GetByTestId("form-next").ClickAsync();
-        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("http://localhost:5000");
+        await Expect(Page.GetByTestId("param-otlpEndpoint")).ToHaveValueAsync("");
         await Page.GetByTestId("form-next").ClickAsync();
 
         await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("e2e-orders");
@@ -54,10 +54,29 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         await Expect(Page.GetByTestId("step-status-register")).ToContainTextAsync("completed");
         await ScreenshotAsync("Completed_task");
 
-        // The repository link is a git URL the developer can clone; the catalog link opens the new component.
-        var repository = await Page.GetByTestId("output-link-repository").GetAttributeAsync("href");
-        Assert.StartsWith("file://", repository, StringComparison.Ordinal);
-        Assert.Contains("refs/heads/main", await GitCli.RunAsync(Path.GetTempPath(), CancellationToken.None, "ls-remote", repository!), StringComparison.Ordinal);
+        // The next steps name the portal's own address (where it listens: no public URL is configured here), not a default.
+        await Expect(Page.GetByTestId("output-text")).ToContainTextAsync($"Metrics and traces go to {PortalOrigin}");
+        await Expect(Page.GetByTestId("output-text")).Not.ToContainTextAsync("localhost:5000");
+
+        // The repository opens in the portal: README rendered, the files, one file's source, a clone command that works.
+        var taskPath = new Uri(Page.Url).AbsolutePath;
+        await Expect(Page.GetByTestId("output-link-repository")).ToHaveAttributeAsync("href", taskPath + "/repository");
+        await Page.GetByTestId("output-link-repository").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "payments/e2e-orders", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("repository-file-path")).ToHaveTextAsync("README.md");
+        await Expect(Page.GetByTestId("repository-markdown").GetByRole(AriaRole.Heading, new() { Name = "e2e-orders", Level = 3 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("repository-files")).ToContainTextAsync("Program.cs");
+        await Expect(Page.GetByTestId("repository-files")).ToContainTextAsync("ci.yml");
+        await ScreenshotAsync("Repository_view");
+        var clone = (await Page.GetByTestId("repository-clone").TextContentAsync())!;
+        Assert.StartsWith("git clone file://", clone, StringComparison.Ordinal);
+        Assert.Contains("refs/heads/main", await GitCli.RunAsync(Path.GetTempPath(), CancellationToken.None, "ls-remote", clone["git clone ".Length..]), StringComparison.Ordinal);
+        await Page.GetByTestId("repository-file").Filter(new() { HasText = "catalog-info.yaml" }).ClickAsync();
+        await Expect(Page.GetByTestId("repository-file-path")).ToHaveTextAsync("catalog-info.yaml");
+        await Expect(Page.GetByTestId("repository-source")).ToContainTextAsync("owner: group:default/payments");
+        await ScreenshotAsync("Repository_file");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Back to the task" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(TaskUrl());
         await Page.GetByTestId("output-link-open-in-catalog").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "e2e-orders", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByText("payments").First).ToBeVisibleAsync();

@@ -76,6 +76,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// <summary>Pull requests opened, by "owner/repo".</summary>
     public ConcurrentQueue<(string Repository, int Number, JsonObject Body)> PullRequests { get; } = new();
 
+    /// <summary>
+    /// While set, fetching from any repository fails with 503 (a GitHub outage): pushes and <c>ls-remote</c> still work,
+    /// so a run can publish and then fail when the catalog reads the new repository.
+    /// </summary>
+    public bool RefuseFetches { get; set; }
+
     public string BarePath(string owner, string repo) => Path.Combine(Root, owner, repo + ".git");
 
     public bool Exists(string owner, string repo) => Directory.Exists(BarePath(owner, repo));
@@ -192,6 +198,23 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         return Results.Json(new JsonObject { ["number"] = number, ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}", ["state"] = "open" }, statusCode: 201);
     }
 
+    /// <summary>
+    /// Whether an upload-pack request fetches objects: protocol v2 also POSTs <c>command=ls-refs</c> (what
+    /// <c>ls-remote</c> sends), which is let through. The body stays readable for <c>git http-backend</c>.
+    /// </summary>
+    private static async Task<bool> IsFetchAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy);
+        request.Body.Position = 0;
+        copy.Position = 0;
+        Stream body = request.Headers.ContentEncoding.ToString() == "gzip" ? new System.IO.Compression.GZipStream(copy, System.IO.Compression.CompressionMode.Decompress) : copy;
+        using var reader = new StreamReader(body, Encoding.Latin1);
+        var text = await reader.ReadToEndAsync();
+        return !text.Contains("command=ls-refs", StringComparison.Ordinal);
+    }
+
     /// <summary>Smart HTTP: hands the request to <c>git http-backend</c> (CGI) and relays its answer.</summary>
     private async Task GitAsync(HttpContext context, string owner, string repo)
     {
@@ -201,6 +224,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
+            return;
+        }
+        if (RefuseFetches && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value!.EndsWith("/git-upload-pack", StringComparison.Ordinal)
+            && await IsFetchAsync(context.Request))
+        {
+            context.Response.StatusCode = 503;
             return;
         }
         var start = new ProcessStartInfo("git")

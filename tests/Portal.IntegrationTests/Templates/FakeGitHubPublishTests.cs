@@ -217,4 +217,47 @@ public sealed class FakeGitHubPublishTests(FakeGitHubFixture fixture) : IClassFi
         component_id = component, java_package_name = "io.acme.x", description = "A gRPC service", owner = "group:default/payments",
         repoUrl = $"github.com?owner={owner}&repo={repo}",
     };
+
+    [Fact]
+    public async Task A_run_that_fails_after_creating_the_repository_on_the_fake_GitHub_is_finished_by_retry_without_a_second_repository_or_push()
+    {
+        using var admin = factory.AdminClient();
+        var values = new { name = "retry-handbook", description = "Finished by a retry", owner = "group:default/payments", repoUrl = "github.com?owner=acme&repo=retry-handbook" };
+
+        // GitHub takes the push, then fails the catalog's fetch: the task fails after its side effect.
+        GitHub.RefuseFetches = true;
+        Guid id;
+        try
+        {
+            id = await CreateTaskAsync(admin, "template:default/docs-template", values);
+            var failed = await WaitForAsync(admin, id, ScaffolderTaskStatus.Failed);
+            Assert.Equal(StepStatus.Completed, failed.Steps.Single(s => s.Action == "publish:github").Status);
+            Assert.Equal(StepStatus.Failed, failed.Steps.Single(s => s.Action == "catalog:register").Status);
+            Assert.True(GitHub.Exists("acme", "retry-handbook"));
+        }
+        finally
+        {
+            GitHub.RefuseFetches = false;
+        }
+
+        // Retry carries on from the failed step: the repository is not created or pushed again, the component arrives.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/scaffolder/tasks/{id}/retry", null)).StatusCode);
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+
+        Assert.Single(GitHub.ApiRequests, r => r.Line == "POST /api/v3/orgs/acme/repos" && r.Body["name"]?.ToString() == "retry-handbook");
+        var clone = await GitHub.CloneAsync("acme", "retry-handbook");
+        try
+        {
+            var commits = (await GitCli.RunAsync(clone, CancellationToken.None, "log", "--format=%H")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(commits);
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+        Assert.Equal("component:default/retry-handbook", task.Output!["links"]![1]!["entityRef"]!.GetValue<string>());
+        await using var db = await factory.DbAsync();
+        Assert.Single(await db.CatalogLocations.Where(l => l.Target == $"{GitHub.Url}/acme/retry-handbook.git").ToListAsync());
+        Assert.Equal("retry-handbook", (await admin.GetFromJsonAsync<JsonObject>("/api/catalog/entities/by-name/component/default/retry-handbook"))!["metadata"]!["name"]!.GetValue<string>());
+    }
 }

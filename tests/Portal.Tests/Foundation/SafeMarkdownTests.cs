@@ -61,4 +61,20 @@ public sealed class SafeMarkdownTests
         Assert.Equal(safe, SafeUrl.IsSafe(url));
         Assert.True(SafeUrl.IsSafe("file:///srv/repos/a.git", allowFile: true));
     }
+
+    [Fact]
+    public void Headings_can_be_moved_down_and_relative_links_rewritten_while_unsafe_and_absolute_ones_are_not()
+    {
+        var html = SafeMarkdown.ToHtml("# Title\n\n###### Deep\n\n[docs](docs/a.md) [web](https://x.example/) [top](/catalog) [here](#part) [bad](javascript:alert(1))",
+            headingOffset: 2, relativeLink: url => "/view?path=" + url);
+
+        Assert.Contains("<h3", html, StringComparison.Ordinal);
+        Assert.Contains("<h6", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<h1", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/view?path=docs/a.md\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://x.example/\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/catalog\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#part\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"javascript", html, StringComparison.Ordinal);
+    }
 }

@@ -10,6 +10,9 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
 {
     public JsonObject Parameters { get; } = parameters;
     public JsonObject User { get; } = user;
+
+    /// <summary>The portal itself: <c>portal.url</c>, its public address (<see cref="PortalAddress"/>).</summary>
+    public JsonObject Portal { get; init; } = new();
     public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Steps whose <c>if</c> was false: their output is empty, not an error.</summary>
@@ -23,7 +26,7 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
     public LocationRegistrant? Registrant { get; init; }
 
     /// <summary>
-    /// The data expressions see: <c>parameters</c>, <c>steps['id'].output</c>, <c>user</c> and <c>secrets</c>. A path into
+    /// The data expressions see: <c>parameters</c>, <c>steps['id'].output</c>, <c>user</c>, <c>portal</c> and <c>secrets</c>. A path into
     /// a step that does not exist or has not run yet is an error (a typo would otherwise render empty); a skipped step's
     /// output is empty. Portal hands templates no secrets: <c>secrets.X</c> renders empty, with a warning in the log.
     /// </summary>
@@ -44,6 +47,7 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
             {
                 ["parameters"] = Parameters,
                 ["user"] = User,
+                ["portal"] = Portal,
                 ["steps"] = new StrictObject(steps, MissingStep),
                 ["secrets"] = new StrictObject(new Dictionary<string, object?>(), key =>
                 {

@@ -31,6 +31,14 @@ public static class TemplateEndpoints
             .WithName("ListScaffolderTasks").WithSummary("List scaffolder tasks").WithDescription("The most recent tasks (`limit`, default 100), or only the caller's with `mine=true`.");
         tasks.MapGet("/tasks/{id:guid}", GetTaskAsync)
             .WithName("GetScaffolderTask").WithSummary("Get a scaffolder task").WithDescription("The task's status, steps and log lines after `after` (a log position, for polling).");
+        tasks.MapGet("/tasks/{id:guid}/repository", GetTaskRepositoryAsync)
+            .WithName("GetScaffolderTaskRepository").WithSummary("List the repository a task created")
+            .WithDescription("The branch, commit, clone URL and every file and folder (at most 5,000) of the repository the task's publish:git step created; 404 when it created none the portal holds.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/tasks/{id:guid}/repository/file", GetTaskRepositoryFileAsync)
+            .WithName("GetScaffolderTaskRepositoryFile").WithSummary("Read a file of the repository a task created")
+            .WithDescription("`path` is relative to the repository's root. Text files up to 512 KiB come with their content; binary and bigger files with their size only; a symbolic link with its target, not followed. 400 for a path with '..' or a folder; 404 for a path that is not in the repository.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPost("/tasks/{id:guid}/cancel", CancelTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("CancelScaffolderTask").WithSummary("Cancel a task").WithDescription("Only the person who started the task, or an admin; 409 when it has already finished.")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -89,6 +97,18 @@ public static class TemplateEndpoints
 
     private static async Task<Results<Ok<TaskView>, NotFound>> GetTaskAsync(Guid id, long? after, ScaffolderService service, CancellationToken ct) =>
         await service.GetTaskAsync(id, after ?? 0, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RepositoryView>, ProblemHttpResult>> GetTaskRepositoryAsync(Guid id, RepositoryBrowser browser, CancellationToken ct) =>
+        Answer(await browser.TreeAsync(id, ct));
+
+    private static async Task<Results<Ok<RepositoryFile>, ProblemHttpResult>> GetTaskRepositoryFileAsync(Guid id, string? path, RepositoryBrowser browser,
+        CancellationToken ct) =>
+        Answer(await browser.FileAsync(id, path, ct));
+
+    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(RepositoryBrowser.Outcome<T> outcome) where T : class =>
+        outcome.Value is { } value
+            ? TypedResults.Ok(value)
+            : TypedResults.Problem(outcome.Problem, statusCode: outcome.Status, title: outcome.Status == 404 ? "Not found" : "The path is not allowed");
 
     private static Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> CancelTaskAsync(Guid id, ScaffolderService service,
         HttpContext http, CancellationToken ct) =>

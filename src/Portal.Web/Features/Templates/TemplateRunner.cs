@@ -7,7 +7,7 @@ using Portal.Web.Features.Templates.Actions;
 namespace Portal.Web.Features.Templates;
 
 /// <summary>Runs a template's steps with the registered actions: the same code for a dry-run and a real task.</summary>
-public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOptions<TemplatesOptions>? options = null)
+public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOptions<TemplatesOptions>? options = null, PortalAddress? address = null)
 {
     private readonly Dictionary<string, IScaffolderAction> _actions = actions.ToDictionary(a => a.Id, StringComparer.Ordinal);
 
@@ -17,6 +17,9 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     public IReadOnlyCollection<IScaffolderAction> Actions => _actions.Values;
 
     public IScaffolderAction? Find(string id) => _actions.GetValueOrDefault(id);
+
+    /// <summary>What expressions see as <c>portal</c> (its <c>url</c>), in dry runs and tasks alike.</summary>
+    public JsonObject PortalModel() => address?.Model() ?? new JsonObject { ["url"] = "http://localhost" };
 
     /// <summary>Problems with the template itself (unknown actions, duplicate step ids): reported before anything runs.</summary>
     public IReadOnlyList<string> Check(TemplateDefinition template)
@@ -109,7 +112,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     public async Task<DryRunResult> DryRunAsync(TemplateDefinition template, JsonObject values, JsonObject user, AuditActor actor,
         IReadOnlySet<string> secrets, CancellationToken cancellationToken, LocationRegistrant? registrant = null)
     {
-        var state = new RunState(values, user) { Registrant = registrant };
+        var state = new RunState(values, user) { Registrant = registrant, Portal = PortalModel() };
         var log = new List<DryRunLogLine>();
         var steps = new List<StepOutcome>();
         var masker = new SecretMasker(values, secrets);

@@ -12,6 +12,13 @@ public sealed class TemplatesOptions
     /// <summary>Scratch space for publishing; empty: beside the embedded database.</summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>
+    /// Where a git server serves <see cref="RepositoryRoot"/> (e.g. <c>https://git.example.com/repos</c>): the clone
+    /// command of the repository view and publish:git's <c>cloneUrl</c> are under it; empty: the <c>file://</c> URL.
+    /// </summary>
+    [RegularExpression(@"^(https?|ssh|git)://[^\s]+$", ErrorMessage = "Portal:Templates:CloneBaseUrl must be an http(s), ssh or git URL.")]
+    public string? CloneBaseUrl { get; set; }
+
     [Required] public string AuthorName { get; set; } = "Portal Scaffolder";
     [Required, EmailAddress] public string AuthorEmail { get; set; } = "scaffolder@portal.localhost";
 

@@ -30,6 +30,8 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<IScaffolderAction, FsRenameAction>();
         builder.Services.AddSingleton<IScaffolderAction, FsDeleteAction>();
         builder.Services.AddSingleton<IScaffolderAction, CatalogWriteAction>();
+        builder.Services.AddSingleton<PortalAddress>();
+        builder.Services.AddSingleton<RepositoryBrowser>();
         builder.Services.AddSingleton<TemplateRunner>();
         builder.Services.AddSingleton<ScaffolderService>();
         builder.Services.AddTransient<ScaffolderTaskJob>();

@@ -76,6 +76,69 @@ public static class GitCli
         return output;
     }
 
+    /// <summary>
+    /// Runs <c>git args</c> and returns at most <paramref name="maxBytes"/> bytes of its standard output, as bytes (a blob
+    /// may be binary); null when there is more. Meant for short reads such as <c>cat-file blob</c> of a size already checked.
+    /// </summary>
+    public static async Task<byte[]?> ReadBytesAsync(string workingDirectory, int maxBytes, CancellationToken cancellationToken, params string[] args)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("protocol.ext.allow=never");
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        using var process = Process.Start(start) ?? throw new GitException("git could not be started.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DefaultTimeout);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        var tooLong = false;
+        try
+        {
+            int read;
+            while ((read = await process.StandardOutput.BaseStream.ReadAsync(chunk, timeout.Token)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    tooLong = true;
+                    process.Kill(entireProcessTree: true);
+                    break;
+                }
+                buffer.Write(chunk, 0, read);
+            }
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new GitException($"git {CommandOf(args)} took longer than {DefaultTimeout.TotalMinutes:0} minutes.");
+        }
+        if (tooLong)
+        {
+            return null;
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new GitException($"git {CommandOf(args)} failed: {(await stderr).Trim()}");
+        }
+        return buffer.ToArray();
+    }
+
     /// <summary>The git command in an argument list, past any leading <c>-c name=value</c> and other options.</summary>
     private static string CommandOf(string[] args)
     {

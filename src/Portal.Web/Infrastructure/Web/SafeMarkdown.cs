@@ -13,9 +13,16 @@ public static class SafeMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UsePipeTables().UseAutoLinks().Build();
 
-    public static string ToHtml(string? markdown)
+    /// <param name="markdown">The text.</param>
+    /// <param name="headingOffset">Levels added to every heading (at most h6), for Markdown shown below a page's own headings.</param>
+    /// <param name="relativeLink">Rewrites a relative link or image URL (e.g. a README's <c>docs/x.md</c> to the page showing that file).</param>
+    public static string ToHtml(string? markdown, int headingOffset = 0, Func<string, string>? relativeLink = null)
     {
         var document = Markdown.Parse(markdown ?? "", Pipeline);
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(6, heading.Level + headingOffset);
+        }
         foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
         {
             if (!autolink.IsEmail && !SafeUrl.IsSafe(autolink.Url))
@@ -28,6 +35,11 @@ public static class SafeMarkdown
             if (!SafeUrl.IsSafe(link.Url) || link.Reference is { } reference && !SafeUrl.IsSafe(reference.Url))
             {
                 link.ReplaceBy(new LiteralInline(TextOf(link)), copyChildren: false);
+            }
+            else if (relativeLink is not null && link.Url is { Length: > 0 } url && !url.StartsWith('/') && !url.StartsWith('#')
+                && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                link.Url = relativeLink(url);
             }
         }
         return document.ToHtml(Pipeline);

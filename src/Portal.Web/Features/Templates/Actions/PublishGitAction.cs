@@ -25,7 +25,8 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
     ];
     public IReadOnlyList<ActionField> Outputs { get; } =
     [
-        new("remoteUrl", "string", true, "The repository's URL (git clone it)."),
+        new("remoteUrl", "string", true, "The repository's file:// URL on the portal's machine; the task page opens it in the portal's repository view."),
+        new("cloneUrl", "string", true, "What people clone: under Portal:Templates:CloneBaseUrl when set, else the file:// URL."),
         new("repoContentsUrl", "string", true, "The URL the catalog reads the repository from."),
         new("commitHash", "string", true, "The first commit."),
     ];
@@ -43,7 +44,7 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
                 throw new TemplateRenderException($"A repository {owner}/{repo} already exists; choose another name.");
             }
             context.Log($"Dry run: would create {url} and push {context.Workspace.Files.Count} files.");
-            return Output(url, "0000000000000000000000000000000000000000");
+            return Output(url, Clone(owner, repo, path), "0000000000000000000000000000000000000000");
         }
         var branch = GitPublish.Branch(input);
         var alreadyExists = $"A repository {owner}/{repo} already exists; choose another name.";
@@ -64,12 +65,15 @@ public sealed class PublishGitAction(IOptions<TemplatesOptions> options) : IScaf
         }
         var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, new Uri(path).AbsoluteUri, null, alreadyExists, cancellationToken);
         context.Log($"Created {url} and pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
-        return Output(url, pushed.CommitHash);
+        return Output(url, Clone(owner, repo, path), pushed.CommitHash);
     }
 
-    private static JsonObject Output(string url, string hash) => new()
+    private string Clone(string owner, string repo, string path) => RepositoryBrowser.CloneUrlOf(options.Value.CloneBaseUrl, owner, repo, path);
+
+    private static JsonObject Output(string url, string cloneUrl, string hash) => new()
     {
         ["remoteUrl"] = url,
+        ["cloneUrl"] = cloneUrl,
         ["repoContentsUrl"] = url,
         ["commitHash"] = hash,
     };

@@ -1,0 +1,165 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Portal.Web.Features.Templates.Actions;
+using Portal.Web.Infrastructure.Git;
+
+namespace Portal.Web.Features.Templates;
+
+/// <summary>
+/// The read-only view of a repository a task made with <c>publish:git</c>. Only such repositories are shown: the one a
+/// completed <c>publish:git</c> step of the task recorded, and only when it is <c>&lt;owner&gt;/&lt;repo&gt;.git</c> directly under
+/// the repository root. Files are read from git's objects at the branch head (never from disk), so a path can only
+/// name an entry of that commit's tree; symbolic links are shown, not followed; big and binary files are not read.
+/// </summary>
+public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<TemplatesOptions> options)
+{
+    public sealed record Located(string Owner, string Repo, string GitDirectory);
+
+    /// <summary>What a lookup gives: the value, or a problem with its status (400 or 404) and message.</summary>
+    public sealed record Outcome<T>(T? Value, int Status, string? Problem) where T : class;
+
+    private static Outcome<T> Ok<T>(T value) where T : class => new(value, 200, null);
+
+    private static Outcome<T> Fail<T>(int status, string problem) where T : class => new(null, status, problem);
+
+    public const string NoRepository = "This task made no repository the portal can show: it has no completed publish:git step (a repository on GitHub opens on GitHub).";
+
+    /// <summary>The repository the task's first completed <c>publish:git</c> step made, or null.</summary>
+    public async Task<Located?> LocateAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var task = await scaffolder.GetTaskAsync(taskId, long.MaxValue, cancellationToken);
+        var output = task?.Steps.FirstOrDefault(s => s.Action == "publish:git" && s.Status == StepStatus.Completed && s.Output is not null)?.Output;
+        var remote = output is null ? null : System.Text.Json.Nodes.JsonNode.Parse(output)?["remoteUrl"]?.ToString();
+        return remote is null ? null : Within(options.Value.ResolveRepositoryRoot(), remote);
+    }
+
+    /// <summary>
+    /// A <c>file://</c> URL that is exactly <c>&lt;root&gt;/&lt;owner&gt;/&lt;repo&gt;.git</c> with plain names and no symbolic link on the
+    /// way, as <c>publish:git</c> makes them; anything else (another folder, a link out of the root) is not shown.
+    /// </summary>
+    public static Located? Within(string root, string remoteUrl)
+    {
+        if (!Uri.TryCreate(remoteUrl, UriKind.Absolute, out var uri) || !uri.IsFile)
+        {
+            return null;
+        }
+        var full = Path.GetFullPath(uri.LocalPath).TrimEnd(Path.DirectorySeparatorChar);
+        var relative = Path.GetRelativePath(Path.GetFullPath(root), full).Split(Path.DirectorySeparatorChar);
+        if (relative is not [var owner, var folder] || !folder.EndsWith(".git", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var repo = folder[..^4];
+        try
+        {
+            GitPublish.OwnerAndRepo($"portal?owner={owner}&repo={repo}");
+        }
+        catch (TemplateRenderException)
+        {
+            return null;
+        }
+        var ownerDirectory = new DirectoryInfo(Path.GetDirectoryName(full)!);
+        var repoDirectory = new DirectoryInfo(full);
+        if (!repoDirectory.Exists || ownerDirectory.LinkTarget is not null || repoDirectory.LinkTarget is not null
+            || !File.Exists(Path.Combine(full, "HEAD")))
+        {
+            return null;
+        }
+        return new Located(owner, repo, full);
+    }
+
+    /// <summary>How people clone it: under <c>Portal:Templates:CloneBaseUrl</c> when set (the folder served by a git server), else its <c>file://</c> URL.</summary>
+    public string CloneUrl(string owner, string repo, string gitDirectory) => CloneUrlOf(options.Value.CloneBaseUrl, owner, repo, gitDirectory);
+
+    public static string CloneUrlOf(string? cloneBaseUrl, string owner, string repo, string gitDirectory) =>
+        string.IsNullOrWhiteSpace(cloneBaseUrl) ? new Uri(gitDirectory).AbsoluteUri : $"{cloneBaseUrl.TrimEnd('/')}/{owner}/{repo}.git";
+
+    public async Task<Outcome<RepositoryView>> TreeAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        if (await LocateAsync(taskId, cancellationToken) is not { } repo)
+        {
+            return Fail<RepositoryView>(404, NoRepository);
+        }
+        var name = $"{repo.Owner}/{repo.Repo}";
+        var clone = CloneUrl(repo.Owner, repo.Repo, repo.GitDirectory);
+        var head = await HeadAsync(repo, cancellationToken);
+        if (head is null)
+        {
+            return Ok(new RepositoryView(name, null, null, clone, [], false, null));
+        }
+        var (entries, truncated) = await EntriesAsync(repo, head.Value.Commit, cancellationToken);
+        var list = entries.Select(e => e.Entry).ToList();
+        return Ok(new RepositoryView(name, head.Value.Branch, head.Value.Commit, clone, list, truncated, RepositoryListing.Readme(list)));
+    }
+
+    public async Task<Outcome<RepositoryFile>> FileAsync(Guid taskId, string? path, CancellationToken cancellationToken)
+    {
+        if (RepositoryListing.PathProblem(path) is { } problem)
+        {
+            return Fail<RepositoryFile>(400, problem);
+        }
+        if (await LocateAsync(taskId, cancellationToken) is not { } repo)
+        {
+            return Fail<RepositoryFile>(404, NoRepository);
+        }
+        var missing = $"There is no file '{path}' in {repo.Owner}/{repo.Repo}.";
+        if (await HeadAsync(repo, cancellationToken) is not { } head)
+        {
+            return Fail<RepositoryFile>(404, missing);
+        }
+        // Looked up in the commit's own listing: a name that is not an entry of the tree cannot be read at all.
+        var (entries, _) = await EntriesAsync(repo, head.Commit, cancellationToken, int.MaxValue);
+        var found = entries.FirstOrDefault(e => string.Equals(e.Entry.Path, path, StringComparison.Ordinal));
+        if (found.Entry is not { } entry)
+        {
+            return Fail<RepositoryFile>(404, missing);
+        }
+        var size = entry.Size ?? 0;
+        switch (entry.Type)
+        {
+            case "tree":
+                return Fail<RepositoryFile>(400, $"'{path}' is a folder, not a file.");
+            case "submodule":
+                return Ok(new RepositoryFile(entry.Path, "submodule", 0, null, null));
+            case "symlink":
+                var target = await GitCli.ReadBytesAsync(repo.GitDirectory, 4096, cancellationToken, "--git-dir=" + repo.GitDirectory, "cat-file", "blob", found.Object);
+                return Ok(new RepositoryFile(entry.Path, "symlink", size, null,
+                    target is null ? null : Encoding.UTF8.GetString(target)));
+        }
+        if (size > RepositoryListing.MaxFileBytes)
+        {
+            return Ok(new RepositoryFile(entry.Path, "tooLarge", size, null, null));
+        }
+        var bytes = await GitCli.ReadBytesAsync(repo.GitDirectory, RepositoryListing.MaxFileBytes, cancellationToken,
+            "--git-dir=" + repo.GitDirectory, "cat-file", "blob", found.Object);
+        if (bytes is null)
+        {
+            return Ok(new RepositoryFile(entry.Path, "tooLarge", size, null, null));
+        }
+        return Skeleton.IsBinary(bytes)
+            ? Ok(new RepositoryFile(entry.Path, "binary", size, null, null))
+            : Ok(new RepositoryFile(entry.Path, "text", size, Encoding.UTF8.GetString(bytes), null));
+    }
+
+    /// <summary>The branch HEAD names and its commit, or null for a repository without commits.</summary>
+    private static async Task<(string Branch, string Commit)?> HeadAsync(Located repo, CancellationToken cancellationToken)
+    {
+        var gitDir = "--git-dir=" + repo.GitDirectory;
+        try
+        {
+            var branch = (await GitCli.RunAsync(repo.GitDirectory, cancellationToken, gitDir, "symbolic-ref", "--short", "HEAD")).Trim();
+            var commit = (await GitCli.RunAsync(repo.GitDirectory, cancellationToken, gitDir, "rev-parse", "--verify", "-q", "HEAD^{commit}")).Trim();
+            return commit.Length == 0 ? null : (branch, commit);
+        }
+        catch (GitException)
+        {
+            // An empty repository (a run that stopped after creating it): nothing to list yet.
+            return null;
+        }
+    }
+
+    private static async Task<(IReadOnlyList<(RepositoryEntry Entry, string Object)> Entries, bool Truncated)> EntriesAsync(Located repo, string commit,
+        CancellationToken cancellationToken, int max = RepositoryListing.MaxEntries) =>
+        RepositoryListing.ParseLsTree(await GitCli.RunAsync(repo.GitDirectory, cancellationToken, "--git-dir=" + repo.GitDirectory,
+            "ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit), max);
+}
