@@ -21,7 +21,7 @@ namespace Portal.E2E;
 public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
     private const string Component = "component:default/fraud-scoring";
-    private static readonly string[] IngestScopes = ["slo:ingest"];
+    private static readonly string[] IngestScopes = ["slo:ingest"], DeliveryScopes = ["delivery:write"];
     private static readonly string[] Primary = ["ana.silva"], Secondary = ["chen.wei"];
 
     [Fact]
@@ -43,12 +43,28 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
                 new { name = "Secondary", users = Secondary, rotationStart = "2026-01-05T09:00:00Z", handoffHours = 24, escalateAfterMinutes = 30 },
             },
         });
-        await ApiAsync("POST", "/api/slos", new
+        var slo = await ApiAsync("POST", "/api/slos", new
         {
             name = $"fraud-oncall-{Guid.NewGuid():N}"[..20], component = "fraud-scoring", indicator = "availability", target = 0.999m,
             window = new { kind = "rolling", days = 30 },
         });
-        var token = await CreateIngestTokenAsync();
+        // A deploy of fraud-scoring 20 minutes ago (as CI reports it) and an environment of it requested now: both on the
+        // dashboard's recent changes and on the incident's timeline.
+        var version = $"9.{Guid.NewGuid():N}"[..10];
+        var environment = $"fraud-e2e-{Guid.NewGuid():N}"[..16];
+        var ci = await CreateTokenAsync(DeliveryScopes);
+        var deployed = await Page.APIRequest.PostAsync("/api/delivery/deployments", new()
+        {
+            DataObject = new
+            {
+                component = "fraud-scoring", environment = "prod", runId = $"e2e-{Guid.NewGuid():N}", version, commitSha = "0123456789abcdef0123456789abcdef01234567",
+                status = "succeeded", startedAt = DateTimeOffset.UtcNow.AddMinutes(-24), finishedAt = DateTimeOffset.UtcNow.AddMinutes(-20), deployedBy = "release-bot",
+            },
+            Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {ci}" },
+        });
+        Assert.True(deployed.Ok, $"POST /api/delivery/deployments: {deployed.Status} {await deployed.TextAsync()}");
+        await ApiAsync("POST", "/api/environments", new { name = environment, component = "fraud-scoring", type = "dev", tier = "small", ttl = "1d" });
+        var token = await CreateTokenAsync(IngestScopes);
         var now = SloMath.MinuteOf(DateTimeOffset.UtcNow);
         var sent = await Page.APIRequest.PostAsync("/v1/metrics", new()
         {
@@ -75,6 +91,15 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", new Regex("^https://"));
         await Expect(Page.GetByTestId("oncall-layer").Filter(new() { HasText = "chen.wei" }).First).ToContainTextAsync("Secondary");
         await Expect(Page.GetByTestId("oncall-alerts")).ToContainTextAsync("fraud-scoring");
+        var changes = Page.GetByTestId("oncall-changes");
+        await Expect(changes.GetByTestId("oncall-change").Filter(new() { HasText = $"Deployed fraud-scoring {version} to prod: succeeded." })).ToContainTextAsync("release-bot");
+        await Expect(changes.GetByTestId("oncall-change").Filter(new() { HasText = $"Environment {environment} (small) of fraud-scoring requested." })).ToHaveCountAsync(1);
+        // The portal's own health: the alert cycle that just opened the incident ran within the last minutes.
+        var health = Page.GetByTestId("oncall-portal-health");
+        await Expect(health.GetByTestId("oncall-job").Filter(new() { HasText = "SLO alert cycle" })).ToHaveAttributeAsync("data-status", "ok");
+        await Expect(health.GetByTestId("oncall-job").Filter(new() { HasText = "Incident escalation" })).ToHaveAttributeAsync("data-status", new Regex("^(ok|never)$"));
+        await Expect(health.GetByTestId("oncall-portal-slos")).ToBeVisibleAsync();
+        await Expect(health.GetByTestId("oncall-failed-jobs")).ToContainTextAsync("failed background job");
         await ScreenshotAsync("Dashboard");
 
         await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^fraud-oncall-") }).ClickAsync();
@@ -85,6 +110,14 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         // fraud-scoring provides the fraud API that payment-gateway consumes.
         await Expect(Page.GetByTestId("incident-dependents")).ToContainTextAsync("component:default/payment-gateway");
         await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged ana.silva");
+        // The deploy and the environment request before it opened are on its timeline in time order.
+        var timeline = Page.GetByTestId("incident-timeline");
+        await Expect(timeline.Locator("tr[data-kind=deploy]").Filter(new() { HasText = version })).ToHaveCountAsync(1);
+        var kinds = await timeline.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind + '|' + r.cells[2].textContent)");
+        var deployLine = Array.FindIndex(kinds, k => k.Contains(version, StringComparison.Ordinal));
+        var requestLine = Array.FindIndex(kinds, k => k.Contains($"{environment} (small) of fraud-scoring requested", StringComparison.Ordinal));
+        var openedLine = Array.FindIndex(kinds, k => k.StartsWith("triggered|", StringComparison.Ordinal));
+        Assert.True(deployLine >= 0 && deployLine < requestLine && requestLine < openedLine, string.Join("\n", kinds));
         await Expect(Page.GetByTestId("incident-postmortem")).ToContainTextAsync("draft until the incident resolves");
         await Expect(Page.GetByTestId("incident-facts")).ToContainTextAsync("group:default/payments");
         await ScreenshotAsync("Incident_triggered");
@@ -118,23 +151,41 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
 
         await GotoAsync("/oncall");
         await Expect(Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" })).ToHaveCountAsync(0);
+
+        // A maintenance window planned for fraud-scoring (in two days, so it silences nothing the other tests expect) is
+        // announced on its catalog page and on its SLO's page.
+        var reason = $"Replacing the scoring model {Guid.NewGuid():N}"[..36];
+        var startsAt = DateTimeOffset.UtcNow.AddDays(2);
+        await ApiAsync("POST", "/api/maintenance-windows", new { component = "fraud-scoring", startsAt, minutes = 45, reason });
+        await GotoAsync("/catalog/component/default/fraud-scoring");
+        var banner = Page.GetByTestId("maintenance-banner").Filter(new() { HasText = reason });
+        await Expect(banner).ToContainTextAsync("Maintenance planned (this component)");
+        await Expect(banner).ToContainTextAsync(startsAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await ScreenshotAsync("Component_maintenance");
+        using (var json = JsonDocument.Parse(slo))
+        {
+            await GotoAsync($"/slos/{json.RootElement.GetProperty("id").GetString()}");
+        }
+        await Expect(Page.GetByTestId("maintenance-banner").Filter(new() { HasText = reason })).ToContainTextAsync("Alerts then will be recorded, not routed.");
+        await ScreenshotAsync("Slo_maintenance");
         AssertNoConsoleErrors();
     }
 
-    private async Task ApiAsync(string method, string path, object body)
+    private async Task<string> ApiAsync(string method, string path, object body)
     {
         var response = await Page.APIRequest.FetchAsync(path, new()
         {
             Method = method, DataObject = body, Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
         });
         Assert.True(response.Ok, $"{method} {path}: {response.Status} {await response.TextAsync()}");
+        return await response.TextAsync();
     }
 
-    private async Task<string> CreateIngestTokenAsync()
+    private async Task<string> CreateTokenAsync(string[] scopes)
     {
         var response = await Page.APIRequest.PostAsync("/api/identity/tokens", new()
         {
-            DataObject = new { name = $"e2e-oncall-{Guid.NewGuid():N}"[..20], kind = 1, scopes = IngestScopes, expiresInDays = 1 },
+            DataObject = new { name = $"e2e-oncall-{Guid.NewGuid():N}"[..20], kind = 1, scopes, expiresInDays = 1 },
             Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
         });
         Assert.True(response.Ok, $"POST /api/identity/tokens: {response.Status} {await response.TextAsync()}");

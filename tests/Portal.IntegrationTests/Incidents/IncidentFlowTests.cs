@@ -115,7 +115,8 @@ public sealed class IncidentFlowTests(PortalAppFactory factory) : IClassFixture<
         Assert.Equal(("ana.silva", 0), (incident.OnCall, incident.EscalationLevel));
         var detail = await IncidentAsync(admin, incident.Id);
         // The second page alert joined the incident instead of opening another; the tickets are on its timeline.
-        Assert.Equal(["alert.firing", "alert.firing", "alert.firing", "alert.firing", "paged", "triggered"], detail.Timeline.Select(e => e.Kind).Order());
+        Assert.Equal(["alert.firing", "alert.firing", "alert.firing", "alert.firing", "paged", "triggered"], detail.Timeline.Select(e => e.Kind)
+            .Where(k => k is not (IncidentChanges.DeployKind or IncidentChanges.EnvironmentKind)).Order()); // the demo's deploys may fall in the window
         Assert.Equal(2, detail.Timeline.Count(e => e.Text.Contains("(page)", StringComparison.Ordinal)));
         Assert.Equal(["triage", "notify", "mitigate", "communicate", "postmortem"], detail.Checklist.Select(t => t.Key));
 

@@ -20,7 +20,29 @@ public static class EnvironmentReads
         (await db.Environments.AsNoTracking().Where(e => PortalEnvironment.Live.Contains(e.Status)).OrderBy(e => e.Name)
             .Select(e => new { e.Name, e.ComponentRef, e.Tier, e.Status }).ToListAsync(cancellationToken))
         .Select(e => new ComponentEnvironment(e.Name, e.ComponentRef, e.Tier, e.Status.ToString())).ToList();
+
+    /// <summary>
+    /// Status changes of environments of these components (null: all) in [from, to), newest first, at most
+    /// <paramref name="limit"/> (for the incident timeline and the on-call dashboard).
+    /// </summary>
+    public static async Task<IReadOnlyList<EnvironmentChange>> ChangesAsync(PortalDbContext db, IReadOnlyCollection<string>? components,
+        DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        var environments = db.Environments.AsNoTracking();
+        if (components is not null)
+        {
+            environments = environments.Where(e => components.Contains(e.ComponentRef));
+        }
+        var rows = await db.EnvironmentTransitions.AsNoTracking().Where(t => t.At >= from && t.At < to)
+            .Join(environments, t => t.EnvironmentId, e => e.Id, (t, e) => new { e.Id, e.Name, e.ComponentRef, e.Tier, t.From, t.To, t.At, t.Actor, t.Comment })
+            .OrderByDescending(r => r.At).Take(limit).ToListAsync(cancellationToken);
+        return rows.Select(r => new EnvironmentChange(r.Id, r.Name, r.ComponentRef, r.Tier, r.From?.ToString(), r.To.ToString(), r.At, r.Actor, r.Comment)).ToList();
+    }
 }
 
 /// <summary>An environment as other features may know it with its tier and status (see <see cref="EnvironmentReads.LiveAsync"/>).</summary>
 public sealed record ComponentEnvironment(string Name, string Component, string Tier, string Status);
+
+/// <summary>One status change of an environment (see <see cref="EnvironmentReads.ChangesAsync"/>); <paramref name="From"/> is null for its request.</summary>
+public sealed record EnvironmentChange(Guid Id, string Environment, string Component, string Tier, string? From, string To, DateTimeOffset At, string Actor,
+    string? Comment);

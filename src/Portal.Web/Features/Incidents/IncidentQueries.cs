@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Delivery;
+using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 
 namespace Portal.Web.Features.Incidents;
@@ -30,7 +32,18 @@ public static class IncidentQueries
         }
         var timeline = await db.Set<IncidentEvent>().AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new IncidentTimelineEntry(e.At, e.Kind, e.Actor, e.Text)).ToListAsync(ct);
-        return ToView(incident, await CatalogReads.OwnerOfAsync(db, incident.ComponentRef, ct), timeline);
+        return ToView(incident, await CatalogReads.OwnerOfAsync(db, incident.ComponentRef, ct),
+            IncidentChanges.Merge(timeline, await ChangesAsync(db, incident, ct)));
+    }
+
+    /// <summary>Deploys and environment changes of the affected components in the incident's window (see <see cref="IncidentChanges"/>), from their owners' read surfaces.</summary>
+    private static async Task<IEnumerable<IncidentTimelineEntry>> ChangesAsync(PortalDbContext db, Incident incident, CancellationToken ct)
+    {
+        var affected = IncidentChanges.Affected(incident.ComponentRef, incident.Dependents);
+        var (from, to) = IncidentChanges.Window(incident.TriggeredAt, incident.ResolvedAt);
+        var deploys = await DeliveryReads.DeploymentsAsync(db, affected, from, to, IncidentChanges.Limit, ct);
+        var environments = await EnvironmentReads.ChangesAsync(db, affected, from, to, IncidentChanges.Limit, ct);
+        return deploys.Select(IncidentChanges.Entry).Concat(environments.Select(IncidentChanges.Entry));
     }
 
     /// <summary>Team members act on their components' incidents, admins on all (authority from the catalog, never from the incident).</summary>

@@ -17,6 +17,7 @@ public static class IncidentsSetup
         builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();
         builder.Services.AddTransient<IncidentEscalationJob>();
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyIncidentsHomeCard), 25));
+        builder.Services.AddSingleton(new EntityBanner(new HashSet<string>(["Component"], StringComparer.Ordinal), typeof(Pages.MaintenanceBanner), 10));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Slo;
@@ -9,6 +10,12 @@ namespace Portal.Web.Features.Slo;
 /// </summary>
 public static class SloReads
 {
+    /// <summary>The recurring id of the alert cycle (<see cref="SloAlertJob"/>), for dashboards that show when it last ran.</summary>
+    public const string AlertJobId = SloAlertJob.RecurringId;
+
+    /// <summary>The catalog component name the portal's own request metrics (and so its own SLOs) go to (<c>Portal:Slo:SelfServiceName</c>).</summary>
+    public static string SelfServiceName(IServiceProvider services) => services.GetRequiredService<IOptions<SloOptions>>().Value.SelfServiceName;
+
     /// <summary>The SLOs of these components (all SLOs when null) as of <paramref name="now"/>, with the burn-rate alerts firing now.</summary>
     public static async Task<IReadOnlyList<SloBudgetState>> BudgetStatesAsync(PortalDbContext db, IReadOnlyCollection<string>? componentRefs,
         DateTimeOffset now, CancellationToken ct)
