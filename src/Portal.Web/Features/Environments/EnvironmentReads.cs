@@ -20,6 +20,26 @@ public static class EnvironmentReads
         (await db.Environments.AsNoTracking().Where(e => PortalEnvironment.Live.Contains(e.Status)).OrderBy(e => e.Name)
             .Select(e => new { e.Name, e.ComponentRef, e.Tier, e.Status }).ToListAsync(cancellationToken))
         .Select(e => new ComponentEnvironment(e.Name, e.ComponentRef, e.Tier, e.Status.ToString())).ToList();
+
+    /// <summary>
+    /// Time to ready (M4) per environment type of the environments requested since <paramref name="since"/> that became
+    /// ready, optionally only a team's (<paramref name="ownerTeam"/>, a group ref): the figures /environments shows.
+    /// </summary>
+    public static async Task<IReadOnlyList<TimeToReady>> TimeToReadyAsync(PortalDbContext db, DateTimeOffset since, string? ownerTeam,
+        CancellationToken cancellationToken)
+    {
+        var query = db.Environments.AsNoTracking().Where(e => e.ReadyAt != null && e.RequestedAt >= since);
+        if (ownerTeam is not null)
+        {
+            query = query.Where(e => e.OwnerTeam == ownerTeam);
+        }
+        var ready = await query.Select(e => new { e.Type, e.RequestedAt, e.ReadyAt }).ToListAsync(cancellationToken);
+        return ready.GroupBy(e => e.Type).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var seconds = g.Select(e => (e.ReadyAt!.Value - e.RequestedAt).TotalSeconds).Order().ToList();
+            return new TimeToReady(g.Key, seconds.Count, EnvironmentFigures.Percentile(seconds, 0.50), EnvironmentFigures.Percentile(seconds, 0.95));
+        }).ToList();
+    }
 }
 
 /// <summary>An environment as other features may know it with its tier and status (see <see cref="EnvironmentReads.LiveAsync"/>).</summary>
