@@ -76,6 +76,7 @@ try
     app.MapSlo();
     app.ScheduleSloJobs();
     app.MapDelivery();
+    app.ScheduleDeliveryJobs();
     app.MapIncidents();
     app.ScheduleIncidentJobs();
     app.MapScorecards();

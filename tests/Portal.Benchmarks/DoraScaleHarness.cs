@@ -18,7 +18,8 @@ namespace Portal.Benchmarks;
 /// The DORA figures over a year of delivery history, through the real query on the test cluster:
 /// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- dora-scale [--components 1000] [--deployments 1000000] [--queries 30]</code>
 /// Writes the deployments (production, with one to three commits, ~8 % failed, ~2 % rolled back) and as many builds
-/// by binary COPY, then measures p50/p95 of the figures for a component, a team of 50 components and the organisation.
+/// by binary COPY, rebuilds the per-day rollup, then measures p50/p95 of the figures for a component (exact), a team of
+/// 50 components and the organisation (rollup) over 30, 90 and 365 days, and what one event's rollup refresh costs.
 /// </summary>
 public static class DoraScaleHarness
 {
@@ -56,17 +57,44 @@ public static class DoraScaleHarness
         var team = Enumerable.Range(0, Math.Min(50, components)).Select(Ref).ToList();
         await using (var db = new PortalDbContext(options))
         {
-            await MeasureAsync(report, "one component, 365 days", queries,
-                () => DeliveryQueries.FiguresAsync(db, delivery, Ref(7), null, to.AddDays(-365), to, CancellationToken.None));
-            await MeasureAsync(report, "team of 50 components, 365 days", queries, async () => DoraMath.Figures(await DoraQuery.TotalsAsync(
-                (NpgsqlConnection)db.Database.GetDbConnection(), ["prod", "production"], team, to.AddDays(-365), to, TimeSpan.FromHours(24),
-                TimeSpan.FromDays(30), TimeSpan.FromDays(30), CancellationToken.None), to.AddDays(-365), to));
-            await MeasureAsync(report, "organisation, 30 days", queries,
-                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-30), to, CancellationToken.None));
-            await MeasureAsync(report, "organisation, 90 days", queries,
-                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-90), to, CancellationToken.None));
-            await MeasureAsync(report, "organisation, 365 days", queries,
-                () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-365), to, CancellationToken.None));
+            var npgsql = (NpgsqlConnection)db.Database.GetDbConnection();
+            var rebuild = Stopwatch.StartNew();
+            await DeliveryRollup.RebuildAsync(npgsql, delivery, CancellationToken.None);
+            var rebuildSeconds = rebuild.Elapsed.TotalSeconds;
+            Console.Error.WriteLine($"Rebuilt the rollup in {rebuildSeconds:0.0} s");
+            foreach (var days in new[] { 30, 90, 365 })
+            {
+                await MeasureAsync(report, $"one component, {days} days (exact)", queries,
+                    () => DeliveryQueries.FiguresAsync(db, delivery, Ref(7), null, to.AddDays(-days), to, CancellationToken.None));
+            }
+            foreach (var days in new[] { 30, 90, 365 })
+            {
+                await MeasureAsync(report, $"team of 50 components, {days} days (rollup)", queries,
+                    () => DeliveryQueries.RolledUpAsync(npgsql, team, to.AddDays(-days), to, CancellationToken.None));
+            }
+            foreach (var days in new[] { 30, 90, 365 })
+            {
+                await MeasureAsync(report, $"organisation, {days} days (rollup)", queries,
+                    () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-days), to, CancellationToken.None));
+            }
+            await MeasureAsync(report, "organisation, 365 days as 12 trend spans (/insights)", queries,
+                async () => (await DeliveryQueries.TrendAsync(db, delivery, to.AddDays(-365), to, 12, CancellationToken.None))[^1]);
+            // What an event costs on top of storing it: its component's ±30 days recomputed, the organisation's changed days re-summed.
+            var refreshAt = to.AddDays(-100);
+            await MeasureAsync(report, "rollup refresh after one deployment event", queries, async () =>
+            {
+                await DeliveryRollup.RefreshAsync(npgsql, delivery, Ref(11), refreshAt, refreshAt, true, CancellationToken.None);
+                return DoraMath.Figures(new DoraTotals(0, null, 0, 0, 0, null, 0, null, 0, 0), refreshAt, to);
+            });
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Rollup rebuild from {deployments:N0} deployments and builds: {rebuildSeconds:0.0} s.  ");
+            var exactYear = Stopwatch.StartNew();
+            var exact = await DeliveryQueries.ExactAsync(npgsql, delivery, null, to.AddDays(-365), to, CancellationToken.None);
+            var rolled = await DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-365), to, CancellationToken.None);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"Organisation's year, exact ({exactYear.Elapsed.TotalMilliseconds:N0} ms once) vs rollup: deployments {exact.Deployments:N0} / {rolled.Deployments:N0}, "
+                + $"failed changes {exact.FailedChanges:N0} / {rolled.FailedChanges:N0}, lead-time commits {exact.LeadTimeCommits:N0} / {rolled.LeadTimeCommits:N0}, "
+                + $"median lead time {exact.LeadTimeHours:0.000} / {rolled.LeadTimeHours:0.000} h, median restore {exact.TimeToRestoreHours:0.000} / {rolled.TimeToRestoreHours:0.000} h.  ");
         }
         Console.WriteLine(report);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");

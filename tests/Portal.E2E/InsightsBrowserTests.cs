@@ -86,6 +86,71 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task A_teams_view_scopes_every_figure_to_its_components_and_shows_time_to_ready_and_telemetry_coverage()
+    {
+        await SignInAsync(returnUrl: "/insights");
+        var origin = new Dictionary<string, string> { ["Origin"] = PortalOrigin };
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        // Checkout owns the cart service; product discovery owns the search indexer. Both burn their budgets.
+        var ours = await CreateSloAsync($"team-ours-{suffix}", "cart-service", 0.9999m, origin);
+        var theirs = await CreateSloAsync($"team-theirs-{suffix}", "search-indexer", 0.9999m, origin);
+        var created = await Page.APIRequest.PostAsync("/api/identity/tokens", new()
+        {
+            DataObject = new { name = $"insights-team-otel-{suffix}", kind = 1, scopes = SloIngest, expiresInDays = 1 }, Headers = origin,
+        });
+        Assert.True(created.Status == 201, await created.TextAsync());
+        using var token = JsonDocument.Parse(await created.TextAsync());
+        var bearer = $"Bearer {token.RootElement.GetProperty("token").GetString()}";
+        var now = SloMath.MinuteOf(DateTimeOffset.UtcNow);
+        var minutes = Enumerable.Range(1, 30).Select(i => now.AddMinutes(-i)).ToList();
+        foreach (var service in new[] { "cart-service", "search-indexer" })
+        {
+            await SendAsync(OtlpExports.MinuteTraffic(service, minutes.Select(m => (m, 40L, 40L)), TimeSpan.FromSeconds(30)), bearer);
+        }
+
+        // The organisation's view: both SLOs, the cost split by team and environment, and the new M4 and M5 tiles.
+        await GotoAsync("/insights?days=30");
+        var organisationCoverage = Page.GetByTestId("insights-coverage");
+        await Expect(organisationCoverage.GetByTestId("insights-coverage-figure")).ToContainTextAsync("%");
+        await Expect(Page.GetByTestId("insights-time-to-ready")).ToContainTextAsync("Environment time to ready (M4)");
+        await Expect(Page.GetByTestId("insights-cost-environment")).ToBeVisibleAsync();
+
+        // The team picker leads to the team's own address, the period kept.
+        await Page.GetByTestId("insights-team").ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex("^Checkout$") }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/insights\?days=30&team=group%3Adefault%2Fcheckout$"));
+        await Expect(Page.Locator("h1")).ToHaveTextAsync("Insights: Checkout");
+
+        // Every figure is the team's: its SLO and not the other team's, its deliveries, its components' telemetry and cost.
+        var budgets = Page.GetByTestId("insights-budgets");
+        await Expect(budgets.GetByTestId("bar-list-row").Filter(new() { HasText = ours.Name })).ToBeVisibleAsync();
+        await Expect(budgets.GetByTestId("bar-list-row").Filter(new() { HasText = theirs.Name })).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("insights-delivery")).ToContainTextAsync("components Checkout owns");
+        await Expect(Page.GetByTestId("insights-delivery").GetByTestId("delivery-figures")).ToContainTextAsync("successful deployments");
+        await Expect(Page.GetByTestId("insights-coverage")).ToContainTextAsync("Components Checkout owns");
+        // Checkout owns six components in the demo (tests may add more): the cart service sent metrics just now.
+        await Expect(Page.GetByTestId("insights-coverage")).ToContainTextAsync(new Regex(@"[1-9]\d* of \d+ components sent metrics"));
+        await Expect(Page.GetByTestId("insights-cost-team-components")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("insights-cost-environment")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("insights-period").GetByRole(AriaRole.Link, new() { Name = "365 days" }))
+            .ToHaveAttributeAsync("href", "/insights?days=365&team=group%3Adefault%2Fcheckout");
+        await ScreenshotAsync("Team");
+
+        // Each figure still leads to its detail: the SLO, and the coverage page that lists which components send metrics.
+        await budgets.GetByTestId("bar-list-row").Filter(new() { HasText = ours.Name }).GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/slos/{ours.Id}$"));
+        await Page.GoBackAsync();
+        await Page.GetByTestId("insights-coverage-figure").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/slos/coverage$"));
+
+        // A team the catalog does not have says so and shows the organisation.
+        await GotoAsync("/insights?team=no-such-team");
+        await Expect(Page.GetByTestId("insights-url-problem")).ToContainTextAsync("'no-such-team' is not a team");
+        await Expect(Page.Locator("h1")).ToHaveTextAsync("Insights");
+        AssertNoConsoleErrors();
+    }
+
     private async Task<(Guid Id, string Name)> CreateSloAsync(string name, string component, decimal target, Dictionary<string, string> origin)
     {
         var response = await Page.APIRequest.PostAsync("/api/slos", new()

@@ -117,7 +117,7 @@ public sealed class DoraQueryTests(DoraQueryTests.Portal portal) : IClassFixture
     {
         await using (var db = await portal.Factory.DbAsync())
         {
-            await DeliveryDemoData.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+            await DeliveryDemoData.SeedAsync(db, Options, TimeProvider.System, CancellationToken.None);
         }
         await using var read = await portal.Factory.DbAsync();
         var now = DateTimeOffset.UtcNow;

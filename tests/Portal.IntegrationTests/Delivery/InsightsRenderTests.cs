@@ -17,9 +17,10 @@ namespace Portal.IntegrationTests.Delivery;
 public sealed class InsightsRenderTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
     [Fact]
-    public void On_a_new_portal_each_section_says_what_is_missing_and_how_to_get_it()
+    public async Task On_a_new_portal_each_section_says_what_is_missing_and_how_to_get_it()
     {
-        using var context = new BunitContext();
+        // Asynchronously disposed: the team picker (a MudSelect) brings a service that only disposes asynchronously.
+        await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
@@ -34,6 +35,8 @@ public sealed class InsightsRenderTests(PortalAppFactory factory) : IClassFixtur
         Assert.Contains("No SLO has data yet", page.Find("[data-testid=insights-budgets-empty]").TextContent, StringComparison.Ordinal);
         Assert.Contains("delivery:write", page.Find("[data-testid=insights-delivery-empty]").TextContent, StringComparison.Ordinal);
         Assert.Equal(2, page.FindAll("[data-testid=insights-cost-empty]").Count);
+        Assert.Contains("No environment became ready", page.Find("[data-testid=insights-time-to-ready-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No components in the catalog", page.Find("[data-testid=insights-coverage-empty]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=delivery-figures]"));
         Assert.Empty(page.FindAll("[data-testid=bar-list-row]"));
     }

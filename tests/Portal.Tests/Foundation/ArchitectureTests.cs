@@ -8,7 +8,7 @@ namespace Portal.Tests.Foundation;
 /// Features as rooms: Catalog knows no other feature; Identity (with Infrastructure, the shared core) knows none;
 /// Slo and Cost know nothing of each other; Cost sees Environments only through its read surface and Environments
 /// sees nothing of Cost (Cost's card on the environment page comes through an EnvironmentCard); Delivery sees Slo only
-/// through SloReads and Cost only through CostReads (the executive dashboard), and only Incidents sees Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
+/// through SloReads, Cost only through CostReads and Environments only through EnvironmentReads (the executive dashboard), and only Incidents sees Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
 /// feature alone.
 /// </summary>
 public sealed class ArchitectureTests
@@ -25,8 +25,9 @@ public sealed class ArchitectureTests
         new FeatureRule("Cost", "Environments", "Cost reads environments only through EnvironmentReads", "EnvironmentReads", "EnvironmentItem"),
         new FeatureRule("Environments", "Cost", "Environments knows nothing of Cost (Cost contributes an EnvironmentCard)"),
         new FeatureRule("Delivery", "Slo", "Delivery reads SLO budgets only through SloReads", "SloReads", "SloBudgetState", "SloFiringAlert"),
-        new FeatureRule("Delivery", "Cost", "Delivery (the executive dashboard) reads cost only through CostReads", "CostReads", "CostDrivers", "CostDriver"),
-        .. new[] { "Templates", "Environments", "Incidents" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's, Slo's and Cost's read surfaces")),
+        new FeatureRule("Delivery", "Cost", "Delivery (the executive dashboard) reads cost only through CostReads", "CostReads", "CostDrivers", "CostDriver", "ComponentCost"),
+        new FeatureRule("Delivery", "Environments", "Delivery (the executive dashboard's M4) reads environments only through EnvironmentReads", "EnvironmentReads", "TimeToReady"),
+        .. new[] { "Templates", "Incidents" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's, Slo's, Cost's and Environments' read surfaces")),
         .. new[] { "Slo", "Cost", "Environments", "Templates" }.Select(f => new FeatureRule(f, "Delivery", "no feature but Incidents reads Delivery")),
         new FeatureRule("Incidents", "Delivery", "Incidents read deployments (timeline, on-call dashboard) only through DeliveryReads", "DeliveryReads", "ComponentDeployment"),
         new FeatureRule("Incidents", "Environments", "Incidents read environment changes only through EnvironmentReads", "EnvironmentReads", "EnvironmentChange"),

@@ -1189,6 +1189,91 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("delivery_builds", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryDaily", b =>
+                {
+                    b.Property<string>("ComponentRef")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("component_ref");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("BuildsCancelled")
+                        .HasColumnType("integer")
+                        .HasColumnName("builds_cancelled");
+
+                    b.Property<int>("BuildsFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("builds_failed");
+
+                    b.Property<int>("BuildsSucceeded")
+                        .HasColumnType("integer")
+                        .HasColumnName("builds_succeeded");
+
+                    b.Property<int>("Changes")
+                        .HasColumnType("integer")
+                        .HasColumnName("changes");
+
+                    b.Property<double>("DeployMinutes")
+                        .HasColumnType("double precision")
+                        .HasColumnName("deploy_minutes");
+
+                    b.Property<int>("DeploymentsFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("deployments_failed");
+
+                    b.Property<int>("DeploymentsSucceeded")
+                        .HasColumnType("integer")
+                        .HasColumnName("deployments_succeeded");
+
+                    b.Property<int>("DeploysTimed")
+                        .HasColumnType("integer")
+                        .HasColumnName("deploys_timed");
+
+                    b.Property<int>("FailedChanges")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_changes");
+
+                    b.PrimitiveCollection<int[]>("LeadBuckets")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("lead_buckets");
+
+                    b.PrimitiveCollection<int[]>("LeadCounts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("lead_counts");
+
+                    b.Property<int>("LeadTimeCommits")
+                        .HasColumnType("integer")
+                        .HasColumnName("lead_time_commits");
+
+                    b.PrimitiveCollection<int[]>("RestoreBuckets")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("restore_buckets");
+
+                    b.PrimitiveCollection<int[]>("RestoreCounts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("restore_counts");
+
+                    b.Property<int>("Restores")
+                        .HasColumnType("integer")
+                        .HasColumnName("restores");
+
+                    b.Property<int>("Rollbacks")
+                        .HasColumnType("integer")
+                        .HasColumnName("rollbacks");
+
+                    b.HasKey("ComponentRef", "Day")
+                        .HasName("pk_delivery_daily");
+
+                    b.ToTable("delivery_daily", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Delivery.DeliveryDeployment", b =>
                 {
                     b.Property<Guid>("Id")

@@ -10,6 +10,7 @@ public static class DeliveryData
     {
         public DbSet<DeliveryBuild> DeliveryBuilds => db.Set<DeliveryBuild>();
         public DbSet<DeliveryDeployment> DeliveryDeployments => db.Set<DeliveryDeployment>();
+        public DbSet<DeliveryDaily> DeliveryDaily => db.Set<DeliveryDaily>();
         public DbSet<GatePolicy> GatePolicies => db.Set<GatePolicy>();
         public DbSet<GateOverride> GateOverrides => db.Set<GateOverride>();
     }

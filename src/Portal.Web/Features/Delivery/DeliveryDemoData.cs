@@ -12,7 +12,7 @@ namespace Portal.Web.Features.Delivery;
 /// </summary>
 public static class DeliveryDemoData
 {
-    public static async Task SeedAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task SeedAsync(PortalDbContext db, DeliveryOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         // A fixed seed: every demo install shows the same history. Not for security.
 #pragma warning disable CA5394
@@ -70,5 +70,6 @@ public static class DeliveryDemoData
         }
 #pragma warning restore CA5394
         await db.SaveChangesAsync(cancellationToken);
+        await DeliveryRollup.RebuildAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), options, cancellationToken);
     }
 }

@@ -68,13 +68,14 @@ public static class DeliveryEndpoints
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Task<IResult> PostBuildAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+    public static Task<IResult> PostBuildAsync(HttpContext http, PortalDbContext db, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct) =>
         PostEventAsync<BuildEvent, DeliveryBuild>(http, db, DeliveryEventRules.Validate, e => e.Component!,
-            (componentRef, e) => DeliveryEvents.RecordAsync(db, componentRef, e, "api", time.GetUtcNow(), ct), "builds", BuildView.From, ct);
+            (componentRef, e) => DeliveryEvents.RecordAsync(db, options.Value, componentRef, e, "api", time.GetUtcNow(), ct), "builds", BuildView.From, ct);
 
-    public static Task<IResult> PostDeploymentAsync(HttpContext http, PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+    public static Task<IResult> PostDeploymentAsync(HttpContext http, PortalDbContext db, IOptions<DeliveryOptions> options, TimeProvider time,
+        CancellationToken ct) =>
         PostEventAsync<DeploymentEvent, DeliveryDeployment>(http, db, DeliveryEventRules.Validate, e => e.Component!,
-            (componentRef, e) => DeliveryEvents.RecordAsync(db, componentRef, e, "api", time.GetUtcNow(), ct), "deployments", DeploymentView.From, ct);
+            (componentRef, e) => DeliveryEvents.RecordAsync(db, options.Value, componentRef, e, "api", time.GetUtcNow(), ct), "deployments", DeploymentView.From, ct);
 
     /// <summary>
     /// One way in for both kinds of event: read the body (size-limited), validate it naming the fields, check the caller may
@@ -294,13 +295,13 @@ public static class DeliveryEndpoints
 
     public static Task<IResult> GitHubWebhookAsync(HttpContext http, PortalDbContext db, IOptions<DeliveryOptions> options, TimeProvider time,
         ILoggerFactory logs, CancellationToken ct) =>
-        WebhookAsync(http, db, options.Value.Webhooks, time, logs.CreateLogger(typeof(DeliveryEndpoints)), "github", ct);
+        WebhookAsync(http, db, options.Value, time, logs.CreateLogger(typeof(DeliveryEndpoints)), "github", ct);
 
     public static Task<IResult> GitLabWebhookAsync(HttpContext http, PortalDbContext db, IOptions<DeliveryOptions> options, TimeProvider time,
         ILoggerFactory logs, CancellationToken ct) =>
-        WebhookAsync(http, db, options.Value.Webhooks, time, logs.CreateLogger(typeof(DeliveryEndpoints)), "gitlab", ct);
+        WebhookAsync(http, db, options.Value, time, logs.CreateLogger(typeof(DeliveryEndpoints)), "gitlab", ct);
 
-    private static async Task<IResult> WebhookAsync(HttpContext http, PortalDbContext db, DeliveryWebhookOptions secrets, TimeProvider time,
+    private static async Task<IResult> WebhookAsync(HttpContext http, PortalDbContext db, DeliveryOptions options, TimeProvider time,
         ILogger logger, string source, CancellationToken ct)
     {
         var proof = source == "github" ? http.Request.Headers["X-Hub-Signature-256"].ToString() : http.Request.Headers["X-Gitlab-Token"].ToString();
@@ -321,13 +322,13 @@ public static class DeliveryEndpoints
         catch (JsonException)
         {
             // Not JSON: nothing to look a per-component secret up by, so only the global one can vouch for it.
-            return Verified(bytes, proof, secrets.Secret, source) ? Invalid("body", "The payload is not JSON.") : Unauthorized("The signature does not match.");
+            return Verified(bytes, proof, options.Webhooks.Secret, source) ? Invalid("body", "The payload is not JSON.") : Unauthorized("The signature does not match.");
         }
         using (document)
         {
             var component = http.Request.Query["component"].ToString() is { Length: > 0 } named ? named : WebhookPayloads.RepositoryName(document.RootElement);
             var componentRef = DeliveryEventRules.ComponentRefOf(component);
-            var secret = SecretFor(secrets, componentRef);
+            var secret = SecretFor(options.Webhooks, componentRef);
             if (secret is null)
             {
                 return Unauthorized("No webhook secret is configured for this component (Portal:Delivery:Webhooks).");
@@ -360,7 +361,7 @@ public static class DeliveryEndpoints
                 {
                     return TypedResults.ValidationProblem(problems);
                 }
-                var (stored, created) = await DeliveryEvents.RecordAsync(db, componentRef, build, source, now, ct);
+                var (stored, created) = await DeliveryEvents.RecordAsync(db, options, componentRef, build, source, now, ct);
                 return created ? TypedResults.Created((string?)null, BuildView.From(stored)) : TypedResults.Ok(BuildView.From(stored));
             }
             var deployment = webhook.Deployment!;
@@ -369,7 +370,7 @@ public static class DeliveryEndpoints
             {
                 return TypedResults.ValidationProblem(issues);
             }
-            var (saved, isNew) = await DeliveryEvents.RecordAsync(db, componentRef, deployment, source, now, ct);
+            var (saved, isNew) = await DeliveryEvents.RecordAsync(db, options, componentRef, deployment, source, now, ct);
             return isNew ? TypedResults.Created((string?)null, DeploymentView.From(saved)) : TypedResults.Ok(DeploymentView.From(saved));
         }
     }

@@ -7,11 +7,12 @@ namespace Portal.Web.Features.Delivery;
 /// <summary>
 /// Stores validated build and deployment events, one row per (component, run id): a retry of the same run updates that
 /// row instead of counting twice, and a late "running" (webhooks arrive out of order) never undoes a finished run
-/// unless it is a re-run that started later.
+/// unless it is a re-run that started later. After each save the per-day rollup is brought up to date
+/// (<see cref="DeliveryRollup.RefreshAsync"/>), from the stored rows, so a retry changes nothing there either.
 /// </summary>
 public static class DeliveryEvents
 {
-    public static async Task<(DeliveryBuild Build, bool Created)> RecordAsync(PortalDbContext db, string componentRef, BuildEvent e, string source,
+    public static async Task<(DeliveryBuild Build, bool Created)> RecordAsync(PortalDbContext db, DeliveryOptions options, string componentRef, BuildEvent e, string source,
         DateTimeOffset now, CancellationToken ct)
     {
         var runId = DeliveryEventRules.Normalize(e.RunId!);
@@ -23,6 +24,7 @@ public static class DeliveryEvents
             {
                 ComponentRef = componentRef, RunId = runId, Pipeline = "", CommitSha = "", Status = "", Source = source, ReceivedAt = now,
             }).Entity;
+            var before = build.FinishedAt;
             var status = e.Status!.Trim().ToLowerInvariant();
             if (created || !Regresses(build.Status, build.StartedAt, status, e.StartedAt!.Value))
             {
@@ -38,12 +40,13 @@ public static class DeliveryEvents
             }
             if (await SaveAsync(db, attempt, ct))
             {
+                await DeliveryRollup.RefreshAsync((NpgsqlConnection)db.Database.GetDbConnection(), options, componentRef, before, build.FinishedAt, false, ct);
                 return (build, created);
             }
         }
     }
 
-    public static async Task<(DeliveryDeployment Deployment, bool Created)> RecordAsync(PortalDbContext db, string componentRef, DeploymentEvent e,
+    public static async Task<(DeliveryDeployment Deployment, bool Created)> RecordAsync(PortalDbContext db, DeliveryOptions options, string componentRef, DeploymentEvent e,
         string source, DateTimeOffset now, CancellationToken ct)
     {
         var runId = DeliveryEventRules.Normalize(e.RunId!);
@@ -55,6 +58,7 @@ public static class DeliveryEvents
             {
                 ComponentRef = componentRef, RunId = runId, Environment = "", CommitSha = "", Status = "", Source = source, ReceivedAt = now,
             }).Entity;
+            var before = deployment.FinishedAt;
             var status = e.Status!.Trim().ToLowerInvariant();
             var started = e.StartedAt ?? e.FinishedAt ?? now;
             if (created || !Regresses(deployment.Status, deployment.StartedAt ?? deployment.FinishedAt ?? deployment.ReceivedAt, status, started))
@@ -81,6 +85,7 @@ public static class DeliveryEvents
             }
             if (await SaveAsync(db, attempt, ct))
             {
+                await DeliveryRollup.RefreshAsync((NpgsqlConnection)db.Database.GetDbConnection(), options, componentRef, before, deployment.FinishedAt, true, ct);
                 return (deployment, created);
             }
         }

@@ -27,10 +27,11 @@ public static class DoraQuery
             OR coalesce(next_rollback AND next_start - finished_at <= @window, false)) AS failed_change
           FROM d WHERE finished_at >= @from AND finished_at < @to
         ), lt AS (
-          SELECT DISTINCT ON (x.component_ref COLLATE "C", (c.value->>'sha') COLLATE "C") x.finished_at, (c.value->>'committedAt')::timestamptz AS committed_at
+          SELECT x.finished_at, (c.value->>'committedAt')::timestamptz AS committed_at,
+            lag(x.finished_at) OVER (PARTITION BY x.component_ref COLLATE "C", (c.value->>'sha') COLLATE "C"
+              ORDER BY x.finished_at, coalesce(x.started_at, x.finished_at)) AS previous
           FROM delivery_deployments x CROSS JOIN LATERAL jsonb_array_elements(x.commits) c
           WHERE x.environment = ANY(@prod) AND x.status = 'succeeded' AND NOT x.rollback AND x.finished_at >= @start AND x.finished_at < @to /*x.*/
-          ORDER BY x.component_ref COLLATE "C", (c.value->>'sha') COLLATE "C", x.finished_at, coalesce(x.started_at, x.finished_at)
         )
         -- Sorting by the "C" collation: only equality matters here, and the locale's rules cost a multiple of it.
         SELECT
@@ -38,20 +39,21 @@ public static class DoraQuery
           (SELECT avg(extract(epoch FROM finished_at - started_at) / 60) FROM p WHERE status = 'succeeded' AND started_at IS NOT NULL),
           (SELECT count(*) FROM p WHERE NOT rollback),
           (SELECT count(*) FROM p WHERE failed_change),
-          (SELECT count(*) FROM p WHERE failed_change AND next_success > finished_at),
+          (SELECT count(*) FROM p WHERE failed_change AND next_success > finished_at AND next_success - finished_at <= @lookahead),
           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM next_success - finished_at) / 3600)
-             FROM p WHERE failed_change AND next_success > finished_at),
-          (SELECT count(*) FROM lt WHERE finished_at >= @from AND committed_at IS NOT NULL),
+             FROM p WHERE failed_change AND next_success > finished_at AND next_success - finished_at <= @lookahead),
+          (SELECT count(*) FROM lt WHERE finished_at >= @from AND committed_at IS NOT NULL AND (previous IS NULL OR finished_at - previous > @lookback)),
           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM finished_at - committed_at) / 3600))
-             FROM lt WHERE finished_at >= @from AND committed_at IS NOT NULL),
+             FROM lt WHERE finished_at >= @from AND committed_at IS NOT NULL AND (previous IS NULL OR finished_at - previous > @lookback)),
           (SELECT count(*) FROM delivery_builds WHERE finished_at >= @from AND finished_at < @to AND status IN ('succeeded', 'failed') /*x*/),
           (SELECT count(*) FROM delivery_builds WHERE finished_at >= @from AND finished_at < @to AND status = 'succeeded' /*x*/)
         """;
 
     /// <summary>
-    /// The figures of the given components (null: every component) over [from, to). Deployments up to
-    /// <paramref name="lookback"/> before the period are read so a commit shipped then is not counted again, and up
-    /// to <paramref name="lookahead"/> after it to close failures (rollbacks, restores) that began in it.
+    /// The figures of the given components (null: every component) over [from, to). A commit shipped within
+    /// <paramref name="lookback"/> before a deployment brings no new lead time, and a failed change is restored by a
+    /// success within <paramref name="lookahead"/> (<see cref="DeliveryRollup.Horizon"/> for both, so the per-day rollup
+    /// counts the same).
     /// </summary>
     public static async Task<DoraTotals> TotalsAsync(NpgsqlConnection connection, IReadOnlyCollection<string> productionEnvironments,
         IReadOnlyCollection<string>? components, DateTimeOffset from, DateTimeOffset to, TimeSpan rollbackWindow, TimeSpan lookback,
@@ -70,6 +72,8 @@ public static class DoraQuery
         command.Parameters.Add(new NpgsqlParameter("start", NpgsqlDbType.TimestampTz) { Value = (from - lookback).UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter("end", NpgsqlDbType.TimestampTz) { Value = (to + lookahead).UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter("window", NpgsqlDbType.Interval) { Value = rollbackWindow });
+        command.Parameters.Add(new NpgsqlParameter("lookback", NpgsqlDbType.Interval) { Value = lookback });
+        command.Parameters.Add(new NpgsqlParameter("lookahead", NpgsqlDbType.Interval) { Value = lookahead });
         var opened = connection.State != ConnectionState.Open;
         if (opened)
         {
@@ -102,4 +106,8 @@ public static class DoraQuery
 
 /// <summary>What <see cref="DoraQuery"/> counts; <see cref="DoraMath.Figures"/> turns it into rates and bands.</summary>
 public sealed record DoraTotals(int SuccessfulDeployments, double? MeanDeployMinutes, int Changes, int FailedChanges, int Restores,
-    double? MedianRestoreHours, int LeadTimeCommits, double? MedianLeadTimeHours, int BuildsFinished, int BuildsSucceeded);
+    double? MedianRestoreHours, int LeadTimeCommits, double? MedianLeadTimeHours, int BuildsFinished, int BuildsSucceeded)
+{
+    /// <summary>Succeeded and failed production deployments (known from the rollup; decides whether exact medians are affordable).</summary>
+    public int ProductionDeployments { get; init; }
+}

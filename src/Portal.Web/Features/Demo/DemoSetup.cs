@@ -36,7 +36,7 @@ public static class DemoSetup
                 Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "demo-catalog"), CancellationToken.None))
         {
             await CostDemoData.SeedAsync(db, app.Services.GetRequiredService<IOptions<CostAttributionOptions>>().Value, TimeProvider.System, CancellationToken.None);
-            await DeliveryDemoData.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+            await DeliveryDemoData.SeedAsync(db, app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value, TimeProvider.System, CancellationToken.None);
             app.Logger.LogInformation("Seeded the demo organisation, its billing and delivery data (turn off with Portal:Demo:Seed=false).");
         }
     }

@@ -13,13 +13,7 @@ public sealed record EnvironmentFigures(
 
     public static async Task<EnvironmentFigures> LoadAsync(PortalDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var ready = await db.Environments.AsNoTracking().Where(e => e.ReadyAt != null && e.RequestedAt >= since)
-            .Select(e => new { e.Type, e.RequestedAt, e.ReadyAt }).ToListAsync(cancellationToken);
-        var times = ready.GroupBy(e => e.Type).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
-        {
-            var seconds = g.Select(e => (e.ReadyAt!.Value - e.RequestedAt).TotalSeconds).Order().ToList();
-            return new TimeToReady(g.Key, seconds.Count, Percentile(seconds, 0.50), Percentile(seconds, 0.95));
-        }).ToList();
+        var times = await EnvironmentReads.TimeToReadyAsync(db, since, null, cancellationToken);
         var decisions = await db.PolicyDecisions.AsNoTracking().Where(d => d.At >= since)
             .GroupBy(d => d.Compliant).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var byStatus = await db.Environments.AsNoTracking().GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() })

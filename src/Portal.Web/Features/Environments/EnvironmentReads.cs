@@ -38,6 +38,26 @@ public static class EnvironmentReads
             .OrderByDescending(r => r.At).Take(limit).ToListAsync(cancellationToken);
         return rows.Select(r => new EnvironmentChange(r.Id, r.Name, r.ComponentRef, r.Tier, r.From?.ToString(), r.To.ToString(), r.At, r.Actor, r.Comment)).ToList();
     }
+
+    /// <summary>
+    /// Time to ready (M4) per environment type of the environments requested since <paramref name="since"/> that became
+    /// ready, optionally only a team's (<paramref name="ownerTeam"/>, a group ref): the figures /environments shows.
+    /// </summary>
+    public static async Task<IReadOnlyList<TimeToReady>> TimeToReadyAsync(PortalDbContext db, DateTimeOffset since, string? ownerTeam,
+        CancellationToken cancellationToken)
+    {
+        var query = db.Environments.AsNoTracking().Where(e => e.ReadyAt != null && e.RequestedAt >= since);
+        if (ownerTeam is not null)
+        {
+            query = query.Where(e => e.OwnerTeam == ownerTeam);
+        }
+        var ready = await query.Select(e => new { e.Type, e.RequestedAt, e.ReadyAt }).ToListAsync(cancellationToken);
+        return ready.GroupBy(e => e.Type).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var seconds = g.Select(e => (e.ReadyAt!.Value - e.RequestedAt).TotalSeconds).Order().ToList();
+            return new TimeToReady(g.Key, seconds.Count, EnvironmentFigures.Percentile(seconds, 0.50), EnvironmentFigures.Percentile(seconds, 0.95));
+        }).ToList();
+    }
 }
 
 /// <summary>An environment as other features may know it with its tier and status (see <see cref="EnvironmentReads.LiveAsync"/>).</summary>
