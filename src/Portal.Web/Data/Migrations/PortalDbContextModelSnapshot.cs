@@ -2592,6 +2592,12 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("no_data");
 
+                    b.Property<string>("Outcomes")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("outcomes");
+
                     b.Property<string>("Owner")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
@@ -2601,10 +2607,15 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("passed");
 
-                    b.Property<string>("RulesJson")
+                    b.PrimitiveCollection<string[]>("RuleValues")
+                        .HasColumnType("text[]")
+                        .HasColumnName("rule_values");
+
+                    b.Property<string>("RulesKey")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("rules_json");
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("rules_key");
 
                     b.Property<string>("StateHash")
                         .IsRequired()
