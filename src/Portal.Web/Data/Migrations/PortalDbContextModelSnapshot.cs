@@ -2454,6 +2454,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("owner");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("source");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)

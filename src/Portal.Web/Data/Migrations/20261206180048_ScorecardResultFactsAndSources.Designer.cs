@@ -15,8 +15,8 @@ using Portal.Web.Data;
 namespace Portal.Web.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206174519_ScorecardResultFacts")]
-    partial class ScorecardResultFacts
+    [Migration("20261206180048_ScorecardResultFactsAndSources")]
+    partial class ScorecardResultFactsAndSources
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -2456,6 +2456,11 @@ namespace Portal.Web.Data.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("owner");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("source");
 
                     b.Property<string>("Title")
                         .IsRequired()

@@ -5,16 +5,24 @@
 namespace Portal.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ScorecardResultFacts : Migration
+    public partial class ScorecardResultFactsAndSources : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // Results stop storing sentences (issue #23: 1 GB at 100,000 entities). Existing rows keep their level and counts;
             // their rules read "not evaluated yet" (empty rules_key) until the next evaluation rewrites them, adding no history.
+            // scorecards.source: the catalog entity a scorecard kept in git is read from.
             migrationBuilder.DropColumn(
                 name: "rules_json",
                 table: "scorecard_results");
+
+            migrationBuilder.AddColumn<string>(
+                name: "source",
+                table: "scorecards",
+                type: "character varying(400)",
+                maxLength: 400,
+                nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "outcomes",
@@ -42,6 +50,10 @@ namespace Portal.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "source",
+                table: "scorecards");
+
             migrationBuilder.DropColumn(
                 name: "outcomes",
                 table: "scorecard_results");
