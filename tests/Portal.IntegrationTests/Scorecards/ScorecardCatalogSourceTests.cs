@@ -95,10 +95,14 @@ public sealed class ScorecardCatalogSourceTests(PortalAppFactory factory) : ICla
         var created = await admin.PostAsJsonAsync("/api/catalog/locations", new { type = "git", target = "file://" + adminRepo, branch = "main" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var adminLocation = Guid.Parse((await created.Content.ReadFromJsonAsync<JsonObject>())!["location"]!["id"]!.GetValue<string>());
+        // Before the sync, the API says what it will do, writing nothing.
+        var plan = await admin.GetFromJsonAsync<ScorecardSourceSync>("/api/scorecards/catalog-sources");
+        Assert.Equal(["git-runbooks"], plan!.Created);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/api/scorecards/git-runbooks", UriKind.Relative))).StatusCode);
 
         await Job().RunAsync(null, CancellationToken.None);
         var card = await admin.GetFromJsonAsync<ScorecardDetail>("/api/scorecards/git-runbooks");
-        Assert.Equal("Runbooks (from git)", card!.Summary.Title);
+        Assert.Equal(("Runbooks (from git)", "scorecard:default/git-runbooks"), (card!.Summary.Title, card.Summary.Source));
         var results = await admin.GetFromJsonAsync<List<ScorecardResultRow>>("/api/scorecards/results?scorecard=git-runbooks");
         Assert.Equal(("component:default/git-cards-ledger", "Bronze"), (Assert.Single(results!).EntityRef, results![0].Level));
 
@@ -139,6 +143,9 @@ public sealed class ScorecardCatalogSourceTests(PortalAppFactory factory) : ICla
                 await db.CatalogEntities.Where(e => e.LocationId == memberLocation).Select(e => e.EntityRef).OrderBy(r => r).ToListAsync());
         }
         Assert.True(await Job().OnCatalogChangeAsync(CancellationToken.None));
+        var problems = await admin.GetFromJsonAsync<ScorecardSourceSync>("/api/scorecards/catalog-sources");
+        Assert.Equal(["scorecard:default/member-card", "scorecard:payments/git-runbooks"], problems!.Refused.Select(r => r.EntityRef).Order(StringComparer.Ordinal));
+        Assert.All(problems.Refused, r => Assert.Equal("git:file://" + memberRepo, r.Location));
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/api/scorecards/member-card", UriKind.Relative))).StatusCode);
         var kept = await admin.GetFromJsonAsync<ScorecardDetail>("/api/scorecards/git-runbooks");

@@ -23,7 +23,8 @@ public static class ScorecardCatalogSource
 {
     public const string ActorPrefix = "catalog ";
 
-    public static async Task<ScorecardSourceSync> SyncAsync(PortalDbContext db, DateTimeOffset now, CancellationToken ct)
+    /// <param name="dryRun">Work out what a sync would do and refuse, writing nothing (the API's list of problems).</param>
+    public static async Task<ScorecardSourceSync> SyncAsync(PortalDbContext db, DateTimeOffset now, CancellationToken ct, bool dryRun = false)
     {
         var definitions = await CatalogReads.DefinitionsAsync(db, ScorecardYaml.Kind, ct);
         var rows = await db.Scorecards.ToListAsync(ct);
@@ -60,6 +61,18 @@ public static class ScorecardCatalogSource
             }
             kept.Add(card.Name);
             var text = ScorecardYaml.ToYaml(card);
+            if (dryRun)
+            {
+                if (row is null)
+                {
+                    created.Add(card.Name);
+                }
+                else if (row.Yaml != text)
+                {
+                    updated.Add(card.Name);
+                }
+                continue;
+            }
             if (row is null)
             {
                 row = new Scorecard
@@ -78,6 +91,10 @@ public static class ScorecardCatalogSource
                 updated.Add(card.Name);
                 AuditLog.Record(db, AuditActor.System, "scorecard.updated", card.Name, after: new { source = entity.Ref, location = entity.Location });
             }
+        }
+        if (dryRun)
+        {
+            return new ScorecardSourceSync(created, updated, [.. rows.Where(r => r.Source is not null && !kept.Contains(r.Name)).Select(r => r.Name)], refused);
         }
         await db.SaveChangesAsync(ct);
         // Gone from git (or its location deleted, or no longer an admin's): the scorecard goes with it.

@@ -25,6 +25,10 @@ public static class ScorecardEndpoints
             .WithName("ListScorecardRuleTypes").WithSummary("List the rule checks")
             .WithDescription("The typed checks a scorecard rule may use, the signal each reads and its parameters.")
             .Produces<List<RuleTypeView>>();
+        api.MapGet("/catalog-sources", CatalogSourcesAsync)
+            .WithName("ListScorecardCatalogSources").WithSummary("Scorecards kept in git: what the next sync would do")
+            .WithDescription("Scorecard entities in the catalog (`apiVersion: portal/v1`, `kind: Scorecard`): which scorecards the next catalog change would create, update or remove, and the entities that define none, each with why (not from an admin's location, a problem in the YAML, a name already taken). Nothing is written.")
+            .Produces<ScorecardSourceSync>();
         api.MapGet("/export", ExportAllAsync)
             .WithName("ExportScorecards").WithSummary("Export every scorecard as YAML")
             .WithDescription("All scorecards as `portal/v1` `Scorecard` YAML documents, ready to import elsewhere or keep in git.")
@@ -131,6 +135,9 @@ public static class ScorecardEndpoints
         }
         return TypedResults.Ok(results);
     }
+
+    private static async Task<Ok<ScorecardSourceSync>> CatalogSourcesAsync(PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await ScorecardCatalogSource.SyncAsync(db, time.GetUtcNow(), ct, dryRun: true));
 
     private static async Task<ContentHttpResult> ExportAllAsync(PortalDbContext db, CancellationToken ct) =>
         TypedResults.Text(string.Join("---\n", await db.Scorecards.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Yaml).ToListAsync(ct)), "application/yaml");

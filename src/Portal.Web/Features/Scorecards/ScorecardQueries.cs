@@ -28,7 +28,7 @@ public static class ScorecardQueries
         IReadOnlyList<LevelCount> distribution = run is null ? []
             : [new LevelCount(null, run.LevelCounts.ElementAtOrDefault(0)), .. levels.Select((l, i) => new LevelCount(l, run.LevelCounts.ElementAtOrDefault(i + 1)))];
         return new ScorecardSummary(card.Id, card.Name, card.Title, definition?.Description, card.Owner, card.Enabled, card.BuiltIn, levels,
-            definition?.Rules.Count ?? 0, run?.At, run?.Entities ?? 0, distribution, Compliance(run), Coverage(run));
+            definition?.Rules.Count ?? 0, run?.At, run?.Entities ?? 0, distribution, Compliance(run), Coverage(run), card.Source);
     }
 
     private static double? Compliance(ScorecardRun? run) => run is null || run.TotalChecks == 0 ? null : (double)run.PassedChecks / run.TotalChecks;
