@@ -47,10 +47,10 @@ public sealed class ScorecardEvaluatorTests
     [Fact]
     public void Field_present_checks_the_named_field()
     {
-        Outcome(RuleOutcome.Pass, Run(RuleTypes.FieldPresent, Entity(), """{"field":"description"}"""), "description is filled in (Places orders.)");
+        Outcome(RuleOutcome.Pass, Run(RuleTypes.FieldPresent, Entity(), """{"field":"description"}"""), "The field description is filled in.");
         Outcome(RuleOutcome.Fail, Run(RuleTypes.FieldPresent, Entity() with { Description = "  " }, """{"field":"description"}"""), "The field description is empty.");
         Outcome(RuleOutcome.Fail, Run(RuleTypes.FieldPresent, Entity() with { Tags = [] }, """{"field":"tags"}"""), "tags is empty");
-        Outcome(RuleOutcome.Pass, Run(RuleTypes.FieldPresent, Entity(), """{"field":"system"}"""), "system:default/checkout");
+        Outcome(RuleOutcome.Pass, Run(RuleTypes.FieldPresent, Entity(), """{"field":"system"}"""), "The field system is filled in.");
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class ScorecardEvaluatorTests
     [Fact]
     public void Annotation_present_needs_a_non_empty_value()
     {
-        Outcome(RuleOutcome.Pass, Run(RuleTypes.AnnotationPresent, Entity(), """{"annotation":"backstage.io/source-location"}"""), "is url:https://git.example/orders");
+        Outcome(RuleOutcome.Pass, Run(RuleTypes.AnnotationPresent, Entity(), """{"annotation":"backstage.io/source-location"}"""), "The annotation backstage.io/source-location is present.");
         Outcome(RuleOutcome.Fail, Run(RuleTypes.AnnotationPresent, Entity(), """{"annotation":"backstage.io/source-template"}"""), "backstage.io/source-template is missing");
         var blank = Entity() with { Annotations = new Dictionary<string, string> { ["backstage.io/source-template"] = "" } };
         Outcome(RuleOutcome.Fail, Run(RuleTypes.AnnotationPresent, blank, """{"annotation":"backstage.io/source-template"}"""), "missing");
@@ -76,10 +76,10 @@ public sealed class ScorecardEvaluatorTests
     public void Link_present_matches_title_type_icon_or_url()
     {
         var pass = Run(RuleTypes.LinkPresent, Entity(), """{"match":"RUNBOOK"}""");
-        Outcome(RuleOutcome.Pass, pass, "The link Runbook matches 'RUNBOOK'.");
-        Assert.Equal("https://wiki.example/orders/runbook", pass.Value);
+        Outcome(RuleOutcome.Pass, pass, "A link's title, type or URL mentions 'RUNBOOK'.");
+        Assert.Equal(("present", "a link matching 'RUNBOOK'"), (pass.Value, pass.Threshold));
         Outcome(RuleOutcome.Fail, Run(RuleTypes.LinkPresent, Entity(), """{"match":"dashboard"}"""), "No link's title, type or URL mentions 'dashboard' (1 links).");
-        Outcome(RuleOutcome.Pass, Run(RuleTypes.LinkPresent, Entity() with { Links = [new EntityLink("https://x.example/", "Docs", "runbook", null)] }, """{"match":"runbook"}"""), "matches");
+        Outcome(RuleOutcome.Pass, Run(RuleTypes.LinkPresent, Entity() with { Links = [new EntityLink("https://x.example/", "Docs", "runbook", null)] }, """{"match":"runbook"}"""), "mentions");
     }
 
     [Fact]
@@ -123,8 +123,12 @@ public sealed class ScorecardEvaluatorTests
     [Fact]
     public void Telemetry_recent_uses_the_last_arrival_and_never_counts_as_a_fail()
     {
-        Outcome(RuleOutcome.Pass, Run(RuleTypes.TelemetryRecent, Entity()), "Metrics last arrived 2 h ago; wanted within 24 h.");
-        Outcome(RuleOutcome.Fail, Run(RuleTypes.TelemetryRecent, Entity() with { TelemetryLastSeen = Now.AddHours(-30) }, """{"hours":24}"""), "30 h ago");
+        Outcome(RuleOutcome.Pass, Run(RuleTypes.TelemetryRecent, Entity()), "Metrics arrived within 24 h of the evaluation.");
+        Outcome(RuleOutcome.Fail, Run(RuleTypes.TelemetryRecent, Entity() with { TelemetryLastSeen = Now.AddHours(-2) }, """{"hours":1}"""), "2026-12-06 10:00 UTC");
+        // A fact (when), not "30 h ago" text that is wrong an hour later.
+        var stale = Run(RuleTypes.TelemetryRecent, Entity() with { TelemetryLastSeen = Now.AddHours(-30) }, """{"hours":24}""");
+        Outcome(RuleOutcome.Fail, stale, "Metrics last arrived 2026-12-05 06:00 UTC; wanted within 24 h of the evaluation.");
+        Assert.Equal("2026-12-05 06:00 UTC", stale.Value);
         var never = Run(RuleTypes.TelemetryRecent, Entity() with { TelemetryLastSeen = null });
         Outcome(RuleOutcome.Fail, never, "No metrics from this service");
         Assert.Equal(("never", "within 24 h"), (never.Value, never.Threshold));

@@ -2546,6 +2546,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("owner");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("source");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -2684,6 +2689,12 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("no_data");
 
+                    b.Property<string>("Outcomes")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("outcomes");
+
                     b.Property<string>("Owner")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
@@ -2693,10 +2704,15 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("passed");
 
-                    b.Property<string>("RulesJson")
+                    b.PrimitiveCollection<string[]>("RuleValues")
+                        .HasColumnType("text[]")
+                        .HasColumnName("rule_values");
+
+                    b.Property<string>("RulesKey")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("rules_json");
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("rules_key");
 
                     b.Property<string>("StateHash")
                         .IsRequired()

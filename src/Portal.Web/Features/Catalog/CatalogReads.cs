@@ -191,6 +191,20 @@ public static class CatalogReads
             .Where(e => e.Kind == kind && (entityRef == null || e.EntityRef == entityRef) && (includeOrphans || e.OrphanedAt == null))
             .OrderBy(e => e.Title ?? e.Name)
             .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source)).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The active entities of a (custom) kind with the location each came from and whether an admin registered that
+    /// location: features that take definitions from the catalog (scorecards) accept only what an admin's location holds,
+    /// because a member may register a location of their own with any kind in it.
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogDefinition>> DefinitionsAsync(PortalDbContext db, string kind, CancellationToken cancellationToken) =>
+        await (from e in db.CatalogEntities.AsNoTracking()
+               join l in db.CatalogLocations.AsNoTracking() on e.LocationId equals l.Id into locations
+               from l in locations.DefaultIfEmpty()
+               where e.Kind == kind && e.OrphanedAt == null
+               orderby e.EntityRef
+               select new CatalogDefinition(e.EntityRef, e.Document, e.Source, l == null ? null : l.Type + ":" + l.Target, l != null && l.RegistrantIsAdmin))
+            .ToListAsync(cancellationToken);
 }
 
 /// <summary>A link of a descriptor's <c>metadata.links</c>.</summary>
@@ -205,3 +219,9 @@ public sealed record CatalogFacts(string Ref, string Kind, string? Type, string?
 
 /// <summary>An entity's descriptor and the file it was read from (see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>).</summary>
 public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source);
+
+/// <summary>
+/// An entity of a custom kind as a definition (see <see cref="CatalogReads.DefinitionsAsync"/>): its descriptor, the file
+/// and the location it came from, and whether an admin registered that location.
+/// </summary>
+public sealed record CatalogDefinition(string Ref, JsonDocument Document, string? Source, string? Location, bool FromAdminLocation);

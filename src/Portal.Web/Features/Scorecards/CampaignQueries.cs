@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 
@@ -16,39 +15,33 @@ public static class CampaignQueries
         }.Where(t => t is not null));
 
     /// <summary>
-    /// The campaign's progress per team, from the scorecard's stored results: the level is compared in SQL's terms and the
-    /// target rules through jsonb containment, so no result's rules are parsed. Null when the scorecard no longer parses.
+    /// The campaign's progress per team, from the scorecard's stored results: the level and each target rule's outcome
+    /// code are read, no sentence is built. Null when the scorecard no longer parses.
     /// </summary>
     public static async Task<IReadOnlyList<TeamProgress>?> ProgressAsync(PortalDbContext db, Campaign campaign, CancellationToken ct)
     {
-        if (await TargetIndexAsync(db, campaign, ct) is not { } target)
+        if (await TargetAsync(db, campaign, ct) is not { } target)
         {
             return null;
         }
-        var entities = await Entities(db, campaign).ToListAsync(ct);
-        return CampaignProgress.PerTeam(entities.Select(e => new CampaignEntity(e.EntityRef, e.Owner, e.LevelIndex, e.RulesPass)), target, campaign.Teams);
-    }
-
-    private sealed record EntityRow(string EntityRef, string? Owner, int LevelIndex, bool RulesPass);
-
-    private static IQueryable<EntityRow> Entities(PortalDbContext db, Campaign campaign)
-    {
-        var wanted = JsonSerializer.Serialize(campaign.RuleIds.Select(id => new { id, outcome = RuleOutcome.Pass }));
+        var key = StoredFindings.RulesKey(target.Definition);
         var teams = campaign.Teams;
-        return db.ScorecardResults.AsNoTracking()
+        var entities = await db.ScorecardResults.AsNoTracking()
             .Where(r => r.ScorecardId == campaign.ScorecardId && (teams.Length == 0 || (r.Owner != null && teams.Contains(r.Owner))))
-            .Select(r => new EntityRow(r.EntityRef, r.Owner, r.LevelIndex, EF.Functions.JsonContains(r.RulesJson, wanted)));
+            .Select(r => new { r.EntityRef, r.Owner, r.LevelIndex, r.RulesKey, r.Outcomes }).ToListAsync(ct);
+        return CampaignProgress.PerTeam(entities.Select(e => new CampaignEntity(e.EntityRef, e.Owner, e.LevelIndex,
+            StoredFindings.AllPass(target.Definition, key, e.RulesKey, e.Outcomes, campaign.RuleIds))), target.Index, campaign.Teams);
     }
 
-    /// <summary>The target level's index on the scorecard (-1 without one), or null when the scorecard is gone or broken.</summary>
-    private static async Task<int?> TargetIndexAsync(PortalDbContext db, Campaign campaign, CancellationToken ct)
+    /// <summary>The scorecard's definition and the target level's index on it (-1 without one), or null when the scorecard is gone or broken.</summary>
+    private static async Task<(ScorecardDefinition Definition, int Index)?> TargetAsync(PortalDbContext db, Campaign campaign, CancellationToken ct)
     {
         var yaml = await db.Scorecards.AsNoTracking().Where(s => s.Id == campaign.ScorecardId).Select(s => s.Yaml).FirstOrDefaultAsync(ct);
         if (yaml is null || ScorecardYaml.ParseOne(yaml).Definition is not { } definition)
         {
             return null;
         }
-        return campaign.TargetLevel is null ? -1 : definition.LevelIndex(campaign.TargetLevel) is var index and >= 0 ? index : null;
+        return campaign.TargetLevel is null ? (definition, -1) : definition.LevelIndex(campaign.TargetLevel) is var index and >= 0 ? (definition, index) : null;
     }
 
     public static async Task<IReadOnlyList<CampaignSummary>> ListAsync(PortalDbContext db, DateOnly today, CancellationToken ct)
@@ -103,7 +96,7 @@ public static class CampaignQueries
             }
             var target = campaign.TargetLevel is null ? -1 : definition.LevelIndex(campaign.TargetLevel);
             var rows = await db.ScorecardResults.AsNoTracking().Where(r => r.ScorecardId == campaign.ScorecardId && r.Owner == teamRef)
-                .OrderBy(r => r.EntityRef).Select(r => new { r.EntityRef, r.Level, r.LevelIndex, r.RulesJson }).ToListAsync(ct);
+                .OrderBy(r => r.EntityRef).ToListAsync(ct);
             if (rows.Count == 0 && campaign.Teams.Length == 0)
             {
                 continue;
@@ -111,7 +104,7 @@ public static class CampaignQueries
             var entities = new List<CampaignTodoEntity>();
             foreach (var row in rows)
             {
-                var rules = ScorecardQueries.Rules(row.RulesJson);
+                var rules = ScorecardQueries.Rules(definition, row);
                 var blocking = rules.Where(r => r.Outcome != RuleOutcome.Pass
                     && (campaign.RuleIds.Contains(r.Id) || (target >= 0 && definition.LevelIndex(r.Level) is var li && li >= 0 && li <= target))).ToList();
                 var done = CampaignProgress.IsDone(new CampaignEntity(row.EntityRef, teamRef, row.LevelIndex,

@@ -19,6 +19,12 @@ public sealed class Scorecard
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public required string UpdatedBy { get; set; }
+
+    /// <summary>
+    /// The catalog entity this scorecard is read from (<c>scorecard:default/runbooks</c>), kept in step with it at each
+    /// catalog change; null when made in the portal (editor, API import, built-in). One from the catalog is changed in git only.
+    /// </summary>
+    public string? Source { get; set; }
 }
 
 internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<Scorecard>
@@ -33,5 +39,6 @@ internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<Scorecar
         builder.Property(s => s.Owner).HasMaxLength(400);
         builder.Property(s => s.Yaml).HasMaxLength(ScorecardYaml.MaxBytes);
         builder.Property(s => s.UpdatedBy).HasMaxLength(200);
+        builder.Property(s => s.Source).HasMaxLength(400);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Infrastructure.Extensions;
@@ -79,14 +78,16 @@ public sealed class ScorecardCatalogFilters
                 return null;
             }
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if ((await CardsAsync(db, cancellationToken)).FirstOrDefault(c => c.Definition.Name == parts[0]) is not { Definition: not null } card
-                || card.Definition.Rules.All(r => r.Id != parts[1]))
+            var card = (await CardsAsync(db, cancellationToken)).FirstOrDefault(c => c.Definition.Name == parts[0]);
+            if (card.Definition is not { } definition || StoredFindings.IndexOf(definition, parts[1]) is not (>= 0 and var index))
             {
                 return null;
             }
-            // jsonb containment on the stored rule results: no result's rules are parsed.
-            var wanted = JsonSerializer.Serialize(new[] { new { id = parts[1], outcome = parts[2] } });
-            return await db.ScorecardResults.AsNoTracking().Where(r => r.ScorecardId == card.Id && EF.Functions.JsonContains(r.RulesJson, wanted))
+            // The rule's outcome code at its position, in SQL; results of an older version of the rules match nothing.
+            var key = StoredFindings.RulesKey(definition);
+            var code = RuleOutcome.Code(parts[2]).ToString();
+            return await db.ScorecardResults.AsNoTracking()
+                .Where(r => r.ScorecardId == card.Id && r.RulesKey == key && r.Outcomes.Substring(index, 1) == code)
                 .Select(r => r.EntityRef).ToListAsync(cancellationToken);
         }
     }

@@ -28,6 +28,13 @@ public static class ScorecardCommands
         var results = new List<ScorecardImportResult>();
         var wanted = parsed.Select(p => p.Definition!.Name).ToList();
         var existing = await db.Scorecards.Where(s => wanted.Contains(s.Name)).ToDictionaryAsync(s => s.Name, ct);
+        if (existing.Values.Any(s => s.Source is not null))
+        {
+            // Git is the truth for those: a change here would be undone at the next catalog change.
+            return parsed.Select(p => existing.GetValueOrDefault(p.Definition!.Name) is { Source: { } source }
+                ? new ScorecardImportResult(p.Index, p.Definition.Name, "error", [FromCatalog(p.Definition.Name, source)])
+                : new ScorecardImportResult(p.Index, p.Definition.Name, "not-imported", ["Another document of the file has problems; nothing was imported."])).ToList();
+        }
         foreach (var p in parsed)
         {
             var card = p.Definition!;
@@ -57,6 +64,26 @@ public static class ScorecardCommands
             await db.SaveChangesAsync(ct);
         }
         return results;
+    }
+
+    /// <summary>Why a scorecard read from the catalog is not changed in the portal.</summary>
+    public static string FromCatalog(string name, string source) =>
+        $"The scorecard {name} is read from the catalog entity {source}; change it in git, and its location's next refresh updates it.";
+
+    /// <summary>Removes a scorecard with its results, history, runs and campaigns, audited, in one transaction.</summary>
+    public static async Task DeleteAsync(PortalDbContext db, Scorecard card, AuditActor actor, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.ScorecardResults.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
+        await db.ScorecardHistory.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
+        await db.ScorecardRuns.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
+        var campaigns = db.Campaigns.Where(c => c.ScorecardId == card.Id).Select(c => c.Id);
+        await db.CampaignSnapshots.Where(s => campaigns.Contains(s.CampaignId)).ExecuteDeleteAsync(ct);
+        await db.Campaigns.Where(c => c.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
+        await db.Scorecards.Where(s => s.Id == card.Id).ExecuteDeleteAsync(ct);
+        AuditLog.Record(db, actor, "scorecard.delete", card.Name, after: card.Source is null ? null : new { source = card.Source });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Seeds the built-in scorecards that are missing (never overwrites an admin's edits or a disabled one).</summary>

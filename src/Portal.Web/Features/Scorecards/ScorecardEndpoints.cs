@@ -25,6 +25,10 @@ public static class ScorecardEndpoints
             .WithName("ListScorecardRuleTypes").WithSummary("List the rule checks")
             .WithDescription("The typed checks a scorecard rule may use, the signal each reads and its parameters.")
             .Produces<List<RuleTypeView>>();
+        api.MapGet("/catalog-sources", CatalogSourcesAsync)
+            .WithName("ListScorecardCatalogSources").WithSummary("Scorecards kept in git: what the next sync would do")
+            .WithDescription("Scorecard entities in the catalog (`apiVersion: portal/v1`, `kind: Scorecard`): which scorecards the next catalog change would create, update or remove, and the entities that define none, each with why (not from an admin's location, a problem in the YAML, a name already taken). Nothing is written.")
+            .Produces<ScorecardSourceSync>();
         api.MapGet("/export", ExportAllAsync)
             .WithName("ExportScorecards").WithSummary("Export every scorecard as YAML")
             .WithDescription("All scorecards as `portal/v1` `Scorecard` YAML documents, ready to import elsewhere or keep in git.")
@@ -90,12 +94,12 @@ public static class ScorecardEndpoints
             .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{name}/enabled", SetEnabledAsync).RequireAuthorization(PortalPolicies.Admin).DisableAntiforgery()
             .WithName("SetScorecardEnabled").WithSummary("Enable or disable a scorecard")
-            .WithDescription("`{\"enabled\": false}` stops evaluating the scorecard and hides its results; admins only, audited.")
+            .WithDescription("`{\"enabled\": false}` stops evaluating the scorecard and hides its results; admins only, audited. One read from the catalog is disabled in git (`spec.enabled: false`; 400 here).")
             .Produces<ScorecardSummary>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{name}", DeleteAsync).RequireAuthorization(PortalPolicies.Admin)
             .WithName("DeleteScorecard").WithSummary("Delete a scorecard")
-            .WithDescription("Removes the scorecard with its results, history and campaigns; admins only, audited. A built-in one returns at the next start: disable it instead.")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Removes the scorecard with its results, history and campaigns; admins only, audited. A built-in one returns at the next start: disable it instead. One read from the catalog is removed in git (400 here).")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Ok<IReadOnlyList<ScorecardSummary>>> ListAsync(PortalDbContext db, CancellationToken ct) =>
@@ -131,6 +135,9 @@ public static class ScorecardEndpoints
         }
         return TypedResults.Ok(results);
     }
+
+    private static async Task<Ok<ScorecardSourceSync>> CatalogSourcesAsync(PortalDbContext db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await ScorecardCatalogSource.SyncAsync(db, time.GetUtcNow(), ct, dryRun: true));
 
     private static async Task<ContentHttpResult> ExportAllAsync(PortalDbContext db, CancellationToken ct) =>
         TypedResults.Text(string.Join("---\n", await db.Scorecards.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Yaml).ToListAsync(ct)), "application/yaml");
@@ -208,6 +215,10 @@ public static class ScorecardEndpoints
         {
             return TypedResults.NotFound();
         }
+        if (card.Source is { } source)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["enabled"] = [ScorecardCommands.FromCatalog(name, source)] });
+        }
         if (ScorecardYaml.ParseOne(card.Yaml).Definition is { } definition)
         {
             card.Yaml = ScorecardYaml.ToYaml(definition with { Enabled = enabled });
@@ -250,24 +261,18 @@ public static class ScorecardEndpoints
         TeamRef(teamName) is { } teamRef ? TypedResults.Ok(await CampaignQueries.ForTeamAsync(db, teamRef, Today(time), ct))
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamName"] = ["teamName is a group name or ref, e.g. payments or group:default/payments."] });
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string name, PortalDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteAsync(string name, PortalDbContext db, HttpContext http, CancellationToken ct)
     {
         var card = await db.Scorecards.FirstOrDefaultAsync(s => s.Name == name, ct);
         if (card is null)
         {
             return TypedResults.NotFound();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.ScorecardResults.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
-        await db.ScorecardHistory.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
-        await db.ScorecardRuns.Where(r => r.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
-        var campaigns = db.Campaigns.Where(c => c.ScorecardId == card.Id).Select(c => c.Id);
-        await db.CampaignSnapshots.Where(s => campaigns.Contains(s.CampaignId)).ExecuteDeleteAsync(ct);
-        await db.Campaigns.Where(c => c.ScorecardId == card.Id).ExecuteDeleteAsync(ct);
-        db.Scorecards.Remove(card);
-        AuditLog.Record(db, AuditActor.From(http), "scorecard.delete", name);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (card.Source is { } source)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [ScorecardCommands.FromCatalog(name, source)] });
+        }
+        await ScorecardCommands.DeleteAsync(db, card, AuditActor.From(http), ct);
         return TypedResults.NoContent();
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,13 +10,12 @@ namespace Portal.Web.Features.Scorecards;
 /// <summary>
 /// Evaluates enabled scorecards over the catalog and stores the verdicts: a result row per (scorecard, entity), rewritten
 /// only when it changed; a history row when the level or the passing rules changed; a run row of totals for the trend.
-/// Idempotent: running it twice on the same signals writes no second history row. Rows are written with binary COPY
-/// so a first run over 100,000 entities stays within seconds.
+/// Idempotent: running it twice on the same signals writes no second history row. Results keep facts only (an outcome
+/// code and a value per rule, see <see cref="StoredFindings"/>), new ones go in with binary COPY and changed ones with
+/// one batched upsert per page, so a first run over 100,000 entities stays within seconds.
 /// </summary>
 public static class ScorecardEvaluation
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private sealed class Tally(ScorecardDefinition card)
     {
         public Dictionary<string, (string Hash, string StateHash)> Existing { get; set; } = [];
@@ -30,8 +28,8 @@ public static class ScorecardEvaluation
         public int Changed { get; set; }
     }
 
-    private sealed record Row(Guid ScorecardId, string EntityRef, string Kind, string? Owner, ScorecardOutcome Outcome, string RulesJson, string Hash,
-        string StateHash, bool StateChanged);
+    private sealed record Row(Guid ScorecardId, string EntityRef, string Kind, string? Owner, ScorecardOutcome Outcome, string Outcomes, string?[]? Values,
+        string RulesKey, string Hash, string StateHash, bool Known, bool StateChanged);
 
     /// <summary>Key of the session advisory lock that keeps two evaluations (two replicas, a manual and a scheduled one) from interleaving.</summary>
     private const long LockKey = 0x5C0_4EC4_4D5;
@@ -64,14 +62,15 @@ public static class ScorecardEvaluation
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stored = await db.Scorecards.AsNoTracking().Where(s => s.Enabled && (ids == null || ids.Contains(s.Id))).OrderBy(s => s.Name).ToListAsync(ct);
         var cards = stored.Select(s => (s.Id, Definition: ScorecardYaml.ParseOne(s.Yaml).Definition)).Where(c => c.Definition is not null)
-            .Select(c => (c.Id, Definition: c.Definition!)).ToList();
+            .Select(c => (c.Id, Definition: c.Definition!, Key: StoredFindings.RulesKey(c.Definition!),
+                Telemetry: c.Definition!.Rules.Select((r, i) => (r, i)).Where(x => x.r.Check == RuleTypes.TelemetryRecent).Select(x => x.i).ToArray())).ToList();
         if (cards.Count == 0)
         {
             return [];
         }
         var signals = await ScorecardSignals.LoadAsync(db, [.. cards.Select(c => c.Definition)], now, ct);
         var tallies = new Dictionary<Guid, Tally>();
-        foreach (var (id, definition) in cards)
+        foreach (var (id, definition, _, _) in cards)
         {
             tallies[id] = new Tally(definition)
             {
@@ -85,7 +84,7 @@ public static class ScorecardEvaluation
             var rows = new List<Row>();
             foreach (var entity in page)
             {
-                foreach (var (id, definition) in cards)
+                foreach (var (id, definition, rulesKey, telemetry) in cards)
                 {
                     if (ScorecardEvaluator.Evaluate(definition, entity, now) is not { } outcome)
                     {
@@ -95,14 +94,15 @@ public static class ScorecardEvaluation
                     tally.Seen.Add(entity.Ref);
                     tally.Levels[outcome.LevelIndex + 1]++;
                     tally.Passed += outcome.Passed;
-                    tally.Total += outcome.Rules.Count;
-                    if (outcome.Rules.Any(r => r.Check == RuleTypes.TelemetryRecent))
+                    tally.Total += outcome.Findings.Count;
+                    if (telemetry.Length > 0)
                     {
                         tally.TelemetryChecked++;
-                        tally.TelemetryPassing += outcome.Rules.Any(r => r.Check == RuleTypes.TelemetryRecent && r.Outcome == RuleOutcome.Pass) ? 1 : 0;
+                        tally.TelemetryPassing += telemetry.Any(i => outcome.Findings[i].Outcome == RuleOutcome.Pass) ? 1 : 0;
                     }
-                    var rulesJson = JsonSerializer.Serialize(outcome.Rules, Json);
-                    var hash = Hash($"{outcome.LevelIndex}|{entity.Owner}|{rulesJson}");
+                    var outcomes = StoredFindings.Outcomes(outcome.Findings);
+                    var values = StoredFindings.Values(outcome.Findings);
+                    var hash = Hash($"{outcome.LevelIndex}|{entity.Owner}|{entity.Kind}|{rulesKey}|{outcomes}|{(values is null ? "" : string.Join('\u001e', values))}");
                     var stateHash = Hash($"{outcome.LevelIndex}|{PassingRules(outcome)}");
                     var known = tally.Existing.TryGetValue(entity.Ref, out var before);
                     if (known && before.Hash == hash)
@@ -110,7 +110,8 @@ public static class ScorecardEvaluation
                         continue;
                     }
                     tally.Changed++;
-                    rows.Add(new Row(id, entity.Ref, entity.Kind, entity.Owner, outcome, rulesJson, hash, stateHash, !known || before.StateHash != stateHash));
+                    rows.Add(new Row(id, entity.Ref, entity.Kind, entity.Owner, outcome, outcomes, values, rulesKey, hash, stateHash, known,
+                        !known || before.StateHash != stateHash));
                 }
             }
             await WriteAsync(db, rows, now, ct);
@@ -118,7 +119,7 @@ public static class ScorecardEvaluation
 
         var runs = new List<ScorecardRun>();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        foreach (var (id, _) in cards)
+        foreach (var (id, _, _, _) in cards)
         {
             var tally = tallies[id];
             var gone = tally.Existing.Keys.Where(r => !tally.Seen.Contains(r)).ToList();
@@ -138,18 +139,24 @@ public static class ScorecardEvaluation
     }
 
     /// <summary>The ids of the passing rules, comma-separated, in the scorecard's order.</summary>
-    public static string PassingRules(ScorecardOutcome outcome) => string.Join(',', outcome.Rules.Where(r => r.Outcome == RuleOutcome.Pass).Select(r => r.Id));
+    public static string PassingRules(ScorecardOutcome outcome) =>
+        string.Join(',', outcome.RuleList.Where((_, i) => outcome.Findings[i].Outcome == RuleOutcome.Pass).Select(r => r.Id));
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 
-    private const string Columns = "scorecard_id, entity_ref, kind, owner, level_index, level, passed, failed, no_data, total, rules_json, hash, state_hash, changed_at";
+    private const string Columns =
+        "scorecard_id, entity_ref, kind, owner, level_index, level, passed, failed, no_data, total, outcomes, rule_values, rules_key, hash, state_hash, changed_at";
 
     // Built from the constant column list only: no value ever enters the SQL text.
     private static readonly string Upsert =
         $"INSERT INTO scorecard_results ({Columns}) SELECT {Columns} FROM scorecard_results_in ON CONFLICT (scorecard_id, entity_ref) DO UPDATE SET "
         + string.Join(", ", Columns.Split(", ").Skip(2).Select(c => $"{c} = excluded.{c}"));
 
-    /// <summary>Upserts the changed results and appends history for changed states, in one transaction, through binary COPY.</summary>
+    /// <summary>
+    /// Writes one page in one transaction: results not stored before straight into the table with binary COPY (the first
+    /// run: nothing to conflict with, the advisory lock keeps other runs out), changed ones through a temp table and one
+    /// upsert, and history for changed states.
+    /// </summary>
     private static async Task WriteAsync(PortalDbContext db, List<Row> rows, DateTimeOffset now, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -158,31 +165,17 @@ public static class ScorecardEvaluation
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.ExecuteSqlRawAsync(
-            "CREATE TEMP TABLE IF NOT EXISTS scorecard_results_in (LIKE scorecard_results) ON COMMIT DELETE ROWS", ct);
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY scorecard_results_in ({Columns}) FROM STDIN (FORMAT BINARY)", ct))
+        if (rows.Any(r => !r.Known))
         {
-            foreach (var row in rows)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(row.ScorecardId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(row.EntityRef, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
-                await copy.WriteNullableAsync(row.Owner, ct);
-                await copy.WriteAsync(row.Outcome.LevelIndex, NpgsqlDbType.Integer, ct);
-                await copy.WriteNullableAsync(row.Outcome.Level, ct);
-                await copy.WriteAsync(row.Outcome.Passed, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(row.Outcome.Failed, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(row.Outcome.NoData, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(row.Outcome.Rules.Count, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(row.RulesJson, NpgsqlDbType.Jsonb, ct);
-                await copy.WriteAsync(row.Hash, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(row.StateHash, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
+            await CopyResultsAsync(connection, "scorecard_results", rows.Where(r => !r.Known), now, ct);
         }
-        await db.Database.ExecuteSqlRawAsync(Upsert, ct);
+        if (rows.Any(r => r.Known))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TEMP TABLE IF NOT EXISTS scorecard_results_in (LIKE scorecard_results) ON COMMIT DELETE ROWS", ct);
+            await CopyResultsAsync(connection, "scorecard_results_in", rows.Where(r => r.Known), now, ct);
+            await db.Database.ExecuteSqlRawAsync(Upsert, ct);
+        }
         var history = rows.Where(r => r.StateChanged).ToList();
         if (history.Count > 0)
         {
@@ -197,12 +190,46 @@ public static class ScorecardEvaluation
                 await copy.WriteAsync(row.Outcome.LevelIndex, NpgsqlDbType.Integer, ct);
                 await copy.WriteNullableAsync(row.Outcome.Level, ct);
                 await copy.WriteAsync(row.Outcome.Passed, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(row.Outcome.Rules.Count, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(row.Outcome.Findings.Count, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(PassingRules(row.Outcome), NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
             }
             await copy.CompleteAsync(ct);
         }
         await transaction.CommitAsync(ct);
+    }
+
+    // The table name is one of two constants above, never a value.
+    private static async Task CopyResultsAsync(NpgsqlConnection connection, string table, IEnumerable<Row> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(row.ScorecardId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(row.EntityRef, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
+            await copy.WriteNullableAsync(row.Owner, ct);
+            await copy.WriteAsync(row.Outcome.LevelIndex, NpgsqlDbType.Integer, ct);
+            await copy.WriteNullableAsync(row.Outcome.Level, ct);
+            await copy.WriteAsync(row.Outcome.Passed, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(row.Outcome.Failed, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(row.Outcome.NoData, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(row.Outcome.Findings.Count, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(row.Outcomes, NpgsqlDbType.Text, ct);
+            if (row.Values is null)
+            {
+                await copy.WriteNullAsync(ct);
+            }
+            else
+            {
+                await copy.WriteAsync(row.Values, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            }
+            await copy.WriteAsync(row.RulesKey, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.Hash, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.StateHash, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 }

@@ -23,6 +23,20 @@ public sealed class ScorecardEvaluationJob(IDbContextFactory<PortalDbContext> db
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var version = await CatalogReads.VersionAsync(db, cancellationToken);
+        if (scorecardIds is not { Length: > 0 })
+        {
+            // Scorecards kept in git follow their catalog entities before the run judges with them.
+            var sync = await ScorecardCatalogSource.SyncAsync(db, time.GetUtcNow(), cancellationToken);
+            foreach (var problem in sync.Refused)
+            {
+                logger.LogWarning("Catalog entity {Ref} from {Location} defines no scorecard: {Reason}", problem.EntityRef, problem.Location, problem.Message);
+            }
+            if (sync.Created.Count + sync.Updated.Count + sync.Removed.Count > 0)
+            {
+                logger.LogInformation("Scorecards from the catalog: created {Created}, updated {Updated}, removed {Removed}",
+                    string.Join(", ", sync.Created), string.Join(", ", sync.Updated), string.Join(", ", sync.Removed));
+            }
+        }
         var runs = await ScorecardEvaluation.RunAsync(db, scorecardIds is { Length: > 0 } ? scorecardIds : null, time.GetUtcNow(), cancellationToken);
         if (scorecardIds is not { Length: > 0 })
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Infrastructure.Csv;
@@ -9,7 +8,9 @@ namespace Portal.Web.Features.Scorecards;
 /// <summary>The scorecards' reads for the pages and the API.</summary>
 public static class ScorecardQueries
 {
-    public static IReadOnlyList<RuleResult> Rules(string json) => JsonSerializer.Deserialize<List<RuleResult>>(json, ScorecardEvaluation.Json) ?? [];
+    /// <summary>A stored result's rules explained against its scorecard's current definition (none when the YAML no longer parses).</summary>
+    public static IReadOnlyList<RuleResult> Rules(ScorecardDefinition? card, ScorecardResult result) =>
+        card is null ? [] : StoredFindings.Explain(card, result.RulesKey, result.Outcomes, result.RuleValues, result.Owner);
 
     public static async Task<IReadOnlyList<ScorecardSummary>> ListAsync(PortalDbContext db, CancellationToken ct)
     {
@@ -27,7 +28,7 @@ public static class ScorecardQueries
         IReadOnlyList<LevelCount> distribution = run is null ? []
             : [new LevelCount(null, run.LevelCounts.ElementAtOrDefault(0)), .. levels.Select((l, i) => new LevelCount(l, run.LevelCounts.ElementAtOrDefault(i + 1)))];
         return new ScorecardSummary(card.Id, card.Name, card.Title, definition?.Description, card.Owner, card.Enabled, card.BuiltIn, levels,
-            definition?.Rules.Count ?? 0, run?.At, run?.Entities ?? 0, distribution, Compliance(run), Coverage(run));
+            definition?.Rules.Count ?? 0, run?.At, run?.Entities ?? 0, distribution, Compliance(run), Coverage(run), card.Source);
     }
 
     private static double? Compliance(ScorecardRun? run) => run is null || run.TotalChecks == 0 ? null : (double)run.PassedChecks / run.TotalChecks;
@@ -58,9 +59,12 @@ public static class ScorecardQueries
         var ids = rows.Select(r => r.r.ScorecardId).ToList();
         var history = (await db.ScorecardHistory.AsNoTracking().Where(h => h.EntityRef == entityRef && ids.Contains(h.ScorecardId))
             .OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Take(50 * Math.Max(1, ids.Count)).ToListAsync(ct)).ToLookup(h => h.ScorecardId);
-        return rows.Select(x => new EntityScorecard(x.Name, x.Title, ScorecardYaml.ParseOne(x.Yaml).Definition?.Levels ?? [], x.r.Level, x.r.LevelIndex,
-            x.r.Passed, x.r.Total, Rules(x.r.RulesJson), x.r.ChangedAt,
-            history[x.r.ScorecardId].Take(50).Select(h => new LevelChange(h.At, h.Level, h.Passed, h.Total)).ToList())).ToList();
+        return rows.Select(x =>
+        {
+            var definition = ScorecardYaml.ParseOne(x.Yaml).Definition;
+            return new EntityScorecard(x.Name, x.Title, definition?.Levels ?? [], x.r.Level, x.r.LevelIndex, x.r.Passed, x.r.Total, Rules(definition, x.r),
+                x.r.ChangedAt, history[x.r.ScorecardId].Take(50).Select(h => new LevelChange(h.At, h.Level, h.Passed, h.Total)).ToList());
+        }).ToList();
     }
 
     /// <summary>Stored results, filtered by scorecard name, owner team ref, level ("none" for no level) and kind; ordered by scorecard and ref.</summary>
@@ -118,21 +122,26 @@ public static class ScorecardQueries
         var rows = await (from r in db.ScorecardResults.AsNoTracking()
                           join s in db.Scorecards.AsNoTracking() on r.ScorecardId equals s.Id
                           where r.Owner == teamRef && s.Enabled
-                          select new { r.EntityRef, r.Level, r.LevelIndex, r.RulesJson, s.Title, s.Yaml }).ToListAsync(ct);
+                          select new { r, s.Title, s.Yaml }).ToListAsync(ct);
         var cards = rows.Select(r => r.Title).Distinct().Order(StringComparer.Ordinal).ToList();
-        var components = rows.GroupBy(r => r.EntityRef).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new TeamComponentRow(g.Key, g.ToDictionary(r => r.Title, r => (string?)r.Level))).ToList();
+        var components = rows.GroupBy(r => r.r.EntityRef).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new TeamComponentRow(g.Key, g.ToDictionary(r => r.Title, r => (string?)r.r.Level))).ToList();
         var blockers = new List<(string Card, RuleResult Rule, int LevelIndex, string Ref)>();
+        var definitions = new Dictionary<string, ScorecardDefinition?>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var levels = ScorecardYaml.ParseOne(row.Yaml).Definition?.Levels ?? [];
-            if (row.LevelIndex + 1 >= levels.Count)
+            if (!definitions.TryGetValue(row.Title, out var definition))
+            {
+                definitions[row.Title] = definition = ScorecardYaml.ParseOne(row.Yaml).Definition;
+            }
+            var levels = definition?.Levels ?? [];
+            if (row.r.LevelIndex + 1 >= levels.Count)
             {
                 continue;
             }
-            var next = levels[row.LevelIndex + 1];
-            blockers.AddRange(Rules(row.RulesJson).Where(r => r.Outcome != RuleOutcome.Pass && string.Equals(r.Level, next, StringComparison.OrdinalIgnoreCase))
-                .Select(r => (row.Title, r, row.LevelIndex + 1, row.EntityRef)));
+            var next = levels[row.r.LevelIndex + 1];
+            blockers.AddRange(Rules(definition, row.r).Where(r => r.Outcome != RuleOutcome.Pass && string.Equals(r.Level, next, StringComparison.OrdinalIgnoreCase))
+                .Select(r => (row.Title, r, row.r.LevelIndex + 1, row.r.EntityRef)));
         }
         var steps = blockers.GroupBy(b => (b.Card, b.Rule.Id))
             .Select(g => new NextStep(g.Key.Card, g.Key.Id, g.First().Rule.Title, g.First().Rule.Level, g.First().Rule.HowToFix, g.Count(),

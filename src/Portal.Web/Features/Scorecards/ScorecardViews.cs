@@ -1,9 +1,12 @@
 namespace Portal.Web.Features.Scorecards;
 
-/// <summary>A scorecard in lists: its definition's outline and the totals of its latest evaluation.</summary>
+/// <summary>
+/// A scorecard in lists: its definition's outline and the totals of its latest evaluation; <see cref="Source"/> is the
+/// catalog entity it is read from (changed in git only), null when made in the portal.
+/// </summary>
 public sealed record ScorecardSummary(Guid Id, string Name, string Title, string? Description, string Owner, bool Enabled, bool BuiltIn,
     IReadOnlyList<string> Levels, int Rules, DateTimeOffset? EvaluatedAt, int Entities, IReadOnlyList<LevelCount> Distribution,
-    double? ComplianceRate, double? TelemetryCoverage);
+    double? ComplianceRate, double? TelemetryCoverage, string? Source);
 
 /// <summary>How many entities are at a level (<see cref="Level"/> null: none reached).</summary>
 public sealed record LevelCount(string? Level, int Entities);
