@@ -1,5 +1,13 @@
 using System.Security.Claims;
+using System.Net;
+using System.Net.Http.Json;
 using Bunit;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Options;
+using Portal.TestSupport;
+using Portal.Web.Components.Home;
+using Portal.Web.Features.Slo;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -34,7 +42,7 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>The first render runs the feature's first queries over the database (EF model, connection pool).</summary>
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RenderWait = TimeSpan.FromSeconds(10);
 
     /// <summary>Disposed with <c>await using</c>: MudBlazor's key interceptor is only asynchronously disposable.</summary>
     private BunitContext Context(string userId, string userName, string[] teams, params string[] roles)
@@ -45,6 +53,8 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
         context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton(factory.Services.GetRequiredService<ScaffolderService>());
+        context.Services.AddSingleton(factory.Services.GetRequiredService<JobStorage>());
+        context.Services.AddSingleton(factory.Services.GetRequiredService<IOptions<SloOptions>>());
         // The features' own "My services" columns (SLOs, cost, scorecard), as the app registers them.
         foreach (var column in factory.Services.GetServices<IComponentFactColumn>())
         {
@@ -65,7 +75,7 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
         await using (var member = Context("bunit-member", "ben.okafor", ["group:default/payments"]))
         {
             var card = member.Render<MyServicesHomeCard>();
-            card.WaitForAssertion(() => Assert.NotEmpty(card.FindAll("[data-testid=home-service]")), Wait);
+            card.WaitForAssertion(() => Assert.NotEmpty(card.FindAll("[data-testid=home-service]")), RenderWait);
             var names = card.FindAll("[data-testid=home-service] a").Select(a => a.TextContent).ToList();
             Assert.Contains("payment-gateway", names);
             Assert.DoesNotContain("cart-service", names);
@@ -76,7 +86,7 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
         }
         await using var loner = Context("bunit-loner", "loner", []);
         var empty = loner.Render<MyServicesHomeCard>();
-        empty.WaitForAssertion(() => Assert.Contains("You are in no team yet", empty.Find("[data-testid=home-no-team]").TextContent, StringComparison.Ordinal), Wait);
+        empty.WaitForAssertion(() => Assert.Contains("You are in no team yet", empty.Find("[data-testid=home-no-team]").TextContent, StringComparison.Ordinal), RenderWait);
         Assert.Empty(empty.FindAll("[data-testid=home-service]"));
     }
 
@@ -92,7 +102,7 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
         {
             var approvals = member.Render<ApprovalsHomeCard>();
             var mine = member.Render<MyEnvironmentsHomeCard>();
-            mine.WaitForAssertion(() => Assert.Contains("bunit-gateway-prod", mine.Find("[data-testid=home-environment]").TextContent, StringComparison.Ordinal), Wait);
+            mine.WaitForAssertion(() => Assert.Contains("bunit-gateway-prod", mine.Find("[data-testid=home-environment]").TextContent, StringComparison.Ordinal), RenderWait);
             Assert.Equal("", approvals.Markup.Trim());
             Assert.Contains("Pending approval", mine.Find("[data-testid=environment-status]").TextContent, StringComparison.Ordinal);
             Assert.Equal("when ready + TTL", mine.Find("[data-testid=home-environment-expiry]").TextContent.Trim());
@@ -100,12 +110,15 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
 
         await using var approver = Context("bunit-approver", "bunit-approver", [], PortalRoles.Approver);
         var waiting = approver.Render<ApprovalsHomeCard>();
-        waiting.WaitForAssertion(() => Assert.Contains("bunit-gateway-prod", waiting.Find("[data-testid=home-approval]").TextContent, StringComparison.Ordinal), Wait);
-        Assert.Contains("ben.okafor", waiting.Find("[data-testid=home-approval]").TextContent, StringComparison.Ordinal);
+        waiting.WaitForAssertion(() => Assert.Contains("bunit-gateway-prod", waiting.Find("[data-testid=home-approval]").TextContent, StringComparison.Ordinal), RenderWait);
+        // Who asked, by their catalog profile's name; the user name on hover. The service by its name, never wrapped mid-word.
+        Assert.NotNull(waiting.Find("[data-testid=home-approval] span[title='ben.okafor']"));
+        Assert.Equal("Ben Okafor", waiting.Find("[data-testid=home-approval] span[title='ben.okafor']").TextContent.Trim());
+        Assert.Contains("white-space:nowrap", waiting.Find("[data-testid=home-environment-service]").GetAttribute("style"), StringComparison.Ordinal);
         Assert.Matches(@"Decide \(\d+\)", waiting.Markup);
         // The approver has no team: no environment is theirs.
         var theirs = approver.Render<MyEnvironmentsHomeCard>();
-        theirs.WaitForAssertion(() => Assert.Contains("No environments of yours are running", theirs.Markup, StringComparison.Ordinal), Wait);
+        theirs.WaitForAssertion(() => Assert.Contains("No environments of yours are running", theirs.Markup, StringComparison.Ordinal), RenderWait);
     }
 
     [Fact]
@@ -113,7 +126,51 @@ public sealed class HomeCardRenderTests(PortalAppFactory factory) : IClassFixtur
     {
         await using var member = Context("bunit-nobody", "nobody", []);
         var tasks = member.Render<MyTasksHomeCard>();
-        tasks.WaitForAssertion(() => Assert.Contains("You have run no template yet", tasks.Markup, StringComparison.Ordinal), Wait);
+        tasks.WaitForAssertion(() => Assert.Contains("You have run no template yet", tasks.Markup, StringComparison.Ordinal), RenderWait);
         Assert.Empty(tasks.FindAll("[data-testid=home-task]"));
     }
+
+    [Fact]
+    public async Task Platform_health_counts_a_background_job_that_really_failed_and_says_an_slo_without_data_has_none_yet()
+    {
+        // An SLO of the portal itself that has no data yet: no budget to report, and the card says so.
+        using var admin = factory.AdminClient();
+        var slo = await admin.PostAsJsonAsync("/api/slos", new
+        {
+            name = "bunit-portal-latency", displayName = "Portal latency (bUnit)", component = "portal", indicator = "availability",
+            target = 0.99m, window = new { kind = "rolling", days = 7 },
+        });
+        Assert.Equal(HttpStatusCode.Created, slo.StatusCode);
+
+        await using var context = Context("bunit-admin", "bunit-admin", [], PortalRoles.Admin);
+        var before = context.Render<PlatformHealthCard>();
+        before.WaitForAssertion(() => Assert.NotEmpty(before.FindAll("[data-testid=platform-slo]")), RenderWait);
+        var row = before.FindAll("[data-testid=platform-slo]").Single(r => r.TextContent.Contains("Portal latency (bUnit)", StringComparison.Ordinal));
+        Assert.Equal("no data yet", row.QuerySelector("[data-testid=platform-slo-budget]")!.TextContent.Trim());
+        var failedBefore = FailedCount(before.Find("[data-testid=platform-failed-jobs]").TextContent);
+
+        // A job that throws, run by the portal's own Hangfire server; no retries, so it lands in Failed at once.
+        var jobId = factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue(() => AlwaysFailingJob.Run());
+        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Wait.UntilAsync(() => monitoring.JobDetails(jobId)?.History.FirstOrDefault()?.StateName == FailedState.StateName,
+            TimeSpan.FromSeconds(30), $"job {jobId} to fail");
+
+        var after = context.Render<PlatformHealthCard>();
+        after.WaitForAssertion(() => Assert.Equal(failedBefore + 1, FailedCount(after.Find("[data-testid=platform-failed-jobs]").TextContent)), RenderWait);
+        Assert.Contains("failed job", after.Find("[data-testid=platform-failed-jobs]").TextContent, StringComparison.Ordinal);
+    }
+
+    /// <summary>"No failed jobs", "1 failed job", "3 failed jobs" as a number.</summary>
+    private static long FailedCount(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.StartsWith("No failed", StringComparison.Ordinal) ? 0 : long.Parse(trimmed.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>A background job that always throws, without Hangfire's automatic retries (which would hold it in Scheduled).</summary>
+public static class AlwaysFailingJob
+{
+    [AutomaticRetry(Attempts = 0)]
+    public static void Run() => throw new InvalidOperationException("This job fails on purpose (HomeCardRenderTests).");
 }
