@@ -72,8 +72,10 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
     {
         await SignInAsync(returnUrl: "/catalog");
 
-        await Expect(Page.GetByTestId("facet-system")).ToContainTextAsync("payments");
-        await Page.GetByTestId("facet-system").GetByText("payments").ClickAsync();
+        // Reference facets name the entity (system title, team display name), the ref on hover; the URL keeps the value.
+        await Expect(Page.GetByTestId("facet-system")).ToContainTextAsync("Payments");
+        await Expect(Page.GetByTestId("facet-owner").Locator("[title='group:default/search']")).ToContainTextAsync("Search & Discovery");
+        await Page.GetByTestId("facet-system").Locator("[title='system:default/payments']").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("system=payments"));
         await Expect(Rows()).ToHaveCountAsync(5); // the catalog opens on components
         await Page.GetByTestId("kind-all").ClickAsync();
@@ -103,9 +105,10 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("apiConsumedBy");
         await ScreenshotAsync("Followed_relation");
 
-        await Page.GetByRole(AriaRole.Link, new() { Name = "payments", Exact = true }).First.ClickAsync();
+        // The owner by the team's display name, the ref on hover; members by their profile names.
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Payments", Exact = true }).And(Page.Locator("[title='group:default/payments']")).First.ClickAsync();
         await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("hasMember");
-        await Expect(Page.GetByTestId("relations-table")).ToContainTextAsync("ana.silva");
+        await Expect(Page.GetByTestId("relations-table").Locator("[title='user:default/ana.silva']")).ToHaveTextAsync("Ana Silva");
         await ScreenshotAsync("Team_page");
         AssertNoConsoleErrors();
     }

@@ -51,6 +51,11 @@ public sealed partial class EnvironmentBrowserTests(PortalBrowserFixture fixture
 
         await GotoAsync("/environments");
         await Expect(Page.GetByTestId("environments-table").First).ToContainTextAsync("cart-e2e");
+        // The team by its display name, the ref on hover; service and team never break mid-word.
+        var cartRow = Page.GetByTestId("environments-table").First.Locator("tr").Filter(new() { HasText = "cart-e2e" }).First;
+        await Expect(cartRow.Locator("[title='group:default/checkout']")).ToHaveTextAsync("Checkout");
+        var serviceCell = cartRow.Locator("td[data-label='Component']");
+        Assert.Equal("nowrap", await serviceCell.EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace"));
         await Expect(Page.GetByTestId("time-to-ready")).ToContainTextAsync("dev");
         await ScreenshotAsync("Environments_list");
         AssertNoConsoleErrors();

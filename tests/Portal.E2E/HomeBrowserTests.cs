@@ -108,8 +108,10 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         await Page.Context.ClearCookiesAsync();
         await SignInAsNewUserAsync(approverName, "approver-own-password-1");
         var waiting = Page.GetByTestId("home-approval").Filter(new() { HasText = "home-e2e-prod" });
-        await Expect(waiting).ToContainTextAsync("ben.okafor");
+        // Who asked by their profile name (user name on hover); the service on one line.
+        await Expect(waiting.Locator("[title='ben.okafor']")).ToHaveTextAsync("Ben Okafor");
         await Expect(waiting).ToContainTextAsync("payment-gateway");
+        Assert.Equal("nowrap", await waiting.GetByTestId("home-environment-service").EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace"));
         await Expect(Page.GetByTestId("home-no-team")).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("home-incidents")).ToContainTextAsync("You are in no team yet, so no incident is yours.");
         await ScreenshotAsync("Approver");

@@ -105,10 +105,13 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^fraud-oncall-") }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/incidents/{incidentId}$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("fraud-scoring");
+        // Named as people call the component, not by its ref (issue #24).
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToContainTextAsync("component:default/");
         await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("triggered");
         await Expect(Page.GetByTestId("incident-oncall")).ToHaveTextAsync("ana.silva (layer 1)");
         // fraud-scoring provides the fraud API that payment-gateway consumes.
-        await Expect(Page.GetByTestId("incident-dependents")).ToContainTextAsync("component:default/payment-gateway");
+        await Expect(Page.GetByTestId("incident-dependents").GetByRole(AriaRole.Link, new() { Name = "payment-gateway", Exact = true }))
+            .ToHaveAttributeAsync("title", "component:default/payment-gateway");
         await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged ana.silva");
         // The deploy and the environment request before it opened are on its timeline in time order.
         var timeline = Page.GetByTestId("incident-timeline");
@@ -119,7 +122,9 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         var openedLine = Array.FindIndex(kinds, k => k.StartsWith("triggered|", StringComparison.Ordinal));
         Assert.True(deployLine >= 0 && deployLine < requestLine && requestLine < openedLine, string.Join("\n", kinds));
         await Expect(Page.GetByTestId("incident-postmortem")).ToContainTextAsync("draft until the incident resolves");
-        await Expect(Page.GetByTestId("incident-facts")).ToContainTextAsync("group:default/payments");
+        // The team by its profile's display name, the ref on hover.
+        await Expect(Page.GetByTestId("incident-facts").GetByRole(AriaRole.Link, new() { Name = "Payments", Exact = true }))
+            .ToHaveAttributeAsync("title", "group:default/payments");
         await ScreenshotAsync("Incident_triggered");
 
         var triage = Page.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^Triage") });

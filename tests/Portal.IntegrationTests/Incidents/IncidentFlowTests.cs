@@ -188,7 +188,7 @@ public sealed class IncidentFlowTests(PortalAppFactory factory) : IClassFixture<
         // The postmortem was drafted at resolution with the whole timeline, escalation and acknowledgement included.
         var postmortem = (await admin.GetFromJsonAsync<PostmortemView>($"/api/incidents/{incident.Id}/postmortem", JsonSerializerOptions.Web))!;
         Assert.False(postmortem.Draft);
-        Assert.Contains("# Postmortem: gateway-availability on component:default/payment-gateway", postmortem.Markdown, StringComparison.Ordinal);
+        Assert.Contains("# Postmortem: gateway-availability on payment-gateway", postmortem.Markdown, StringComparison.Ordinal);
         Assert.Contains("(8 min to resolve)", postmortem.Markdown, StringComparison.Ordinal);
         Assert.Contains("escalated to layer 'Secondary' of schedule payments-oncall, paged chen.wei.", postmortem.Markdown, StringComparison.Ordinal);
         Assert.Contains("| ana.silva | Acknowledged by ana.silva. |", postmortem.Markdown, StringComparison.Ordinal);

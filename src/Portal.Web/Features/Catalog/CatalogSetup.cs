@@ -19,6 +19,7 @@ public static class CatalogSetup
         builder.Services.AddSingleton(sp => new Ingestion.LocationReader(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()));
         builder.Services.AddScoped<CatalogRefreshJob>();
+        builder.Services.AddScoped<CatalogNames>();
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyServicesHomeCard), 10));
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.StarredHomeCard), 40));
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.RecentlyVisitedHomeCard), 45));

@@ -32,6 +32,8 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
             .Select(c => c.ComponentRef).Distinct(StringComparer.Ordinal).ToList();
         var owners = opening.Count == 0 ? new Dictionary<string, string?>() : await IncidentQueries.OwnersAsync(db, opening, cancellationToken);
         var schedules = await OnCallQueries.SchedulesOfAsync(db, owners.Values, cancellationToken);
+        // Titles name the component as people do (its title, else its name); the ref stays in ComponentRef.
+        var names = opening.Count == 0 ? new Dictionary<string, string>() : await CatalogReads.DisplayNamesAsync(db, opening, cancellationToken);
         var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var opened = new List<(Incident Incident, string? Owner, AlertChange Change)>();
         foreach (var change in changes)
@@ -48,7 +50,7 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
                 }
                 incident = new Incident
                 {
-                    Title = $"{change.SloName} on {change.ComponentRef}", ComponentRef = change.ComponentRef, SloId = change.SloId, SloName = change.SloName,
+                    Title = $"{change.SloName} on {names.GetValueOrDefault(change.ComponentRef.ToLowerInvariant()) ?? Pages.IncidentFormat.NameOf(change.ComponentRef)}", ComponentRef = change.ComponentRef, SloId = change.SloId, SloName = change.SloName,
                     Severity = change.Severity, Runbook = change.Runbook, TriggeredAt = change.At, Dependents = [.. dependentRefs],
                 };
                 db.Add(incident);
