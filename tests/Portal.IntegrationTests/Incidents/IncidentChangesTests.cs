@@ -109,6 +109,7 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
         context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton(factory.Services.GetRequiredService<IncidentNotifier>());
+        context.Services.AddScoped<Portal.Web.Features.Catalog.CatalogNames>(); // the page names entities through the catalog
         var auth = context.AddAuthorization();
         auth.SetAuthorized("reader");
         auth.SetClaims([new Claim(ClaimTypes.NameIdentifier, "bunit-reader")]);
