@@ -49,7 +49,13 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
         await Expect(delivery.GetByTestId("delivery-figures")).ToContainTextAsync("successful deployments");
         await Expect(delivery.GetByTestId("delivery-band").First).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("figures-delivery-trend").Locator("tbody tr")).ToHaveCountAsync(13);
-        await Expect(Page.GetByTestId("insights-frequency-chart")).ToBeVisibleAsync();
+        var frequency = Page.GetByTestId("insights-frequency-chart");
+        await Expect(frequency).ToBeVisibleAsync();
+        // Hovering the first span's bar gives its exact figure, as the table of every span does.
+        var firstSpan = (await Page.GetByTestId("figures-delivery-trend").Locator("tbody tr").First.Locator("th, td").AllTextContentsAsync()).ToList();
+        // A bar is a stroked vertical path: its box has no width, so Playwright never calls it visible; the pointer still lands on its stroke.
+        await frequency.Locator("svg path.mud-chart-bar").First.HoverAsync(new() { Force = true });
+        await Expect(frequency.GetByText($"Deployments a day: {firstSpan[1].Trim()}", new() { Exact = true })).ToBeVisibleAsync();
 
         // Cost: at most five teams and five environments, largest first; prod is among the demo's environments.
         var teams = Page.GetByTestId("insights-cost-team-bars").GetByTestId("bar-list-row");
