@@ -46,12 +46,6 @@ public partial class SloEditorPage
     private string[] previewLabels = [];
     private CancellationTokenSource? previewCancel;
 
-    private readonly LineChartOptions previewOptions = new()
-    {
-        YAxisRequireZeroPoint = false, ShowDataMarkers = false, LineStrokeWidth = 2, InterpolationOption = InterpolationOption.Straight, ShowLegend = false,
-        YAxisToStringFunc = v => v.ToString("0.##", CultureInfo.InvariantCulture) + " %", MaxNumYAxisTicks = 5,
-    };
-
     private string PreviewHint => form.Component is null
         ? "Choose a component to see its SLI on the data received so far."
         : errors.Keys.Any(k => k is not ("name" or "displayName"))
@@ -260,7 +254,7 @@ public partial class SloEditorPage
             preview = view;
             previewSteps = steps;
             previewStep = step;
-            previewLabels = SloSeries.Labels(steps.Select(s => s.At).ToList());
+            previewLabels = SloSeries.AllLabels(steps.Select(s => s.At).ToList());
             previewSeries =
             [
                 SloSeries.Series("SLI", steps.Select(s => s.Sli is { } v ? (double?)(double)(v * 100) : null)),

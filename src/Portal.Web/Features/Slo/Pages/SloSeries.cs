@@ -92,13 +92,6 @@ public static class SloSeries
         return (steps, step);
     }
 
-    /// <summary>About eight time labels along the axis, the rest blank so they never overlap (the SLO editor's preview chart).</summary>
-    public static string[] Labels(IReadOnlyList<DateTimeOffset> times)
-    {
-        var every = Math.Max(1, (int)Math.Ceiling(times.Count / 8.0));
-        return AllLabels(times).Select((label, i) => i % every == 0 ? label : "").ToArray();
-    }
-
     /// <summary>Every step's time, for a chart's tooltips and its figures table (the axis shows about eight of them).</summary>
     public static string[] AllLabels(IReadOnlyList<DateTimeOffset> times)
     {
