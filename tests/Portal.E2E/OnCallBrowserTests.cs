@@ -148,11 +148,26 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
         await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("resolved");
         await Expect(Page.GetByTestId("incident-postmortem")).Not.ToContainTextAsync("draft until");
-        var postmortem = Page.GetByTestId("incident-postmortem-text");
-        await Expect(postmortem).ToContainTextAsync("# Postmortem:");
-        await Expect(postmortem).ToContainTextAsync("Resolved by admin.");
-        await Expect(postmortem).ToContainTextAsync("| Fix the root cause | group:default/payments |");
+        // The drafted postmortem, in the editor: the text without its action items, which are rows of their own.
+        var postmortem = Page.GetByTestId("postmortem-text");
+        await Expect(postmortem).ToHaveValueAsync(new Regex("# Postmortem:[\\s\\S]*Resolved by admin\\."));
+        await Expect(Page.GetByTestId("postmortem-action-text").First).ToHaveValueAsync("Fix the root cause");
+        await Expect(Page.GetByTestId("postmortem-action-owner").First).ToHaveValueAsync("group:default/payments");
         await ScreenshotAsync("Incident_resolved");
+
+        // Edit, preview, save; a reload shows what was saved.
+        await postmortem.FillAsync("# Postmortem\n\n## Root cause\n\nA scoring model rollout with a bad threshold.");
+        await Page.GetByTestId("postmortem-action-remove").First.ClickAsync();
+        await Expect(Page.GetByTestId("postmortem-action")).ToHaveCountAsync(2);
+        await Page.GetByLabel("Preview").CheckAsync();
+        await Expect(Page.GetByTestId("incident-postmortem-text").GetByRole(AriaRole.Heading, new() { Name = "Root cause" })).ToBeVisibleAsync();
+        await ScreenshotAsync("Postmortem_preview");
+        await Page.GetByLabel("Preview").UncheckAsync();
+        await Page.GetByTestId("postmortem-save").ClickAsync();
+        await Expect(Page.GetByTestId("incident-postmortem")).Not.ToContainTextAsync("not saved yet");
+        await Page.ReloadAsync();
+        await Expect(Page.GetByTestId("postmortem-text")).ToHaveValueAsync(new Regex("A scoring model rollout with a bad threshold\\."));
+        await Expect(Page.GetByTestId("postmortem-action")).ToHaveCountAsync(2);
 
         await GotoAsync("/oncall");
         await Expect(Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" })).ToHaveCountAsync(0);

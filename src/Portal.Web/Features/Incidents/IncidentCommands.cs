@@ -85,4 +85,25 @@ public static class IncidentCommands
         }
         return IncidentOutcome.Done;
     }
+
+    /// <summary>Saves the postmortem's Markdown (length checked by the caller against <see cref="IncidentPostmortem.MaxLength"/>), the team's or an admin's, audited.</summary>
+    public static async Task<IncidentOutcome> SavePostmortemAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, Guid id, string markdown,
+        CancellationToken ct)
+    {
+        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return IncidentOutcome.NotFound;
+        }
+        if (!await IncidentQueries.MayActAsync(db, user, incident.ComponentRef, ct))
+        {
+            AuditLog.Record(db, actor, "incident.postmortem", id.ToString(), "denied");
+            await db.SaveChangesAsync(ct);
+            return IncidentOutcome.Forbidden;
+        }
+        incident.Postmortem = markdown;
+        AuditLog.Record(db, actor, "incident.postmortem", id.ToString());
+        await db.SaveChangesAsync(ct);
+        return IncidentOutcome.Done;
+    }
 }

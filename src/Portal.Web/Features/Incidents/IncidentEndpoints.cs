@@ -83,22 +83,12 @@ public static class IncidentEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["markdown"] = ["markdown is 1-100,000 characters."] });
         }
-        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (incident is null)
+        return await IncidentCommands.SavePostmortemAsync(db, http.User, AuditActor.From(http), id, markdown, ct) switch
         {
-            return TypedResults.NotFound();
-        }
-        var actor = AuditActor.From(http);
-        if (!await IncidentQueries.MayActAsync(db, http.User, incident.ComponentRef, ct))
-        {
-            AuditLog.Record(db, actor, "incident.postmortem", id.ToString(), "denied");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Forbid();
-        }
-        incident.Postmortem = markdown;
-        AuditLog.Record(db, actor, "incident.postmortem", id.ToString());
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new PostmortemView(id, markdown, false));
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.Ok(new PostmortemView(id, markdown, false)),
+        };
     }
 
     private static async Task<Results<Ok<List<IncidentView>>, ValidationProblem>> ListAsync(string? status, PortalDbContext db, CancellationToken ct)
