@@ -28,7 +28,7 @@ public sealed class ArchitectureTests
         new FeatureRule("Delivery", "Cost", "Delivery (the executive dashboard) reads cost only through CostReads", "CostReads", "CostDrivers", "CostDriver", "ComponentCost"),
         new FeatureRule("Delivery", "Environments", "Delivery (the executive dashboard's M4) reads environments only through EnvironmentReads", "EnvironmentReads", "TimeToReady"),
         .. new[] { "Templates", "Incidents" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's, Slo's, Cost's and Environments' read surfaces")),
-        .. new[] { "Slo", "Cost", "Environments", "Templates" }.Select(f => new FeatureRule(f, "Delivery", "no feature but Incidents reads Delivery")),
+        .. new[] { "Slo", "Cost", "Environments", "Templates" }.Select(f => new FeatureRule(f, "Delivery", "no feature but Incidents and Scorecards reads Delivery")),
         new FeatureRule("Incidents", "Delivery", "Incidents read deployments (timeline, on-call dashboard) only through DeliveryReads", "DeliveryReads", "ComponentDeployment"),
         new FeatureRule("Incidents", "Environments", "Incidents read environment changes only through EnvironmentReads", "EnvironmentReads", "EnvironmentChange"),
         new FeatureRule("Slo", "Incidents", "Slo reports alert changes through IAlertListener and knows nothing of incidents"),
@@ -37,7 +37,10 @@ public sealed class ArchitectureTests
         new FeatureRule("Scorecards", "Slo", "Scorecards read SLOs and telemetry only through SloReads", "SloReads", "SloBudgetState", "SloFiringAlert"),
         new FeatureRule("Scorecards", "Cost", "Scorecards read cost only through CostReads", "CostReads", "TeamCostShare"),
         new FeatureRule("Scorecards", "Environments", "Scorecards read environments only through EnvironmentReads", "EnvironmentReads", "ComponentEnvironment"),
-        .. new[] { "Templates", "Delivery", "Incidents" }.Select(f => new FeatureRule("Scorecards", f, "Scorecards read no feature without a read surface")),
+        new FeatureRule("Scorecards", "Delivery", "Scorecards read deployments and builds (delivery checks) only through DeliveryReads", "DeliveryReads", "DeliveryCounts"),
+        new FeatureRule("Scorecards", "Incidents", "Scorecards read on-call schedules and alert routing (incident checks) only through IncidentReads",
+            "IncidentReads", "AlertRouting"),
+        new FeatureRule("Scorecards", "Templates", "Scorecards read no feature without a read surface"),
         .. new[] { "Templates", "Environments", "Cost", "Slo", "Delivery", "Incidents" }.Select(f => new FeatureRule(f, "Scorecards", "no feature reads Scorecards")),
     ];
 

@@ -11,6 +11,7 @@ public static class IncidentsSetup
             .Validate(o => o.Problem() is null, "Portal:Incidents: each receiver needs a Format (pagerduty, slack, teams, opsgenie, email, json), an absolute http(s) Url "
                 + "(but email), a RoutingKey for pagerduty, an ApiKey for opsgenie, To addresses for email, and email needs Portal:Incidents:Smtp Host and From.")
             .ValidateOnStart();
+        builder.Services.AddSingleton(sp => IncidentReads.Routing(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IncidentsOptions>>().Value));
         builder.Services.AddSingleton<IncidentMailer>();
         builder.Services.AddSingleton<IncidentNotifier>();
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();

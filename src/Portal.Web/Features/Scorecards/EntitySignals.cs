@@ -39,6 +39,18 @@ public sealed record EntitySignals
 
     /// <summary>The entity's environments made through the portal that are not deleted; null when not available.</summary>
     public IReadOnlyList<EnvironmentSignal>? Environments { get; init; }
+
+    /// <summary>
+    /// The component's delivery per window length in days; null when it never sent a delivery event (or no delivery rule
+    /// needed it): whether it deploys is then unknown, not zero.
+    /// </summary>
+    public IReadOnlyDictionary<int, DeliveryWindow>? Delivery { get; init; }
+
+    /// <summary>Whether the owner team has an on-call schedule with someone in it; null when not loaded.</summary>
+    public bool? TeamOnCall { get; init; }
+
+    /// <summary>Whether the owner team's incidents reach a receiver; null when the routing is not known to this evaluation.</summary>
+    public bool? TeamRouted { get; init; }
 }
 
 /// <summary>A link of the descriptor's <c>metadata.links</c>.</summary>
@@ -49,6 +61,9 @@ public sealed record SloSignal(string Name, string Status, decimal? BudgetRemain
 
 /// <summary>A team's cost over a window: all of it, and the part attributed to a component (tagged).</summary>
 public sealed record CostShare(decimal Total, decimal Attributed);
+
+/// <summary>A component's delivery over a window: successful production deployments, and builds that succeeded or failed.</summary>
+public sealed record DeliveryWindow(int Deployments, int BuildsSucceeded, int BuildsFailed);
 
 /// <summary>An environment of the entity: its tier and status.</summary>
 public sealed record EnvironmentSignal(string Name, string Tier, string Status);

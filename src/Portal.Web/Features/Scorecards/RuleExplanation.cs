@@ -33,6 +33,17 @@ public static class RuleExplanation
             RuleTypes.CostTagged => ($"{f.Value} %", $">= {Percent(p.Number("minPercent"))}",
                 $"{f.Value} % of the owner team's cost over {p.Whole("days")} days is attributed to components; at least {Percent(p.Number("minPercent"))} wanted."),
             RuleTypes.EnvironmentPresent => Environment(p.Text("tier"), f),
+            RuleTypes.DeployFrequency => ($"{f.Value} in {p.Whole("days")} days", $">= {p.Whole("perWeek")}/week",
+                $"{f.Value} successful production deployment(s) in the last {p.Whole("days")} days ({PerWeek(f.Value, p.Whole("days"))} a week); "
+                + $"at least {p.Whole("perWeek")} a week wanted."),
+            RuleTypes.BuildSuccess => ($"{f.Value} %", $">= {Percent(p.Number("minPercent"))}",
+                $"{f.Value} % of the builds that finished in the last {p.Whole("days")} days succeeded ({f.Detail}); at least {Percent(p.Number("minPercent"))} wanted."),
+            RuleTypes.OnCallPresent => owner is null ? ("no owner", "a schedule", "No owner is set, so no team's on-call schedule applies.")
+                : pass ? ("scheduled", "a schedule", $"{owner} has an on-call schedule with someone in it.")
+                : ("none", "a schedule", $"{owner} has no on-call schedule with someone in it."),
+            RuleTypes.AlertRouting => pass ? ("routed", "a receiver", $"Incidents of {owner ?? "this entity"} reach a receiver.")
+                : ("not routed", "a receiver", owner is null ? "No owner is set and no receiver takes every team's incidents."
+                    : $"No receiver takes {owner}'s incidents (Portal:Incidents:Receivers names no such team and none takes every team's)."),
             _ => ("unknown check", "-", $"The check '{rule.Check}' is unknown to this portal."),
         };
         return new RuleResult(rule.Id, rule.Title, rule.Level, rule.Check, f.Outcome, value, threshold, why, rule.HowToFix);
@@ -50,6 +61,10 @@ public static class RuleExplanation
             RuleTypes.TelemetryRecent => "No telemetry data is available for this entity, so the rule cannot pass.",
             RuleTypes.CostTagged => $"No cost of the owner team is known for the last {rule.Parameters.Whole("days")} days.",
             RuleTypes.EnvironmentPresent => "No environment data is available for this entity, so the rule cannot pass.",
+            RuleTypes.BuildSuccess when f.Value == "0" => $"No build finished in the last {rule.Parameters.Whole("days")} days, so the success rate is unknown.",
+            RuleTypes.DeployFrequency or RuleTypes.BuildSuccess => "This component never sent a delivery event to the portal, so how it builds and deploys is unknown.",
+            RuleTypes.OnCallPresent => "On-call schedules were not available to this evaluation, so the rule cannot pass.",
+            RuleTypes.AlertRouting => "The incident receivers were not available to this evaluation, so the rule cannot pass.",
             _ when RuleTypes.Find(rule.Check) is null => $"The check '{rule.Check}' is unknown to this portal.",
             _ => "The portal has no data for this rule on this entity, so it cannot pass.",
         };
@@ -94,6 +109,10 @@ public static class RuleExplanation
         }
         return ($"{f.Value} environments", wanted, $"No {(tier is null ? "" : tier + " ")}environment was made through the portal ({f.Value} in all).");
     }
+
+    private static string PerWeek(string? deployments, long days) =>
+        decimal.TryParse(deployments, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? Math.Round(n * 7 / days, 1).ToString("0.#", CultureInfo.InvariantCulture) : "?";
 
     private static string Percent(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture) + " %";
 }

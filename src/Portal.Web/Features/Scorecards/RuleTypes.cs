@@ -18,6 +18,10 @@ public static class RuleTypes
     public const string TelemetryRecent = "telemetry.recent";
     public const string CostTagged = "cost.taggedShare";
     public const string EnvironmentPresent = "environment.present";
+    public const string DeployFrequency = "delivery.deployFrequency";
+    public const string BuildSuccess = "delivery.buildSuccess";
+    public const string AlertRouting = "incident.alertRouting";
+    public const string OnCallPresent = "incident.onCall";
 
     public static readonly IReadOnlyList<string> Fields = ["description", "title", "type", "lifecycle", "system", "tags"];
     public static readonly IReadOnlyList<string> RelationTypes = ["providesApi", "consumesApi", "dependsOn"];
@@ -44,6 +48,12 @@ public static class RuleTypes
             [new("minPercent", ParameterKind.Percent, true, Help: "e.g. 80"), new("days", ParameterKind.WholeNumber, false, 30L, 1, 365)]),
         new(EnvironmentPresent, "environments", "The entity has an environment made through the portal (of `tier`, when given) that is not deleted.",
             [new("tier", ParameterKind.Text, false)]),
+        new(DeployFrequency, "delivery", "At least `perWeek` successful production deployments per week on average over the last `days` days.",
+            [new("perWeek", ParameterKind.WholeNumber, true, Min: 1, Max: 1000, Help: "e.g. 1"), new("days", ParameterKind.WholeNumber, false, 28L, 7, 365)]),
+        new(BuildSuccess, "delivery", "At least `minPercent` of the builds that finished (succeeded or failed) over the last `days` days succeeded.",
+            [new("minPercent", ParameterKind.Percent, true, Help: "e.g. 90"), new("days", ParameterKind.WholeNumber, false, 28L, 1, 365)]),
+        new(AlertRouting, "incidents", "The owner team's incidents reach a receiver (Portal:Incidents:Receivers names the team, or a receiver takes every team's).", []),
+        new(OnCallPresent, "incidents", "The owner team has an on-call schedule with someone in it.", []),
     ];
 
     public static RuleType? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Web.Data;
+using Portal.Web.Features.Incidents;
 
 namespace Portal.Web.Features.Scorecards;
 
@@ -35,7 +36,8 @@ public static class ScorecardEvaluation
     private const long LockKey = 0x5C0_4EC4_4D5;
 
     /// <summary>Evaluates the enabled scorecards (those of <paramref name="ids"/> when given) and returns one run per scorecard.</summary>
-    public static async Task<IReadOnlyList<ScorecardRun>> RunAsync(PortalDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, CancellationToken ct)
+    public static async Task<IReadOnlyList<ScorecardRun>> RunAsync(PortalDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, CancellationToken ct,
+        AlertRouting? routing = null)
     {
         // One connection for the whole run, so the session lock holds until the end.
         await db.Database.OpenConnectionAsync(ct);
@@ -44,7 +46,7 @@ public static class ScorecardEvaluation
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({LockKey})", ct);
             try
             {
-                return await EvaluateAsync(db, ids, now, ct);
+                return await EvaluateAsync(db, ids, now, routing, ct);
             }
             finally
             {
@@ -57,7 +59,8 @@ public static class ScorecardEvaluation
         }
     }
 
-    private static async Task<IReadOnlyList<ScorecardRun>> EvaluateAsync(PortalDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IReadOnlyList<ScorecardRun>> EvaluateAsync(PortalDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, AlertRouting? routing,
+        CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stored = await db.Scorecards.AsNoTracking().Where(s => s.Enabled && (ids == null || ids.Contains(s.Id))).OrderBy(s => s.Name).ToListAsync(ct);
@@ -68,7 +71,7 @@ public static class ScorecardEvaluation
         {
             return [];
         }
-        var signals = await ScorecardSignals.LoadAsync(db, [.. cards.Select(c => c.Definition)], now, ct);
+        var signals = await ScorecardSignals.LoadAsync(db, [.. cards.Select(c => c.Definition)], now, ct, routing);
         var tallies = new Dictionary<Guid, Tally>();
         foreach (var (id, definition, _, _) in cards)
         {

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
+using Portal.Web.Features.Incidents;
 
 namespace Portal.Web.Features.Scorecards;
 
@@ -10,7 +11,8 @@ namespace Portal.Web.Features.Scorecards;
 /// changed (a cheap version check every minute), and when an admin imports or asks. Idempotent: a second run on the
 /// same signals changes no result and adds no history.
 /// </summary>
-public sealed class ScorecardEvaluationJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<ScorecardEvaluationJob> logger)
+public sealed class ScorecardEvaluationJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, AlertRouting routing,
+    ILogger<ScorecardEvaluationJob> logger)
 {
     public const string RecurringId = "scorecards-evaluate";
     public const string OnChangeRecurringId = "scorecards-on-catalog-change";
@@ -37,7 +39,7 @@ public sealed class ScorecardEvaluationJob(IDbContextFactory<PortalDbContext> db
                     string.Join(", ", sync.Created), string.Join(", ", sync.Updated), string.Join(", ", sync.Removed));
             }
         }
-        var runs = await ScorecardEvaluation.RunAsync(db, scorecardIds is { Length: > 0 } ? scorecardIds : null, time.GetUtcNow(), cancellationToken);
+        var runs = await ScorecardEvaluation.RunAsync(db, scorecardIds is { Length: > 0 } ? scorecardIds : null, time.GetUtcNow(), cancellationToken, routing);
         if (scorecardIds is not { Length: > 0 })
         {
             await RememberAsync(db, version, cancellationToken);

@@ -61,6 +61,10 @@ public static class ScorecardEvaluator
             RuleTypes.TelemetryRecent => Telemetry((int)p.Whole("hours"), e, now),
             RuleTypes.CostTagged => Cost(p.Number("minPercent"), (int)p.Whole("days"), e),
             RuleTypes.EnvironmentPresent => Environment(p.Text("tier"), e),
+            RuleTypes.DeployFrequency => DeployFrequency(p.Whole("perWeek"), (int)p.Whole("days"), e),
+            RuleTypes.BuildSuccess => BuildSuccess(p.Number("minPercent"), (int)p.Whole("days"), e),
+            RuleTypes.OnCallPresent => e.TeamOnCall is not { } onCall ? NoData() : onCall ? Pass() : Fail(),
+            RuleTypes.AlertRouting => e.TeamRouted is not { } routed ? NoData() : routed ? Pass() : Fail(),
             _ => NoData(),
         };
     }
@@ -157,6 +161,40 @@ public static class ScorecardEvaluator
         var share = Math.Round(cost.Attributed / cost.Total * 100, 1);
         var value = share.ToString("0.#", CultureInfo.InvariantCulture);
         return share >= minPercent ? Pass(value) : Fail(value);
+    }
+
+    /// <summary>
+    /// Value: the successful production deployments in the window. Compared in whole numbers (deployments × 7 against
+    /// perWeek × days) so a component exactly at the threshold passes, with no rounding.
+    /// </summary>
+    private static RuleFinding DeployFrequency(long perWeek, int days, EntitySignals e)
+    {
+        if (e.Delivery is null || !e.Delivery.TryGetValue(days, out var window))
+        {
+            return NoData();
+        }
+        var value = Whole(window.Deployments);
+        return (long)window.Deployments * 7 >= perWeek * days ? Pass(value) : Fail(value);
+    }
+
+    /// <summary>
+    /// Value: the share of finished builds that succeeded (one decimal), detail "succeeded/finished"; no data (value 0)
+    /// when no build finished in the window, since a rate of nothing is unknown, not 0 %. Compared exactly, not rounded.
+    /// </summary>
+    private static RuleFinding BuildSuccess(decimal minPercent, int days, EntitySignals e)
+    {
+        if (e.Delivery is null || !e.Delivery.TryGetValue(days, out var window))
+        {
+            return NoData();
+        }
+        var finished = window.BuildsSucceeded + window.BuildsFailed;
+        if (finished == 0)
+        {
+            return NoData("0");
+        }
+        var value = Math.Round((decimal)window.BuildsSucceeded * 100 / finished, 1).ToString("0.#", CultureInfo.InvariantCulture);
+        var detail = $"{window.BuildsSucceeded}/{finished}";
+        return (decimal)window.BuildsSucceeded * 100 >= minPercent * finished ? Pass(value, detail) : Fail(value, detail);
     }
 
     /// <summary>Pass: the environment's name and "tier status"; fail: how many environments the entity has.</summary>

@@ -1,4 +1,5 @@
 using Portal.Web.Data;
+using Portal.Web.Features.Incidents;
 
 namespace Portal.Web.Features.Scorecards;
 
@@ -12,9 +13,10 @@ public static class ScorecardPreview
 {
     public const int SampleSize = 50;
 
-    public static async Task<ScorecardPreviewResult> RunAsync(PortalDbContext db, ScorecardDefinition card, DateTimeOffset now, CancellationToken ct)
+    public static async Task<ScorecardPreviewResult> RunAsync(PortalDbContext db, ScorecardDefinition card, DateTimeOffset now, CancellationToken ct,
+        AlertRouting? routing = null)
     {
-        var signals = await ScorecardSignals.LoadAsync(db, [card], now, ct);
+        var signals = await ScorecardSignals.LoadAsync(db, [card], now, ct, routing);
         var levels = new int[card.Levels.Count + 1];
         var sample = new List<PreviewEntity>();
         var count = 0;

@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Cost;
+using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Environments;
+using Portal.Web.Features.Incidents;
 using Portal.Web.Features.Slo;
 
 namespace Portal.Web.Features.Scorecards;
 
 /// <summary>
 /// Gathers the signals the rules judge, only through the owners' read surfaces (<see cref="CatalogReads"/>, <see cref="SloReads"/>,
-/// <see cref="CostReads"/>, <see cref="EnvironmentReads"/>), and only those some enabled rule needs. The per-entity catalog
+/// <see cref="CostReads"/>, <see cref="EnvironmentReads"/>, <see cref="DeliveryReads"/>, <see cref="IncidentReads"/>), and only those some enabled rule needs. The per-entity catalog
 /// facts are read page by page (<see cref="PagesAsync"/>) so 100,000 entities fit in bounded memory.
 /// </summary>
 public sealed class ScorecardSignals
@@ -23,14 +25,23 @@ public sealed class ScorecardSignals
     private readonly Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>> _cost;
     private readonly ILookup<string, EnvironmentSignal>? _environments;
     private readonly IReadOnlyCollection<string> _kinds;
+    private readonly IReadOnlySet<string>? _delivering;
+    private readonly Dictionary<int, IReadOnlyDictionary<string, DeliveryCounts>> _delivery = [];
+    private IReadOnlySet<string>? _onCall;
+    private AlertRouting? _routing;
 
     private ScorecardSignals(IReadOnlyCollection<string> kinds, HashSet<string> teams, Dictionary<string, Dictionary<string, int>> relations,
         ILookup<string, SloSignal>? slos, IReadOnlyDictionary<string, DateTimeOffset>? telemetry, Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>> cost,
-        ILookup<string, EnvironmentSignal>? environments) =>
-        (_kinds, _teams, _relations, _slos, _telemetry, _cost, _environments) = (kinds, teams, relations, slos, telemetry, cost, environments);
+        ILookup<string, EnvironmentSignal>? environments, IReadOnlySet<string>? delivering) =>
+        (_kinds, _teams, _relations, _slos, _telemetry, _cost, _environments, _delivering) = (kinds, teams, relations, slos, telemetry, cost, environments, delivering);
 
-    /// <summary>Loads the signals the rules of <paramref name="cards"/> use (a signal no rule needs stays unloaded).</summary>
-    public static async Task<ScorecardSignals> LoadAsync(PortalDbContext db, IReadOnlyList<ScorecardDefinition> cards, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Loads the signals the rules of <paramref name="cards"/> use (a signal no rule needs stays unloaded), each with one
+    /// query for all entities (one per window for delivery). <paramref name="routing"/> is Incidents' receiver
+    /// configuration; without it <c>incident.alertRouting</c> answers "no data".
+    /// </summary>
+    public static async Task<ScorecardSignals> LoadAsync(PortalDbContext db, IReadOnlyList<ScorecardDefinition> cards, DateTimeOffset now, CancellationToken ct,
+        AlertRouting? routing = null)
     {
         var checks = cards.SelectMany(c => c.Rules).Select(r => r.Check).ToHashSet(StringComparer.Ordinal);
         IReadOnlyCollection<string> kinds = cards.Any(c => c.Filter.Kinds.Count == 0)
@@ -60,7 +71,20 @@ public sealed class ScorecardSignals
         var environments = checks.Contains(RuleTypes.EnvironmentPresent)
             ? (await EnvironmentReads.LiveAsync(db, ct)).ToLookup(e => e.Component, e => new EnvironmentSignal(e.Name, e.Tier, e.Status), StringComparer.Ordinal)
             : null;
-        return new ScorecardSignals(kinds, teams, relations, slos, telemetry, cost, environments);
+        var deliveryRules = cards.SelectMany(c => c.Rules).Where(r => r.Check is RuleTypes.DeployFrequency or RuleTypes.BuildSuccess).ToList();
+        var signals = new ScorecardSignals(kinds, teams, relations, slos, telemetry, cost, environments,
+            deliveryRules.Count > 0 ? await DeliveryReads.ComponentsAsync(db, ct) : null);
+        foreach (var days in deliveryRules.Select(r => (int)r.Parameters.Whole("days")).Distinct())
+        {
+            var end = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1);
+            signals._delivery[days] = await DeliveryReads.CountsAsync(db, end.AddDays(-days), end, ct);
+        }
+        if (checks.Contains(RuleTypes.OnCallPresent))
+        {
+            signals._onCall = await IncidentReads.TeamsOnCallAsync(db, ct);
+        }
+        signals._routing = checks.Contains(RuleTypes.AlertRouting) ? routing : null;
+        return signals;
     }
 
     /// <summary>The entities of the kinds the scorecards look at, with their signals, one page at a time in ref order.</summary>
@@ -99,6 +123,11 @@ public sealed class ScorecardSignals
             TeamCost = ownerTeam is null ? new Dictionary<int, CostShare>()
                 : _cost.Where(c => c.Value.ContainsKey(ownerTeam)).ToDictionary(c => c.Key, c => new CostShare(c.Value[ownerTeam].Total, c.Value[ownerTeam].Attributed)),
             Environments = _environments is null ? null : [.. _environments[f.Ref]],
+            Delivery = _delivering is null || !_delivering.Contains(f.Ref) ? null
+                : _delivery.ToDictionary(w => w.Key, w => w.Value.TryGetValue(f.Ref, out var c) ? new DeliveryWindow(c.Deployments, c.BuildsSucceeded, c.BuildsFailed) : new DeliveryWindow(0, 0, 0)),
+            TeamOnCall = _onCall is null ? null : f.Owner is not null && _onCall.Contains(f.Owner),
+            // A receiver for every team takes unowned components' incidents too (IncidentReceiver.Takes).
+            TeamRouted = _routing is null ? null : _routing.EveryTeam || (f.Owner is not null && _routing.Routes(f.Owner)),
         };
     }
 }
