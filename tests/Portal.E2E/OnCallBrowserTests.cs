@@ -87,9 +87,9 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await GotoAsync("/oncall");
         var row = Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" });
         await Expect(row).ToContainTextAsync("page");
-        await Expect(row).ToContainTextAsync("ana.silva (layer 1)");
+        await Expect(row).ToContainTextAsync("Ana Silva (layer 1)");
         await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", new Regex("^https://"));
-        await Expect(Page.GetByTestId("oncall-layer").Filter(new() { HasText = "chen.wei" }).First).ToContainTextAsync("Secondary");
+        await Expect(Page.GetByTestId("oncall-layer").Filter(new() { HasText = "Chen Wei" }).First).ToContainTextAsync("Secondary");
         await Expect(Page.GetByTestId("oncall-alerts")).ToContainTextAsync("fraud-scoring");
         var changes = Page.GetByTestId("oncall-changes");
         await Expect(changes.GetByTestId("oncall-change").Filter(new() { HasText = $"Deployed fraud-scoring {version} to prod: succeeded." })).ToContainTextAsync("release-bot");
@@ -108,11 +108,12 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         // Named as people call the component, not by its ref (issue #24).
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToContainTextAsync("component:default/");
         await Expect(Page.GetByTestId("incident-status")).ToHaveTextAsync("triggered");
-        await Expect(Page.GetByTestId("incident-oncall")).ToHaveTextAsync("ana.silva (layer 1)");
+        await Expect(Page.GetByTestId("incident-oncall")).ToHaveTextAsync("Ana Silva (layer 1)");
+        await Expect(Page.GetByTestId("incident-oncall").Locator("a")).ToHaveAttributeAsync("title", "user:default/ana.silva");
         // fraud-scoring provides the fraud API that payment-gateway consumes.
         await Expect(Page.GetByTestId("incident-dependents").GetByRole(AriaRole.Link, new() { Name = "payment-gateway", Exact = true }))
             .ToHaveAttributeAsync("title", "component:default/payment-gateway");
-        await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged ana.silva");
+        await Expect(Page.GetByTestId("incident-timeline")).ToContainTextAsync("Paged Ana Silva");
         // The deploy and the environment request before it opened are on its timeline in time order.
         var timeline = Page.GetByTestId("incident-timeline");
         await Expect(timeline.Locator("tr[data-kind=deploy]").Filter(new() { HasText = version })).ToHaveCountAsync(1);

@@ -62,7 +62,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         await Expect(summary.GetByTestId("scorecard-distribution")).ToContainTextAsync("Bronze");
         await Expect(summary.GetByTestId("scorecard-compliance")).ToContainTextAsync("%");
         await Expect(summary.GetByTestId("scorecard-coverage")).ToContainTextAsync("%");
-        await Expect(Page.GetByTestId("scorecard-teams")).ToContainTextAsync("payments");
+        await Expect(Page.GetByTestId("scorecard-teams")).ToContainTextAsync("Payments");
         await ScreenshotAsync("Organisation_view");
         AssertNoConsoleErrors();
     }

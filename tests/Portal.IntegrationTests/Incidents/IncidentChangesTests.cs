@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Environments;
 using Portal.Web.Data;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Incidents;
@@ -103,19 +104,89 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
         Assert.DoesNotContain(incident.Timeline, e => e.Text.Contains("7.0.4-incb", StringComparison.Ordinal));
 
         // The page shows the same lines in the same order.
-        await using var context = new BunitContext();
+        await using var context = PageContext();
+        var page = context.Render<IncidentPage>(p => p.Add(x => x.Id, incidentId));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=incident-timeline] tbody tr")), TimeSpan.FromSeconds(20));
+        var rows = page.FindAll("[data-testid=incident-timeline] tbody tr").Select(r => r.GetAttribute("data-kind") + "|" + r.Children[2].TextContent.Trim()).ToList();
+        Assert.Equal(incident.Timeline.Select(e => e.Kind + "|" + e.Text), rows);
+    }
+
+    [Fact]
+    public async Task The_incident_page_and_on_call_page_call_people_teams_and_dependents_by_their_catalog_names_with_the_ref_on_hover()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var incidentId = Guid.CreateVersion7();
+        var schedule = "names-" + Guid.NewGuid().ToString("N")[..6];
+        await using (var db = await factory.DbAsync())
+        {
+            // A catalog title on the dependent, as its descriptor's metadata.title would give it.
+            await db.CatalogEntities.Where(e => e.EntityRef == "component:default/fraud-scoring")
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Title, "Fraud Scoring"));
+            db.Set<Incident>().Add(new Incident
+            {
+                Id = incidentId, Title = "gateway errors (names test)", ComponentRef = "component:default/payment-gateway",
+                Severity = "page", TriggeredAt = now.AddMinutes(-5), Dependents = ["component:default/fraud-scoring"], OnCall = "ana.silva",
+            });
+            // The lines as the alert listener and the pager store them: refs and user names.
+            db.Set<IncidentEvent>().AddRange(
+                new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-5), Kind = "triggered", Actor = "system",
+                    Text = "Opened by the names alert. Dependents: component:default/fraud-scoring." },
+                new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-4), Kind = "paged", Actor = "system",
+                    Text = $"Paged ana.silva, on call in layer 'Primary' of schedule {schedule}." });
+            db.Set<OnCallSchedule>().Add(new OnCallSchedule
+            {
+                Name = schedule, Team = "group:default/payments", UpdatedBy = "test",
+                Layers = [new OnCallLayer("Primary", ["ana.silva"], now.AddDays(-1), 168, 15)],
+            });
+            await db.SaveChangesAsync();
+        }
+
+        static void AssertLink(AngleSharp.Dom.IElement link, string name, string entityRef)
+        {
+            Assert.Equal(name, link.TextContent.Trim());
+            Assert.Equal(entityRef, link.GetAttribute("title"));
+        }
+
+        await using var context = PageContext();
+        var page = context.Render<IncidentPage>(p => p.Add(x => x.Id, incidentId));
+        page.WaitForAssertion(() => Assert.Contains("Ana Silva", page.Find("[data-testid=incident-oncall]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        AssertLink(page.Find("[data-testid=incident-oncall] a"), "Ana Silva", "user:default/ana.silva");
+        Assert.Equal("Ana Silva (layer 1)", page.Find("[data-testid=incident-oncall]").TextContent.Trim());
+        AssertLink(page.Find("[data-testid=incident-dependents] a"), "Fraud Scoring", "component:default/fraud-scoring");
+        page.WaitForAssertion(() => Assert.Equal("Opened by the names alert. Dependents: Fraud Scoring.",
+            page.Find("[data-testid=incident-timeline] tr[data-kind=triggered]").Children[2].TextContent.Trim()), TimeSpan.FromSeconds(20));
+        AssertLink(page.Find("[data-testid=incident-timeline] tr[data-kind=triggered] a"), "Fraud Scoring", "component:default/fraud-scoring");
+        var paged = page.Find("[data-testid=incident-timeline] tr[data-kind=paged]");
+        Assert.Equal($"Paged Ana Silva, on call in layer 'Primary' of schedule {schedule}.", paged.Children[2].TextContent.Trim());
+        AssertLink(paged.QuerySelector("a")!, "Ana Silva", "user:default/ana.silva");
+
+        // The on-call page: the open incident's paged person, and the schedule's team and person now on call.
+        var oncall = context.Render<OnCallPage>();
+        oncall.WaitForAssertion(() => Assert.NotEmpty(oncall.FindAll("[data-testid=oncall-layer]")), TimeSpan.FromSeconds(20));
+        AngleSharp.Dom.IElement Heading() => oncall.FindAll("[data-testid=oncall-now] h3").Single(h => h.TextContent.Contains(schedule, StringComparison.Ordinal));
+        oncall.WaitForAssertion(() => Assert.Equal($"Payments · {schedule}", Heading().TextContent.Trim()), TimeSpan.FromSeconds(20));
+        var heading = Heading();
+        AssertLink(heading.QuerySelector("a")!, "Payments", "group:default/payments");
+        var layer = heading.NextElementSibling!.QuerySelector("[data-testid=oncall-layer-user] a")!;
+        AssertLink(layer, "Ana Silva", "user:default/ana.silva");
+        var incidentRow = oncall.FindAll("[data-testid=oncall-incident]").Single(r => r.TextContent.Contains("gateway errors (names test)", StringComparison.Ordinal));
+        AssertLink(incidentRow.QuerySelector("[data-testid=oncall-incident-paged] a")!, "Ana Silva", "user:default/ana.silva");
+    }
+
+    /// <summary>The services the incident pages take, over the app's real database and catalog.</summary>
+    private BunitContext PageContext()
+    {
+        var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton(factory.Services.GetRequiredService<IncidentNotifier>());
-        context.Services.AddScoped<Portal.Web.Features.Catalog.CatalogNames>(); // the page names entities through the catalog
+        context.Services.AddSingleton(factory.Services.GetRequiredService<Hangfire.JobStorage>());
+        context.Services.AddScoped<CatalogNames>();
         var auth = context.AddAuthorization();
         auth.SetAuthorized("reader");
         auth.SetClaims([new Claim(ClaimTypes.NameIdentifier, "bunit-reader")]);
-        var page = context.Render<IncidentPage>(p => p.Add(x => x.Id, incidentId));
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=incident-timeline] tbody tr")), TimeSpan.FromSeconds(20));
-        var rows = page.FindAll("[data-testid=incident-timeline] tbody tr").Select(r => r.GetAttribute("data-kind") + "|" + r.Children[2].TextContent.Trim()).ToList();
-        Assert.Equal(incident.Timeline.Select(e => e.Kind + "|" + e.Text), rows);
+        return context;
     }
 }

@@ -3,9 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.TestSupport;
+using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Slo;
 using Portal.Web.Features.Slo.Ingestion;
@@ -49,6 +51,12 @@ public sealed class SloNoDataAlertTests(PortalAppFactory factory) : IClassFixtur
         Assert.Contains("noDataMinutes", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var watched = await CreateAsync(admin, "email-sender", "watched", 15);
+        await using (var db = await factory.DbAsync())
+        {
+            // A catalog title, as a descriptor's metadata.title gives it: the notification's title must use it.
+            await db.CatalogEntities.Where(e => e.EntityRef == "component:default/email-sender")
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Title, "E-mail Sender"));
+        }
         var quiet = await CreateAsync(admin, "sms-sender", "quiet", null);
         Assert.Equal(15, (await admin.GetFromJsonAsync<JsonElement>($"/api/slos/{watched}")).GetProperty("noDataMinutes").GetInt32());
 
@@ -72,7 +80,8 @@ public sealed class SloNoDataAlertTests(PortalAppFactory factory) : IClassFixtur
         var sent = _webhook.Events("slo.alert.firing")[0];
         Assert.Equal("ticket", sent.GetProperty("fields").GetProperty("severity").GetString());
         Assert.Equal("component:default/email-sender", sent.GetProperty("fields").GetProperty("component").GetString());
-        Assert.StartsWith("TICKET:", sent.GetProperty("title").GetString(), StringComparison.Ordinal);
+        // The title calls the component by its catalog name; the ref stays in the fields.
+        Assert.Equal("TICKET: no data for watched on E-mail Sender", sent.GetProperty("title").GetString());
 
         // The SLO without the condition stayed quiet; the view lists the no-data condition with the burn-rate rules.
         Assert.Empty(await AlertsAsync(admin, quiet));

@@ -42,10 +42,14 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         // The changed components' runbooks in one query, not one per change: a bad minute can change thousands of alerts.
         var runbooks = changes.Count == 0 ? new Dictionary<string, string?>()
             : (await CatalogReads.DescriptorsOfAsync(db, changes.Select(c => c.Slo.ComponentRef), cancellationToken)).ToDictionary(d => d.Key, d => RunbookIn(d.Value));
+        // Titles call the component by its catalog name (the ref stays in the fields), all names in one query.
+        IReadOnlyDictionary<string, string> names = changes.Count == 0 ? new Dictionary<string, string>()
+            : await CatalogReads.DisplayNamesAsync(db, changes.Select(c => c.Slo.ComponentRef), cancellationToken);
         var outgoing = new List<Notification>(changes.Count);
         foreach (var (slo, figures, alert, rule, @event) in changes)
         {
-            var notification = NotificationOf(slo, figures, rule, @event, runbooks.GetValueOrDefault(slo.ComponentRef));
+            var notification = NotificationOf(slo, figures, rule, @event, runbooks.GetValueOrDefault(slo.ComponentRef),
+                names.GetValueOrDefault(slo.ComponentRef.ToLowerInvariant()));
             var quiet = suppressed.Contains(slo.ComponentRef);
             reported.Add(new AlertChange(@event, alert.Id, slo.Id, slo.Name, slo.ComponentRef, alert.Rule, rule.Severity, notification.Title,
                 rule.Explanation, notification.Fields.GetValueOrDefault("runbook"), notification.Fields, now) { Suppressed = quiet });
@@ -162,10 +166,10 @@ public sealed class SloAlertJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return changes;
     }
 
-    private static Notification NotificationOf(SloDefinition slo, SloFigures figures, RuleState rule, string @event, string? runbook)
+    private static Notification NotificationOf(SloDefinition slo, SloFigures figures, RuleState rule, string @event, string? runbook, string? componentName)
     {
         var firing = @event == "slo.alert.firing";
-        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {(rule.Kind == RuleKinds.NoData ? "no data for " : "")}{slo.DisplayName ?? slo.Name} on {slo.ComponentRef}";
+        var title = $"{(firing ? rule.Severity.ToUpperInvariant() : "Resolved")}: {(rule.Kind == RuleKinds.NoData ? "no data for " : "")}{slo.DisplayName ?? slo.Name} on {componentName ?? slo.ComponentRef}";
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["slo"] = slo.Name,
