@@ -21,22 +21,7 @@ public static class GitCli
     public static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken,
         params string[] args)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("protocol.ext.allow=never");
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        var start = StartInfo(workingDirectory, args);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -82,21 +67,7 @@ public static class GitCli
     /// </summary>
     public static async Task<byte[]?> ReadBytesAsync(string workingDirectory, int maxBytes, CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("protocol.ext.allow=never");
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        var start = StartInfo(workingDirectory, args);
         using var process = Process.Start(start) ?? throw new GitException("git could not be started.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(DefaultTimeout);
@@ -155,5 +126,26 @@ public static class GitCli
             }
         }
         return args.FirstOrDefault() ?? "";
+    }
+    /// <summary>git with the safety settings every call shares: no <c>ext::</c>, only the usual transports, no prompts, no system config.</summary>
+    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("protocol.ext.allow=never");
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GIT_ALLOW_PROTOCOL"] = "https:ssh:git:file";
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        return start;
     }
 }
