@@ -132,7 +132,10 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
                 new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-5), Kind = "triggered", Actor = "system",
                     Text = "Opened by the names alert. Dependents: component:default/fraud-scoring." },
                 new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-4), Kind = "paged", Actor = "system",
-                    Text = $"Paged ana.silva, on call in layer 'Primary' of schedule {schedule}." });
+                    Text = $"Paged ana.silva, on call in layer 'Primary' of schedule {schedule}." },
+                // Who acted: a person the catalog knows, and a token's name, which is no catalog user.
+                new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-3), Kind = "acknowledged", Actor = "ana.silva", Text = "Acknowledged." },
+                new IncidentEvent { IncidentId = incidentId, At = now.AddMinutes(-2), Kind = "mitigated", Actor = "ci-bot", Text = "Mitigated." });
             db.Set<OnCallSchedule>().Add(new OnCallSchedule
             {
                 Name = schedule, Team = "group:default/payments", UpdatedBy = "test",
@@ -159,6 +162,13 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
         var paged = page.Find("[data-testid=incident-timeline] tr[data-kind=paged]");
         Assert.Equal($"Paged Ana Silva, on call in layer 'Primary' of schedule {schedule}.", paged.Children[2].TextContent.Trim());
         AssertLink(paged.QuerySelector("a")!, "Ana Silva", "user:default/ana.silva");
+        // The "Who" column: the catalog's name for a person; anyone else (system, a token) as stored, without a link that would lead nowhere.
+        page.WaitForAssertion(() => Assert.Equal("Ana Silva", page.Find("[data-testid=incident-timeline] tr[data-kind=acknowledged]").Children[1].TextContent.Trim()), TimeSpan.FromSeconds(20));
+        AssertLink(page.Find("[data-testid=incident-timeline] tr[data-kind=acknowledged]").Children[1].QuerySelector("a")!, "Ana Silva", "user:default/ana.silva");
+        var token = page.Find("[data-testid=incident-timeline] tr[data-kind=mitigated]").Children[1];
+        Assert.Equal(("ci-bot", null), (token.TextContent.Trim(), token.QuerySelector("a")));
+        var system = page.Find("[data-testid=incident-timeline] tr[data-kind=triggered]").Children[1];
+        Assert.Equal(("system", null), (system.TextContent.Trim(), system.QuerySelector("a")));
 
         // The on-call page: the open incident's paged person, and the schedule's team and person now on call.
         var oncall = context.Render<OnCallPage>();
