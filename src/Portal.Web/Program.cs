@@ -5,6 +5,7 @@ using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Inbox;
 using Portal.Web.Features.Incidents;
 using Portal.Web.Features.Scorecards;
 using Portal.Web.Features.Slo;
@@ -25,6 +26,7 @@ try
     builder.AddIdentityAndAccess();
     builder.AddCatalog();
     builder.AddNotifications();
+    builder.AddInbox();
     builder.AddEnvironments();
     builder.AddCost();
     builder.AddTemplates();

@@ -24,8 +24,8 @@ public sealed class UnsupportedActionsTests
                   action: publish:gitlab
                   input: {repoUrl: gitlab.com?owner=acme&repo=x}
                 - id: notify
-                  action: notification:send
-                  input: {recipients: broadcast, title: Done}
+                  action: fetch:rails
+                  input: {url: ./skeleton}
                 - id: custom
                   action: acme:deploy
             """);
@@ -38,8 +38,8 @@ public sealed class UnsupportedActionsTests
         [
             "Step 'publish' uses the action 'publish:gitlab', which this portal does not support: GitLab publishing is not built; publish to GitHub or "
                 + "GitHub Enterprise (publish:github) or to the portal's git server (publish:git). " + Supported,
-            "Step 'notify' uses the action 'notification:send', which this portal does not support: the portal has no notifications to send through; "
-                + "remove the step (the task page shows the run's outcome to the person who started it). " + Supported,
+            "Step 'notify' uses the action 'fetch:rails', which this portal does not support: the portal does not run Ruby generators; "
+                + "use fetch:template. " + Supported,
             "Step 'custom' uses the action 'acme:deploy', which this portal does not support. " + Supported,
         ], problems);
         Directory.Delete(folder, recursive: true);

@@ -25,7 +25,8 @@ public sealed record ParameterField(
     IReadOnlyList<string>? AllowedKinds = null,
     JsonArray? CatalogFilterList = null,
     IReadOnlyList<string>? AllowedHosts = null,
-    IReadOnlyList<string>? AllowedOwners = null)
+    IReadOnlyList<string>? AllowedOwners = null,
+    PortalApi.ApiSelectOptions? ApiSelect = null)
 {
     public bool IsSecret => Widget == "password";
 

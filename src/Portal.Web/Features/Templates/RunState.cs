@@ -25,6 +25,9 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
     /// <summary>In a dry run: whom a registered location would act for (see <see cref="ActionContext.Registrant"/>).</summary>
     public LocationRegistrant? Registrant { get; init; }
 
+    /// <summary>Who started the run, for actions that act as them (see <see cref="ActionContext.Requester"/>).</summary>
+    public RunRequester? Requester { get; init; }
+
     /// <summary>
     /// The data expressions see: <c>parameters</c>, <c>steps['id'].output</c>, <c>user</c>, <c>portal</c> and <c>secrets</c>. A path into
     /// a step that does not exist or has not run yet is an error (a typo would otherwise render empty); a skipped step's

@@ -83,7 +83,8 @@ public sealed class ScaffolderService(
             var actor = AuditActor.From(principal, null);
             // A location the run registers acts for its requester through the task, as the real run's will.
             var registrant = LocationRegistrant.From(actor, AccessFacts.From(principal)) with { TaskId = Guid.Empty };
-            var result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant);
+            var result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant,
+                RunRequester.From(principal));
             return new DryRunOutcome(result, [], false);
         }
         catch (TemplateRenderException ex) when (ex.LimitExceeded)
@@ -120,7 +121,8 @@ public sealed class ScaffolderService(
         DryRunResult result;
         try
         {
-            result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant);
+            result = await runner.DryRunAsync(template, values, user, actor, TemplateParameters.SecretNames(template.Pages), cancellationToken, registrant,
+                RunRequester.From(principal));
         }
         catch (TemplateRenderException ex) when (ex.LimitExceeded)
         {
@@ -190,6 +192,7 @@ public sealed class ScaffolderService(
             Steps = template.Steps.Select(s => new TaskStepState { Id = s.Id, Name = s.Name, Action = s.Action }).ToList(),
             CreatedBy = actor.Name,
             CreatedByUserId = principal.FindFirstValue(ClaimTypes.NameIdentifier),
+            CreatedByScopes = RunRequester.From(principal)?.Scopes?.ToArray(),
             CreatedByUserRef = principal.FindFirstValue(PortalClaims.CatalogUser),
             CreatedByTeams = [.. requester.Teams.Order(StringComparer.Ordinal)],
             CreatedByAdmin = requester.IsAdmin,

@@ -41,6 +41,9 @@ public sealed class ScaffolderTask
     /// </summary>
     public string[] CreatedByTeams { get; set; } = [];
     public bool CreatedByAdmin { get; set; }
+
+    /// <summary>The scopes of the token the task was created with (null: the browser): calls of the portal's API act with no more.</summary>
+    public string[]? CreatedByScopes { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

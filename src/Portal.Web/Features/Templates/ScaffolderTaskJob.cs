@@ -91,7 +91,11 @@ public sealed class ScaffolderTaskJob(
             await log.WriteAsync(null, "info", $"Resuming (attempt {task.Attempts}): steps that changed something outside the workspace and completed are not repeated.", shutdown);
         }
         var user = await ScaffolderService.UserModelAsync(db, task.CreatedByUserRef, shutdown);
-        var state = new RunState(values, user) { Portal = runner.PortalModel() };
+        var state = new RunState(values, user)
+        {
+            Portal = runner.PortalModel(),
+            Requester = task.CreatedByUserId is { } requesterId ? new RunRequester(requesterId, task.CreatedByScopes, task.Id) : null,
+        };
         var actor = new AuditActor("user", task.CreatedBy, null);
         foreach (var step in template.Steps)
         {

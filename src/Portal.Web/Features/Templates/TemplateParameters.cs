@@ -79,7 +79,8 @@ public static partial class TemplateParameters
             allowedKinds,
             options?["catalogFilter"] as JsonArray,
             StringList(options?["allowedHosts"]),
-            StringList(options?["allowedOwners"]));
+            StringList(options?["allowedOwners"]),
+            PortalApi.ApiSelectOptions.From(p));
     }
 
     private static List<string>? StringList(JsonNode? node) => (node as JsonArray)?.Select(k => k?.ToString()).OfType<string>().ToList();

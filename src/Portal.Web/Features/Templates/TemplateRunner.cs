@@ -90,7 +90,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         var context = new ActionContext
         {
             Template = template, Workspace = state.Workspace, DryRun = dryRun, TaskId = taskId, Actor = actor, Log = log, StepOutputs = state.StepOutputs,
-            Registrant = state.Registrant,
+            Registrant = state.Registrant, Requester = state.Requester,
         };
         var output = await action.RunAsync(context, input, cancellationToken);
         state.StepOutputs[step.Id] = output;
@@ -110,9 +110,9 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     /// would do. Nothing is written anywhere.
     /// </summary>
     public async Task<DryRunResult> DryRunAsync(TemplateDefinition template, JsonObject values, JsonObject user, AuditActor actor,
-        IReadOnlySet<string> secrets, CancellationToken cancellationToken, LocationRegistrant? registrant = null)
+        IReadOnlySet<string> secrets, CancellationToken cancellationToken, LocationRegistrant? registrant = null, RunRequester? requester = null)
     {
-        var state = new RunState(values, user) { Registrant = registrant, Portal = PortalModel() };
+        var state = new RunState(values, user) { Registrant = registrant, Portal = PortalModel(), Requester = requester };
         var log = new List<DryRunLogLine>();
         var steps = new List<StepOutcome>();
         var masker = new SecretMasker(values, secrets);

@@ -30,6 +30,7 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<IScaffolderAction, FsRenameAction>();
         builder.Services.AddSingleton<IScaffolderAction, FsDeleteAction>();
         builder.Services.AddSingleton<IScaffolderAction, CatalogWriteAction>();
+        builder.Services.AddPortalActions();
         builder.Services.AddSingleton<PortalAddress>();
         builder.Services.AddSingleton<RepositoryBrowser>();
         builder.Services.AddSingleton<TemplateRunner>();

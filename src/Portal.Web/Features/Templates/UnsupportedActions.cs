@@ -16,8 +16,6 @@ public static class UnsupportedActions
         ["publish:azure"] = "Azure DevOps publishing is not built; use publish:github or publish:git",
         ["publish:gerrit"] = "Gerrit publishing is not built; use publish:github or publish:git",
         ["publish:gitea"] = "Gitea publishing is not built; use publish:github or publish:git",
-        ["notification:send"] = "the portal has no notifications to send through; remove the step (the task page shows the run's outcome to the person who started it)",
-        ["http:backstage:request"] = "it calls Backstage's own backend API, which this portal does not have (its API is documented at /openapi)",
         ["fetch:cookiecutter"] = "the portal does not run Python generators; use fetch:template with cookiecutterCompat: true",
         ["fetch:rails"] = "the portal does not run Ruby generators; use fetch:template",
         ["github:actions:dispatch"] = "triggering GitHub workflows is not built",

@@ -22,4 +22,10 @@ public sealed class ActionContext
     /// the real run would; a real run reads it from its stored task.
     /// </summary>
     public LocationRegistrant? Registrant { get; init; }
+
+    /// <summary>
+    /// The person who started the run (null for the portal's own runs): actions that call the portal's API act as them,
+    /// with their token's scopes when they used one, never more.
+    /// </summary>
+    public RunRequester? Requester { get; init; }
 }
