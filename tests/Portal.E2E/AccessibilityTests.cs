@@ -13,7 +13,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
     private static readonly string[] MorePages =
     [
         "/environments/new?component=cart-service", "/environments/approvals", "/slos/new", "/slos/alerts", "/slos/coverage",
-        "/create/tasks", "/create/actions", "/create/templates/default/aspnet-service", "/account/tokens", "/not-found", "/cost/budgets", "/scorecards/teams/payments", "/scorecards/campaigns/new", "/scorecards/new",
+        "/create/tasks", "/create/actions", "/create/templates/default/aspnet-service", "/account/tokens", "/not-found", "/cost/budgets", "/scorecards/teams/payments", "/scorecards/campaigns/new", "/scorecards/new", "/notifications",
     ];
 
     [Fact]

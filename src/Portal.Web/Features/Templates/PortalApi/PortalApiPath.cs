@@ -145,7 +145,7 @@ public static class PortalApiPath
         var builder = new StringBuilder(query);
         foreach (var (name, node) in parameters ?? [])
         {
-            IEnumerable<JsonNode?> items = node is JsonArray array ? array : [node];
+            IEnumerable<JsonNode?> items = node is JsonArray array ? array : new[] { node };
             foreach (var item in items)
             {
                 if (item is JsonObject or JsonArray)
