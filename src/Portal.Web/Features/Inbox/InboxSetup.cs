@@ -9,7 +9,7 @@ public static class InboxSetup
     {
         builder.Services.AddSingleton<InboxSender>();
         builder.Services.AddSingleton<InboxQueries>();
-        builder.Services.AddSingleton(new HomeCard(typeof(Pages.InboxHomeCard), 15));
+        builder.Services.AddSingleton(new HomeCard(typeof(Pages.InboxHomeCard), 48));
         return builder;
     }
 }
