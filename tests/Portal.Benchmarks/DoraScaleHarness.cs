@@ -59,7 +59,7 @@ public static class DoraScaleHarness
         {
             var npgsql = (NpgsqlConnection)db.Database.GetDbConnection();
             var rebuild = Stopwatch.StartNew();
-            await DeliveryRollup.RebuildAsync(npgsql, delivery, CancellationToken.None);
+            await DeliveryRollup.RebuildAsync(db, delivery, CancellationToken.None);
             var rebuildSeconds = rebuild.Elapsed.TotalSeconds;
             Console.Error.WriteLine($"Rebuilt the rollup in {rebuildSeconds:0.0} s");
             foreach (var days in new[] { 30, 90, 365 })
@@ -83,13 +83,13 @@ public static class DoraScaleHarness
             var refreshAt = to.AddDays(-100);
             await MeasureAsync(report, "rollup refresh after one deployment event", queries, async () =>
             {
-                await DeliveryRollup.RefreshAsync(npgsql, delivery, Ref(11), refreshAt, refreshAt, true, CancellationToken.None);
+                await DeliveryRollup.RefreshAsync(db, delivery, Ref(11), refreshAt, refreshAt, true, CancellationToken.None);
                 return DoraMath.Figures(new DoraTotals(0, null, 0, 0, 0, null, 0, null, 0, 0), refreshAt, to);
             });
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"Rollup rebuild from {deployments:N0} deployments and builds: {rebuildSeconds:0.0} s.  ");
             var exactYear = Stopwatch.StartNew();
-            var exact = await DeliveryQueries.ExactAsync(npgsql, delivery, null, to.AddDays(-365), to, CancellationToken.None);
+            var exact = await DeliveryQueries.ExactAsync(db, delivery, null, to.AddDays(-365), to, CancellationToken.None);
             var rolled = await DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-365), to, CancellationToken.None);
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"Organisation's year, exact ({exactYear.Elapsed.TotalMilliseconds:N0} ms once) vs rollup: deployments {exact.Deployments:N0} / {rolled.Deployments:N0}, "
