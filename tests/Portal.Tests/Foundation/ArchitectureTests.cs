@@ -8,7 +8,7 @@ namespace Portal.Tests.Foundation;
 /// Features as rooms: Catalog knows no other feature; Identity (with Infrastructure, the shared core) knows none;
 /// Slo and Cost know nothing of each other; Cost sees Environments only through its read surface and Environments
 /// sees nothing of Cost (Cost's card on the environment page comes through an EnvironmentCard); Delivery sees Slo only
-/// through SloReads, Cost only through CostReads and Environments only through EnvironmentReads (the executive dashboard), and only Incidents sees Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
+/// through SloReads, Cost only through CostReads and Environments only through EnvironmentReads (the executive dashboard) and Incidents only through IncidentReads (change failure rate, time to restore), and only Incidents and Scorecards see Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
 /// feature alone.
 /// </summary>
 public sealed class ArchitectureTests
