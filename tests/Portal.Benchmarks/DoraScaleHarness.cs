@@ -96,7 +96,7 @@ public static class DoraScaleHarness
                 async () => (await DeliveryQueries.TrendAsync(db, delivery, to.AddDays(-365), to, 12, CancellationToken.None))[^1]);
             await MeasureAsync(report, "rollup refresh after an incident opened or mitigated", queries, async () =>
             {
-                await DeliveryRollup.RefreshForIncidentAsync(db, delivery, Ref(11), refreshAt, CancellationToken.None);
+                await DeliveryRollup.RefreshForIncidentsAsync(db, delivery, [(Ref(11), refreshAt)], CancellationToken.None);
                 return DoraMath.Figures(new DoraTotals(0, null, 0, 0, 0, null, 0, null, 0, 0), refreshAt, to);
             });
             // What an event costs on top of storing it: its component's ±30 days recomputed, the organisation's changed days re-summed.

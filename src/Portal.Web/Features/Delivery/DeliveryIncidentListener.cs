@@ -7,13 +7,14 @@ namespace Portal.Web.Features.Delivery;
 
 /// <summary>
 /// Keeps the per-day rollup true to the incidents: an incident that opens can fail the deployment before it, and its
-/// mitigation is that change's restore, so the component's days within the rollback window before it are recomputed.
+/// mitigation is that change's restore, so the components' days within the rollback window before them are recomputed,
+/// once for all the incidents Incidents reports together.
 /// </summary>
 public sealed class DeliveryIncidentListener(IDbContextFactory<PortalDbContext> dbFactory, IOptions<DeliveryOptions> options) : IIncidentListener
 {
-    public async Task OnIncidentChangedAsync(string componentRef, DateTimeOffset openedAt, CancellationToken cancellationToken)
+    public async Task OnIncidentsChangedAsync(IReadOnlyCollection<(string ComponentRef, DateTimeOffset OpenedAt)> incidents, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await DeliveryRollup.RefreshForIncidentAsync(db, options.Value, componentRef, openedAt, cancellationToken);
+        await DeliveryRollup.RefreshForIncidentsAsync(db, options.Value, incidents, cancellationToken);
     }
 }

@@ -115,42 +115,51 @@ public static class DeliveryRollup
             return;
         }
         var reach = isDeployment ? DoraQuery.Reach(options) : TimeSpan.Zero;
-        await RefreshDaysAsync(db, options, componentRef, DateOnly.FromDateTime(times.Min().UtcDateTime - reach),
+        await RefreshDaysAsync(db, options, [componentRef], DateOnly.FromDateTime(times.Min().UtcDateTime - reach),
             DateOnly.FromDateTime(times.Max().UtcDateTime + (isDeployment ? Horizon : TimeSpan.Zero)), ct);
     }
 
     /// <summary>
-    /// Brings the rollup up to date after an incident of the component opened at <paramref name="openedAt"/> or was
-    /// mitigated: it can fail (and restore) only the deployment finished within the rollback window before it opened.
+    /// Brings the rollup up to date after incidents opened or were restored (component, opening time): each can fail (and
+    /// restore) only the deployment finished within the rollback window before it opened. One recompute for all (an alert
+    /// cycle opens many at once), over their components and the days from the earliest window to the latest opening.
     /// </summary>
-    public static async Task RefreshForIncidentAsync(PortalDbContext db, DeliveryOptions options, string componentRef, DateTimeOffset openedAt,
-        CancellationToken ct) =>
-        await RefreshDaysAsync(db, options, componentRef, DateOnly.FromDateTime(openedAt.UtcDateTime - TimeSpan.FromHours(options.RollbackWindowHours)),
-            DateOnly.FromDateTime(openedAt.UtcDateTime), ct);
+    public static async Task RefreshForIncidentsAsync(PortalDbContext db, DeliveryOptions options, IReadOnlyCollection<(string ComponentRef, DateTimeOffset OpenedAt)> incidents,
+        CancellationToken ct)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+        await RefreshDaysAsync(db, options, [.. incidents.Select(i => i.ComponentRef).Distinct(StringComparer.Ordinal)],
+            DateOnly.FromDateTime(incidents.Min(i => i.OpenedAt).UtcDateTime - TimeSpan.FromHours(options.RollbackWindowHours)),
+            DateOnly.FromDateTime(incidents.Max(i => i.OpenedAt).UtcDateTime), ct);
+    }
 
-    /// <summary>Recomputes the component's rows of the days [first, last] and re-sums the organisation's rows of the days that changed.</summary>
-    private static async Task RefreshDaysAsync(PortalDbContext db, DeliveryOptions options, string componentRef, DateOnly first, DateOnly last,
+    /// <summary>Recomputes the components' rows of the days [first, last] and re-sums the organisation's rows of the days that changed.</summary>
+    private static async Task RefreshDaysAsync(PortalDbContext db, DeliveryOptions options, string[] componentRefs, DateOnly first, DateOnly last,
         CancellationToken ct)
     {
         // Read before the transaction: it runs on the same connection, outside EF.
-        var incidents = await DoraQuery.IncidentsAsync(db, options, [componentRef], Start(first), Start(last.AddDays(1)), ct);
+        var incidents = await DoraQuery.IncidentsAsync(db, options, componentRefs, Start(first), Start(last.AddDays(1)), ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await InTransactionAsync(connection, async transaction =>
         {
-            var old = await RowsAsync(connection, transaction, componentRef, first, last, ct);
-            await using (var delete = new NpgsqlCommand("DELETE FROM delivery_daily WHERE component_ref = @c AND day >= @first AND day <= @last", connection, transaction))
+            var old = await RowsAsync(connection, transaction, componentRefs, first, last, ct);
+            await using (var delete = new NpgsqlCommand("DELETE FROM delivery_daily WHERE component_ref = ANY(@c) AND day >= @first AND day <= @last", connection, transaction))
             {
-                delete.Parameters.AddWithValue("c", componentRef);
+                delete.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = componentRefs });
                 delete.Parameters.AddWithValue("first", first);
                 delete.Parameters.AddWithValue("last", last);
                 await delete.ExecuteNonQueryAsync(ct);
             }
-            await using (var insert = ComputeCommand(connection, transaction, options, [componentRef], first, last, incidents))
+            await using (var insert = ComputeCommand(connection, transaction, options, componentRefs, first, last, incidents))
             {
                 await insert.ExecuteNonQueryAsync(ct);
             }
-            var now = await RowsAsync(connection, transaction, componentRef, first, last, ct);
-            var changed = old.Keys.Union(now.Keys).Where(day => !old.TryGetValue(day, out var o) || !now.TryGetValue(day, out var n) || o != n).ToArray();
+            var now = await RowsAsync(connection, transaction, componentRefs, first, last, ct);
+            var changed = old.Keys.Union(now.Keys).Where(key => !old.TryGetValue(key, out var o) || !now.TryGetValue(key, out var n) || o != n)
+                .Select(key => key.Day).Distinct().ToArray();
             if (changed.Length > 0)
             {
                 await SumOrganisationAsync(connection, transaction, changed, ct);
@@ -263,20 +272,20 @@ public static class DeliveryRollup
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>A component's rows of [first, last] as text, to see which days a refresh changed.</summary>
-    private static async Task<Dictionary<DateOnly, string>> RowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string componentRef,
-        DateOnly first, DateOnly last, CancellationToken ct)
+    /// <summary>The components' rows of [first, last] as text, to see which days a refresh changed.</summary>
+    private static async Task<Dictionary<(string Component, DateOnly Day), string>> RowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string[] componentRefs, DateOnly first, DateOnly last, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT day, r::text FROM delivery_daily r WHERE component_ref = @c AND day >= @first AND day <= @last",
-            connection, transaction);
-        command.Parameters.AddWithValue("c", componentRef);
+        await using var command = new NpgsqlCommand(
+            "SELECT component_ref, day, r::text FROM delivery_daily r WHERE component_ref = ANY(@c) AND day >= @first AND day <= @last", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = componentRefs });
         command.Parameters.AddWithValue("first", first);
         command.Parameters.AddWithValue("last", last);
-        var rows = new Dictionary<DateOnly, string>();
+        var rows = new Dictionary<(string Component, DateOnly Day), string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows[reader.GetFieldValue<DateOnly>(0)] = reader.GetString(1);
+            rows[(reader.GetString(0), reader.GetFieldValue<DateOnly>(1))] = reader.GetString(2);
         }
         return rows;
     }

@@ -47,7 +47,7 @@ public static class IncidentCommands
         await db.SaveChangesAsync(ct);
         if (incident.MitigatedAt != mitigatedAt)
         {
-            await notifier.ChangedAsync(incident, ct); // restored: Delivery's time to restore
+            await notifier.ChangedAsync([incident], ct); // restored: Delivery's time to restore
         }
         if (to == IncidentLifecycle.Resolved && incident.Postmortem is null)
         {

@@ -14,18 +14,23 @@ namespace Portal.Web.Features.Incidents;
 public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<IncidentsOptions> options, IOptions<NotificationOptions> notifications,
     IncidentMailer mailer, IEnumerable<IIncidentListener> listeners, ILogger<IncidentNotifier> logger)
 {
-    /// <summary>Tells the <see cref="IIncidentListener"/>s that the incident opened or was restored (after it is saved).</summary>
-    public async Task ChangedAsync(Incident incident, CancellationToken cancellationToken)
+    /// <summary>Tells the <see cref="IIncidentListener"/>s that these incidents opened or were restored (after they are saved).</summary>
+    public async Task ChangedAsync(IReadOnlyCollection<Incident> incidents, CancellationToken cancellationToken)
     {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+        var changed = incidents.Select(i => (i.ComponentRef, i.TriggeredAt)).ToList();
         foreach (var listener in listeners)
         {
             try
             {
-                await listener.OnIncidentChangedAsync(incident.ComponentRef, incident.TriggeredAt, cancellationToken);
+                await listener.OnIncidentsChangedAsync(changed, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "An incident listener ({Listener}) failed on incident {Id}", listener.GetType().Name, incident.Id);
+                logger.LogError(ex, "An incident listener ({Listener}) failed on {Count} incidents", listener.GetType().Name, changed.Count);
             }
         }
     }
