@@ -18,7 +18,7 @@ namespace Portal.Benchmarks;
 /// The DORA figures over a year of delivery history, through the real query on the test cluster:
 /// <code>dotnet run -c Release --project tests/Portal.Benchmarks -- dora-scale [--components 1000] [--deployments 1000000] [--queries 30]</code>
 /// Writes the deployments (production, with one to three commits, ~8 % failed, ~2 % rolled back) and as many builds
-/// by binary COPY, rebuilds the per-day rollup, then measures p50/p95 of the figures for a component (exact), a team of
+/// by binary COPY and one incident per 100 deployments, rebuilds the per-day rollup, then measures p50/p95 of the figures for a component (exact), a team of
 /// 50 components and the organisation (rollup) over 30, 90 and 365 days, and what one event's rollup refresh costs.
 /// </summary>
 public static class DoraScaleHarness
@@ -42,7 +42,21 @@ public static class DoraScaleHarness
         {
             await npgsql.OpenAsync();
             await GenerateAsync(npgsql, components, deployments, to);
-            await using var analyze = new NpgsqlCommand("ANALYZE delivery_deployments; ANALYZE delivery_builds", npgsql);
+            // Incidents (as many as one per 100 deployments: ten a year per component), each mitigated 1-7 hours after it
+            // opened, at random times: those within a day after a deployment fail it and time its restore.
+            await using (var incidents = new NpgsqlCommand("""
+                INSERT INTO incidents (id, title, component_ref, severity, status, triggered_at, mitigated_at, resolved_at, escalation_level)
+                SELECT gen_random_uuid(), 'benchmark', 'component:default/service-' || lpad((g % @components)::text, 4, '0'), 'page', 'resolved',
+                  t, t + interval '1 hour' * (1 + g % 7), t + interval '1 hour' * (2 + g % 7), 0
+                FROM (SELECT g, @to - random() * interval '365 days' AS t FROM generate_series(1, @count) g) s
+                """, npgsql))
+            {
+                incidents.Parameters.AddWithValue("components", components);
+                incidents.Parameters.AddWithValue("to", to);
+                incidents.Parameters.AddWithValue("count", Math.Max(1, deployments / 100));
+                await incidents.ExecuteNonQueryAsync();
+            }
+            await using var analyze = new NpgsqlCommand("ANALYZE delivery_deployments; ANALYZE delivery_builds; ANALYZE incidents", npgsql);
             await analyze.ExecuteNonQueryAsync();
         }
         Console.Error.WriteLine($"Wrote {deployments:N0} deployments and builds in {load.Elapsed.TotalSeconds:0.0} s");
@@ -59,7 +73,7 @@ public static class DoraScaleHarness
         {
             var npgsql = (NpgsqlConnection)db.Database.GetDbConnection();
             var rebuild = Stopwatch.StartNew();
-            await DeliveryRollup.RebuildAsync(npgsql, delivery, CancellationToken.None);
+            await DeliveryRollup.RebuildAsync(db, delivery, CancellationToken.None);
             var rebuildSeconds = rebuild.Elapsed.TotalSeconds;
             Console.Error.WriteLine($"Rebuilt the rollup in {rebuildSeconds:0.0} s");
             foreach (var days in new[] { 30, 90, 365 })
@@ -77,19 +91,24 @@ public static class DoraScaleHarness
                 await MeasureAsync(report, $"organisation, {days} days (rollup)", queries,
                     () => DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-days), to, CancellationToken.None));
             }
+            var refreshAt = to.AddDays(-100);
             await MeasureAsync(report, "organisation, 365 days as 12 trend spans (/insights)", queries,
                 async () => (await DeliveryQueries.TrendAsync(db, delivery, to.AddDays(-365), to, 12, CancellationToken.None))[^1]);
+            await MeasureAsync(report, "rollup refresh after an incident opened or mitigated", queries, async () =>
+            {
+                await DeliveryRollup.RefreshForIncidentsAsync(db, delivery, [(Ref(11), refreshAt)], CancellationToken.None);
+                return DoraMath.Figures(new DoraTotals(0, null, 0, 0, 0, null, 0, null, 0, 0), refreshAt, to);
+            });
             // What an event costs on top of storing it: its component's ±30 days recomputed, the organisation's changed days re-summed.
-            var refreshAt = to.AddDays(-100);
             await MeasureAsync(report, "rollup refresh after one deployment event", queries, async () =>
             {
-                await DeliveryRollup.RefreshAsync(npgsql, delivery, Ref(11), refreshAt, refreshAt, true, CancellationToken.None);
+                await DeliveryRollup.RefreshAsync(db, delivery, Ref(11), refreshAt, refreshAt, true, CancellationToken.None);
                 return DoraMath.Figures(new DoraTotals(0, null, 0, 0, 0, null, 0, null, 0, 0), refreshAt, to);
             });
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"Rollup rebuild from {deployments:N0} deployments and builds: {rebuildSeconds:0.0} s.  ");
             var exactYear = Stopwatch.StartNew();
-            var exact = await DeliveryQueries.ExactAsync(npgsql, delivery, null, to.AddDays(-365), to, CancellationToken.None);
+            var exact = await DeliveryQueries.ExactAsync(db, delivery, null, to.AddDays(-365), to, CancellationToken.None);
             var rolled = await DeliveryQueries.FiguresAsync(db, delivery, null, null, to.AddDays(-365), to, CancellationToken.None);
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"Organisation's year, exact ({exactYear.Elapsed.TotalMilliseconds:N0} ms once) vs rollup: deployments {exact.Deployments:N0} / {rolled.Deployments:N0}, "

@@ -133,6 +133,7 @@ public static class SloAlertHarness
         // The incidents listener and the maintenance suppressor as the portal registers them, timed.
         var incidents = new TimedListener(new Portal.Web.Features.Incidents.IncidentAlertListener(dbFactory, new Portal.Web.Features.Incidents.IncidentNotifier(http,
             Options.Create(receivers), notifications, new Portal.Web.Features.Incidents.IncidentMailer(Options.Create(receivers)),
+            [new Portal.Web.Features.Delivery.DeliveryIncidentListener(dbFactory, Options.Create(new Portal.Web.Features.Delivery.DeliveryOptions()))],
             NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance)));
         var suppressor = new TimedSuppressor(new Portal.Web.Features.Incidents.MaintenanceSuppressor(dbFactory));
         var job = new SloAlertJob(dbFactory, clock,

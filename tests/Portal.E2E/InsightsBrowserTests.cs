@@ -138,10 +138,22 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
         // Checkout owns six components in the demo (tests may add more): the cart service sent metrics just now.
         await Expect(Page.GetByTestId("insights-coverage")).ToContainTextAsync(new Regex(@"[1-9]\d* of \d+ components sent metrics"));
         await Expect(Page.GetByTestId("insights-cost-team-components")).ToBeVisibleAsync();
-        await Expect(Page.GetByTestId("insights-cost-environment")).ToHaveCountAsync(0);
+        // The team's own cost by environment (not the organisation's), as the cost page gives it with the team filter.
+        var teamEnvironments = Page.GetByTestId("insights-cost-environment");
+        await Expect(teamEnvironments.Locator("h2")).ToHaveTextAsync("Top 5 cost drivers of Checkout, by environment");
+        var firstEnvironment = teamEnvironments.GetByTestId("bar-list-row").First;
+        await Expect(firstEnvironment).ToBeVisibleAsync();
+        var environmentAmount = (await firstEnvironment.Locator(".bar-list-value").InnerTextAsync()).Trim();
+        var environmentName = (await firstEnvironment.GetByRole(AriaRole.Link).InnerTextAsync()).Trim();
+        await Expect(Page.GetByTestId("insights-cost-team")).ToHaveCountAsync(0);
         await Expect(Page.GetByTestId("insights-period").GetByRole(AriaRole.Link, new() { Name = "365 days" }))
             .ToHaveAttributeAsync("href", "/insights?days=365&team=group%3Adefault%2Fcheckout");
         await ScreenshotAsync("Team");
+
+        await firstEnvironment.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/cost\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&team=group%3Adefault%2Fcheckout&groupBy=environment$"));
+        await Expect(Page.GetByTestId("cost-table").Locator("tr").Filter(new() { HasText = environmentName })).ToContainTextAsync(environmentAmount);
+        await Page.GoBackAsync();
 
         // Each figure still leads to its detail: the SLO, and the coverage page that lists which components send metrics.
         await budgets.GetByTestId("bar-list-row").Filter(new() { HasText = ours.Name }).GetByRole(AriaRole.Link).ClickAsync();

@@ -46,7 +46,7 @@ public sealed class DeliveryRollupTests(PortalAppFactory factory) : IClassFixtur
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         string[] scope = [$"component:default/{component}"];
         var rolled = await DeliveryQueries.RolledUpAsync(connection, scope, from, to, default);
-        var exact = await DeliveryQueries.ExactAsync(connection, new DeliveryOptions(), scope, from, to, default);
+        var exact = await DeliveryQueries.ExactAsync(db, new DeliveryOptions(), scope, from, to, default);
         // This test class's components deploy on their own dates: the organisation's rows of these days are this component's.
         var organisation = await DeliveryQueries.RolledUpAsync(connection, null, from, to, default);
 

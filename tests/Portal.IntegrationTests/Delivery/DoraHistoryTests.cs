@@ -1,18 +1,25 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Identity;
+using Portal.Web.Features.Incidents;
+using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.IntegrationTests.Delivery;
 
 /// <summary>
 /// Ninety days of scripted delivery history for three components (commits, builds, production and staging
-/// deployments, failures and their fixes, rollbacks, retried posts) sent through the API; the DORA figures the API
-/// reports per component, team and organisation are checked against the ones this test derives from what it scripted:
-/// which commit first reached production when, which change it meant to fail and when it scripted the restore.
+/// deployments, failures and their fixes, rollbacks, retried posts) sent through the API, and incidents opened by page
+/// alerts through the incidents' alert listener and mitigated or resolved through their command: some within a day of a
+/// deployment (failing it, their mitigation its restore), some more than a day after the last one (failing nothing).
+/// The DORA figures the API reports per component, team and organisation are checked against the ones this test
+/// derives from what it scripted: which commit first reached production when, which change it meant to fail and when
+/// it scripted the restore.
 /// </summary>
 public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassFixture<DoraHistoryTests.History>
 {
@@ -35,12 +42,34 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
         public List<(string Component, double Hours)> Restores { get; } = [];
         public List<(string Component, bool Succeeded)> Builds { get; } = [];
 
+        /// <summary>A change that only an incident failed: its end, and its restore in hours (null: the incident is still open).</summary>
+        public List<(string Component, DateTimeOffset Finished, double? RestoreHours)> FailedByIncident { get; } = [];
+
+        /// <summary>A successful change with no incident within a day, but one opened later (before the next deployment): its end.</summary>
+        public List<(string Component, DateTimeOffset Finished, DateTimeOffset IncidentAt)> Unrelated { get; } = [];
+
+        /// <summary>The incidents to open: component, opened, how they end (null: left open, else mitigated or resolved) and when.</summary>
+        private readonly List<(string Component, DateTimeOffset Opened, string? EndedAs, DateTimeOffset? Ended)> _incidents = [];
+
         public async Task InitializeAsync()
         {
             await Factory.SeedDemoAsync();
             CiToken = await DeliveryKit.ServiceTokenAsync(Factory, "ci", [PortalScopes.DeliveryWrite, PortalScopes.CatalogRead]);
             using var ci = Factory.ClientWithToken(CiToken);
             var random = new Random(22);
+            // Incidents have their own sequence, so the deployments are those of the history without them.
+            var incidentRandom = new Random(21);
+            var plain = new List<(string Component, DateTimeOffset Finished)>();
+
+            // An incident opened at `opened`, ended (mitigated, or resolved without mitigating, or mitigated and resolved
+            // later: the mitigation is the restore) some minutes later; its restore in hours.
+            double Incident(string component, DateTimeOffset opened)
+            {
+                var minutes = incidentRandom.Next(15, 600);
+                var endedAs = incidentRandom.NextDouble() < 0.3 ? "resolved" : "mitigated";
+                _incidents.Add((component, opened, endedAs, opened.AddMinutes(minutes)));
+                return minutes / 60.0;
+            }
             var run = 0;
             var sha = 0;
             string NextSha() => (++sha).ToString("x40", System.Globalization.CultureInfo.InvariantCulture);
@@ -115,7 +144,8 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
                         await Deploy(component, "prod", fixStart, fixDuration, "succeeded", false, fix, true);
                         Changes.Add((component, false));
                         var fixedAt = fixStart.AddMinutes(fixDuration);
-                        Restores.Add((component, (fixedAt - failedAt).TotalHours));
+                        // With an incident opened while it was live, the restore is the incident's, not the fix's.
+                        Restores.Add((component, incidentRandom.NextDouble() < 0.5 ? Incident(component, failedAt.AddMinutes(5)) : (fixedAt - failedAt).TotalHours));
                         LeadTimes.AddRange(fix.Select(c => (component, (fixedAt - c.Item2).TotalHours)));
                     }
                     else if (outcome < 0.15)
@@ -128,18 +158,88 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
                         var back = deployedAt.AddMinutes(random.Next(10, 120));
                         var backDuration = random.Next(2, 10);
                         await Deploy(component, "prod", back, backDuration, "succeeded", true, [], false);
-                        Restores.Add((component, (back.AddMinutes(backDuration) - deployedAt).TotalHours));
+                        Restores.Add((component, incidentRandom.NextDouble() < 0.5
+                            ? Incident(component, deployedAt.AddMinutes(5)) : (back.AddMinutes(backDuration) - deployedAt).TotalHours));
                     }
                     else
                     {
                         await Deploy(component, "prod", start, duration, "succeeded", false, commits, true);
-                        Changes.Add((component, false));
-                        LeadTimes.AddRange(commits.Select(c => (component, (start.AddMinutes(duration) - c.Item2).TotalHours)));
+                        var deployedAt = start.AddMinutes(duration);
+                        LeadTimes.AddRange(commits.Select(c => (component, (deployedAt - c.Item2).TotalHours)));
+                        if (incidentRandom.NextDouble() < 0.12)
+                        {
+                            // An incident within the day after (the next deployment is the next day at 14:00 at the earliest): a
+                            // failed change; a few are left open, so failed and not restored.
+                            var opened = deployedAt.AddMinutes(incidentRandom.Next(10, 20 * 60));
+                            double? restore = null;
+                            if (incidentRandom.NextDouble() < 0.2)
+                            {
+                                _incidents.Add((component, opened, null, null));
+                            }
+                            else
+                            {
+                                restore = Incident(component, opened);
+                                Restores.Add((component, restore.Value));
+                            }
+                            Changes.Add((component, true));
+                            FailedByIncident.Add((component, deployedAt, restore));
+                        }
+                        else
+                        {
+                            Changes.Add((component, false));
+                            plain.Add((component, deployedAt));
+                        }
                     }
                 }
             }
             // Still running at the end: not a deployment yet.
             await Deploy("cart-service", "prod", To.AddHours(-1), 5, "running", false, [(NextSha(), To.AddHours(-3))], false);
+
+            // Unrelated incidents: a day and an hour after a plain change whose component does not deploy again for more than
+            // two days (so no deployment finished within the day before it), a few per component.
+            foreach (var component in Components)
+            {
+                var finishes = Prod.Where(d => d.Component == component).Select(d => d.Finished).Order().ToList();
+                foreach (var (_, finished) in plain.Where(p => p.Component == component).Where(p =>
+                    finishes.FirstOrDefault(f => f > p.Finished) is var next && (next == default || next - p.Finished > TimeSpan.FromHours(50))).Take(3))
+                {
+                    var at = finished.AddHours(25);
+                    Incident(component, at);
+                    Unrelated.Add((component, finished, at));
+                }
+            }
+            await OpenIncidentsAsync();
+        }
+
+        /// <summary>
+        /// Opens the scripted incidents as a page alert does (the incidents' own alert listener, one SLO each so none joins
+        /// another), then mitigates or resolves them as their team does (the incident command, at the scripted time).
+        /// </summary>
+        private async Task OpenIncidentsAsync()
+        {
+            var listener = Factory.Services.GetServices<IAlertListener>().OfType<IncidentAlertListener>().Single();
+            var notifier = Factory.Services.GetRequiredService<IncidentNotifier>();
+            foreach (var (component, opened, endedAs, ended) in _incidents.OrderBy(i => i.Opened))
+            {
+                var componentRef = $"component:default/{component}";
+                var sloId = Guid.NewGuid();
+                await listener.OnAlertsAsync([new AlertChange("slo.alert.firing", Guid.NewGuid(), sloId, "availability", componentRef, "page-1h-5m", "page",
+                    $"{component} availability", "Burning the budget.", null, new Dictionary<string, string>(), opened)], default);
+                if (endedAs is null)
+                {
+                    continue;
+                }
+                await using var db = await Factory.DbAsync();
+                var id = await db.Incidents.Where(i => i.SloId == sloId).Select(i => i.Id).SingleAsync();
+                var owner = component == "payment-gateway" ? "group:default/payments" : "group:default/checkout";
+                var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "on-call"), new Claim(PortalClaims.Team, owner)], "test"));
+                Assert.Equal(IncidentOutcome.Done, (await IncidentCommands.MoveAsync(db, user, AuditActor.From(user, null), notifier, ended!.Value, id, endedAs, default)).Outcome);
+                if (endedAs == "mitigated")
+                {
+                    Assert.Equal(IncidentOutcome.Done,
+                        (await IncidentCommands.MoveAsync(db, user, AuditActor.From(user, null), notifier, ended.Value.AddHours(2), id, "resolved", default)).Outcome);
+                }
+            }
         }
 
         public async Task DisposeAsync() => await Factory.DisposeAsync();
@@ -160,10 +260,12 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private async Task<DoraFigures> MetricsAsync(string query)
+    private Task<DoraFigures> MetricsAsync(string query) => MetricsAsync(query, From, To);
+
+    private async Task<DoraFigures> MetricsAsync(string query, DateTimeOffset from, DateTimeOffset to)
     {
         using var ci = factory.ClientWithToken(_ci);
-        var response = await ci.GetAsync(new Uri($"/api/delivery/metrics?{query}&from={Uri.EscapeDataString(From.ToString("O"))}&to={Uri.EscapeDataString(To.ToString("O"))}", UriKind.Relative));
+        var response = await ci.GetAsync(new Uri($"/api/delivery/metrics?{query}&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<DeliveryMetrics>(JsonSerializerOptions.Web))!.Figures;
     }
@@ -221,6 +323,29 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
     }
 
     [Fact]
+    public async Task An_incident_within_a_day_of_a_change_fails_it_and_times_its_restore_and_one_opened_later_fails_nothing()
+    {
+        Assert.True(history.FailedByIncident.Count >= 5, $"{history.FailedByIncident.Count} changes failed by an incident");
+        Assert.Contains(history.FailedByIncident, f => f.RestoreHours is null);
+        Assert.True(history.Unrelated.Count >= 3, $"{history.Unrelated.Count} unrelated incidents");
+        foreach (var (component, finished, restore) in history.FailedByIncident.Take(8))
+        {
+            // The second around the change's end holds that change alone.
+            var one = await MetricsAsync($"component={component}", finished.AddSeconds(-1), finished.AddSeconds(1));
+            Assert.Equal((1, 1, restore is null ? 0 : 1), (one.Changes, one.FailedChanges, one.Restores));
+            if (restore is not null)
+            {
+                Assert.Equal(restore.Value, one.TimeToRestoreHours!.Value, 9);
+            }
+        }
+        foreach (var (component, finished, _) in history.Unrelated)
+        {
+            var one = await MetricsAsync($"component={component}", finished.AddSeconds(-1), finished.AddSeconds(1));
+            Assert.Equal((1, 0, 0), (one.Changes, one.FailedChanges, one.Restores));
+        }
+    }
+
+    [Fact]
     public async Task A_teams_figures_pool_its_components_and_the_organisations_pool_all()
     {
         AssertFigures(await MetricsAsync("team=checkout"), new HashSet<string> { "cart-service", "pricing-engine" });
@@ -252,7 +377,7 @@ public sealed class DoraHistoryTests(DoraHistoryTests.History history) : IClassF
             await db.Database.SqlQueryRaw<string>("SELECT r::text AS \"Value\" FROM delivery_daily r ORDER BY component_ref, day").ToListAsync();
         var kept = await RowsAsync();
 
-        await DeliveryRollup.RebuildAsync(connection, new DeliveryOptions(), default);
+        await DeliveryRollup.RebuildAsync(db, new DeliveryOptions(), default);
 
         Assert.True(kept.Count > 90, $"{kept.Count} rows");
         Assert.Equal(kept, await RowsAsync());

@@ -40,4 +40,25 @@ public sealed class InsightsRenderTests(PortalAppFactory factory) : IClassFixtur
         Assert.Empty(page.FindAll("[data-testid=delivery-figures]"));
         Assert.Empty(page.FindAll("[data-testid=bar-list-row]"));
     }
+
+    [Theory]
+    [InlineData(1, "1 successful deployment|median of 1 commit|1 of 1 change|median of 1 restore|1 build")]
+    [InlineData(2, "2 successful deployments|median of 2 commits|2 of 2 changes|median of 2 restores|2 builds")]
+    [InlineData(1200, "1,200 successful deployments|median of 1,200 commits|1,200 of 1,200 changes|median of 1,200 restores|1,200 builds")]
+    public async Task The_figures_counts_read_in_the_singular_for_one_and_the_plural_otherwise(int count, string phrases)
+    {
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        var to = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var figures = DoraMath.Figures(new DoraTotals(count, 5, count, count, count, 2, count, 3, count, count), to.AddDays(-30), to);
+
+        var grid = context.Render<DoraFigureGrid>(p => p.Add(g => g.Figures, figures));
+
+        var details = grid.FindAll("[data-testid=delivery-figure] .mud-typography-caption").Select(e => e.TextContent.Trim()).ToList();
+        foreach (var phrase in phrases.Split('|'))
+        {
+            Assert.Contains(phrase, details);
+        }
+    }
 }

@@ -8,7 +8,7 @@ namespace Portal.Tests.Foundation;
 /// Features as rooms: Catalog knows no other feature; Identity (with Infrastructure, the shared core) knows none;
 /// Slo and Cost know nothing of each other; Cost sees Environments only through its read surface and Environments
 /// sees nothing of Cost (Cost's card on the environment page comes through an EnvironmentCard); Delivery sees Slo only
-/// through SloReads, Cost only through CostReads and Environments only through EnvironmentReads (the executive dashboard), and only Incidents sees Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
+/// through SloReads, Cost only through CostReads and Environments only through EnvironmentReads (the executive dashboard) and Incidents only through IncidentReads (change failure rate, time to restore), and only Incidents and Scorecards see Delivery (through DeliveryReads); and a feature's tables (its EF entity types) are used by that
 /// feature alone.
 /// </summary>
 public sealed class ArchitectureTests
@@ -27,7 +27,8 @@ public sealed class ArchitectureTests
         new FeatureRule("Delivery", "Slo", "Delivery reads SLO budgets only through SloReads", "SloReads", "SloBudgetState", "SloFiringAlert"),
         new FeatureRule("Delivery", "Cost", "Delivery (the executive dashboard) reads cost only through CostReads", "CostReads", "CostDrivers", "CostDriver", "ComponentCost"),
         new FeatureRule("Delivery", "Environments", "Delivery (the executive dashboard's M4) reads environments only through EnvironmentReads", "EnvironmentReads", "TimeToReady"),
-        .. new[] { "Templates", "Incidents" }.Select(f => new FeatureRule("Delivery", f, "Delivery knows no feature but Catalog's, Slo's, Cost's and Environments' read surfaces")),
+        new FeatureRule("Delivery", "Incidents", "Delivery (change failure rate, time to restore) reads incidents only through IncidentReads", "IncidentReads", "OpenedIncident"),
+        new FeatureRule("Delivery", "Templates", "Delivery knows no feature but Catalog's, Slo's, Cost's, Environments' and Incidents' read surfaces"),
         .. new[] { "Slo", "Cost", "Environments", "Templates" }.Select(f => new FeatureRule(f, "Delivery", "no feature but Incidents and Scorecards reads Delivery")),
         new FeatureRule("Incidents", "Delivery", "Incidents read deployments (timeline, on-call dashboard) only through DeliveryReads", "DeliveryReads", "ComponentDeployment"),
         new FeatureRule("Incidents", "Environments", "Incidents read environment changes only through EnvironmentReads", "EnvironmentReads", "EnvironmentChange"),

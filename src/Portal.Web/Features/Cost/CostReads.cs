@@ -25,10 +25,11 @@ public static class CostReads
     /// <summary>
     /// The <paramref name="top"/> teams or environments (<paramref name="dimension"/> "team" or "environment") with the most effective
     /// cost over the days [<paramref name="from"/>, <paramref name="to"/>), as the cost page reports them: in the period's main billing
-    /// currency, shared cost split over the teams, and unallocated cost as a driver of its own.
+    /// currency, shared cost split over the teams, and unallocated cost as a driver of its own. With <paramref name="team"/> (its
+    /// catalog ref), that team's own cost only, as the cost page's team filter shows it (the executive dashboard's team view).
     /// </summary>
     public static async Task<CostDrivers> TopDriversAsync(PortalDbContext db, string dimension, DateTime from, DateTime to, int top,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? team = null)
     {
         if (dimension is not ("team" or "environment"))
         {
@@ -41,7 +42,7 @@ public static class CostReads
         {
             return new CostDrivers(dimension, null, 0, []);
         }
-        var summary = await CostQueries.SummaryAsync(db, dimension, from, to, currency, null, cancellationToken);
+        var summary = await CostQueries.SummaryAsync(db, dimension, from, to, currency, team, cancellationToken);
         var rows = summary.Rows.Where(r => r.EffectiveCost > 0).Take(top)
             .Select(r => new CostDriver(r.Key, r.Key == CostQueries.Unallocated, r.EffectiveCost)).ToList();
         return new CostDrivers(dimension, currency, summary.EffectiveCost, rows);

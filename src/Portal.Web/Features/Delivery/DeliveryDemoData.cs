@@ -70,6 +70,6 @@ public static class DeliveryDemoData
         }
 #pragma warning restore CA5394
         await db.SaveChangesAsync(cancellationToken);
-        await DeliveryRollup.RebuildAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), options, cancellationToken);
+        await DeliveryRollup.RebuildAsync(db, options, cancellationToken);
     }
 }

@@ -40,7 +40,7 @@ public static class DeliveryEvents
             }
             if (await SaveAsync(db, attempt, ct))
             {
-                await DeliveryRollup.RefreshAsync((NpgsqlConnection)db.Database.GetDbConnection(), options, componentRef, before, build.FinishedAt, false, ct);
+                await DeliveryRollup.RefreshAsync(db, options, componentRef, before, build.FinishedAt, false, ct);
                 return (build, created);
             }
         }
@@ -85,7 +85,7 @@ public static class DeliveryEvents
             }
             if (await SaveAsync(db, attempt, ct))
             {
-                await DeliveryRollup.RefreshAsync((NpgsqlConnection)db.Database.GetDbConnection(), options, componentRef, before, deployment.FinishedAt, true, ct);
+                await DeliveryRollup.RefreshAsync(db, options, componentRef, before, deployment.FinishedAt, true, ct);
                 return (deployment, created);
             }
         }

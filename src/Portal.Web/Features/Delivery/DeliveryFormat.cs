@@ -15,6 +15,10 @@ public static class DeliveryFormat
         _ => $"{(hours.Value / 24).ToString("0.#", CultureInfo.InvariantCulture)} days",
     };
 
+    /// <summary>"1 restore", "0 restores", "1,200 restores": a count with its noun in the number it takes.</summary>
+    public static string Count(int count, string one, string many) =>
+        $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? one : many)}";
+
     public static string Frequency(DoraFigures figures) =>
         figures.Deployments == 0 ? "none" : $"{figures.DeploymentsPerDay.ToString("0.##", CultureInfo.InvariantCulture)} a day";
 

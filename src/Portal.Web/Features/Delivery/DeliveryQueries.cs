@@ -8,9 +8,6 @@ namespace Portal.Web.Features.Delivery;
 /// <summary>Delivery's reads: recent events and the DORA figures, one implementation for the API and the pages.</summary>
 public static class DeliveryQueries
 {
-    /// <summary>How far past a failure a success counts as its restore, and how far before a deployment an earlier one of the same commit makes its lead time not new.</summary>
-    private static readonly TimeSpan Horizon = DeliveryRollup.Horizon;
-
     /// <summary>
     /// The DORA figures of one component, one team's components, or every component (<paramref name="componentRef"/> and
     /// <paramref name="teamRef"/> null). A component's, and a team's or the organisation's with at most
@@ -41,18 +38,13 @@ public static class DeliveryQueries
                 return DoraMath.Figures(rolled, Start(first), Start(end));
             }
         }
-        return await ExactAsync(connection, options, components, from, to, ct);
+        return await ExactAsync(db, options, components, from, to, ct);
     }
 
     /// <summary>The figures computed from the events themselves (<see cref="DoraQuery"/>), whatever their number.</summary>
-    public static async Task<DoraFigures> ExactAsync(NpgsqlConnection connection, DeliveryOptions options, IReadOnlyCollection<string>? components,
-        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        var prod = options.ProductionEnvironments.Select(e => e.ToLowerInvariant()).Distinct().ToArray();
-        var window = TimeSpan.FromHours(options.RollbackWindowHours);
-        var totals = await DoraQuery.TotalsAsync(connection, prod, components, from, to, window, Horizon, window > Horizon ? window : Horizon, ct);
-        return DoraMath.Figures(totals, from, to);
-    }
+    public static async Task<DoraFigures> ExactAsync(PortalDbContext db, DeliveryOptions options, IReadOnlyCollection<string>? components,
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        DoraMath.Figures(await DoraQuery.TotalsAsync(db, options, components, from, to, ct), from, to);
 
     /// <summary>The figures summed from the per-day rollup over the whole UTC days covering [from, to), whatever their number.</summary>
     public static async Task<DoraFigures> RolledUpAsync(NpgsqlConnection connection, IReadOnlyCollection<string>? components, DateTimeOffset from,

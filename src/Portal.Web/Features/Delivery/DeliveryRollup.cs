@@ -1,7 +1,10 @@
 using System.Data;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using Portal.Web.Data;
+using Portal.Web.Features.Incidents;
 
 namespace Portal.Web.Features.Delivery;
 
@@ -35,23 +38,9 @@ public static class DeliveryRollup
     private static string Bucket(string seconds) =>
         $"(CASE WHEN ({seconds}) < 60 THEN 0 ELSE least({DoraHistogram.LastBucket}, 1 + floor({DoraHistogram.PerDoubling} * ln(({seconds}) / 60.0) / ln(2.0)))::int END)";
 
-    // The day rows of [@lo, @hi) from the stored events. /*x*/ and /*x.*/: the component filter, empty for a rebuild.
-    private static readonly string Compute = $$"""
-        WITH d AS (
-          SELECT component_ref, started_at, finished_at, status, rollback,
-            lead(rollback) OVER w AS next_rollback,
-            lead(coalesce(started_at, finished_at)) OVER w AS next_start,
-            min(finished_at) FILTER (WHERE status = 'succeeded') OVER (PARTITION BY component_ref COLLATE "C"
-              ORDER BY finished_at DESC, coalesce(started_at, finished_at) DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS next_success
-          FROM delivery_deployments
-          WHERE environment = ANY(@prod) AND finished_at >= @lo AND finished_at < @hi + @ahead AND status IN ('succeeded', 'failed') /*x*/
-          WINDOW w AS (PARTITION BY component_ref COLLATE "C" ORDER BY finished_at, coalesce(started_at, finished_at))
-        ), p AS (
-          SELECT component_ref, (finished_at AT TIME ZONE 'UTC')::date AS day, status, rollback, started_at, finished_at,
-            CASE WHEN next_success > finished_at AND next_success - finished_at <= @horizon THEN next_success END AS restored_at,
-            NOT rollback AND (status = 'failed' OR coalesce(next_rollback AND next_start - finished_at <= @window, false)) AS failed_change
-          FROM d WHERE finished_at < @hi
-        ), dep AS (
+    // The day rows of [@lo, @hi) from the stored events and incidents: DoraQuery.Changes grouped by component and day.
+    private static readonly string Compute = DoraQuery.Changes + $$"""
+        , dep AS (
           SELECT component_ref, day,
             count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
@@ -60,23 +49,17 @@ public static class DeliveryRollup
             count(*) FILTER (WHERE status = 'succeeded' AND started_at IS NOT NULL)::int AS timed,
             count(*) FILTER (WHERE NOT rollback)::int AS changes,
             count(*) FILTER (WHERE failed_change)::int AS failed_changes,
-            count(*) FILTER (WHERE failed_change AND restored_at IS NOT NULL)::int AS restores
+            count(*) FILTER (WHERE failed_change AND restore IS NOT NULL)::int AS restores
           FROM p GROUP BY component_ref, day
         ), rb AS (
-          SELECT component_ref, day, {{Bucket("extract(epoch FROM restored_at - finished_at)::float8")}} AS b, count(*)::int AS n
-          FROM p WHERE failed_change AND restored_at IS NOT NULL GROUP BY 1, 2, 3
+          SELECT component_ref, day, {{Bucket("extract(epoch FROM restore)::float8")}} AS b, count(*)::int AS n
+          FROM p WHERE failed_change AND restore IS NOT NULL GROUP BY 1, 2, 3
         ), ra AS (
           SELECT component_ref, day, array_agg(b ORDER BY b) AS bs, array_agg(n ORDER BY b) AS ns FROM rb GROUP BY 1, 2
-        ), c AS (
-          SELECT x.component_ref, x.finished_at, (c.value->>'committedAt')::timestamptz AS committed_at,
-            lag(x.finished_at) OVER (PARTITION BY x.component_ref COLLATE "C", (c.value->>'sha') COLLATE "C"
-              ORDER BY x.finished_at, coalesce(x.started_at, x.finished_at)) AS previous
-          FROM delivery_deployments x CROSS JOIN LATERAL jsonb_array_elements(x.commits) c
-          WHERE x.environment = ANY(@prod) AND x.status = 'succeeded' AND NOT x.rollback AND x.finished_at >= @lo - @horizon AND x.finished_at < @hi /*x.*/
         ), lb AS (
           SELECT component_ref, (finished_at AT TIME ZONE 'UTC')::date AS day,
             {{Bucket("greatest(0, extract(epoch FROM finished_at - committed_at)::float8)")}} AS b, count(*)::int AS n
-          FROM c WHERE finished_at >= @lo AND committed_at IS NOT NULL AND (previous IS NULL OR finished_at - previous > @horizon) GROUP BY 1, 2, 3
+          FROM lt GROUP BY 1, 2, 3
         ), la AS (
           SELECT component_ref, day, sum(n)::int AS total, array_agg(b ORDER BY b) AS bs, array_agg(n ORDER BY b) AS ns FROM lb GROUP BY 1, 2
         ), bl AS (
@@ -123,7 +106,7 @@ public static class DeliveryRollup
     /// Brings the rollup up to date after one component's event was stored: <paramref name="before"/> and
     /// <paramref name="after"/> are the event's finish times before and after (null: none).
     /// </summary>
-    public static async Task RefreshAsync(NpgsqlConnection connection, DeliveryOptions options, string componentRef, DateTimeOffset? before,
+    public static async Task RefreshAsync(PortalDbContext db, DeliveryOptions options, string componentRef, DateTimeOffset? before,
         DateTimeOffset? after, bool isDeployment, CancellationToken ct)
     {
         var times = new[] { before, after }.Where(t => t is not null).Select(t => t!.Value).ToList();
@@ -131,25 +114,52 @@ public static class DeliveryRollup
         {
             return;
         }
-        var reach = isDeployment ? Reach(options) : TimeSpan.Zero;
-        var first = DateOnly.FromDateTime(times.Min().UtcDateTime - reach);
-        var last = DateOnly.FromDateTime(times.Max().UtcDateTime + (isDeployment ? Horizon : TimeSpan.Zero));
+        var reach = isDeployment ? DoraQuery.Reach(options) : TimeSpan.Zero;
+        await RefreshDaysAsync(db, options, [componentRef], DateOnly.FromDateTime(times.Min().UtcDateTime - reach),
+            DateOnly.FromDateTime(times.Max().UtcDateTime + (isDeployment ? Horizon : TimeSpan.Zero)), ct);
+    }
+
+    /// <summary>
+    /// Brings the rollup up to date after incidents opened or were restored (component, opening time): each can fail (and
+    /// restore) only the deployment finished within the rollback window before it opened. One recompute for all (an alert
+    /// cycle opens many at once), over their components and the days from the earliest window to the latest opening.
+    /// </summary>
+    public static async Task RefreshForIncidentsAsync(PortalDbContext db, DeliveryOptions options, IReadOnlyCollection<(string ComponentRef, DateTimeOffset OpenedAt)> incidents,
+        CancellationToken ct)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+        await RefreshDaysAsync(db, options, [.. incidents.Select(i => i.ComponentRef).Distinct(StringComparer.Ordinal)],
+            DateOnly.FromDateTime(incidents.Min(i => i.OpenedAt).UtcDateTime - TimeSpan.FromHours(options.RollbackWindowHours)),
+            DateOnly.FromDateTime(incidents.Max(i => i.OpenedAt).UtcDateTime), ct);
+    }
+
+    /// <summary>Recomputes the components' rows of the days [first, last] and re-sums the organisation's rows of the days that changed.</summary>
+    private static async Task RefreshDaysAsync(PortalDbContext db, DeliveryOptions options, string[] componentRefs, DateOnly first, DateOnly last,
+        CancellationToken ct)
+    {
+        // Read before the transaction: it runs on the same connection, outside EF.
+        var incidents = await DoraQuery.IncidentsAsync(db, options, componentRefs, Start(first), Start(last.AddDays(1)), ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await InTransactionAsync(connection, async transaction =>
         {
-            var old = await RowsAsync(connection, transaction, componentRef, first, last, ct);
-            await using (var delete = new NpgsqlCommand("DELETE FROM delivery_daily WHERE component_ref = @c AND day >= @first AND day <= @last", connection, transaction))
+            var old = await RowsAsync(connection, transaction, componentRefs, first, last, ct);
+            await using (var delete = new NpgsqlCommand("DELETE FROM delivery_daily WHERE component_ref = ANY(@c) AND day >= @first AND day <= @last", connection, transaction))
             {
-                delete.Parameters.AddWithValue("c", componentRef);
+                delete.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = componentRefs });
                 delete.Parameters.AddWithValue("first", first);
                 delete.Parameters.AddWithValue("last", last);
                 await delete.ExecuteNonQueryAsync(ct);
             }
-            await using (var insert = ComputeCommand(connection, transaction, options, [componentRef], first, last))
+            await using (var insert = ComputeCommand(connection, transaction, options, componentRefs, first, last, incidents))
             {
                 await insert.ExecuteNonQueryAsync(ct);
             }
-            var now = await RowsAsync(connection, transaction, componentRef, first, last, ct);
-            var changed = old.Keys.Union(now.Keys).Where(day => !old.TryGetValue(day, out var o) || !now.TryGetValue(day, out var n) || o != n).ToArray();
+            var now = await RowsAsync(connection, transaction, componentRefs, first, last, ct);
+            var changed = old.Keys.Union(now.Keys).Where(key => !old.TryGetValue(key, out var o) || !now.TryGetValue(key, out var n) || o != n)
+                .Select(key => key.Day).Distinct().ToArray();
             if (changed.Length > 0)
             {
                 await SumOrganisationAsync(connection, transaction, changed, ct);
@@ -157,31 +167,39 @@ public static class DeliveryRollup
         }, ct);
     }
 
-    /// <summary>Recomputes every row from the stored events (after a settings change, a bulk load, or to repair).</summary>
-    public static async Task RebuildAsync(NpgsqlConnection connection, DeliveryOptions options, CancellationToken ct) =>
+    /// <summary>Recomputes every row from the stored events and incidents (after a settings change, a bulk load, or to repair).</summary>
+    public static async Task RebuildAsync(PortalDbContext db, DeliveryOptions options, CancellationToken ct)
+    {
+        DateTimeOffset?[] firsts = [await db.DeliveryDeployments.MinAsync(d => d.FinishedAt, ct), await db.DeliveryBuilds.MinAsync(b => b.FinishedAt, ct)];
+        DateTimeOffset?[] lasts = [await db.DeliveryDeployments.MaxAsync(d => d.FinishedAt, ct), await db.DeliveryBuilds.MaxAsync(b => b.FinishedAt, ct)];
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (firsts.Where(t => t is not null).Min() is not { } firstAt || lasts.Where(t => t is not null).Max() is not { } lastAt)
+        {
+            await InTransactionAsync(connection, async transaction =>
+            {
+                await using var delete = new NpgsqlCommand("DELETE FROM delivery_daily", connection, transaction);
+                await delete.ExecuteNonQueryAsync(ct);
+            }, ct);
+            return;
+        }
+        var first = DateOnly.FromDateTime(firstAt.UtcDateTime);
+        var last = DateOnly.FromDateTime(lastAt.UtcDateTime);
+        var incidents = await DoraQuery.IncidentsAsync(db, options, null, Start(first), Start(last.AddDays(1)), ct);
         await InTransactionAsync(connection, async transaction =>
         {
-            await using (var range = new NpgsqlCommand("""
-                SELECT least((SELECT min(finished_at) FROM delivery_deployments), (SELECT min(finished_at) FROM delivery_builds)),
-                       greatest((SELECT max(finished_at) FROM delivery_deployments), (SELECT max(finished_at) FROM delivery_builds))
-                """, connection, transaction))
             await using (var delete = new NpgsqlCommand("DELETE FROM delivery_daily", connection, transaction))
             {
                 await delete.ExecuteNonQueryAsync(ct);
-                await using var reader = await range.ExecuteReaderAsync(ct);
-                await reader.ReadAsync(ct);
-                if (reader.IsDBNull(0))
-                {
-                    return;
-                }
-                var first = DateOnly.FromDateTime(reader.GetDateTime(0));
-                var last = DateOnly.FromDateTime(reader.GetDateTime(1));
-                await reader.CloseAsync();
-                await using var insert = ComputeCommand(connection, transaction, options, null, first, last);
+            }
+            await using (var insert = ComputeCommand(connection, transaction, options, null, first, last, incidents))
+            {
                 await insert.ExecuteNonQueryAsync(ct);
             }
             await SumOrganisationAsync(connection, transaction, null, ct);
         }, ct);
+    }
+
+    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>The summed rows of the given components (or <see cref="Organisation"/>) over the days [first, end).</summary>
     public static async Task<DoraTotals> TotalsAsync(NpgsqlConnection connection, IReadOnlyCollection<string> componentRefs, DateOnly first,
@@ -235,31 +253,10 @@ public static class DeliveryRollup
         }
     }
 
-    /// <summary>How far before a deployment its change reaches: failures it restores and a rolled-back deployment before it.</summary>
-    private static TimeSpan Reach(DeliveryOptions options) =>
-        TimeSpan.FromHours(options.RollbackWindowHours) > Horizon ? TimeSpan.FromHours(options.RollbackWindowHours) : Horizon;
-
     private static NpgsqlCommand ComputeCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, DeliveryOptions options,
-        IReadOnlyCollection<string>? components, DateOnly first, DateOnly last)
-    {
-        var sql = components is null ? Compute : Compute.Replace("/*x*/", "AND component_ref = ANY(@components)", StringComparison.Ordinal)
-            .Replace("/*x.*/", "AND x.component_ref = ANY(@components)", StringComparison.Ordinal);
-        var command = new NpgsqlCommand($"INSERT INTO delivery_daily ({Columns}) {sql}", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter("prod", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = options.ProductionEnvironments.Select(e => e.ToLowerInvariant()).Distinct().ToArray(),
-        });
-        if (components is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter("components", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = components.ToArray() });
-        }
-        command.Parameters.Add(new NpgsqlParameter("lo", NpgsqlDbType.TimestampTz) { Value = first.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) });
-        command.Parameters.Add(new NpgsqlParameter("hi", NpgsqlDbType.TimestampTz) { Value = last.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) });
-        command.Parameters.Add(new NpgsqlParameter("ahead", NpgsqlDbType.Interval) { Value = Reach(options) });
-        command.Parameters.Add(new NpgsqlParameter("horizon", NpgsqlDbType.Interval) { Value = Horizon });
-        command.Parameters.Add(new NpgsqlParameter("window", NpgsqlDbType.Interval) { Value = TimeSpan.FromHours(options.RollbackWindowHours) });
-        return command;
-    }
+        IReadOnlyCollection<string>? components, DateOnly first, DateOnly last, IReadOnlyList<OpenedIncident> incidents) =>
+        DoraQuery.Command($"INSERT INTO delivery_daily ({Columns}) {Compute}", connection, transaction, options, components, Start(first),
+            Start(last.AddDays(1)), incidents);
 
     private static async Task SumOrganisationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly[]? days, CancellationToken ct)
     {
@@ -275,20 +272,20 @@ public static class DeliveryRollup
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>A component's rows of [first, last] as text, to see which days a refresh changed.</summary>
-    private static async Task<Dictionary<DateOnly, string>> RowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string componentRef,
-        DateOnly first, DateOnly last, CancellationToken ct)
+    /// <summary>The components' rows of [first, last] as text, to see which days a refresh changed.</summary>
+    private static async Task<Dictionary<(string Component, DateOnly Day), string>> RowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string[] componentRefs, DateOnly first, DateOnly last, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT day, r::text FROM delivery_daily r WHERE component_ref = @c AND day >= @first AND day <= @last",
-            connection, transaction);
-        command.Parameters.AddWithValue("c", componentRef);
+        await using var command = new NpgsqlCommand(
+            "SELECT component_ref, day, r::text FROM delivery_daily r WHERE component_ref = ANY(@c) AND day >= @first AND day <= @last", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = componentRefs });
         command.Parameters.AddWithValue("first", first);
         command.Parameters.AddWithValue("last", last);
-        var rows = new Dictionary<DateOnly, string>();
+        var rows = new Dictionary<(string Component, DateOnly Day), string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows[reader.GetFieldValue<DateOnly>(0)] = reader.GetString(1);
+            rows[(reader.GetString(0), reader.GetFieldValue<DateOnly>(1))] = reader.GetString(2);
         }
         return rows;
     }

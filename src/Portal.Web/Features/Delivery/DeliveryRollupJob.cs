@@ -1,7 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Portal.Web.Data;
 
 namespace Portal.Web.Features.Delivery;
@@ -22,7 +21,7 @@ public sealed class DeliveryRollupJob(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        await DeliveryRollup.RebuildAsync((NpgsqlConnection)db.Database.GetDbConnection(), options.Value, cancellationToken);
+        await DeliveryRollup.RebuildAsync(db, options.Value, cancellationToken);
         logger.LogInformation("Rebuilt the delivery rollup in {Seconds:0.0} s", clock.Elapsed.TotalSeconds);
     }
 

@@ -11,6 +11,7 @@ public static class DeliverySetup
     {
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<DeliveryRollupJob>();
+        builder.Services.AddSingleton<IIncidentListener, DeliveryIncidentListener>();
         builder.Services.AddSingleton(new EntityTab("Delivery", "delivery", new HashSet<string> { CatalogKinds.Component }, typeof(ComponentDelivery), 25));
         return builder;
     }

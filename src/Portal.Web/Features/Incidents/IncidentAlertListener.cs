@@ -76,6 +76,7 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
             });
         }
         await db.SaveChangesAsync(cancellationToken);
+        await notifier.ChangedAsync([.. opened.Select(o => o.Incident)], cancellationToken); // opened: Delivery's change failure rate
         // Several incidents at a time: one after the other, the receivers' round trips per incident would bound the cycle.
         await Parallel.ForEachAsync(opened, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
             async (o, ct) => await notifier.SendAsync(new IncidentMessage("trigger", o.Incident, o.Owner, o.Change.Title, o.Change.Explanation, o.Change.Fields,

@@ -41,9 +41,14 @@ public static class IncidentCommands
             return (IncidentOutcome.Conflict, problem);
         }
         // The person, without the token id the audit entry carries.
+        var mitigatedAt = incident.MitigatedAt;
         db.Add(IncidentLifecycle.Move(incident, to, user.Identity?.Name ?? actor.Name, now));
         AuditLog.Record(db, actor, $"incident.{to}", id.ToString());
         await db.SaveChangesAsync(ct);
+        if (incident.MitigatedAt != mitigatedAt)
+        {
+            await notifier.ChangedAsync([incident], ct); // restored: Delivery's time to restore
+        }
         if (to == IncidentLifecycle.Resolved && incident.Postmortem is null)
         {
             // Drafted now, with the whole timeline, for the team to complete.

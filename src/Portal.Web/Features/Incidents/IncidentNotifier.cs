@@ -1,6 +1,7 @@
 using MailKit;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
+using Portal.Web.Infrastructure.Extensions;
 using Portal.Web.Infrastructure.Notifications;
 
 namespace Portal.Web.Features.Incidents;
@@ -11,8 +12,29 @@ namespace Portal.Web.Features.Incidents;
 /// reached is logged (its URL, keys and SMTP credentials are not: they carry secrets) and never fails the change it reports.
 /// </summary>
 public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<IncidentsOptions> options, IOptions<NotificationOptions> notifications,
-    IncidentMailer mailer, ILogger<IncidentNotifier> logger)
+    IncidentMailer mailer, IEnumerable<IIncidentListener> listeners, ILogger<IncidentNotifier> logger)
 {
+    /// <summary>Tells the <see cref="IIncidentListener"/>s that these incidents opened or were restored (after they are saved).</summary>
+    public async Task ChangedAsync(IReadOnlyCollection<Incident> incidents, CancellationToken cancellationToken)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+        var changed = incidents.Select(i => (i.ComponentRef, i.TriggeredAt)).ToList();
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.OnIncidentsChangedAsync(changed, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "An incident listener ({Listener}) failed on {Count} incidents", listener.GetType().Name, changed.Count);
+            }
+        }
+    }
+
     /// <summary>A portal path as a link: with the public address in front when one is configured.</summary>
     public string Link(string path) => string.IsNullOrWhiteSpace(notifications.Value.PublicUrl) ? path : notifications.Value.PublicUrl.TrimEnd('/') + path;
 
