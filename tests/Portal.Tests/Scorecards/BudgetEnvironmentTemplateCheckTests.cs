@@ -148,4 +148,11 @@ public sealed class BudgetEnvironmentTemplateCheckTests
         Assert.Equal(["'template.current' parameter 'days' must be a whole number from 0 to 3650."], template);
         Assert.Equal(["'environment.compliant' has no parameter 'tier' (it takes: none)."], compliant);
     }
+
+    [Fact]
+    public void Every_check_description_fits_as_the_title_of_a_rule_that_has_none()
+    {
+        // A rule without a title takes its check's description, and titles are at most RuleType.MaxText long.
+        Assert.All(RuleTypes.All, t => Assert.True(t.Description.Length <= RuleType.MaxText, $"{t.Name}: {t.Description.Length} characters"));
+    }
 }
