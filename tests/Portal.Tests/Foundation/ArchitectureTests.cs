@@ -36,12 +36,12 @@ public sealed class ArchitectureTests
         new FeatureRule("Incidents", "Slo", "Incidents hears of alerts through IAlertListener and reads SLO budgets (the on-call dashboard) only through SloReads",
             "SloReads", "SloBudgetState", "SloFiringAlert"),
         new FeatureRule("Scorecards", "Slo", "Scorecards read SLOs and telemetry only through SloReads", "SloReads", "SloBudgetState", "SloFiringAlert"),
-        new FeatureRule("Scorecards", "Cost", "Scorecards read cost only through CostReads", "CostReads", "TeamCostShare"),
-        new FeatureRule("Scorecards", "Environments", "Scorecards read environments only through EnvironmentReads", "EnvironmentReads", "ComponentEnvironment"),
+        new FeatureRule("Scorecards", "Cost", "Scorecards read cost only through CostReads", "CostReads", "TeamCostShare", "BudgetSpend"),
+        new FeatureRule("Scorecards", "Environments", "Scorecards read environments only through EnvironmentReads", "EnvironmentReads", "ComponentEnvironment", "EnvironmentComplianceRow"),
         new FeatureRule("Scorecards", "Delivery", "Scorecards read deployments and builds (delivery checks) only through DeliveryReads", "DeliveryReads", "DeliveryCounts"),
         new FeatureRule("Scorecards", "Incidents", "Scorecards read on-call schedules and alert routing (incident checks) only through IncidentReads",
             "IncidentReads", "AlertRouting"),
-        new FeatureRule("Scorecards", "Templates", "Scorecards read no feature without a read surface"),
+        new FeatureRule("Scorecards", "Templates", "Scorecards read templates only through TemplateReads", "TemplateReads", "TemplateOrigin"),
         .. new[] { "Templates", "Environments", "Cost", "Slo", "Delivery", "Incidents" }.Select(f => new FeatureRule(f, "Scorecards", "no feature reads Scorecards")),
     ];
 

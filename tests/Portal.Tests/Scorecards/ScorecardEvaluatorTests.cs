@@ -165,12 +165,23 @@ public sealed class ScorecardEvaluatorTests
     {
         var card = ScorecardYaml.ParseOne(BuiltInScorecards.ProductionReadinessYaml).Definition!;
 
-        var full = ScorecardEvaluator.Evaluate(card, Entity() with { Links = [.. Entity().Links, new EntityLink("https://grafana.example/d/orders", "Dashboard", null, null)] }, Now)!;
+        // Gold also asks for spend within budget and environments that comply with the policy.
+        var gold = Entity() with
+        {
+            BudgetKnown = true, Budget = new BudgetSignal("team", 80m, 100m, "USD", new DateOnly(2026, 12, 1)), EnvironmentCompliance = [new("orders-prod", [])],
+        };
+        var full = ScorecardEvaluator.Evaluate(card, gold with { Links = [.. Entity().Links, new EntityLink("https://grafana.example/d/orders", "Dashboard", null, null)] }, Now)!;
         Assert.Equal(("Gold", 2), (full.Level, full.LevelIndex));
 
-        var noCost = ScorecardEvaluator.Evaluate(card, Entity() with { Links = [.. Entity().Links, new EntityLink("https://g.example/", "Dashboard", null, null)], TeamCost = new Dictionary<int, CostShare>() }, Now)!;
+        var noCost = ScorecardEvaluator.Evaluate(card, gold with { Links = [.. Entity().Links, new EntityLink("https://g.example/", "Dashboard", null, null)], TeamCost = new Dictionary<int, CostShare>() }, Now)!;
         Assert.Equal("Silver", noCost.Level);
         Assert.Equal(1, noCost.NoData);
+
+        var noBudget = ScorecardEvaluator.Evaluate(card, gold with
+        {
+            Links = [.. Entity().Links, new EntityLink("https://g.example/", "Dashboard", null, null)], Budget = null,
+        }, Now)!;
+        Assert.Equal(("Silver", RuleOutcome.NoData), (noBudget.Level, noBudget.Rules.Single(r => r.Id == "within-budget").Outcome));
 
         var noRunbook = ScorecardEvaluator.Evaluate(card, Entity() with { Links = [] }, Now)!;
         Assert.Null(noRunbook.Level);

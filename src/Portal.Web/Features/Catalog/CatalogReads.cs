@@ -190,7 +190,7 @@ public static class CatalogReads
         await db.CatalogEntities.AsNoTracking()
             .Where(e => e.Kind == kind && (entityRef == null || e.EntityRef == entityRef) && (includeOrphans || e.OrphanedAt == null))
             .OrderBy(e => e.Title ?? e.Name)
-            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source)).ToListAsync(cancellationToken);
+            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source, e.UpdatedAt)).ToListAsync(cancellationToken);
 
     /// <summary>
     /// The active entities of a (custom) kind with the location each came from and whether an admin registered that
@@ -217,8 +217,11 @@ public sealed record CatalogLink(string Url, string? Title, string? Type, string
 public sealed record CatalogFacts(string Ref, string Kind, string? Type, string? Lifecycle, string? Owner, string? System, string? Title,
     string? Description, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Annotations, IReadOnlyList<CatalogLink> Links);
 
-/// <summary>An entity's descriptor and the file it was read from (see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>).</summary>
-public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source);
+/// <summary>
+/// An entity's descriptor, the file it was read from and when its descriptor last changed (a refresh that finds it unchanged
+/// does not move <see cref="UpdatedAt"/>); see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>.
+/// </summary>
+public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source, DateTimeOffset UpdatedAt = default);
 
 /// <summary>
 /// An entity of a custom kind as a definition (see <see cref="CatalogReads.DefinitionsAsync"/>): its descriptor, the file

@@ -12,7 +12,7 @@ public static class CostReads
 {
     /// <summary>
     /// Each catalog team's effective cost over the days [<paramref name="from"/>, <paramref name="to"/>) and the part attributed to a
-    /// component; keyed by team name (as cost attributes it, e.g. <c>payments</c>). Shared and unallocated cost belong to no team.
+    /// component; keyed by the team's ref (as cost attributes it, e.g. <c>group:default/payments</c>). Shared and unallocated cost belong to no team.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, TeamCostShare>> TeamAttributionAsync(PortalDbContext db, DateTime from, DateTime to,
         CancellationToken cancellationToken) =>
@@ -21,6 +21,20 @@ public static class CostReads
             .GroupBy(d => d.Team!)
             .Select(g => new { Team = g.Key, Total = g.Sum(d => d.EffectiveCost), Attributed = g.Where(d => d.Component != null).Sum(d => d.EffectiveCost) })
             .ToDictionaryAsync(g => g.Team, g => new TeamCostShare(g.Total, g.Attributed), cancellationToken);
+
+    /// <summary>
+    /// Every budget with its spend in the current budget period, as the budgets page reports it: the calendar month of the
+    /// newest charge (imports lag, so "now" is the newest charge when that is earlier), effective cost, shared cost excluded;
+    /// a team's budget counts all its cost, a component's only that component's. Two queries, whatever the number of entities.
+    /// </summary>
+    public static async Task<IReadOnlyList<BudgetSpend>> BudgetsAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var latest = await CostQueries.NewestChargeEndAsync(db, cancellationToken);
+        var asOf = latest is { } l && l < now.UtcDateTime ? l : now.UtcDateTime;
+        var period = new DateOnly(asOf.Year, asOf.Month, 1);
+        return (await BudgetMath.StatusAsync(db, asOf, cancellationToken))
+            .Select(s => new BudgetSpend(s.Budget.Team, s.Budget.Component, s.Budget.Currency, s.Budget.MonthlyAmount, s.MonthToDate, period)).ToList();
+    }
 
     /// <summary>
     /// The <paramref name="top"/> teams or environments (<paramref name="dimension"/> "team" or "environment") with the most effective
@@ -79,6 +93,12 @@ public sealed record CostDriver(string Key, bool Unallocated, decimal EffectiveC
 
 /// <summary>A component's cost over a window in one currency, and its monthly budget in that currency when it has one.</summary>
 public sealed record ComponentCost(string Currency, decimal EffectiveCost, decimal? MonthlyBudget);
+
+/// <summary>
+/// A budget (a team's, or one component's when <see cref="Component"/> is set; both lower-case refs) and what was spent
+/// against it in the budget period starting <see cref="Period"/> (a calendar month).
+/// </summary>
+public sealed record BudgetSpend(string Team, string? Component, string Currency, decimal Amount, decimal Spent, DateOnly Period);
 
 /// <summary>A team's cost over a window and the part of it attributed to a component.</summary>
 public sealed record TeamCostShare(decimal Total, decimal Attributed);

@@ -22,6 +22,26 @@ public static class EnvironmentReads
         .Select(e => new ComponentEnvironment(e.Name, e.ComponentRef, e.Tier, e.Status.ToString())).ToList();
 
     /// <summary>
+    /// Each environment that exists (<see cref="EnvironmentCompliance.Judged"/>) with how it breaks the policy in force now
+    /// (empty: compliant; see <see cref="EnvironmentCompliance"/>). Quotas count the owner team's live environments, as a
+    /// request does. Two queries, and the policy is only read, never stored.
+    /// </summary>
+    public static async Task<IReadOnlyList<EnvironmentComplianceRow>> ComplianceAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var yaml = await db.EnvironmentPolicyVersions.AsNoTracking().OrderByDescending(p => p.Version).Select(p => p.Yaml).FirstOrDefaultAsync(cancellationToken);
+        var policy = EnvironmentPolicySet.Parse(yaml ?? EnvironmentPolicySet.DefaultYaml).Policy
+            ?? throw new InvalidOperationException("The environment policy in force does not parse.");
+        var live = await db.Environments.AsNoTracking().Where(e => PortalEnvironment.Live.Contains(e.Status)).OrderBy(e => e.Name)
+            .Select(e => new ComplianceSubject(e.Name, e.ComponentRef, e.OwnerTeam, e.Type, e.Tier, e.Region, e.Ttl, e.ExpiresAt, e.DecidedBy, e.Status, e.Cpu, e.MemoryGi))
+            .ToListAsync(cancellationToken);
+        var usage = live.GroupBy(e => e.OwnerTeam, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new TeamUsage(g.Count(), g.Sum(e => e.Cpu), g.Sum(e => e.MemoryGi)), StringComparer.Ordinal);
+        return live.Where(e => EnvironmentCompliance.Judged.Contains(e.Status))
+            .Select(e => new EnvironmentComplianceRow(e.Name, e.Component, e.Tier, EnvironmentCompliance.Problems(policy, e, usage[e.OwnerTeam], now)))
+            .ToList();
+    }
+
+    /// <summary>
     /// Status changes of environments of these components (null: all) in [from, to), newest first, at most
     /// <paramref name="limit"/> (for the incident timeline and the on-call dashboard).
     /// </summary>
@@ -62,6 +82,9 @@ public static class EnvironmentReads
 
 /// <summary>An environment as other features may know it with its tier and status (see <see cref="EnvironmentReads.LiveAsync"/>).</summary>
 public sealed record ComponentEnvironment(string Name, string Component, string Tier, string Status);
+
+/// <summary>An environment that exists and how it breaks the policy in force (empty: compliant); see <see cref="EnvironmentReads.ComplianceAsync"/>.</summary>
+public sealed record EnvironmentComplianceRow(string Name, string Component, string Tier, IReadOnlyList<string> Problems);
 
 /// <summary>One status change of an environment (see <see cref="EnvironmentReads.ChangesAsync"/>); <paramref name="From"/> is null for its request.</summary>
 public sealed record EnvironmentChange(Guid Id, string Environment, string Component, string Tier, string? From, string To, DateTimeOffset At, string Actor,

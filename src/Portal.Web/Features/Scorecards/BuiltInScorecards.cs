@@ -2,8 +2,8 @@ namespace Portal.Web.Features.Scorecards;
 
 /// <summary>
 /// The scorecards that ship enabled, from the platform guide's two checklists, mapped to signals the portal has.
-/// Checklist items the portal cannot see (backup restore drills, least-privilege access, compliance evidence)
-/// are left out rather than scored on a guess; see docs/scorecards.md.
+/// Checklist items the portal cannot see (backup restore drills, least-privilege access) are left out rather than scored
+/// on a guess; see docs/scorecards.md. A built-in is stored when it is missing, so an existing portal keeps its copy.
 /// </summary>
 public static class BuiltInScorecards
 {
@@ -62,9 +62,14 @@ public static class BuiltInScorecards
             - id: from-template
               title: Created from a template
               level: Gold
-              check: annotation.present
-              params: { annotation: backstage.io/source-template }
-              howToFix: Create services from a portal template (it sets backstage.io/source-template), or add the annotation naming the template it follows.
+              check: template.created
+              howToFix: Create services from a portal template (Create, then a template); its run registers the component, which is what this rule looks for.
+            - id: template-current
+              title: Template version at most 180 days behind
+              level: Gold
+              check: template.current
+              params: { days: 180 }
+              howToFix: Bring the service up to its template's current version (compare with a fresh run of the template and take over what changed).
             - id: has-environment
               title: Has an environment made through the portal
               level: Gold
@@ -145,6 +150,17 @@ public static class BuiltInScorecards
               check: cost.taggedShare
               params: { minPercent: 80, days: 30 }
               howToFix: Tag cloud resources with the component (see Cost, unallocated) so the team's cost is attributed.
+            - id: within-budget
+              title: Within its cost budget (cost limits)
+              level: Gold
+              check: cost.withinBudget
+              params: { maxPercent: 100 }
+              howToFix: Bring this month's spend under the budget or have it raised (Cost, budgets); without any budget for the component or its team, set one.
+            - id: environments-compliant
+              title: Environments comply with the policy (quotas, M7)
+              level: Gold
+              check: environment.compliant
+              howToFix: On the environment's page, extend or delete one past its TTL, re-request one in a tier or region the policy allows, or free the team's quota.
         """;
 
     /// <summary>Name and YAML of each built-in scorecard.</summary>

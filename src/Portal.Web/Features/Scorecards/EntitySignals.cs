@@ -37,6 +37,17 @@ public sealed record EntitySignals
     /// <summary>The owner team's cost per window length in days: total and the part attributed to a component; a window missing: no cost data.</summary>
     public IReadOnlyDictionary<int, CostShare> TeamCost { get; init; } = new Dictionary<int, CostShare>();
 
+    /// <summary>Whether budgets were loaded; <see cref="Budget"/> null then means neither the component nor its owner team has a budget.</summary>
+    public bool BudgetKnown { get; init; }
+    public BudgetSignal? Budget { get; init; }
+
+    /// <summary>The entity's existing environments and how each breaks the environment policy; null when not loaded.</summary>
+    public IReadOnlyList<ComplianceSignal>? EnvironmentCompliance { get; init; }
+
+    /// <summary>Whether scaffolder runs were loaded; <see cref="Template"/> null then means no run made the entity.</summary>
+    public bool TemplateKnown { get; init; }
+    public TemplateSignal? Template { get; init; }
+
     /// <summary>The entity's environments made through the portal that are not deleted; null when not available.</summary>
     public IReadOnlyList<EnvironmentSignal>? Environments { get; init; }
 
@@ -64,6 +75,18 @@ public sealed record CostShare(decimal Total, decimal Attributed);
 
 /// <summary>A component's delivery over a window: successful production deployments, and builds that succeeded or failed.</summary>
 public sealed record DeliveryWindow(int Deployments, int BuildsSucceeded, int BuildsFailed);
+
+/// <summary>
+/// The budget that applies to a component (<see cref="Scope"/> <c>component</c>: its own; <c>team</c>: its owner team's) and
+/// what was spent against it in the budget month starting <see cref="Period"/>.
+/// </summary>
+public sealed record BudgetSignal(string Scope, decimal Spent, decimal Amount, string Currency, DateOnly Period);
+
+/// <summary>An existing environment of the entity and how it breaks the environment policy (empty: compliant).</summary>
+public sealed record ComplianceSignal(string Name, IReadOnlyList<string> Problems);
+
+/// <summary>The scaffolder run that made the entity: its template, when, and whether that template is still in the catalog and unchanged.</summary>
+public sealed record TemplateSignal(string TemplateRef, DateTimeOffset CreatedAt, bool TemplateExists, bool Current, DateTimeOffset? NewerSince);
 
 /// <summary>An environment of the entity: its tier and status.</summary>
 public sealed record EnvironmentSignal(string Name, string Tier, string Status);

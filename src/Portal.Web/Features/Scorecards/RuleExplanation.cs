@@ -33,6 +33,12 @@ public static class RuleExplanation
             RuleTypes.CostTagged => ($"{f.Value} %", $">= {Percent(p.Number("minPercent"))}",
                 $"{f.Value} % of the owner team's cost over {p.Whole("days")} days is attributed to components; at least {Percent(p.Number("minPercent"))} wanted."),
             RuleTypes.EnvironmentPresent => Environment(p.Text("tier"), f),
+            RuleTypes.CostBudget => Budget(p.Whole("maxPercent"), f),
+            RuleTypes.EnvironmentCompliant => pass ? ($"{f.Value} compliant", "all compliant", $"All {Total(f.Value)} environment(s) that exist comply with the environment policy.")
+                : ($"{f.Value} compliant", "all compliant", $"Not compliant with the environment policy: {f.Detail}."),
+            RuleTypes.TemplateCreated => pass ? (f.Value ?? "", "a scaffolder run", $"Made by a run of {f.Value} on {f.Detail}.")
+                : ("no", "a scaffolder run", "No completed scaffolder run registered this entity; it was registered by hand or by the API."),
+            RuleTypes.TemplateCurrent => TemplateCurrent(p.Whole("days"), f),
             RuleTypes.DeployFrequency => ($"{f.Value} in {p.Whole("days")} days", $">= {p.Whole("perWeek")}/week",
                 $"{f.Value} successful production deployment(s) in the last {p.Whole("days")} days ({PerWeek(f.Value, p.Whole("days"))} a week); "
                 + $"at least {p.Whole("perWeek")} a week wanted."),
@@ -61,6 +67,13 @@ public static class RuleExplanation
             RuleTypes.TelemetryRecent => "No telemetry data is available for this entity, so the rule cannot pass.",
             RuleTypes.CostTagged => $"No cost of the owner team is known for the last {rule.Parameters.Whole("days")} days.",
             RuleTypes.EnvironmentPresent => "No environment data is available for this entity, so the rule cannot pass.",
+            RuleTypes.CostBudget when f.Value == "none" => "Neither this component nor its owner team has a budget (Cost, budgets), so whether it is within budget is unknown.",
+            RuleTypes.CostBudget => "Budgets were not available to this evaluation, so the rule cannot pass.",
+            RuleTypes.EnvironmentCompliant when f.Value == "0" => "The entity has no environment that exists (provisioning, ready, expiring or failed), so there is nothing to judge.",
+            RuleTypes.EnvironmentCompliant => "No environment data is available for this entity, so the rule cannot pass.",
+            RuleTypes.TemplateCurrent when f.Value == "none" => "No scaffolder run made this entity, so it has no template version to compare.",
+            RuleTypes.TemplateCurrent when f.Value == "gone" => $"The template {f.Detail} it was made from is no longer in the catalog, so its version cannot be compared.",
+            RuleTypes.TemplateCreated or RuleTypes.TemplateCurrent => "Scaffolder runs were not available to this evaluation, so the rule cannot pass.",
             RuleTypes.BuildSuccess when f.Value == "0" => $"No build finished in the last {rule.Parameters.Whole("days")} days, so the success rate is unknown.",
             RuleTypes.DeployFrequency or RuleTypes.BuildSuccess => "This component never sent a delivery event to the portal, so how it builds and deploys is unknown.",
             RuleTypes.OnCallPresent => "On-call schedules were not available to this evaluation, so the rule cannot pass.",
@@ -109,6 +122,29 @@ public static class RuleExplanation
         }
         return ($"{f.Value} environments", wanted, $"No {(tier is null ? "" : tier + " ")}environment was made through the portal ({f.Value} in all).");
     }
+
+    private static (string, string, string) Budget(long maxPercent, RuleFinding f)
+    {
+        // Detail: "scope spent amount currency month" (see ScorecardEvaluator.Budget).
+        var d = (f.Detail ?? "").Split(' ');
+        var wanted = $"<= {maxPercent} %";
+        if (d.Length < 5)
+        {
+            return ($"{f.Value} %", wanted, $"{f.Value} % of the budget is spent; at most {maxPercent} % wanted.");
+        }
+        var whose = d[0] == "component" ? "The component" : "Its owner team";
+        return ($"{f.Value} %", wanted, $"{whose} spent {d[1]} of its {d[2]} {d[3]} budget for {d[4]} ({f.Value} %); at most {maxPercent} % wanted.");
+    }
+
+    private static (string, string, string) TemplateCurrent(long days, RuleFinding f)
+    {
+        var wanted = days == 0 ? "the current version" : $"at most {days} days behind";
+        return f.Value == "current" ? ("current", wanted, $"{f.Detail} has not changed since this entity was made from it.")
+            : f.Outcome == RuleOutcome.Pass ? ($"{f.Value} days behind", wanted, $"{f.Detail} changed since this entity was made from it; the newer version is {f.Value} day(s) old, within {days}.")
+            : ($"{f.Value} days behind", wanted, $"{f.Detail} changed since this entity was made from it; the newer version is {f.Value} day(s) old, more than {days}.");
+    }
+
+    private static string Total(string? fraction) => fraction?.Split('/') is [_, var total] ? total : "?";
 
     private static string PerWeek(string? deployments, long days) =>
         decimal.TryParse(deployments, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)

@@ -17,7 +17,11 @@ public static class RuleTypes
     public const string SloBudget = "slo.budgetRemaining";
     public const string TelemetryRecent = "telemetry.recent";
     public const string CostTagged = "cost.taggedShare";
+    public const string CostBudget = "cost.withinBudget";
     public const string EnvironmentPresent = "environment.present";
+    public const string EnvironmentCompliant = "environment.compliant";
+    public const string TemplateCreated = "template.created";
+    public const string TemplateCurrent = "template.current";
     public const string DeployFrequency = "delivery.deployFrequency";
     public const string BuildSuccess = "delivery.buildSuccess";
     public const string AlertRouting = "incident.alertRouting";
@@ -46,6 +50,12 @@ public static class RuleTypes
             [new("hours", ParameterKind.WholeNumber, false, 24L, 1, 24 * 90)]),
         new(CostTagged, "cost", "At least `minPercent` of the owner team's cost over `days` days is attributed to components (tagged).",
             [new("minPercent", ParameterKind.Percent, true, Help: "e.g. 80"), new("days", ParameterKind.WholeNumber, false, 30L, 1, 365)]),
+        new(CostBudget, "cost", "Spend this budget month is at most `maxPercent` % of the budget: the component's own, else its owner team's (Cost, budgets).",
+            [new("maxPercent", ParameterKind.WholeNumber, false, 100L, 1, 1000, Help: "e.g. 100")]),
+        new(EnvironmentCompliant, "environments", "Every existing environment of the entity complies with the environment policy (TTL, type, tier, region, approval, quota; M7).", []),
+        new(TemplateCreated, "templates", "The entity was registered by a completed scaffolder run (a template's catalog:register step).", []),
+        new(TemplateCurrent, "templates", "The template the entity was made from has not changed since, or its newer version is at most `days` days old.",
+            [new("days", ParameterKind.WholeNumber, false, 90L, 0, 3650, Help: "e.g. 90")]),
         new(EnvironmentPresent, "environments", "The entity has an environment made through the portal (of `tier`, when given) that is not deleted.",
             [new("tier", ParameterKind.Text, false)]),
         new(DeployFrequency, "delivery", "At least `perWeek` successful production deployments per week on average over the last `days` days.",

@@ -23,8 +23,47 @@ public static class ScorecardCatalogSource
 {
     public const string ActorPrefix = "catalog ";
 
+    /// <summary>
+    /// Where each git-defined scorecard lives, by its catalog entity ref (<see cref="Scorecard.Source"/>): the location
+    /// (<c>git:https://…</c>), else the file, else the ref itself; what the pages show instead of offering to edit it.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> LocationsAsync(PortalDbContext db, CancellationToken ct) =>
+        (await CatalogReads.DefinitionsAsync(db, ScorecardYaml.Kind, ct)).ToDictionary(d => d.Ref, d => d.Location ?? d.Source ?? d.Ref, StringComparer.Ordinal);
+
+    /// <summary>The reason the portal does not change a scorecard read from <paramref name="location"/>.</summary>
+    public static string DefinedInGit(string location) => $"Defined in git: {location}. Change it there; the location's next refresh updates it here.";
+
     /// <param name="dryRun">Work out what a sync would do and refuse, writing nothing (the API's list of problems).</param>
     public static async Task<ScorecardSourceSync> SyncAsync(PortalDbContext db, DateTimeOffset now, CancellationToken ct, bool dryRun = false)
+    {
+        if (dryRun)
+        {
+            return await SyncCoreAsync(db, now, dryRun, ct);
+        }
+        // Two syncs at once (a catalog change's evaluation and a requested one) would both create the same scorecard and one
+        // would fail on the unique name: a session lock on one connection makes the second read what the first wrote.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({LockKey})", ct);
+            try
+            {
+                return await SyncCoreAsync(db, now, dryRun, ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const long LockKey = 0x5C0_4EC4_5C5;
+
+    private static async Task<ScorecardSourceSync> SyncCoreAsync(PortalDbContext db, DateTimeOffset now, bool dryRun, CancellationToken ct)
     {
         var definitions = await CatalogReads.DefinitionsAsync(db, ScorecardYaml.Kind, ct);
         var rows = await db.Scorecards.ToListAsync(ct);

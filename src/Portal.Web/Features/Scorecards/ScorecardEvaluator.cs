@@ -61,6 +61,10 @@ public static class ScorecardEvaluator
             RuleTypes.TelemetryRecent => Telemetry((int)p.Whole("hours"), e, now),
             RuleTypes.CostTagged => Cost(p.Number("minPercent"), (int)p.Whole("days"), e),
             RuleTypes.EnvironmentPresent => Environment(p.Text("tier"), e),
+            RuleTypes.CostBudget => Budget(p.Whole("maxPercent"), e),
+            RuleTypes.EnvironmentCompliant => Compliance(e),
+            RuleTypes.TemplateCreated => !e.TemplateKnown ? NoData() : e.Template is { } made ? Pass(made.TemplateRef, Day(made.CreatedAt)) : Fail(),
+            RuleTypes.TemplateCurrent => TemplateCurrent((int)p.Whole("days"), e, now),
             RuleTypes.DeployFrequency => DeployFrequency(p.Whole("perWeek"), (int)p.Whole("days"), e),
             RuleTypes.BuildSuccess => BuildSuccess(p.Number("minPercent"), (int)p.Whole("days"), e),
             RuleTypes.OnCallPresent => e.TeamOnCall is not { } onCall ? NoData() : onCall ? Pass() : Fail(),
@@ -73,7 +77,11 @@ public static class ScorecardEvaluator
 
     private static RuleFinding Fail(string? value = null, string? detail = null) => new(RuleOutcome.Fail, value, detail);
 
-    private static RuleFinding NoData(string? value = null) => new(RuleOutcome.NoData, value);
+    private static RuleFinding NoData(string? value = null, string? detail = null) => new(RuleOutcome.NoData, value, detail);
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Whole(int n) => n.ToString(CultureInfo.InvariantCulture);
 
@@ -206,5 +214,74 @@ public static class ScorecardEvaluator
         }
         var found = e.Environments.FirstOrDefault(v => tier is null || string.Equals(v.Tier, tier, StringComparison.OrdinalIgnoreCase));
         return found is null ? Fail(Whole(e.Environments.Count)) : Pass(found.Name, $"{found.Tier} {found.Status}");
+    }
+
+    /// <summary>
+    /// Value: the share of the budget spent (one decimal); detail: "scope spent amount currency month". No data ("none")
+    /// without a budget: a component nobody budgeted is not within budget, its spend is just not judged. Compared exactly.
+    /// </summary>
+    private static RuleFinding Budget(long maxPercent, EntitySignals e)
+    {
+        if (!e.BudgetKnown)
+        {
+            return NoData();
+        }
+        if (e.Budget is not { Amount: > 0 } b)
+        {
+            return NoData("none");
+        }
+        var value = Math.Round(b.Spent * 100 / b.Amount, 1).ToString("0.#", CultureInfo.InvariantCulture);
+        var detail = $"{b.Scope} {Money(b.Spent)} {Money(b.Amount)} {b.Currency} {b.Period.ToString("yyyy-MM", CultureInfo.InvariantCulture)}";
+        return b.Spent * 100 <= b.Amount * maxPercent ? Pass(value, detail) : Fail(value, detail);
+    }
+
+    /// <summary>
+    /// Value: compliant environments of those judged ("2/3"); fail detail: the first three non-compliant ones and their
+    /// problems. No data ("0") when the entity has no environment that exists: there is nothing to comply.
+    /// </summary>
+    private static RuleFinding Compliance(EntitySignals e)
+    {
+        if (e.EnvironmentCompliance is not { } environments)
+        {
+            return NoData();
+        }
+        if (environments.Count == 0)
+        {
+            return NoData("0");
+        }
+        var broken = environments.Where(v => v.Problems.Count > 0).ToList();
+        var value = $"{environments.Count - broken.Count}/{environments.Count}";
+        if (broken.Count == 0)
+        {
+            return Pass(value);
+        }
+        var detail = string.Join("; ", broken.Take(3).Select(v => $"{v.Name}: {string.Join(", ", v.Problems)}")) + (broken.Count > 3 ? $"; {broken.Count - 3} more" : "");
+        return Fail(value, detail.Length > 400 ? detail[..399] + "…" : detail);
+    }
+
+    /// <summary>
+    /// Value: "current" when the template is unchanged since the run, else the whole days the newer version has existed;
+    /// detail: the template. No data when no run made the entity ("none") or its template left the catalog ("gone").
+    /// </summary>
+    private static RuleFinding TemplateCurrent(int days, EntitySignals e, DateTimeOffset now)
+    {
+        if (!e.TemplateKnown)
+        {
+            return NoData();
+        }
+        if (e.Template is not { } t)
+        {
+            return NoData("none");
+        }
+        if (!t.TemplateExists)
+        {
+            return NoData("gone", t.TemplateRef);
+        }
+        if (t.Current || t.NewerSince is not { } since)
+        {
+            return Pass("current", t.TemplateRef);
+        }
+        var behind = Math.Max(0, (int)Math.Floor((now - since).TotalDays));
+        return behind <= days ? Pass(Whole(behind), t.TemplateRef) : Fail(Whole(behind), t.TemplateRef);
     }
 }

@@ -6,12 +6,13 @@ using Portal.Web.Features.Delivery;
 using Portal.Web.Features.Environments;
 using Portal.Web.Features.Incidents;
 using Portal.Web.Features.Slo;
+using Portal.Web.Features.Templates;
 
 namespace Portal.Web.Features.Scorecards;
 
 /// <summary>
 /// Gathers the signals the rules judge, only through the owners' read surfaces (<see cref="CatalogReads"/>, <see cref="SloReads"/>,
-/// <see cref="CostReads"/>, <see cref="EnvironmentReads"/>, <see cref="DeliveryReads"/>, <see cref="IncidentReads"/>), and only those some enabled rule needs. The per-entity catalog
+/// <see cref="CostReads"/>, <see cref="EnvironmentReads"/>, <see cref="DeliveryReads"/>, <see cref="IncidentReads"/>, <see cref="TemplateReads"/>), and only those some enabled rule needs. The per-entity catalog
 /// facts are read page by page (<see cref="PagesAsync"/>) so 100,000 entities fit in bounded memory.
 /// </summary>
 public sealed class ScorecardSignals
@@ -29,6 +30,11 @@ public sealed class ScorecardSignals
     private readonly Dictionary<int, IReadOnlyDictionary<string, DeliveryCounts>> _delivery = [];
     private IReadOnlySet<string>? _onCall;
     private AlertRouting? _routing;
+    private IReadOnlyList<BudgetSpend>? _budgets;
+    private Dictionary<string, BudgetSpend>? _componentBudgets;
+    private Dictionary<string, BudgetSpend>? _teamBudgets;
+    private ILookup<string, ComplianceSignal>? _compliance;
+    private IReadOnlyDictionary<string, TemplateOrigin>? _templates;
 
     private ScorecardSignals(IReadOnlyCollection<string> kinds, HashSet<string> teams, Dictionary<string, Dictionary<string, int>> relations,
         ILookup<string, SloSignal>? slos, IReadOnlyDictionary<string, DateTimeOffset>? telemetry, Dictionary<int, IReadOnlyDictionary<string, TeamCostShare>> cost,
@@ -84,6 +90,23 @@ public sealed class ScorecardSignals
             signals._onCall = await IncidentReads.TeamsOnCallAsync(db, ct);
         }
         signals._routing = checks.Contains(RuleTypes.AlertRouting) ? routing : null;
+        if (checks.Contains(RuleTypes.CostBudget))
+        {
+            signals._budgets = await CostReads.BudgetsAsync(db, now, ct);
+            signals._componentBudgets = signals._budgets.Where(b => b.Component is not null).GroupBy(b => b.Component!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            signals._teamBudgets = signals._budgets.Where(b => b.Component is null).GroupBy(b => b.Team, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        }
+        if (checks.Contains(RuleTypes.EnvironmentCompliant))
+        {
+            signals._compliance = (await EnvironmentReads.ComplianceAsync(db, now, ct))
+                .ToLookup(e => e.Component, e => new ComplianceSignal(e.Name, e.Problems), StringComparer.Ordinal);
+        }
+        if (checks.Contains(RuleTypes.TemplateCreated) || checks.Contains(RuleTypes.TemplateCurrent))
+        {
+            signals._templates = await TemplateReads.OriginsAsync(db, ct);
+        }
         return signals;
     }
 
@@ -110,7 +133,6 @@ public sealed class ScorecardSignals
     /// <summary>One entity's signals from its catalog facts and the loaded per-feature signals.</summary>
     public EntitySignals Signals(CatalogFacts f)
     {
-        var ownerTeam = f.Owner is null ? null : f.Owner[(f.Owner.LastIndexOf('/') + 1)..];
         return new EntitySignals
         {
             Ref = f.Ref, Kind = f.Kind, Type = f.Type, Lifecycle = f.Lifecycle, Owner = f.Owner, OwnerIsTeam = f.Owner is not null && _teams.Contains(f.Owner),
@@ -120,8 +142,15 @@ public sealed class ScorecardSignals
             Slos = _slos is null ? null : [.. _slos[f.Ref]],
             TelemetryKnown = _telemetry is not null,
             TelemetryLastSeen = _telemetry is not null && _telemetry.TryGetValue(f.Ref, out var seen) ? seen : null,
-            TeamCost = ownerTeam is null ? new Dictionary<int, CostShare>()
-                : _cost.Where(c => c.Value.ContainsKey(ownerTeam)).ToDictionary(c => c.Key, c => new CostShare(c.Value[ownerTeam].Total, c.Value[ownerTeam].Attributed)),
+            // Cost attributes to team refs (group:default/payments), as the owner is written.
+            TeamCost = f.Owner is not { } owner ? new Dictionary<int, CostShare>()
+                : _cost.Where(c => c.Value.ContainsKey(owner)).ToDictionary(c => c.Key, c => new CostShare(c.Value[owner].Total, c.Value[owner].Attributed)),
+            BudgetKnown = _budgets is not null,
+            Budget = Budget(f),
+            EnvironmentCompliance = _compliance is null ? null : [.. _compliance[f.Ref]],
+            TemplateKnown = _templates is not null,
+            Template = _templates is not null && _templates.TryGetValue(f.Ref, out var made)
+                ? new TemplateSignal(made.TemplateRef, made.CreatedAt, made.TemplateExists, made.Current, made.NewerSince) : null,
             Environments = _environments is null ? null : [.. _environments[f.Ref]],
             Delivery = _delivering is null || !_delivering.Contains(f.Ref) ? null
                 : _delivery.ToDictionary(w => w.Key, w => w.Value.TryGetValue(f.Ref, out var c) ? new DeliveryWindow(c.Deployments, c.BuildsSucceeded, c.BuildsFailed) : new DeliveryWindow(0, 0, 0)),
@@ -129,5 +158,17 @@ public sealed class ScorecardSignals
             // A receiver for every team takes unowned components' incidents too (IncidentReceiver.Takes).
             TeamRouted = _routing is null ? null : _routing.EveryTeam || (f.Owner is not null && _routing.Routes(f.Owner)),
         };
+    }
+
+    /// <summary>The component's own budget when it has one, else its owner team's; null without either.</summary>
+    private BudgetSignal? Budget(CatalogFacts f)
+    {
+        if (_componentBudgets is null || _teamBudgets is null)
+        {
+            return null;
+        }
+        var (scope, budget) = _componentBudgets.TryGetValue(f.Ref, out var own) ? ("component", own)
+            : f.Owner is not null && _teamBudgets.TryGetValue(f.Owner, out var team) ? ("team", team) : ("", null);
+        return budget is null ? null : new BudgetSignal(scope, budget.Spent, budget.Amount, budget.Currency, budget.Period);
     }
 }
