@@ -157,6 +157,65 @@ public sealed class FakeGitLabPublishTests(FakeGitLabFixture fixture) : IClassFi
         Assert.Single(await db.CatalogLocations.Where(l => l.Target == $"{GitLab.Url}/acme/retry-api.git").ToListAsync());
     }
 
+    [Fact]
+    public async Task The_upstream_gitlab_merge_request_template_registered_unchanged_dry_runs_and_opens_a_merge_request_on_the_fake_GitLab()
+    {
+        await GitLab.CreateTakenProjectAsync("acme", "web-portal");
+        using var admin = factory.AdminClient();
+        await using (var db = await factory.DbAsync())
+        {
+            if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == "template:default/gitlab-merge-request"))
+            {
+                await RegisterAsync(admin, Path.Combine(UpstreamTemplateTests.TestData, "software-templates", "gitlab-merge-request", "template.yaml"));
+            }
+        }
+        var values = new
+        {
+            name = "web-portal", description = "The customer web portal", targetPath = "services/web-portal", branchName = "backstage/web-portal",
+            assignee = "portal-bot", repoUrl = "gitlab.com?owner=acme&repo=web-portal",
+        };
+
+        // The dry run: both steps succeed, the descriptor is rendered and valid, and nothing is pushed or opened.
+        var dry = JsonNode.Parse(await (await admin.PostAsJsonAsync("/api/templates/default/gitlab-merge-request/dry-run", new { values })).Content.ReadAsStringAsync())!;
+        Assert.DoesNotContain("\"error\"", dry["log"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.All(dry["steps"]!.AsArray(), s => Assert.Equal(StepStatus.Completed, s!["status"]!.GetValue<string>()));
+        var rendered = dry["files"]!.AsArray().Single(f => f!["path"]!.GetValue<string>() == "services/web-portal/catalog-info.yaml")!;
+        Assert.Contains("name: \"web-portal\"", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(rendered["base64Content"]!.GetValue<string>())), StringComparison.Ordinal);
+        Assert.DoesNotContain(GitLab.MergeRequests, m => m.Project == "acme/web-portal");
+
+        var id = await CreateTaskAsync(admin, "template:default/gitlab-merge-request", values);
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+
+        // One merge request from the new branch into main, with the template's title, description and options.
+        var request = Assert.Single(GitLab.MergeRequests, m => m.Project == "acme/web-portal");
+        Assert.Equal("backstage/web-portal", request.Body["source_branch"]!.GetValue<string>());
+        Assert.Equal("main", request.Body["target_branch"]!.GetValue<string>());
+        Assert.Equal("Creating catalog-info.yaml web-portal for backstage", request.Body["title"]!.GetValue<string>());
+        Assert.Equal("# New project: web-portal\nThe customer web portal\n", request.Body["description"]!.GetValue<string>());
+        Assert.True(request.Body["remove_source_branch"]!.GetValue<bool>());
+        Assert.Equal(7, request.Body["assignee_id"]!.GetValue<int>()); // the fake's id of the user portal-bot
+        Assert.Equal($"{GitLab.Url}/acme/web-portal/-/merge_requests/{request.Iid}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
+
+        // The branch holds the rendered descriptor at the target path, on top of what main had.
+        var clone = await GitLab.CloneAsync("acme", "web-portal", "backstage/web-portal");
+        try
+        {
+            Assert.Contains("name: \"web-portal\"", await File.ReadAllTextAsync(Path.Combine(clone, "services", "web-portal", "catalog-info.yaml")), StringComparison.Ordinal);
+            Assert.Equal("someone else's\n", await File.ReadAllTextAsync(Path.Combine(clone, "README.md")));
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+
+        // The same branch again is refused before the task exists; the merge request is not opened twice.
+        var again = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/gitlab-merge-request", values });
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("Step 'Publish' would fail: The branch 'backstage/web-portal' already exists in acme/web-portal; choose another branch name.",
+            (await again.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Single(GitLab.MergeRequests, m => m.Project == "acme/web-portal");
+    }
+
     /// <summary>The fake's own description of a project, read through its API with the token.</summary>
     private async Task<JsonObject> ProjectAsync(string path)
     {

@@ -11,6 +11,7 @@ public static class GitLabActionsSetup
             .Validate(o => Uri.TryCreate(o.GitLab.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "https" or "http",
                 "Portal:Templates:GitLab:ApiBaseUrl must be an absolute http(s) URL, e.g. https://gitlab.com/api/v4.");
         services.AddSingleton<IScaffolderAction, PublishGitLabAction>();
+        services.AddSingleton<IScaffolderAction, PublishGitLabMergeRequestAction>();
         services.AddHttpClient(GitLabApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         return services;
     }
