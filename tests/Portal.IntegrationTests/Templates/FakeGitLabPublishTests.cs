@@ -216,6 +216,24 @@ public sealed class FakeGitLabPublishTests(FakeGitLabFixture fixture) : IClassFi
         Assert.Single(GitLab.MergeRequests, m => m.Project == "acme/web-portal");
     }
 
+    [Fact]
+    public async Task The_action_list_offers_the_GitLab_actions_with_Backstage_s_input_and_output_names()
+    {
+        using var admin = factory.AdminClient();
+
+        var actions = (await admin.GetFromJsonAsync<JsonArray>("/api/scaffolder/actions"))!;
+
+        var publish = actions.Single(a => a!["id"]!.GetValue<string>() == "publish:gitlab")!;
+        Assert.Subset(publish["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToHashSet(),
+            new HashSet<string> { "repoUrl", "repoVisibility", "defaultBranch", "sourcePath", "gitCommitMessage", "gitAuthorName", "gitAuthorEmail", "token", "settings" });
+        Assert.True(publish["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "repoUrl")!["required"]!.GetValue<bool>());
+        Assert.Equal(["commitHash", "created", "projectId", "remoteUrl", "repoContentsUrl"],
+            publish["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var mergeRequest = actions.Single(a => a!["id"]!.GetValue<string>() == "publish:gitlab:merge-request")!;
+        Assert.Equal(["mergeRequestUrl", "projectPath", "projectid", "targetBranchName"],
+            mergeRequest["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The fake's own description of a project, read through its API with the token.</summary>
     private async Task<JsonObject> ProjectAsync(string path)
     {
