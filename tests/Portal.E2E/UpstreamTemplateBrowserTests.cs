@@ -78,8 +78,17 @@ public sealed partial class UpstreamTemplateBrowserTests(PortalBrowserFixture fi
         await Expect(Page.GetByTestId("output-link-repository")).ToHaveAttributeAsync("href", $"{Fixture.GitHub.Url}/acme/e2e-greeter");
         Assert.True(Fixture.GitHub.Exists("acme", "e2e-greeter"));
         await ScreenshotAsync("Upstream_created");
+        var taskPath = new Uri(Page.Url).AbsolutePath;
         await Page.GetByTestId("output-link-open-in-catalog").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "e2e-greeter", Level = 1 })).ToBeVisibleAsync();
+
+        // The repository on GitHub also opens in the portal, from the copy of the pushed commit the publisher kept.
+        await GotoAsync(taskPath);
+        await Page.GetByTestId("output-browse-repository").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "acme/e2e-greeter", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("repository-clone")).ToHaveTextAsync($"git clone {Fixture.GitHub.Url}/acme/e2e-greeter.git");
+        await Expect(Page.GetByTestId("repository-files")).ToContainTextAsync("catalog-info.yaml");
+        await ScreenshotAsync("Upstream_repository_view");
         AssertNoConsoleErrors();
     }
 }

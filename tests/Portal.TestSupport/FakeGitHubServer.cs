@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -91,14 +90,14 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     {
         var bare = BarePath(owner, repo);
         Directory.CreateDirectory(bare);
-        await RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
+        await GitHttpBackend.RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
         var work = Path.Combine(Path.GetTempPath(), "taken-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         await File.WriteAllTextAsync(Path.Combine(work, "README.md"), "someone else's\n");
-        await RunGitAsync(work, null, "init", "-q", "-b", "main");
-        await RunGitAsync(work, null, "add", "--all");
-        await RunGitAsync(work, null, "-c", "user.name=Someone", "-c", "user.email=someone@example.com", "commit", "-q", "-m", "Theirs");
-        await RunGitAsync(work, null, "push", "-q", bare, "main");
+        await GitHttpBackend.RunGitAsync(work, null, "init", "-q", "-b", "main");
+        await GitHttpBackend.RunGitAsync(work, null, "add", "--all");
+        await GitHttpBackend.RunGitAsync(work, null, "-c", "user.name=Someone", "-c", "user.email=someone@example.com", "commit", "-q", "-m", "Theirs");
+        await GitHttpBackend.RunGitAsync(work, null, "push", "-q", bare, "main");
         Directory.Delete(work, recursive: true);
     }
 
@@ -109,7 +108,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         string[] args = branch is null
             ? ["clone", "-q", $"{Url}/{owner}/{repo}.git", clone]
             : ["clone", "-q", "--branch", branch, $"{Url}/{owner}/{repo}.git", clone];
-        await RunGitAsync(Path.GetTempPath(), GitAuthorization(), args);
+        await GitHttpBackend.RunGitAsync(Path.GetTempPath(), GitAuthorization(), args);
         return clone;
     }
 
@@ -158,7 +157,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 statusCode: 422);
         }
         Directory.CreateDirectory(bare);
-        await RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
+        await GitHttpBackend.RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
         if (body["description"]?.ToString() is { Length: > 0 } description)
         {
             await File.WriteAllTextAsync(Path.Combine(bare, "description"), description + "\n");
@@ -198,23 +197,6 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         return Results.Json(new JsonObject { ["number"] = number, ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}", ["state"] = "open" }, statusCode: 201);
     }
 
-    /// <summary>
-    /// Whether an upload-pack request fetches objects: protocol v2 also POSTs <c>command=ls-refs</c> (what
-    /// <c>ls-remote</c> sends), which is let through. The body stays readable for <c>git http-backend</c>.
-    /// </summary>
-    private static async Task<bool> IsFetchAsync(HttpRequest request)
-    {
-        request.EnableBuffering();
-        using var copy = new MemoryStream();
-        await request.Body.CopyToAsync(copy);
-        request.Body.Position = 0;
-        copy.Position = 0;
-        Stream body = request.Headers.ContentEncoding.ToString() == "gzip" ? new System.IO.Compression.GZipStream(copy, System.IO.Compression.CompressionMode.Decompress) : copy;
-        using var reader = new StreamReader(body, Encoding.Latin1);
-        var text = await reader.ReadToEndAsync();
-        return !text.Contains("command=ls-refs", StringComparison.Ordinal);
-    }
-
     /// <summary>Smart HTTP: hands the request to <c>git http-backend</c> (CGI) and relays its answer.</summary>
     private async Task GitAsync(HttpContext context, string owner, string repo)
     {
@@ -227,108 +209,24 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             return;
         }
         if (RefuseFetches && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value!.EndsWith("/git-upload-pack", StringComparison.Ordinal)
-            && await IsFetchAsync(context.Request))
+            && await GitHttpBackend.IsFetchAsync(context.Request))
         {
             context.Response.StatusCode = 503;
             return;
         }
-        var start = new ProcessStartInfo("git")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("http-backend");
-        start.Environment["GIT_PROJECT_ROOT"] = Root;
-        start.Environment["GIT_HTTP_EXPORT_ALL"] = "1";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        start.Environment["PATH_INFO"] = context.Request.Path.Value!;
-        start.Environment["REQUEST_METHOD"] = context.Request.Method;
-        start.Environment["QUERY_STRING"] = context.Request.QueryString.Value?.TrimStart('?') ?? "";
-        start.Environment["CONTENT_TYPE"] = context.Request.ContentType ?? "";
-        start.Environment["REMOTE_USER"] = "x-access-token"; // an authenticated user: http-backend then accepts pushes
-        start.Environment["REMOTE_ADDR"] = "127.0.0.1";
-        if (context.Request.Headers["Git-Protocol"].ToString() is { Length: > 0 } protocol)
-        {
-            start.Environment["GIT_PROTOCOL"] = protocol;
-        }
-        if (context.Request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding)
-        {
-            start.Environment["HTTP_CONTENT_ENCODING"] = encoding;
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var feed = Task.Run(async () =>
-        {
-            await context.Request.Body.CopyToAsync(process.StandardInput.BaseStream);
-            process.StandardInput.Close();
-        });
-        var output = process.StandardOutput.BaseStream;
-        // CGI: header lines, an empty line, then the body.
-        while (ReadLine(output) is { Length: > 0 } line)
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var (name, value) = (line[..colon], line[(colon + 1)..].Trim());
-            if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.StatusCode = int.Parse(value[..3], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                context.Response.Headers.Append(name, value);
-            }
-        }
-        await output.CopyToAsync(context.Response.Body);
-        await feed;
-        await process.WaitForExitAsync();
-        await stderr;
-    }
-
-    private static string ReadLine(Stream stream)
-    {
-        var bytes = new List<byte>();
-        int b;
-        while ((b = stream.ReadByte()) >= 0 && b != '\n')
-        {
-            bytes.Add((byte)b);
-        }
-        return Encoding.ASCII.GetString([.. bytes]).TrimEnd('\r');
+        await GitHttpBackend.ServeAsync(context, Root, "x-access-token");
     }
 
     private static async Task<bool> TryGitAsync(string directory, params string[] args)
     {
         try
         {
-            await RunGitAsync(directory, null, args);
+            await GitHttpBackend.RunGitAsync(directory, null, args);
             return true;
         }
         catch (InvalidOperationException)
         {
             return false;
-        }
-    }
-
-    private static async Task RunGitAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {await stderr}");
         }
     }
 

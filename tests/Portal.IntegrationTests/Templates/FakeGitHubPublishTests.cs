@@ -72,6 +72,15 @@ public sealed class FakeGitHubPublishTests(FakeGitHubFixture fixture) : IClassFi
         await using var db = await factory.DbAsync();
         var location = await db.CatalogLocations.SingleAsync(l => l.Target == $"{GitHub.Url}/acme/{repo}.git");
         Assert.Equal("git", location.Type);
+
+        // The portal's repository view shows what was pushed, from the copy the publisher kept, with GitHub's clone URL.
+        var view = (await admin.GetFromJsonAsync<JsonObject>($"/api/scaffolder/tasks/{id}/repository"))!;
+        Assert.Equal($"acme/{repo}", view["name"]!.GetValue<string>());
+        Assert.Equal($"{GitHub.Url}/acme/{repo}.git", view["cloneUrl"]!.GetValue<string>());
+        Assert.Equal(task.Steps.Single(s => s.Action == "publish:github").Output is { } o ? JsonNode.Parse(o)!["commitHash"]!.GetValue<string>() : null,
+            view["commit"]!.GetValue<string>());
+        Assert.Equal(Directory.EnumerateFiles(Path.Combine(UpstreamTemplateTests.TestData, folder), "*", SearchOption.AllDirectories).Count(f => Path.GetFileName(f) != "template.yaml"),
+            view["entries"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() != "tree"));
     }
 
     [Fact]

@@ -202,7 +202,7 @@ public sealed class ScaffolderTests(PortalAppFactory factory) : IClassFixture<Po
         // Fields keep the order the author wrote (the catalog's jsonb sorts keys by length: owner before description).
         Assert.Equal(["name", "description", "owner"], detail["parameters"]![0]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["fetch", "say", "publish", "register"], detail["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
-        Assert.Equal(["catalog:register", "catalog:write", "debug:log", "fetch:plain", "fetch:plain:file", "fetch:template", "fs:delete", "fs:rename", "http:backstage:request", "notification:send", "publish:git", "publish:github", "publish:github:pull-request"],
+        Assert.Equal(["catalog:register", "catalog:write", "debug:log", "fetch:plain", "fetch:plain:file", "fetch:template", "fs:delete", "fs:rename", "http:backstage:request", "notification:send", "publish:git", "publish:github", "publish:github:pull-request", "publish:gitlab", "publish:gitlab:merge-request"],
             actions!.Select(a => a!["id"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, (await ana.GetAsync("/api/templates/default/nope")).StatusCode);
     }

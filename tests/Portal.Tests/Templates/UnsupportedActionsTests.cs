@@ -21,8 +21,8 @@ public sealed class UnsupportedActionsTests
               type: service
               steps:
                 - id: publish
-                  action: publish:gitlab
-                  input: {repoUrl: gitlab.com?owner=acme&repo=x}
+                  action: publish:bitbucket
+                  input: {repoUrl: bitbucket.org?owner=acme&repo=x}
                 - id: notify
                   action: fetch:rails
                   input: {url: ./skeleton}
@@ -36,8 +36,8 @@ public sealed class UnsupportedActionsTests
         const string Supported = "Supported actions: debug:log, fetch:plain, fetch:template, publish:git, publish:github (inputs at /create/actions).";
         Assert.Equal(
         [
-            "Step 'publish' uses the action 'publish:gitlab', which this portal does not support: GitLab publishing is not built; publish to GitHub or "
-                + "GitHub Enterprise (publish:github) or to the portal's git server (publish:git). " + Supported,
+            "Step 'publish' uses the action 'publish:bitbucket', which this portal does not support: Bitbucket publishing is not built; use publish:github "
+                + "or publish:git. " + Supported,
             "Step 'notify' uses the action 'fetch:rails', which this portal does not support: the portal does not run Ruby generators; "
                 + "use fetch:template. " + Supported,
             "Step 'custom' uses the action 'acme:deploy', which this portal does not support. " + Supported,

@@ -6,14 +6,16 @@ using Portal.Web.Infrastructure.Git;
 namespace Portal.Web.Features.Templates;
 
 /// <summary>
-/// The read-only view of a repository a task made with <c>publish:git</c>. Only such repositories are shown: the one a
-/// completed <c>publish:git</c> step of the task recorded, and only when it is <c>&lt;owner&gt;/&lt;repo&gt;.git</c> directly under
-/// the repository root. Files are read from git's objects at the branch head (never from disk), so a path can only
-/// name an entry of that commit's tree; symbolic links are shown, not followed; big and binary files are not read.
+/// The read-only view of a repository a task made. Only such repositories are shown: the one a completed <c>publish:git</c>
+/// step of the task recorded, and only when it is <c>&lt;owner&gt;/&lt;repo&gt;.git</c> directly under the repository root; or,
+/// for a completed <c>publish:github</c> or <c>publish:gitlab</c> step, the bare copy of the pushed commit that the publisher
+/// kept (<see cref="PublishedMirror"/>, found by the task id). Files are read from git's objects at the branch head (never
+/// from disk), so a path can only name an entry of that commit's tree; symbolic links are shown, not followed; big and
+/// binary files are not read.
 /// </summary>
 public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<TemplatesOptions> options)
 {
-    public sealed record Located(string Owner, string Repo, string GitDirectory);
+    public sealed record Located(string Owner, string Repo, string GitDirectory, string? RemoteCloneUrl = null);
 
     /// <summary>What a lookup gives: the value, or a problem with its status (400 or 404) and message.</summary>
     public sealed record Outcome<T>(T? Value, int Status, string? Problem) where T : class;
@@ -22,15 +24,48 @@ public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<Tem
 
     private static Outcome<T> Fail<T>(int status, string problem) where T : class => new(null, status, problem);
 
-    public const string NoRepository = "This task made no repository the portal can show: it has no completed publish:git step (a repository on GitHub opens on GitHub).";
+    public const string NoRepository = "This task made no repository the portal can show: it has no completed publish:git, publish:github or publish:gitlab step.";
 
-    /// <summary>The repository the task's first completed <c>publish:git</c> step made, or null.</summary>
+    /// <summary>The publishers whose pushed commit is kept in a <see cref="PublishedMirror"/>.</summary>
+    public static readonly IReadOnlySet<string> MirroredPublishers = new HashSet<string>(["publish:github", "publish:gitlab"], StringComparer.Ordinal);
+
+    /// <summary>The repository the task's first completed publish step made, or null.</summary>
     public async Task<Located?> LocateAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var task = await scaffolder.GetTaskAsync(taskId, long.MaxValue, cancellationToken);
-        var output = task?.Steps.FirstOrDefault(s => s.Action == "publish:git" && s.Status == StepStatus.Completed && s.Output is not null)?.Output;
-        var remote = output is null ? null : System.Text.Json.Nodes.JsonNode.Parse(output)?["remoteUrl"]?.ToString();
+        var step = task?.Steps.FirstOrDefault(s => (s.Action == "publish:git" || MirroredPublishers.Contains(s.Action))
+            && s.Status == StepStatus.Completed && s.Output is not null);
+        if (step is null)
+        {
+            return null;
+        }
+        var output = System.Text.Json.Nodes.JsonNode.Parse(step.Output!);
+        if (step.Action != "publish:git")
+        {
+            return Mirrored(PublishedMirror.PathFor(options.Value, taskId), output?["repoContentsUrl"]?.ToString());
+        }
+        var remote = output?["remoteUrl"]?.ToString();
         return remote is null ? null : Within(options.Value.ResolveRepositoryRoot(), remote);
+    }
+
+    /// <summary>
+    /// The kept copy of a repository pushed to GitHub or GitLab, named <c>owner/repo</c> after its clone URL's last two parts
+    /// (shown with that URL); null when the copy is missing (a task from before copies were kept) or is a symbolic link.
+    /// </summary>
+    public static Located? Mirrored(string mirror, string? cloneUrl)
+    {
+        if (cloneUrl is null || !Uri.TryCreate(cloneUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            return null;
+        }
+        var parts = uri.AbsolutePath.Trim('/').Split('/');
+        var directory = new DirectoryInfo(mirror);
+        if (parts.Length < 2 || !directory.Exists || directory.LinkTarget is not null || !File.Exists(Path.Combine(mirror, "HEAD")))
+        {
+            return null;
+        }
+        var repo = parts[^1].EndsWith(".git", StringComparison.Ordinal) ? parts[^1][..^4] : parts[^1];
+        return new Located(Uri.UnescapeDataString(parts[^2]), Uri.UnescapeDataString(repo), directory.FullName, uri.AbsoluteUri);
     }
 
     /// <summary>
@@ -81,7 +116,7 @@ public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<Tem
             return Fail<RepositoryView>(404, NoRepository);
         }
         var name = $"{repo.Owner}/{repo.Repo}";
-        var clone = CloneUrl(repo.Owner, repo.Repo, repo.GitDirectory);
+        var clone = repo.RemoteCloneUrl ?? CloneUrl(repo.Owner, repo.Repo, repo.GitDirectory);
         var head = await HeadAsync(repo, cancellationToken);
         if (head is null)
         {

@@ -33,7 +33,7 @@ public static class TemplateEndpoints
             .WithName("GetScaffolderTask").WithSummary("Get a scaffolder task").WithDescription("The task's status, steps and log lines after `after` (a log position, for polling).");
         tasks.MapGet("/tasks/{id:guid}/repository", GetTaskRepositoryAsync)
             .WithName("GetScaffolderTaskRepository").WithSummary("List the repository a task created")
-            .WithDescription("The branch, commit, clone URL and every file and folder (at most 5,000) of the repository the task's publish:git step created; 404 when it created none the portal holds.")
+            .WithDescription("The branch, commit, clone URL and every file and folder (at most 5,000) of the repository the task's publish:git step created, or of the copy the portal kept of what its publish:github or publish:gitlab step pushed; 404 when it created none the portal holds.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapGet("/tasks/{id:guid}/repository/file", GetTaskRepositoryFileAsync)
             .WithName("GetScaffolderTaskRepositoryFile").WithSummary("Read a file of the repository a task created")

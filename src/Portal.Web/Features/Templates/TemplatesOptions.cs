@@ -55,6 +55,8 @@ public sealed class TemplatesOptions
 
     [Required] public GitHubPublishOptions GitHub { get; set; } = new();
 
+    [Required] public GitLabPublishOptions GitLab { get; set; } = new();
+
     private static string Beside(string folder) =>
         Path.Combine(Path.GetDirectoryName(Infrastructure.Postgres.EmbeddedPostgresOptions.DefaultDataDirectory())!, folder);
 

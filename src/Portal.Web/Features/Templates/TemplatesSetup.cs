@@ -39,6 +39,7 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<ScaffolderTaskWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScaffolderTaskWatchdog>());
         builder.Services.AddHttpClient("github", c => c.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddGitLabActions();
         return builder;
     }
 

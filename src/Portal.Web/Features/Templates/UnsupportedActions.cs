@@ -8,8 +8,6 @@ public static class UnsupportedActions
 {
     private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
     {
-        ["publish:gitlab"] = "GitLab publishing is not built; publish to GitHub or GitHub Enterprise (publish:github) or to the portal's git server (publish:git)",
-        ["publish:gitlab:merge-request"] = "GitLab is not supported; publish:github:pull-request opens a pull request on GitHub",
         ["publish:bitbucket"] = "Bitbucket publishing is not built; use publish:github or publish:git",
         ["publish:bitbucketCloud"] = "Bitbucket publishing is not built; use publish:github or publish:git",
         ["publish:bitbucketServer"] = "Bitbucket publishing is not built; use publish:github or publish:git",

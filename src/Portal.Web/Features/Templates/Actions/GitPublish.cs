@@ -37,9 +37,10 @@ public static partial class GitPublish
     /// <summary>
     /// Pushes the workspace as the first commit of <paramref name="remote"/>'s branch. Idempotent: when the branch
     /// already holds this task's commit (a resumed task) that commit is returned; any other content is never overwritten.
+    /// With <paramref name="mirror"/>, the pushed commit is also kept there for the portal's repository view.
     /// </summary>
     public static async Task<Pushed> CommitAndPushAsync(ActionContext context, TemplatesOptions options, JsonObject input, string remote,
-        string? authorizationHeader, string alreadyExists, CancellationToken cancellationToken)
+        string? authorizationHeader, string alreadyExists, CancellationToken cancellationToken, string? mirror = null)
     {
         var branch = Branch(input);
         var message = (ActionInput.Text(input, "gitCommitMessage") ?? "Initial commit") + "\n\n" + TaskTrailer(context.TaskId) + "\n";
@@ -69,6 +70,10 @@ public static partial class GitPublish
                 {
                     var hash = head[..head.IndexOf('\n', StringComparison.Ordinal)];
                     context.Log($"The repository already holds this task's commit {hash[..8]}; not pushed again.");
+                    if (mirror is not null)
+                    {
+                        await PublishedMirror.UpdateAsync(folder, mirror, hash, branch, cancellationToken);
+                    }
                     return new Pushed(hash);
                 }
                 throw new TemplateRenderException(alreadyExists);
@@ -81,6 +86,11 @@ public static partial class GitPublish
                 "commit", "-q", "-m", message);
             var pushedHash = (await GitCli.RunAsync(folder, cancellationToken, "rev-parse", "HEAD")).Trim();
             await GitCli.RunAsync(folder, environment, cancellationToken, "push", "-q", remote, $"{branch}:refs/heads/{branch}");
+            if (mirror is not null)
+            {
+                // After the push: the mirror only ever shows what the host has.
+                await PublishedMirror.UpdateAsync(folder, mirror, pushedHash, branch, cancellationToken);
+            }
             return new Pushed(pushedHash);
         }
         finally

@@ -94,7 +94,8 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         context.Log($"Created the GitHub repository {htmlUrl}.");
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + github.Token));
         var pushed = await GitPublish.CommitAndPushAsync(context, options.Value, input, cloneUrl, basic,
-            $"The GitHub repository {owner}/{repo} already exists and has commits; choose another name.", cancellationToken);
+            $"The GitHub repository {owner}/{repo} already exists and has commits; choose another name.", cancellationToken,
+            PublishedMirror.PathFor(options.Value, context.TaskId));
         context.Log($"Pushed {context.Workspace.Files.Count} files (commit {pushed.CommitHash[..8]}).");
         return new JsonObject { ["remoteUrl"] = htmlUrl, ["repoContentsUrl"] = cloneUrl, ["commitHash"] = pushed.CommitHash };
     }
