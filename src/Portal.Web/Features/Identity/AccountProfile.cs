@@ -8,7 +8,7 @@ public static class AccountProfile
 {
     /// <summary>
     /// Gives an account without a display name the catalog's name for the person (nothing changes when it has one: an
-    /// admin's or the identity provider's name wins). True when it was filled, so the caller re-issues the sign-in cookie.
+    /// admin's or the identity provider's name wins). Called before the sign-in cookie is issued, so it carries the name.
     /// </summary>
     public static async Task<bool> FillDisplayNameAsync(UserManager<PortalUser> users, PersonDirectory directory, PortalDbContext db,
         PortalUser user, bool matchByName, CancellationToken cancellationToken)

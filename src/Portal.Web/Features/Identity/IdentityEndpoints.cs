@@ -200,17 +200,16 @@ public static class IdentityEndpoints
             await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user?.UserName ?? userName.Trim()}", lockedOut ? "denied" : "failed", http.RequestAborted);
             return Results.LocalRedirect(LoginUrl("invalid", back));
         }
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        // PasswordSignInAsync in two steps, so that the cookie carries a display name filled in between.
+        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
             await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", result.IsLockedOut ? "denied" : "failed", http.RequestAborted);
             return Results.LocalRedirect(LoginUrl("invalid", back));
         }
         // An account an admin created without a display name takes the catalog's name for the person: pages show names, not logins.
-        if (await AccountProfile.FillDisplayNameAsync(users, people, db, user, matchByName: true, http.RequestAborted))
-        {
-            await signIn.RefreshSignInAsync(user);
-        }
+        await AccountProfile.FillDisplayNameAsync(users, people, db, user, matchByName: true, http.RequestAborted);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
         await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", "success", http.RequestAborted);
         return Results.LocalRedirect(user.MustChangePassword ? $"/account/password?returnUrl={Uri.EscapeDataString(back)}" : back);
     }
