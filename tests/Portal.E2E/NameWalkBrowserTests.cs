@@ -64,11 +64,14 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         }
         // The entity page and each of its tabs (the features' tabs: SLOs, environments, cost, scorecard, delivery, ...).
         await OpenAsync("/catalog/component/default/payment-gateway");
-        var tabs = await Page.GetByRole(AriaRole.Tab).AllInnerTextsAsync();
-        Assert.True(tabs.Count > 1, "The component page shows its features' tabs.");
-        foreach (var tab in tabs)
+        var tabs = Page.GetByRole(AriaRole.Tab);
+        var count = await tabs.CountAsync();
+        Assert.True(count > 1, "The component page shows its features' tabs.");
+        for (var i = 0; i < count; i++)
         {
-            await Page.GetByRole(AriaRole.Tab, new() { Name = tab, Exact = true }).ClickAsync();
+            var tab = (await tabs.Nth(i).TextContentAsync() ?? "").Trim();
+            await tabs.Nth(i).ClickAsync();
+            await Expect(tabs.Nth(i)).ToHaveAttributeAsync("aria-selected", "true");
             findings.AddRange(await CheckAsync("member", $"payment-gateway tab {tab}", $"entity_{Regex.Replace(tab, "[^A-Za-z]+", "_")}"));
         }
 
