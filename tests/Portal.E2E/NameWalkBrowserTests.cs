@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Portal.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2E;
@@ -48,6 +49,14 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         var task = $"/create/tasks/{await IdAsync("/api/scaffolder/tasks", new { templateRef = "template:default/aspnet-service", values = new { name = $"walk-{Guid.NewGuid():N}"[..12], owner = "group:default/payments" } })}";
         var environment = $"/environments/{await IdAsync("/api/environments", new { name = $"walk-{Guid.NewGuid():N}"[..12], component = "payment-gateway", type = "dev", tier = "small", ttl = "1d" })}";
         var slo = $"/slos/{await IdAsync("/api/slos", new { name = $"walk-{Guid.NewGuid():N}"[..12], component = "component:default/payment-gateway", indicator = "availability", target = 0.999 })}";
+        // Scorecard results for payment-gateway, so its Scorecards tab has rules whose explanations name the owner.
+        var evaluate = await PostAsync("/api/scorecards/evaluate", new { });
+        Assert.True(evaluate.Status == 202, $"POST /api/scorecards/evaluate: {evaluate.Status}");
+        await Wait.UntilAsync(async () =>
+        {
+            var results = await Page.APIRequest.GetAsync("/api/scorecards/results?team=group:default/payments");
+            return results.Ok && (await results.TextAsync()).Contains("\"component:default/payment-gateway\"", StringComparison.Ordinal);
+        }, TimeSpan.FromMinutes(2), "scorecard results for payment-gateway");
         // The incident page when the shared portal has an incident (the on-call test opens one; waiting minutes for an alert here would slow every run).
         var incidents = await IncidentPagesAsync();
 
@@ -72,6 +81,11 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
             var tab = (await tabs.Nth(i).TextContentAsync() ?? "").Trim();
             await tabs.Nth(i).ClickAsync();
             await Expect(tabs.Nth(i)).ToHaveAttributeAsync("aria-selected", "true");
+            if (tab == "Scorecards")
+            {
+                // The owner rule's explanation, stored with the ref, reads with the team's name.
+                await Expect(Page.GetByTestId("entity-scorecard-rule").Filter(new() { HasText = "Owned by Payments, a team the catalog knows." }).First).ToBeVisibleAsync();
+            }
             findings.AddRange(await CheckAsync("member", $"payment-gateway tab {tab}", $"entity_{Regex.Replace(tab, "[^A-Za-z]+", "_")}"));
         }
 
@@ -93,6 +107,9 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         await Page.WaitForFunctionAsync(
             "() => ![...document.querySelectorAll('.mud-progress-indeterminate, .mud-skeleton')].some(e => e.getClientRects().length > 0)",
             null, new() { Timeout = 20_000 });
+        // Tab ink bars and expanding panels move for a moment: the screenshot waits until they stand still.
+        await Page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
         await SaveScreenshotAsync($"{who}.{screenshot}");
         var texts = await Page.EvaluateAsync<string[]>("""
             excluded => {
