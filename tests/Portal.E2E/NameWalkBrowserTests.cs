@@ -15,7 +15,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    private const string Member = "chen.wei"; // a Payments member in the demo catalog; no other browser test signs in as them
+    private const string Member = "ana.silva"; // a Payments member in the demo catalog; no other browser test has an account for her
 
     /// <summary>
     /// Where a raw ref is the point: <c>pre</c>/<c>code</c> (the inspect dialog's YAML and JSON, template values shown as code, the
@@ -134,8 +134,8 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         await Page.GetByLabel("Password").FillAsync("given-password-12");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Page.GetByLabel("Current password (the one you were given)").FillAsync("given-password-12");
-        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync("chen-own-password-1");
-        await Page.GetByLabel("Repeat the new password").FillAsync("chen-own-password-1");
+        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync("ana-own-password-1");
+        await Page.GetByLabel("Repeat the new password").FillAsync("ana-own-password-1");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/$"));
         await WaitForPortalAsync();
