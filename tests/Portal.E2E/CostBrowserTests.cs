@@ -23,7 +23,10 @@ public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest
         await Page.GetByTestId("cost-team").ClickAsync();
         await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
 
-        await Expect(Page.GetByTestId("cost-table")).Not.ToContainTextAsync("checkout");
+        // Choosing the team reloads the figures while the old ones stay in view: wait until the reload is over (no progress
+        // bar) and the table is the team's (other teams' rows gone), or the screenshot below shows everyone's spend mid-load.
+        await Expect(Page.GetByTestId("cost-table")).Not.ToContainTextAsync("Checkout");
+        await Expect(Page.GetByTestId("cost-toolbar").GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(0);
         await Expect(Page.GetByTestId("top-drivers").Locator("tr")).ToHaveCountAsync(5);
         await Expect(Page.GetByTestId("budget-alert").First).ToContainTextAsync("Payments");
         await Expect(Page.GetByTestId("cost-chart")).ToBeVisibleAsync();

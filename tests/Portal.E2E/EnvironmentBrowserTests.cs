@@ -23,7 +23,7 @@ public sealed partial class EnvironmentBrowserTests(PortalBrowserFixture fixture
         await Expect(Page.GetByTestId("env-submit")).ToBeDisabledAsync();
         // The estimate and the team's quota for the default tier (small: 1 CPU, 2 GiB, 10 GiB disk).
         await Expect(Page.GetByTestId("env-estimate")).ToContainTextAsync("31.40 USD");
-        await Expect(Page.GetByTestId("env-quota")).ToContainTextAsync("Quota of checkout");
+        await Expect(Page.GetByTestId("env-quota")).ToContainTextAsync("Quota of Checkout");
         await ScreenshotAsync("Form_with_validation_messages");
 
         await name.FillAsync("cart-e2e");

@@ -69,7 +69,8 @@ public sealed class IdentityTests(PortalBrowserFixture fixture) : BrowserTest(fi
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Expect(Page.GetByTestId("nav-admin")).ToHaveCountAsync(0);
         await Page.GetByTestId("user-menu").ClickAsync();
-        await Expect(Page.GetByText("Team: checkout")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Team: Checkout")).ToBeVisibleAsync(); // the team's catalog name, its ref on hover
+        await Expect(Page.GetByTestId("user-menu")).ToContainTextAsync("Eli Novak"); // the catalog's name, filled at sign-in
         await ScreenshotAsync("User_menu");
         await Page.Keyboard.PressAsync("Escape");
 
@@ -87,6 +88,20 @@ public sealed class IdentityTests(PortalBrowserFixture fixture) : BrowserTest(fi
         await GotoAsync("/account/tokens");
         await Expect(Page.GetByTestId("token-table")).ToContainTextAsync("my-laptop");
         Assert.DoesNotContain(secret, await Page.ContentAsync(), StringComparison.Ordinal);
+        // Who made it, by name with the user name on hover; revoking asks first and names the token.
+        var row = Page.GetByTestId("token-table").Locator("tr").Filter(new() { HasText = "my-laptop" });
+        await Expect(row.GetByTestId("token-created-by").GetByTestId("account-name")).ToHaveTextAsync("Eli Novak");
+        await Expect(row.GetByTestId("token-created-by").GetByTestId("account-name")).ToHaveAttributeAsync("title", userName);
+        await Page.GetByTestId("revoke-my-laptop").ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Revoke the token \"my-laptop\"?");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("revoke-my-laptop")).ToBeVisibleAsync(); // declined: still usable
+        await Page.GetByTestId("revoke-my-laptop").ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(row.GetByTestId("token-revoked-by").GetByTestId("account-name")).ToHaveTextAsync("Eli Novak");
+        await ScreenshotAsync("Token_revoked");
         AssertNoConsoleErrors();
     }
 }

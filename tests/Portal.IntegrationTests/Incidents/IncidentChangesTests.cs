@@ -194,6 +194,7 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
         context.Services.AddSingleton(factory.Services.GetRequiredService<IncidentNotifier>());
         context.Services.AddSingleton(factory.Services.GetRequiredService<Hangfire.JobStorage>());
         context.Services.AddScoped<CatalogNames>();
+        context.Services.AddScoped<Portal.Web.Features.Identity.AccountNames>();
         var auth = context.AddAuthorization();
         auth.SetAuthorized("reader");
         auth.SetClaims([new Claim(ClaimTypes.NameIdentifier, "bunit-reader")]);

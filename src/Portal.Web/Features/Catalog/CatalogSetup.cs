@@ -25,6 +25,7 @@ public static class CatalogSetup
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.RecentlyVisitedHomeCard), 45));
         // Sign-in asks the catalog for a person's teams through Identity's delegate (Identity does not reference the catalog).
         builder.Services.AddSingleton<TeamDirectory>(CatalogTeamDirectory.LoadAsync);
+        builder.Services.AddSingleton<PersonDirectory>(CatalogTeamDirectory.DisplayNameAsync);
         builder.Services.AddSingleton(sp => new CatalogSearchIndex(
             () => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext(), sp.GetRequiredService<ILogger<CatalogSearchIndex>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CatalogOptions>>().Value.SearchIndexMaxEntities));

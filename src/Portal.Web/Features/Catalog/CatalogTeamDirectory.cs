@@ -17,6 +17,29 @@ public static class CatalogTeamDirectory
     public static async Task<(string? UserRef, IReadOnlySet<string> Teams)> LoadAsync(PortalDbContext db, string? userName, string? email,
         IEnumerable<string> providerGroups, CancellationToken cancellationToken, bool matchByName = true)
     {
+        var user = await FindUserAsync(db, userName, email, matchByName, cancellationToken);
+        var groupEntities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == CatalogKinds.Group && e.TrustedForIdentity).ToListAsync(cancellationToken);
+        var groups = groupEntities.Select(g => new GroupFacts(
+            g.EntityRef,
+            RefOrNull(Spec(g.Document, "parent"), "group", g.Namespace),
+            Refs(g.Document, "members", "user", g.Namespace))).ToList();
+        var memberOf = user is null ? [] : Refs(user.Document, "memberOf", "group", user.Namespace);
+        var provider = providerGroups.Select(name => TryRef(name, "group", EntityRef.DefaultNamespace)).OfType<string>();
+        return (user?.EntityRef, TeamMembership.Resolve(user?.EntityRef, memberOf, provider, groups));
+    }
+
+    /// <summary>The catalog's name (title or <c>profile.displayName</c>) for the User a signed-in person maps to, for Identity's <see cref="PersonDirectory"/>.</summary>
+    public static async Task<string?> DisplayNameAsync(PortalDbContext db, string? userName, string? email, CancellationToken cancellationToken,
+        bool matchByName = true)
+    {
+        var user = await FindUserAsync(db, userName, email, matchByName, cancellationToken);
+        return string.IsNullOrWhiteSpace(user?.Title) ? null : user.Title.Trim();
+    }
+
+    /// <summary>The person's User entity: by e-mail, else (people with local accounts) by name.</summary>
+    private static async Task<CatalogEntity?> FindUserAsync(PortalDbContext db, string? userName, string? email, bool matchByName,
+        CancellationToken cancellationToken)
+    {
         // Only people and teams from trusted sources count (an admin, or a location an admin registered): a team
         // member could otherwise write themselves into another team (see EntityAuthority).
         var users = db.CatalogEntities.AsNoTracking().Where(e => e.Kind == CatalogKinds.User && e.TrustedForIdentity);
@@ -33,15 +56,7 @@ public static class CatalogTeamDirectory
             var key = new EntityRef(CatalogKinds.User, EntityRef.DefaultNamespace, userName).ToString();
             user = await users.FirstOrDefaultAsync(e => e.EntityRef == key, cancellationToken);
         }
-
-        var groupEntities = await db.CatalogEntities.AsNoTracking().Where(e => e.Kind == CatalogKinds.Group && e.TrustedForIdentity).ToListAsync(cancellationToken);
-        var groups = groupEntities.Select(g => new GroupFacts(
-            g.EntityRef,
-            RefOrNull(Spec(g.Document, "parent"), "group", g.Namespace),
-            Refs(g.Document, "members", "user", g.Namespace))).ToList();
-        var memberOf = user is null ? [] : Refs(user.Document, "memberOf", "group", user.Namespace);
-        var provider = providerGroups.Select(name => TryRef(name, "group", EntityRef.DefaultNamespace)).OfType<string>();
-        return (user?.EntityRef, TeamMembership.Resolve(user?.EntityRef, memberOf, provider, groups));
+        return user;
     }
 
     private static string? Spec(JsonDocument document, string field) =>

@@ -10,10 +10,10 @@ public sealed record CreateTokenRequest(string? Name, ApiTokenKind Kind, string[
 public sealed record CreatedToken(Guid Id, string Name, string Token, string[] Scopes, DateTimeOffset? ExpiresAt);
 
 public sealed record TokenView(Guid Id, string Name, ApiTokenKind Kind, string Prefix, string[] Scopes, string[] Services,
-    string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+    string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? RevokedBy)
 {
     public static TokenView From(ApiToken t) =>
-        new(t.Id, t.Name, t.Kind, t.Prefix, t.Scopes, t.Services, t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
+        new(t.Id, t.Name, t.Kind, t.Prefix, t.Scopes, t.Services, t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.RevokedBy);
 }
 
 /// <summary>Creating, listing and revoking API tokens: one implementation for the API and the pages.</summary>

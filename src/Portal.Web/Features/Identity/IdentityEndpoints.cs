@@ -177,7 +177,7 @@ public static class IdentityEndpoints
     }
 
     private static async Task<IResult> SignInAsync([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,
-        SignInManager<PortalUser> signIn, PortalDbContext db, IOptions<PortalIdentityOptions> options, HttpContext http)
+        SignInManager<PortalUser> signIn, PortalDbContext db, [FromServices] PersonDirectory people, IOptions<PortalIdentityOptions> options, HttpContext http)
     {
         var back = LocalAccounts.SafeReturnUrl(returnUrl);
         if (!options.Value.LocalAccounts)
@@ -200,12 +200,16 @@ public static class IdentityEndpoints
             await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user?.UserName ?? userName.Trim()}", lockedOut ? "denied" : "failed", http.RequestAborted);
             return Results.LocalRedirect(LoginUrl("invalid", back));
         }
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        // PasswordSignInAsync in two steps, so that the cookie carries a display name filled in between.
+        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
             await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", result.IsLockedOut ? "denied" : "failed", http.RequestAborted);
             return Results.LocalRedirect(LoginUrl("invalid", back));
         }
+        // An account an admin created without a display name takes the catalog's name for the person: pages show names, not logins.
+        await AccountProfile.FillDisplayNameAsync(users, people, db, user, matchByName: true, http.RequestAborted);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
         await AuditLog.WriteAsync(db, actor, "identity.sign-in", $"user:{user.UserName}", "success", http.RequestAborted);
         return Results.LocalRedirect(user.MustChangePassword ? $"/account/password?returnUrl={Uri.EscapeDataString(back)}" : back);
     }
@@ -258,7 +262,7 @@ public static class IdentityEndpoints
     }
 
     private static async Task<IResult> CompleteSingleSignOnAsync(string? returnUrl, SignInManager<PortalUser> signIn, PortalDbContext db,
-        IOptions<PortalIdentityOptions> options, HttpContext http)
+        [FromServices] PersonDirectory people, IOptions<PortalIdentityOptions> options, HttpContext http)
     {
         var back = LocalAccounts.SafeReturnUrl(returnUrl);
         var external = await http.AuthenticateAsync(PortalSchemes.External);
@@ -313,6 +317,8 @@ public static class IdentityEndpoints
             await users.AddClaimAsync(user, new Claim(ClaimTypes.Email, email));
         }
 
+        // A provider that sends no name: the catalog's name for the person, found by e-mail only (see PersonDirectory).
+        await AccountProfile.FillDisplayNameAsync(users, people, db, user, matchByName: false, http.RequestAborted);
         await http.SignOutAsync(PortalSchemes.External);
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: PortalSchemes.Oidc);
         var actor = new AuditActor("user", user.UserName!, http.Connection.RemoteIpAddress?.ToString());

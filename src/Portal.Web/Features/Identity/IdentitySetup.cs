@@ -121,6 +121,7 @@ public static class IdentitySetup
         }
 
         services.AddScoped<IClaimsTransformation, PortalClaimsTransformation>();
+        services.AddScoped<AccountNames>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, PortalAuthenticationStateProvider>();
         services.AddAuthorizationBuilder()

@@ -35,6 +35,7 @@ public partial class SloEditorPage
     private SloDefinition? original;
     private List<ComponentOption> components = [];
     private Dictionary<string, ComponentOption> known = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> ownerNames = new Dictionary<string, string>();
     private string? readOnlyReason, saveError, previewError;
     private Dictionary<string, string> errors = new(StringComparer.Ordinal);
     private bool loading = true, busy, previewing;
@@ -71,6 +72,7 @@ public partial class SloEditorPage
         components = (await query.OrderBy(i => i.Name).Take(5_000).Select(i => new { EntityRef = i.Ref, i.Name, i.Title, i.Owner, i.Description }).ToListAsync(Aborted))
             .Select(e => new ComponentOption(e.EntityRef, e.Name, e.Title, e.Owner, e.Description)).ToList();
         known = components.ToDictionary(c => c.Ref, StringComparer.Ordinal);
+        ownerNames = await CatalogReads.DisplayNamesAsync(db, components.Select(c => c.Owner).OfType<string>().Distinct(), Aborted);
 
         if (Id is { } id)
         {
@@ -129,7 +131,7 @@ public partial class SloEditorPage
         : SafeName(componentRef);
 
     private string OptionDetail(string componentRef) => known.TryGetValue(componentRef, out var c)
-        ? $"{SloFormat.OwnerName(c.Owner)}{(string.IsNullOrWhiteSpace(c.Description) ? "" : " · " + c.Description)}"
+        ? $"{(c.Owner is not null && ownerNames.GetValueOrDefault(c.Owner.ToLowerInvariant()) is { } owner ? owner : SloFormat.OwnerName(c.Owner))}{(string.IsNullOrWhiteSpace(c.Description) ? "" : " · " + c.Description)}"
         : componentRef;
 
     private static string SafeName(string reference)
