@@ -62,7 +62,7 @@ public sealed class IncidentWorkBrowserTests(PortalBrowserFixture fixture) : Bro
         var slo = await ApiAsync("POST", "/api/slos", new
         {
             name = $"promo-maint-{Guid.NewGuid():N}"[..20], component = "promotions-service", indicator = "availability", target = 0.99m,
-            window = new { kind = "rolling", days = 1 },
+            window = new { kind = "rolling", days = 7 },
         });
         var token = await CreateTokenAsync(IngestScopes);
         var now = SloMath.MinuteOf(DateTimeOffset.UtcNow);
