@@ -2228,11 +2228,21 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnName("checklist_done")
                         .HasDefaultValueSql("'{}'");
 
+                    b.Property<string>("Commander")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("commander");
+
                     b.Property<string>("ComponentRef")
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("component_ref");
+
+                    b.Property<string>("DeclaredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("declared_by");
 
                     b.PrimitiveCollection<List<string>>("Dependents")
                         .IsRequired()

@@ -49,6 +49,18 @@ public static class CatalogReads
             .Select(e => new { e.EntityRef, Display = e.Title ?? e.Name }).ToDictionaryAsync(e => e.EntityRef, e => e.Display, cancellationToken);
     }
 
+    /// <summary>
+    /// A team's members in the catalog (users the group lists in <c>members</c> or who list it in <c>memberOf</c>), by
+    /// display name: who a team picks people from (e.g. an incident's commander). <paramref name="teamRef"/> is a full group ref.
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogPerson>> MembersOfAsync(PortalDbContext db, string teamRef, CancellationToken cancellationToken)
+    {
+        var team = teamRef.ToLowerInvariant();
+        var users = db.CatalogRelations.AsNoTracking().Where(r => r.SourceRef == team && r.Type == EntityRelations.HasMember).Select(r => r.TargetRef);
+        return (await Active(db, CatalogKinds.User).Where(u => users.Contains(u.Ref)).Select(u => new { u.Ref, u.Name, u.Title }).Take(1000).ToListAsync(cancellationToken))
+            .Select(u => new CatalogPerson(u.Ref, u.Name, u.Title ?? u.Name)).OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     /// <summary>Whether an entity of <paramref name="kind"/> with this ref exists (orphans included, as until it is removed).</summary>
     public static Task<bool> ExistsAsync(PortalDbContext db, string entityRef, string kind, CancellationToken cancellationToken) =>
         db.CatalogEntities.AnyAsync(e => e.EntityRef == entityRef && e.Kind == kind, cancellationToken);
@@ -228,3 +240,6 @@ public sealed record CatalogDescriptor(string Ref, string Namespace, string Name
 /// and the location it came from, and whether an admin registered that location.
 /// </summary>
 public sealed record CatalogDefinition(string Ref, JsonDocument Document, string? Source, string? Location, bool FromAdminLocation);
+
+/// <summary>A person in the catalog: their user ref, user name (what sign-in calls them) and display name.</summary>
+public sealed record CatalogPerson(string Ref, string Name, string DisplayName);

@@ -48,6 +48,12 @@ public sealed class Incident
     /// <summary>The checklist's ticked tasks (keys of <see cref="IncidentChecklist.Tasks"/>).</summary>
     public List<string> ChecklistDone { get; set; } = [];
 
+    /// <summary>The incident commander (a user name, a member of the owning team), assigned on the page or through the API; null until someone is.</summary>
+    public string? Commander { get; set; }
+
+    /// <summary>Declared by a person from the component's page (no alert, no SLO); null for alert-opened incidents.</summary>
+    public string? DeclaredBy { get; set; }
+
     /// <summary>The postmortem's Markdown: drafted with the timeline when the incident resolves, then the team's to edit.</summary>
     public string? Postmortem { get; set; }
 }
@@ -69,6 +75,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.Property(i => i.AcknowledgedBy).HasMaxLength(200);
         builder.Property(i => i.ResolvedBy).HasMaxLength(200);
         builder.Property(i => i.OnCall).HasMaxLength(200);
+        builder.Property(i => i.Commander).HasMaxLength(200);
+        builder.Property(i => i.DeclaredBy).HasMaxLength(200);
         // Incidents opened before these columns existed have none.
         builder.Property(i => i.Dependents).HasDefaultValueSql("'{}'");
         builder.Property(i => i.ChecklistDone).HasDefaultValueSql("'{}'");

@@ -1,18 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
+using Microsoft.Extensions.Options;
 using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Incidents;
 
 /// <summary>
 /// Turns alert changes into incidents (registered as an <see cref="IAlertListener"/>, so Slo knows nothing of incidents):
-/// a firing page alert opens an incident, or joins the open one of the same component and SLO (deduplication); other
-/// changes of that component and SLO (a ticket firing, an alert resolving) go on the open incident's timeline. A new
+/// a firing page alert opens an incident, or joins the open one of the same component and SLO (deduplication); a firing
+/// ticket alert does the same, at ticket severity and paging nobody, when a route says so (<see cref="IncidentReceiver.OpenIncident"/>),
+/// and a page alert raises an open ticket incident to page; other changes of that component and SLO (an alert
+/// resolving) go on the open incident's timeline. A new
 /// incident records who depends on the component, pages the first layer of the owning team's on-call schedule and is
 /// routed to the receivers. Alerts inside a maintenance window open nothing and route nothing.
 /// </summary>
-public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbFactory, IncidentNotifier notifier) : IAlertListener
+public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbFactory, IncidentNotifier notifier, IOptions<IncidentsOptions> options) : IAlertListener
 {
     /// <summary>How far the dependents are followed through the catalog graph, and how many are kept.</summary>
     private const int DependentDepth = 3, MaxDependents = 50;
@@ -28,7 +31,9 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
         var components = changes.Select(c => c.ComponentRef).Distinct(StringComparer.Ordinal).ToList();
         var open = (await db.Set<Incident>().Where(i => components.Contains(i.ComponentRef) && i.Status != IncidentLifecycle.Resolved).ToListAsync(cancellationToken))
             .GroupBy(i => (i.ComponentRef, i.SloId)).ToDictionary(g => g.Key, g => g.First());
-        var opening = changes.Where(c => c.Firing && c.Severity == "page" && !c.Suppressed && !open.ContainsKey((c.ComponentRef, c.SloId)))
+        var ticketsMayOpen = options.Value.Receivers.Any(r => r.OpenIncident);
+        var opening = changes.Where(c => c.Firing && !c.Suppressed && (c.Severity == "page" || ticketsMayOpen)
+                && (open.GetValueOrDefault((c.ComponentRef, c.SloId)) is not { } o || (o.Severity == "ticket" && c.Severity == "page")))
             .Select(c => c.ComponentRef).Distinct(StringComparer.Ordinal).ToList();
         var owners = opening.Count == 0 ? new Dictionary<string, string?>() : await IncidentQueries.OwnersAsync(db, opening, cancellationToken);
         var schedules = await OnCallQueries.SchedulesOfAsync(db, owners.Values, cancellationToken);
@@ -40,9 +45,9 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
         {
             var key = (change.ComponentRef, change.SloId);
             var incident = open.GetValueOrDefault(key);
-            if (incident is null && change.Firing && change.Severity == "page" && !change.Suppressed)
+            var owner = owners.GetValueOrDefault(change.ComponentRef);
+            if (incident is null && change.Firing && !change.Suppressed && options.Value.OpensIncident(owner, change.Severity))
             {
-                var owner = owners.GetValueOrDefault(change.ComponentRef);
                 if (!dependents.TryGetValue(change.ComponentRef, out var dependentRefs))
                 {
                     dependents[change.ComponentRef] = dependentRefs =
@@ -56,7 +61,8 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
                 db.Add(incident);
                 db.Add(new IncidentEvent { IncidentId = incident.Id, At = change.At, Kind = IncidentLifecycle.Triggered, Actor = "system",
                     Text = $"Opened by the {change.Rule} alert." + (incident.Dependents.Count == 0 ? "" : $" Dependents: {string.Join(", ", incident.Dependents)}.") });
-                if (owner is not null && schedules.GetValueOrDefault(owner) is { } schedule)
+                // A ticket waits for working hours: it pages nobody (and so never escalates).
+                if (change.Severity == "page" && owner is not null && schedules.GetValueOrDefault(owner) is { } schedule)
                 {
                     db.Add(OnCallQueries.Page(incident, schedule, 0, change.At));
                 }
@@ -65,6 +71,17 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
             if (incident is null)
             {
                 continue; // a ticket, a resolve, or an alert in maintenance, with no incident open: the alert's own record is enough
+            }
+            if (incident.Severity == "ticket" && change.Firing && change.Severity == "page" && !change.Suppressed)
+            {
+                // The same SLO now burns fast enough to page: the ticket incident becomes a page one and the on-call is paged.
+                incident.Severity = "page";
+                db.Add(new IncidentEvent { IncidentId = incident.Id, At = change.At, Kind = "severity", Actor = "system", Text = $"Raised to page by the {change.Rule} alert." });
+                if (incident.PagedAt is null && owner is not null && schedules.GetValueOrDefault(owner) is { } schedule)
+                {
+                    db.Add(OnCallQueries.Page(incident, schedule, 0, change.At));
+                }
+                opened.Add((incident, owner, change));
             }
             open[key] = incident;
             incident.Runbook ??= change.Runbook;

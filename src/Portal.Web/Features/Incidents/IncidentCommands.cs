@@ -111,4 +111,121 @@ public static class IncidentCommands
         await db.SaveChangesAsync(ct);
         return IncidentOutcome.Done;
     }
+
+    /// <summary>
+    /// Adds a comment (Markdown, checked by the caller with <see cref="IncidentInput.CommentProblem"/>) to the timeline
+    /// under the person's name: the owning team's or an admin's, like every other change to the incident; audited.
+    /// </summary>
+    public static async Task<IncidentOutcome> CommentAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor, DateTimeOffset now, Guid id,
+        string text, CancellationToken ct)
+    {
+        var incident = await db.Set<Incident>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return IncidentOutcome.NotFound;
+        }
+        if (!await IncidentQueries.MayActAsync(db, user, incident.ComponentRef, ct))
+        {
+            AuditLog.Record(db, actor, "incident.comment", id.ToString(), "denied");
+            await db.SaveChangesAsync(ct);
+            return IncidentOutcome.Forbidden;
+        }
+        db.Add(new IncidentEvent { IncidentId = id, At = now, Kind = Comment, Actor = user.Identity?.Name ?? actor.Name, Text = text.Trim() });
+        AuditLog.Record(db, actor, "incident.comment", id.ToString());
+        await db.SaveChangesAsync(ct);
+        return IncidentOutcome.Done;
+    }
+
+    /// <summary>The timeline kind of a comment (its text is Markdown, rendered safely).</summary>
+    public const string Comment = "comment";
+
+    /// <summary>
+    /// Makes <paramref name="userName"/> (a user name, see <see cref="IncidentInput.UserName"/>) the commander, or clears
+    /// the role when null: the owning team's or an admin's; the commander must be a member of the owning team in the
+    /// catalog (<see cref="IncidentOutcome.Conflict"/> with the reason otherwise). The timeline says who handed it to whom.
+    /// </summary>
+    public static async Task<(IncidentOutcome Outcome, string? Problem)> AssignCommanderAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor,
+        DateTimeOffset now, Guid id, string? userName, CancellationToken ct)
+    {
+        var incident = await db.Set<Incident>().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return (IncidentOutcome.NotFound, null);
+        }
+        if (!await IncidentQueries.MayActAsync(db, user, incident.ComponentRef, ct))
+        {
+            AuditLog.Record(db, actor, "incident.commander", id.ToString(), "denied");
+            await db.SaveChangesAsync(ct);
+            return (IncidentOutcome.Forbidden, null);
+        }
+        string? display = null;
+        if (userName is not null)
+        {
+            var owner = await CatalogReads.OwnerOfAsync(db, incident.ComponentRef, ct);
+            var member = owner is null ? null : (await CatalogReads.MembersOfAsync(db, owner, ct)).FirstOrDefault(p => p.Name.Equals(userName, StringComparison.OrdinalIgnoreCase));
+            if (member is null)
+            {
+                return (IncidentOutcome.Conflict, owner is null
+                    ? "The component has no owning team in the catalog, so there is nobody to pick a commander from."
+                    : $"'{userName}' is not a member of {owner} in the catalog; the commander is one of the owning team's members.");
+            }
+            userName = member.Name;
+            display = member.DisplayName;
+        }
+        if (string.Equals(incident.Commander, userName, StringComparison.OrdinalIgnoreCase))
+        {
+            return (IncidentOutcome.Done, null); // nothing changes, nothing recorded
+        }
+        var by = user.Identity?.Name ?? actor.Name;
+        var before = incident.Commander;
+        incident.Commander = userName;
+        db.Add(new IncidentEvent
+        {
+            IncidentId = id, At = now, Kind = "commander", Actor = by,
+            Text = userName is null ? $"Commander {before} stood down; nobody commands now." : before is null ? $"{display} ({userName}) is the commander." : $"Command handed from {before} to {display} ({userName}).",
+        });
+        AuditLog.Record(db, actor, "incident.commander", id.ToString(), before: new { commander = before }, after: new { commander = userName });
+        await db.SaveChangesAsync(ct);
+        return (IncidentOutcome.Done, null);
+    }
+
+    /// <summary>
+    /// Declares an incident on a component by hand (input checked with <see cref="IncidentInput.DeclareProblems"/>): anyone
+    /// who may write to the catalog declares for any component they can read, as in PagerDuty and Backstage; acting on it
+    /// stays the owning team's. It records the dependents, pages the team's on-call for page severity and is routed to the
+    /// receivers like an alert-opened one. <see cref="IncidentOutcome.NotFound"/> when no such component is in the catalog.
+    /// </summary>
+    public static async Task<(IncidentOutcome Outcome, Incident? Incident)> DeclareAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor,
+        IncidentNotifier notifier, DateTimeOffset now, string componentRef, string title, string severity, string? summary, CancellationToken ct)
+    {
+        var component = componentRef.Trim().ToLowerInvariant();
+        if (!await CatalogReads.ExistsAsync(db, component, CatalogKinds.Component, ct))
+        {
+            return (IncidentOutcome.NotFound, null);
+        }
+        var by = user.Identity?.Name ?? actor.Name;
+        var owner = await CatalogReads.OwnerOfAsync(db, component, ct);
+        var incident = new Incident
+        {
+            Title = title.Trim(), ComponentRef = component, Severity = severity, TriggeredAt = now, DeclaredBy = by,
+            Dependents = [.. await CatalogReads.DependentsAsync(db, component, 3, 50, ct)],
+        };
+        db.Add(incident);
+        db.Add(new IncidentEvent { IncidentId = incident.Id, At = now, Kind = IncidentLifecycle.Triggered, Actor = by,
+            Text = $"Declared by hand ({severity})." + (incident.Dependents.Count == 0 ? "" : $" Dependents: {string.Join(", ", incident.Dependents)}.") });
+        if (!string.IsNullOrWhiteSpace(summary))
+        {
+            db.Add(new IncidentEvent { IncidentId = incident.Id, At = now, Kind = Comment, Actor = by, Text = summary.Trim() });
+        }
+        // Page severity pages like an alert would; a ticket waits for working hours, so it pages nobody.
+        if (severity == "page" && await OnCallQueries.ScheduleOfAsync(db, owner, ct) is { } schedule && schedule.Layers.Count > 0)
+        {
+            db.Add(OnCallQueries.Page(incident, schedule, 0, now));
+        }
+        AuditLog.Record(db, actor, "incident.declare", incident.Id.ToString(), after: new { component, severity, title = incident.Title });
+        await db.SaveChangesAsync(ct);
+        await notifier.SendAsync(new IncidentMessage("trigger", incident, owner, incident.Title, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
+            new Dictionary<string, string> { ["Declared by"] = by }, notifier.Link($"/incidents/{incident.Id}")), ct);
+        return (IncidentOutcome.Done, incident);
+    }
 }

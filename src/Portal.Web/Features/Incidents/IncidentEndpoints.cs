@@ -31,9 +31,76 @@ public static class IncidentEndpoints
         api.MapPut("/{id:guid}/postmortem", PutPostmortemAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("SaveIncidentPostmortem").WithSummary("Save an incident's postmortem")
             .WithDescription("The component's team or an admin; `{\"markdown\": \"...\"}`, at most 100,000 characters.");
+        api.MapPost("/", DeclareAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("DeclareIncident").WithSummary("Declare an incident on a component")
+            .WithDescription("Anyone who may write to the catalog declares for any component (`{\"component\": \"component:default/x\", \"title\": \"...\", \"severity\": \"page\"|\"ticket\", \"summary\": \"Markdown\"}`; title at most 200 characters, summary 4,000); the owning team acts on it. It records the dependents, pages the on-call for page severity and is routed like an alert's. 404 when the component is not in the catalog.")
+            .Produces<IncidentView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id:guid}/comments", CommentAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("CommentOnIncident").WithSummary("Comment on an incident")
+            .WithDescription("The component's team or an admin; `{\"text\": \"Markdown\"}`, at most 4,000 characters. The comment joins the timeline under the caller's name.")
+            .Produces<IncidentView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{id:guid}/commander", AssignCommanderAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("AssignIncidentCommander").WithSummary("Assign or clear an incident's commander")
+            .WithDescription("The component's team or an admin; `{\"user\": \"ana.silva\"}` (a user name or `user:default/ana.silva`), or `{\"user\": null}` to clear. The commander is a member of the owning team in the catalog (409 otherwise). The change joins the timeline.")
+            .Produces<IncidentView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/metrics", MetricsAsync)
             .WithName("IncidentMetrics").WithSummary("Incident metrics")
             .WithDescription("MTTA and MTTR (seconds) overall, per team and per service, incidents per ISO week and the postmortem completion rate, over the incidents opened in the last `days` (1-365, default 30).");
+    }
+
+    private static async Task<Results<Created<IncidentView>, ProblemHttpResult, ValidationProblem>> DeclareAsync(DeclareRequest? request,
+        PortalDbContext db, IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var problems = IncidentInput.DeclareProblems(request?.Component, request?.Title, request?.Severity, request?.Summary);
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+        var (outcome, incident) = await IncidentCommands.DeclareAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(), request!.Component!,
+            request.Title!, request.Severity!, request.Summary, ct);
+        if (outcome == IncidentOutcome.NotFound)
+        {
+            return TypedResults.Problem($"There is no component '{request.Component}' in the catalog.", statusCode: StatusCodes.Status404NotFound, title: "No such component.");
+        }
+        return TypedResults.Created($"/api/incidents/{incident!.Id}", (await IncidentQueries.GetAsync(db, incident.Id, ct))!);
+    }
+
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ValidationProblem>> CommentAsync(Guid id, CommentRequest? request,
+        PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (IncidentInput.CommentProblem(request?.Text) is { } problem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [problem] });
+        }
+        return await IncidentCommands.CommentAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), id, request!.Text!, ct) switch
+        {
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
+    }
+
+    private static async Task<Results<Ok<IncidentView>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> AssignCommanderAsync(Guid id,
+        CommanderRequest? request, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = ["The body is {\"user\": \"ana.silva\"} or {\"user\": null}."] });
+        }
+        var userName = IncidentInput.UserName(request.User);
+        if (!string.IsNullOrWhiteSpace(request.User) && userName is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = ["user is a user name (ana.silva) or a user ref (user:default/ana.silva)."] });
+        }
+        var (outcome, problem) = await IncidentCommands.AssignCommanderAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), id, userName, ct);
+        return outcome switch
+        {
+            IncidentOutcome.NotFound => TypedResults.NotFound(),
+            IncidentOutcome.Forbidden => TypedResults.Forbid(),
+            IncidentOutcome.Conflict => TypedResults.Problem(problem, statusCode: StatusCodes.Status409Conflict, title: "Not a member of the owning team."),
+            _ => TypedResults.Ok((await IncidentQueries.GetAsync(db, id, ct))!),
+        };
     }
 
     private static async Task<Results<Ok<IncidentMetricsView>, ValidationProblem>> MetricsAsync(int? days, PortalDbContext db, TimeProvider time, CancellationToken ct)
@@ -132,6 +199,15 @@ public static class IncidentEndpoints
 
 /// <summary>A checklist tick: <c>{"done": true}</c>.</summary>
 public sealed record CheckRequest(bool? Done);
+
+/// <summary>A comment: <c>{"text": "Markdown"}</c>.</summary>
+public sealed record CommentRequest(string? Text);
+
+/// <summary>The commander: <c>{"user": "ana.silva"}</c>, or null to clear.</summary>
+public sealed record CommanderRequest(string? User);
+
+/// <summary>A declared incident: the component's ref, a title, <c>page</c> or <c>ticket</c>, and an optional Markdown summary.</summary>
+public sealed record DeclareRequest(string? Component, string? Title, string? Severity, string? Summary);
 
 /// <summary>A postmortem as saved: <c>{"markdown": "..."}</c>.</summary>
 public sealed record PostmortemRequest(string? Markdown);

@@ -23,6 +23,15 @@ public static class IncidentQueries
         return incidents.Select(i => ToView(i, owners.GetValueOrDefault(i.ComponentRef), [])).ToList();
     }
 
+    /// <summary>A component's incidents, newest first (its page's Incidents tab).</summary>
+    public static async Task<List<IncidentView>> OfComponentAsync(PortalDbContext db, string componentRef, int take, CancellationToken ct)
+    {
+        var component = componentRef.ToLowerInvariant();
+        var incidents = await db.Set<Incident>().AsNoTracking().Where(i => i.ComponentRef == component).OrderByDescending(i => i.TriggeredAt).Take(take).ToListAsync(ct);
+        var owner = await CatalogReads.OwnerOfAsync(db, component, ct);
+        return incidents.Select(i => ToView(i, owner, [])).ToList();
+    }
+
     public static async Task<IncidentView?> GetAsync(PortalDbContext db, Guid id, CancellationToken ct)
     {
         var incident = await db.Set<Incident>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
@@ -69,5 +78,5 @@ public static class IncidentQueries
     public static IncidentView ToView(Incident i, string? owner, IReadOnlyList<IncidentTimelineEntry> timeline) =>
         new(i.Id, i.Title, i.ComponentRef, owner, i.SloId, i.SloName, i.Severity, i.Status, i.Runbook, i.TriggeredAt, i.AcknowledgedAt, i.AcknowledgedBy,
             i.MitigatedAt, i.ResolvedAt, i.ResolvedBy, i.SecondsToAcknowledge, i.SecondsToResolve, timeline, i.OnCall, i.EscalationLevel, i.Dependents,
-            IncidentChecklist.Of(i.ChecklistDone), i.Postmortem is not null);
+            IncidentChecklist.Of(i.ChecklistDone), i.Postmortem is not null, i.Commander, i.DeclaredBy);
 }

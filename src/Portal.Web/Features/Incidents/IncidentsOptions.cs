@@ -11,6 +11,14 @@ public sealed class IncidentsOptions
     /// <summary>The SMTP server of the <c>email</c> receivers.</summary>
     public IncidentSmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>
+    /// Whether a firing alert of <paramref name="severity"/> on a component of <paramref name="team"/> opens an incident:
+    /// a page always does; a ticket does when a receiver that takes it has <see cref="IncidentReceiver.OpenIncident"/>,
+    /// and otherwise only notifies.
+    /// </summary>
+    public bool OpensIncident(string? team, string severity) =>
+        severity == "page" || (severity == "ticket" && Receivers.Any(r => r.OpenIncident && r.Takes(team, severity)));
+
     /// <summary>Why the receivers are unusable; null when they are fine (checked at start).</summary>
     public string? Problem()
     {
@@ -73,6 +81,12 @@ public sealed class IncidentReceiver
 
     /// <summary>Only these severities (<c>page</c>, <c>ticket</c>); empty: all.</summary>
     public List<string> Severities { get; set; } = [];
+
+    /// <summary>
+    /// For ticket alerts: open a ticket-severity incident (deduplicated by component and SLO like page ones, paging nobody)
+    /// instead of only notifying. A page alert always opens one.
+    /// </summary>
+    public bool OpenIncident { get; set; }
 
     public bool Takes(string? team, string severity) =>
         (string.IsNullOrWhiteSpace(Team) || string.Equals(Team, team, StringComparison.OrdinalIgnoreCase))

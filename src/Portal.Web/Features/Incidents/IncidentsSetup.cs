@@ -16,8 +16,11 @@ public static class IncidentsSetup
         builder.Services.AddSingleton<IncidentNotifier>();
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();
         builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();
+        builder.Services.AddSingleton<IEntityTimeBands, MaintenanceBands>();
         builder.Services.AddTransient<IncidentEscalationJob>();
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.MyIncidentsHomeCard), 25));
+        // The component page's Incidents tab, where anyone who may write declares an incident (the catalog knows no incidents).
+        builder.Services.AddSingleton(new EntityTab("Incidents", "incidents", new HashSet<string>(["Component"], StringComparer.Ordinal), typeof(Pages.ComponentIncidents), 40));
         builder.Services.AddSingleton(new EntityBanner(new HashSet<string>(["Component"], StringComparer.Ordinal), typeof(Pages.MaintenanceBanner), 10));
         return builder;
     }

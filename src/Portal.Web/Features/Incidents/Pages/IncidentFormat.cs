@@ -34,4 +34,19 @@ public static class IncidentFormat
 
     /// <summary>The name part of a ref: <c>orders-api</c> of <c>component:default/orders-api</c>.</summary>
     public static string NameOf(string entityRef) => entityRef[(entityRef.LastIndexOf('/') + 1)..];
+
+    /// <summary>
+    /// Markdown a person wrote (a comment, a postmortem) as safe HTML (<see cref="Portal.Web.Infrastructure.Web.SafeMarkdown"/>:
+    /// raw HTML and script links dropped), its headings two levels down so they stay under the page's own.
+    /// </summary>
+    public static string Markdown(string markdown)
+    {
+        var html = Portal.Web.Infrastructure.Web.SafeMarkdown.ToHtml(markdown);
+        for (var level = 6; level >= 1; level--)
+        {
+            var to = Math.Min(level + 2, 6);
+            html = html.Replace($"<h{level}", $"<h{to}", StringComparison.Ordinal).Replace($"</h{level}>", $"</h{to}>", StringComparison.Ordinal);
+        }
+        return html;
+    }
 }
