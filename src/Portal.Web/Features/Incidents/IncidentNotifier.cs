@@ -9,9 +9,10 @@ namespace Portal.Web.Features.Incidents;
 /// Sends incident messages to the receivers whose team and severity take them: an HTTP request built by the format
 /// (<see cref="IncidentPayloads.Request"/>), or an e-mail (<see cref="IncidentMailer"/>). A receiver that cannot be
 /// reached is logged (its URL, keys and SMTP credentials are not: they carry secrets) and never fails the change it reports.
+/// The person paged (opening and escalation of a page incident) also gets it at their own contact (<see cref="OnCallContactPager"/>).
 /// </summary>
 public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<IncidentsOptions> options, IOptions<NotificationOptions> notifications,
-    IncidentMailer mailer, ILogger<IncidentNotifier> logger)
+    IncidentMailer mailer, OnCallContactPager contacts, ILogger<IncidentNotifier> logger)
 {
     /// <summary>A portal path as a link: with the public address in front when one is configured.</summary>
     public string Link(string path) => string.IsNullOrWhiteSpace(notifications.Value.PublicUrl) ? path : notifications.Value.PublicUrl.TrimEnd('/') + path;
@@ -52,5 +53,6 @@ public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<In
                     ex.GetType().Name);
             }
         }
+        await contacts.SendAsync(message, cancellationToken);
     }
 }
