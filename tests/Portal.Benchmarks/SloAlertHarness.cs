@@ -121,6 +121,7 @@ public static class SloAlertHarness
         await using var webhook = new WebhookRecorder();
         await using var pagerDuty = new WebhookRecorder();
         await using var slack = new WebhookRecorder();
+        await using var personal = new WebhookRecorder(); // every on-call person's own webhook (their contact)
         using var http = new TimedHttp();
         var notifications = Options.Create(new NotificationOptions { WebhookUrl = routing ? webhook.Url : null, PublicUrl = "https://portal.example.com" });
         var receivers = new Portal.Web.Features.Incidents.IncidentsOptions();
@@ -130,9 +131,21 @@ public static class SloAlertHarness
             receivers.Receivers.Add(new() { Url = slack.Url, Format = "slack" });
         }
         var dbFactory = new PooledDbContextFactory<PortalDbContext>(options);
+        if (routing)
+        {
+            await using var seed = await dbFactory.CreateDbContextAsync();
+            foreach (var person in Enumerable.Range(0, 100).SelectMany(t => new[] { $"user-{t}-a", $"user-{t}-b", $"user-{t}-c" }))
+            {
+                seed.Add(new Portal.Web.Features.Incidents.OnCallContact { UserName = person, WebhookFormat = "json", WebhookUrl = personal.Url, UpdatedBy = "benchmark" });
+            }
+            await seed.SaveChangesAsync();
+        }
         // The incidents listener and the maintenance suppressor as the portal registers them, timed.
         var incidents = new TimedListener(new Portal.Web.Features.Incidents.IncidentAlertListener(dbFactory, new Portal.Web.Features.Incidents.IncidentNotifier(http,
             Options.Create(receivers), notifications, new Portal.Web.Features.Incidents.IncidentMailer(Options.Create(receivers)),
+            new Portal.Web.Features.Incidents.OnCallContactPager(dbFactory, http, Options.Create(receivers),
+                Options.Create(new Portal.Web.Features.Incidents.OnCallContactsOptions { AllowLoopback = true }),
+                new Portal.Web.Features.Incidents.IncidentMailer(Options.Create(receivers)), NullLogger<Portal.Web.Features.Incidents.OnCallContactPager>.Instance),
             [new Portal.Web.Features.Delivery.DeliveryIncidentListener(dbFactory, Options.Create(new Portal.Web.Features.Delivery.DeliveryOptions()))],
             NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance)));
         var suppressor = new TimedSuppressor(new Portal.Web.Features.Incidents.MaintenanceSuppressor(dbFactory));
@@ -169,14 +182,14 @@ public static class SloAlertHarness
         {
             clock.Now += cycle == 0 ? TimeSpan.Zero : TimeSpan.FromMinutes(1);
             var (listened, suppressed, posts, postTime, commandsBefore) = (incidents.Elapsed, suppressor.Elapsed, http.Posts, http.Elapsed, commands.Count);
-            var (hooks, pages, chats) = (webhook.Received.Count, pagerDuty.Received.Count, slack.Received.Count);
+            var (hooks, pages, chats, people) = (webhook.Received.Count, pagerDuty.Received.Count, slack.Received.Count, personal.Received.Count);
             var watch = Stopwatch.StartNew();
             await job.RunAsync(CancellationToken.None);
             var ms = watch.Elapsed.TotalMilliseconds;
             var line = $"cycle {cycle} (minute {clock.Now:HH:mm}): {ms:0} ms; incidents listener {(incidents.Elapsed - listened).TotalMilliseconds:0} ms " +
                 $"({incidents.LastChanges} changes), suppressor {(suppressor.Elapsed - suppressed).TotalMilliseconds:0} ms, {http.Posts - posts} posts " +
                 $"({(http.Elapsed - postTime).TotalMilliseconds:0} ms: webhook {webhook.Received.Count - hooks}, PagerDuty {pagerDuty.Received.Count - pages}, " +
-                $"Slack {slack.Received.Count - chats}), {commands.Count - commandsBefore} EF commands";
+                $"Slack {slack.Received.Count - chats}, on-call person {personal.Received.Count - people}), {commands.Count - commandsBefore} EF commands";
             Console.Error.WriteLine(line);
             phases.Add(line);
             incidents.LastChanges = 0;
@@ -199,7 +212,7 @@ public static class SloAlertHarness
         }
         Console.WriteLine($"{count:N0} SLOs with 30 days of counts ({rows:N0} rows{(sparse ? ", sparse" : "")}), routing and incidents {(routing ? "on" : "off")}: " +
             $"alert cycle median {EnvironmentFigures.Percentile(sorted, 0.5):0} ms, slowest {sorted[^1]:0} ms over {cycles} cycles; {firing} alert episodes open, " +
-            $"{opened} incidents; {webhook.Received.Count} webhook, {pagerDuty.Received.Count} PagerDuty, {slack.Received.Count} Slack messages");
+            $"{opened} incidents; {webhook.Received.Count} webhook, {pagerDuty.Received.Count} PagerDuty, {slack.Received.Count} Slack messages, {personal.Received.Count} to the on-call person");
         return 0;
     }
 

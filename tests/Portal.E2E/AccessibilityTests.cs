@@ -14,6 +14,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
     [
         "/environments/new?component=cart-service", "/environments/approvals", "/slos/new", "/slos/alerts", "/slos/coverage",
         "/create/tasks", "/create/actions", "/create/templates/default/aspnet-service", "/account/tokens", "/not-found", "/cost/budgets", "/scorecards/teams/payments", "/scorecards/campaigns/new", "/scorecards/new", "/notifications",
+        "/oncall/me", "/oncall/schedules/no-such-schedule",
     ];
 
     [Fact]

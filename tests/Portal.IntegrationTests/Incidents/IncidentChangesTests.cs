@@ -177,8 +177,9 @@ public sealed class IncidentChangesTests(PortalAppFactory factory) : IClassFixtu
         oncall.WaitForAssertion(() => Assert.Equal($"Payments · {schedule}", Heading().TextContent.Trim()), TimeSpan.FromSeconds(20));
         var heading = Heading();
         AssertLink(heading.QuerySelector("a")!, "Payments", "group:default/payments");
-        var layer = heading.NextElementSibling!.QuerySelector("[data-testid=oncall-layer-user] a")!;
-        AssertLink(layer, "Ana Silva", "user:default/ana.silva");
+        // The names come in their own render (the heading now also holds the schedule page's link): waited for, as above.
+        oncall.WaitForAssertion(() => AssertLink(Heading().NextElementSibling!.QuerySelector("[data-testid=oncall-layer-user] a")!, "Ana Silva", "user:default/ana.silva"),
+            TimeSpan.FromSeconds(20));
         var incidentRow = oncall.FindAll("[data-testid=oncall-incident]").Single(r => r.TextContent.Contains("gateway errors (names test)", StringComparison.Ordinal));
         AssertLink(incidentRow.QuerySelector("[data-testid=oncall-incident-paged] a")!, "Ana Silva", "user:default/ana.silva");
     }

@@ -2430,6 +2430,44 @@ namespace Portal.Web.Data.Migrations
                     b.ToTable("maintenance_windows", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Web.Features.Incidents.OnCallContact", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("WebhookFormat")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("webhook_format");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("UserName")
+                        .HasName("pk_oncall_contacts");
+
+                    b.ToTable("oncall_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Web.Features.Incidents.OnCallSchedule", b =>
                 {
                     b.Property<Guid>("Id")

@@ -10,9 +10,10 @@ namespace Portal.Web.Features.Incidents;
 /// Sends incident messages to the receivers whose team and severity take them: an HTTP request built by the format
 /// (<see cref="IncidentPayloads.Request"/>), or an e-mail (<see cref="IncidentMailer"/>). A receiver that cannot be
 /// reached is logged (its URL, keys and SMTP credentials are not: they carry secrets) and never fails the change it reports.
+/// The person paged (opening and escalation of a page incident) also gets it at their own contact (<see cref="OnCallContactPager"/>).
 /// </summary>
 public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<IncidentsOptions> options, IOptions<NotificationOptions> notifications,
-    IncidentMailer mailer, IEnumerable<IIncidentListener> listeners, ILogger<IncidentNotifier> logger)
+    IncidentMailer mailer, OnCallContactPager contacts, IEnumerable<IIncidentListener> listeners, ILogger<IncidentNotifier> logger)
 {
     /// <summary>Tells the <see cref="IIncidentListener"/>s that these incidents opened or were restored (after they are saved).</summary>
     public async Task ChangedAsync(IReadOnlyCollection<Incident> incidents, CancellationToken cancellationToken)
@@ -74,5 +75,6 @@ public sealed class IncidentNotifier(IHttpClientFactory httpClients, IOptions<In
                     ex.GetType().Name);
             }
         }
+        await contacts.SendAsync(message, cancellationToken);
     }
 }

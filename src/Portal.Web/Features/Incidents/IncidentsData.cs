@@ -11,6 +11,7 @@ public static class IncidentsData
         public DbSet<Incident> Incidents => db.Set<Incident>();
         public DbSet<IncidentEvent> IncidentEvents => db.Set<IncidentEvent>();
         public DbSet<OnCallSchedule> OnCallSchedules => db.Set<OnCallSchedule>();
+        public DbSet<OnCallContact> OnCallContacts => db.Set<OnCallContact>();
         public DbSet<MaintenanceWindow> MaintenanceWindows => db.Set<MaintenanceWindow>();
     }
 }

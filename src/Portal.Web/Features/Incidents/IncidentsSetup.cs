@@ -13,6 +13,10 @@ public static class IncidentsSetup
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => IncidentReads.Routing(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IncidentsOptions>>().Value));
         builder.Services.AddSingleton<IncidentMailer>();
+        builder.Services.AddOptions<OnCallContactsOptions>().BindConfiguration(OnCallContactsOptions.Section).ValidateOnStart();
+        builder.Services.AddHttpClient(OnCallContactPager.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(OnCallContactPager.Handler);
+        builder.Services.AddSingleton<OnCallContactPager>();
         builder.Services.AddSingleton<IncidentNotifier>();
         builder.Services.AddSingleton<IAlertListener, IncidentAlertListener>();
         builder.Services.AddSingleton<IAlertSuppressor, MaintenanceSuppressor>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
@@ -7,7 +8,7 @@ using Portal.Web.Features.Identity;
 namespace Portal.Web.Features.Incidents;
 
 /// <summary>
-/// On-call schedules (<c>/api/oncall/schedules</c>) and maintenance windows (<c>/api/maintenance-windows</c>): read with
+/// On-call schedules (<c>/api/oncall/schedules</c>), people's contacts (<c>/api/oncall/contacts</c>) and maintenance windows (<c>/api/maintenance-windows</c>): read with
 /// catalog read; a team's schedule and windows are changed by its members or admins, global windows by admins only.
 /// </summary>
 public static class OnCallEndpoints
@@ -30,8 +31,26 @@ public static class OnCallEndpoints
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .WithName("ImportOnCallSchedule").WithSummary("Create or replace an on-call schedule from YAML")
             .WithDescription("The body is the YAML that the export gives (at most 64 KiB). YAML that cannot be read is a 400 naming the line and column; the schedule is then checked and authorized as `PUT /api/oncall/schedules/{name}`: only for the caller's own teams, admins for any.");
+        schedules.MapPost("/{name}/layers/{layer:int}/overrides", AddOverrideAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("AddOnCallOverride").WithSummary("Add an override to a schedule's layer")
+            .WithDescription("`user` covers the layer (0 is the first) from `startsAt` up to `endsAt` (ISO 8601 with offset, at most 90 days; at most 100 overrides per layer). A member of the schedule's team or an admin; the whole schedule is checked as `PUT /api/oncall/schedules/{name}` does.");
+        schedules.MapDelete("/{name}/layers/{layer:int}/overrides/{index:int}", RemoveOverrideAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("RemoveOnCallOverride").WithSummary("Remove an override from a schedule's layer")
+            .WithDescription("`index` is the override's position in the layer's `overrides` as the schedule lists them (by start). A member of the schedule's team or an admin.");
         schedules.MapDelete("/{name}", DeleteScheduleAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("DeleteOnCallSchedule").WithSummary("Delete an on-call schedule").WithDescription("A member of the schedule's team or an admin.");
+
+        var contacts = app.MapGroup("/api/oncall/contacts").WithTags("Incidents").RequireAuthorization(PortalPolicies.CatalogRead);
+        contacts.MapGet("/me", GetMyContactAsync)
+            .WithName("GetMyOnCallContact").WithSummary("Get my on-call contact")
+            .WithDescription("Where the caller is paged when on call: their e-mail (set, else the catalog profile's `email`) and their personal webhook.");
+        contacts.MapGet("/{user}", GetContactAsync)
+            .WithName("GetOnCallContact").WithSummary("Get a person's on-call contact")
+            .WithDescription("Where the person (a user name, as schedules list them) is paged when on call. Contacts are not secret.");
+        contacts.MapPut("/{user}", PutContactAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
+            .WithName("SaveOnCallContact").WithSummary("Set a person's on-call contact")
+            .WithDescription("The person themselves, or an admin. `email` (empty: the catalog profile's), and `webhookFormat` (`slack`, `teams` or `json`) with `webhookUrl` "
+                + "(https; private, link-local and loopback addresses are refused unless the portal allows them). The person on call gets the opening and each escalation of a page incident there, besides the team's receivers.");
 
         var windows = app.MapGroup("/api/maintenance-windows").WithTags("Incidents").RequireAuthorization(PortalPolicies.CatalogRead);
         windows.MapGet("/", ListWindowsAsync)
@@ -53,7 +72,7 @@ public static class OnCallEndpoints
 
     private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult>> PutScheduleAsync(string name, OnCallScheduleRequest? request,
         PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        await SaveScheduleAsync(name, request ?? new OnCallScheduleRequest(null, null), [], db, time, http, ct);
+        Saved(await OnCallCommands.SaveAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), name, request ?? new OnCallScheduleRequest(null, null), [], ct));
 
     private static async Task<Results<ContentHttpResult, NotFound>> ExportScheduleAsync(string name, PortalDbContext db, CancellationToken ct) =>
         await db.Set<OnCallSchedule>().AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct) is { } schedule
@@ -84,47 +103,39 @@ public static class OnCallEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["yaml"] = ["The YAML must be UTF-8 text."] });
         }
-        var (request, problems) = OnCallScheduleYaml.Import(text);
-        return request is null ? TypedResults.ValidationProblem(problems) : await SaveScheduleAsync(name, request, problems, db, time, http, ct);
+        return Saved(await OnCallCommands.ImportAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), name, text, ct));
     }
 
-    /// <summary>Checks, authorizes and saves a schedule, as sent in JSON or read from YAML (with the problems the reading found).</summary>
-    private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult>> SaveScheduleAsync(string name, OnCallScheduleRequest request,
-        Dictionary<string, string[]> found, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult, NotFound>> AddOverrideAsync(string name, int layer,
+        OnCallOverrideRequest? request, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        Changed(await OnCallCommands.AddOverrideAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), name, layer,
+            request ?? new OnCallOverrideRequest(null, null, null), ct));
+
+    private static async Task<Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult, NotFound>> RemoveOverrideAsync(string name, int layer,
+        int index, PortalDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var problems = OnCallRotation.Problems(name, request);
-        foreach (var (field, messages) in found)
+        var schedule = await db.Set<OnCallSchedule>().AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
+        if (schedule is null || layer < 0 || layer >= schedule.Layers.Count || schedule.Layers[layer].Overrides is not { } overrides || index < 0 || index >= overrides.Count)
         {
-            problems[field] = messages; // the reader's reason (not ISO 8601) says more than "missing"
+            return TypedResults.NotFound();
         }
-        var team = request.Team?.Trim().ToLowerInvariant();
-        if (team is not null && !problems.ContainsKey("team") && !await CatalogReads.ExistsAsync(db, team, CatalogKinds.Group, ct))
-        {
-            problems["team"] = [$"There is no group {team} in the catalog."];
-        }
-        if (problems.Count > 0)
-        {
-            return TypedResults.ValidationProblem(problems);
-        }
-        var existing = await db.Set<OnCallSchedule>().FirstOrDefaultAsync(s => s.Name == name, ct);
-        var who = AccessFacts.From(http.User);
-        var actor = AuditActor.From(http);
-        if (!AccessRules.CanChangeOwnedBy(who, team) || existing is not null && !AccessRules.CanChangeOwnedBy(who, existing.Team))
-        {
-            AuditLog.Record(db, actor, "oncall.schedule.saved", name, "denied");
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Forbid();
-        }
-        var before = existing is null ? null : new { existing.Team, existing.Layers };
-        existing ??= db.Add(new OnCallSchedule { Name = name, Team = team!, UpdatedBy = "" }).Entity;
-        existing.Team = team!;
-        existing.Layers = OnCallRotation.Layers(request);
-        existing.UpdatedAt = time.GetUtcNow();
-        existing.UpdatedBy = http.User.Identity?.Name ?? actor.Name;
-        AuditLog.Record(db, actor, "oncall.schedule.saved", name, before: before, after: new { existing.Team, existing.Layers });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(OnCallQueries.ToView(existing, time.GetUtcNow()));
+        return Changed(await OnCallCommands.RemoveOverrideAsync(db, http.User, AuditActor.From(http), time.GetUtcNow(), name, layer, overrides[index], ct));
     }
+
+    private static Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult> Saved(OnCallResult result) => result.Outcome switch
+    {
+        OnCallOutcome.Saved => TypedResults.Ok(result.View!),
+        OnCallOutcome.Forbidden => TypedResults.Forbid(),
+        _ => TypedResults.ValidationProblem(result.Problems),
+    };
+
+    private static Results<Ok<OnCallScheduleView>, ValidationProblem, ForbidHttpResult, NotFound> Changed(OnCallResult result) => result.Outcome switch
+    {
+        OnCallOutcome.Saved => TypedResults.Ok(result.View!),
+        OnCallOutcome.Forbidden => TypedResults.Forbid(),
+        OnCallOutcome.NotFound => TypedResults.NotFound(),
+        _ => TypedResults.ValidationProblem(result.Problems),
+    };
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteScheduleAsync(string name, PortalDbContext db, HttpContext http, CancellationToken ct)
     {
@@ -144,6 +155,25 @@ public static class OnCallEndpoints
         AuditLog.Record(db, actor, "oncall.schedule.deleted", name, before: new { schedule.Team, schedule.Layers });
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<OnCallContactView>, UnauthorizedHttpResult>> GetMyContactAsync(PortalDbContext db, HttpContext http, CancellationToken ct) =>
+        http.User.Identity?.Name is { Length: > 0 } me ? TypedResults.Ok(await OnCallContactQueries.ViewAsync(db, me, ct)) : TypedResults.Unauthorized();
+
+    private static async Task<Ok<OnCallContactView>> GetContactAsync(string user, PortalDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await OnCallContactQueries.ViewAsync(db, user.Trim(), ct));
+
+    private static async Task<Results<Ok<OnCallContactView>, ValidationProblem, ForbidHttpResult>> PutContactAsync(string user, OnCallContactRequest? request,
+        PortalDbContext db, TimeProvider time, HttpContext http, IOptions<OnCallContactsOptions> options, CancellationToken ct)
+    {
+        var (outcome, view, problems) = await OnCallContactCommands.SaveAsync(db, http.User, AuditActor.From(http), options.Value, time.GetUtcNow(), user,
+            request ?? new OnCallContactRequest(null, null, null), ct);
+        return outcome switch
+        {
+            OnCallOutcome.Saved => TypedResults.Ok(view!),
+            OnCallOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.ValidationProblem(problems),
+        };
     }
 
     private static async Task<Ok<List<MaintenanceWindow>>> ListWindowsAsync(bool? all, PortalDbContext db, TimeProvider time, CancellationToken ct)

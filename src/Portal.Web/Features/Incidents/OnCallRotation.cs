@@ -124,6 +124,14 @@ public static partial class OnCallRotation
             l.EscalateAfterMinutes!.Value, l.Overrides is not { Count: > 0 } ? null
                 : l.Overrides.Select(o => new OnCallOverride(o!.User!.Trim(), o.StartsAt!.Value, o.EndsAt!.Value)).OrderBy(o => o.StartsAt).ToList())).ToList();
 
+    /// <summary>A saved schedule as a request again, for a change of one part (an override) that is then checked whole.</summary>
+    public static OnCallScheduleRequest Request(OnCallSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return new OnCallScheduleRequest(schedule.Team, schedule.Layers.Select(l => (OnCallLayerRequest?)new OnCallLayerRequest(l.Name, [.. l.Users], l.RotationStart,
+            l.HandoffHours, l.EscalateAfterMinutes, l.Overrides?.Select(o => (OnCallOverrideRequest?)new OnCallOverrideRequest(o.User, o.StartsAt, o.EndsAt)).ToList())).ToList());
+    }
+
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex Slug();
 }
