@@ -147,7 +147,7 @@ public static class SloAlertHarness
                 Options.Create(new Portal.Web.Features.Incidents.OnCallContactsOptions { AllowLoopback = true }),
                 new Portal.Web.Features.Incidents.IncidentMailer(Options.Create(receivers)), NullLogger<Portal.Web.Features.Incidents.OnCallContactPager>.Instance),
             [new Portal.Web.Features.Delivery.DeliveryIncidentListener(dbFactory, Options.Create(new Portal.Web.Features.Delivery.DeliveryOptions()))],
-            NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance)));
+            NullLogger<Portal.Web.Features.Incidents.IncidentNotifier>.Instance), Options.Create(receivers)));
         var suppressor = new TimedSuppressor(new Portal.Web.Features.Incidents.MaintenanceSuppressor(dbFactory));
         var job = new SloAlertJob(dbFactory, clock,
             new WebhookNotifier(http, notifications, NullLogger<WebhookNotifier>.Instance), [incidents], [suppressor], NullLogger<SloAlertJob>.Instance);

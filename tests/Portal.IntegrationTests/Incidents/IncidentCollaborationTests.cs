@@ -120,6 +120,46 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
     }
 
     [Fact]
+    public async Task An_incident_declared_the_day_after_a_prod_deployment_fails_that_change_in_the_figures_and_in_the_daily_rollup()
+    {
+        const string Web = "component:default/checkout-web";
+        var ci = await Delivery.DeliveryKit.ServiceTokenAsync(factory, $"ci-{Guid.NewGuid():N}", [Portal.Web.Features.Identity.PortalScopes.DeliveryWrite, Portal.Web.Features.Identity.PortalScopes.CatalogRead]);
+        using var client = factory.ClientWithToken(ci);
+        using var dana = factory.ClientWithToken(_dana);
+        // Yesterday, less than 24 hours ago: a day the rollup has closed, so only the incident listener can fail it there.
+        var now = DateTimeOffset.UtcNow;
+        var finished = now.TimeOfDay < TimeSpan.FromHours(23) ? new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddMinutes(-1) : now.AddHours(-23.5);
+        var deployed = await Delivery.DeliveryKit.PostDeploymentAsync(client, new
+        {
+            component = Web, environment = "prod", runId = $"deploy-{Guid.NewGuid():N}", version = "2.4.0",
+            commits = new[] { new { sha = "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a", committedAt = finished.AddHours(-5) } },
+            status = "succeeded", startedAt = finished.AddMinutes(-6), finishedAt = finished, deployedBy = "ci",
+        });
+        Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
+        async Task<(int Changes, int Failed)> RolledAsync()
+        {
+            await using var db = await factory.DbAsync();
+            await db.Database.OpenConnectionAsync();
+            var day = DateOnly.FromDateTime(finished.UtcDateTime);
+            var totals = await Portal.Web.Features.Delivery.DeliveryRollup.TotalsAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), [Web], day, day.AddDays(1), CancellationToken.None);
+            return (totals.Changes, totals.FailedChanges);
+        }
+        async Task<Portal.Web.Features.Delivery.DoraFigures> FiguresAsync() =>
+            (await client.GetFromJsonAsync<Portal.Web.Features.Delivery.DeliveryMetrics>(
+                $"/api/delivery/metrics?component={Uri.EscapeDataString(Web)}&from={Uri.EscapeDataString(finished.AddDays(-1).ToString("O"))}", JsonSerializerOptions.Web))!.Figures;
+        Assert.Equal((1, 0), await RolledAsync());
+        Assert.Equal(0, (await FiguresAsync()).FailedChanges);
+
+        // Someone declares an incident by hand: the change it followed counts as failed, exactly and in the rollup.
+        var declared = await dana.PostAsJsonAsync("/api/incidents", new { component = Web, title = $"Checkout pages blank {Guid.NewGuid():N}", severity = "ticket" });
+        Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
+
+        var after = await FiguresAsync();
+        Assert.Equal((1, 1, 1.0), (after.Changes, after.FailedChanges, after.ChangeFailureRate));
+        Assert.Equal((1, 1), await RolledAsync());
+    }
+
+    [Fact]
     public async Task Anyone_who_may_write_declares_an_incident_on_any_component_it_is_routed_with_its_dependents_and_only_the_owning_team_works_it()
     {
         using var ana = factory.ClientWithToken(_ana);

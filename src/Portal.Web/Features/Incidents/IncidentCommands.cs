@@ -226,6 +226,7 @@ public static class IncidentCommands
         await db.SaveChangesAsync(ct);
         await notifier.SendAsync(new IncidentMessage("trigger", incident, owner, incident.Title, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
             new Dictionary<string, string> { ["Declared by"] = by }, notifier.Link($"/incidents/{incident.Id}")), ct);
+        await notifier.ChangedAsync([incident], ct); // opened: Delivery's change failure rate counts declared incidents too
         return (IncidentOutcome.Done, incident);
     }
 }
