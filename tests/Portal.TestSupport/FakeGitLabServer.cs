@@ -85,30 +85,13 @@ public sealed class FakeGitLabServer : IAsyncDisposable
     /// <summary>Makes a project as someone else would have, with one commit on main, so a name is taken.</summary>
     public async Task CreateTakenProjectAsync(string owner, string repo)
     {
-        var bare = BarePath(owner, repo);
-        Directory.CreateDirectory(bare);
-        await GitHttpBackend.RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
-        var work = Path.Combine(Path.GetTempPath(), "taken-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        await File.WriteAllTextAsync(Path.Combine(work, "README.md"), "someone else's\n");
-        await GitHttpBackend.RunGitAsync(work, null, "init", "-q", "-b", "main");
-        await GitHttpBackend.RunGitAsync(work, null, "add", "--all");
-        await GitHttpBackend.RunGitAsync(work, null, "-c", "user.name=Someone", "-c", "user.email=someone@example.com", "commit", "-q", "-m", "Theirs");
-        await GitHttpBackend.RunGitAsync(work, null, "push", "-q", bare, "main");
-        Directory.Delete(work, recursive: true);
+        await GitHttpBackend.CreateTakenAsync(BarePath(owner, repo));
         _projects.TryAdd($"{owner}/{repo}", Interlocked.Increment(ref _nextProjectId));
     }
 
     /// <summary>Clones a project over HTTPS through this server (with the token), into a new temporary folder.</summary>
-    public async Task<string> CloneAsync(string owner, string repo, string? branch = null)
-    {
-        var clone = Path.Combine(Path.GetTempPath(), "fake-gitlab-clone-" + Guid.NewGuid().ToString("N"));
-        string[] args = branch is null
-            ? ["clone", "-q", $"{Url}/{owner}/{repo}.git", clone]
-            : ["clone", "-q", "--branch", branch, $"{Url}/{owner}/{repo}.git", clone];
-        await GitHttpBackend.RunGitAsync(Path.GetTempPath(), GitAuthorization(), args);
-        return clone;
-    }
+    public Task<string> CloneAsync(string owner, string repo, string? branch = null) =>
+        GitHttpBackend.CloneAsync($"{Url}/{owner}/{repo}.git", GitAuthorization(), branch);
 
     /// <summary>The environment that makes git send the token as GitLab expects (any user, the token as password).</summary>
     public Dictionary<string, string> GitAuthorization() => new()

@@ -95,6 +95,30 @@ public static class GitHttpBackend
         return Encoding.ASCII.GetString([.. bytes]).TrimEnd('\r');
     }
 
+    /// <summary>Makes a bare repository as someone else would have, with one commit on main, so its name is taken.</summary>
+    public static async Task CreateTakenAsync(string bare)
+    {
+        Directory.CreateDirectory(bare);
+        await RunGitAsync(bare, null, "init", "-q", "--bare", "-b", "main");
+        var work = Path.Combine(Path.GetTempPath(), "taken-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        await File.WriteAllTextAsync(Path.Combine(work, "README.md"), "someone else's\n");
+        await RunGitAsync(work, null, "init", "-q", "-b", "main");
+        await RunGitAsync(work, null, "add", "--all");
+        await RunGitAsync(work, null, "-c", "user.name=Someone", "-c", "user.email=someone@example.com", "commit", "-q", "-m", "Theirs");
+        await RunGitAsync(work, null, "push", "-q", bare, "main");
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>Clones <paramref name="url"/> (optionally one branch) into a new temporary folder, with git's settings in <paramref name="environment"/>.</summary>
+    public static async Task<string> CloneAsync(string url, IReadOnlyDictionary<string, string> environment, string? branch)
+    {
+        var clone = Path.Combine(Path.GetTempPath(), "fake-forge-clone-" + Guid.NewGuid().ToString("N"));
+        string[] args = branch is null ? ["clone", "-q", url, clone] : ["clone", "-q", "--branch", branch, url, clone];
+        await RunGitAsync(Path.GetTempPath(), environment, args);
+        return clone;
+    }
+
     /// <summary>Runs git for a fake host's own bookkeeping (making a repository); fails with git's error.</summary>
     public static async Task RunGitAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
