@@ -30,7 +30,7 @@ public sealed class UrlGuardTests
     [InlineData("64:ff9b::7f00:1")] // NAT64 of 127.0.0.1
     [InlineData("2002:7f00:1::")] // 6to4 of 127.0.0.1
     public void Loopback_private_link_local_multicast_and_unspecified_addresses_are_not_public(string address) =>
-        Assert.False(UrlGuard.IsPublic(IPAddress.Parse(address)));
+        Assert.False(Portal.Web.Infrastructure.Web.PublicAddress.IsPublic(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("93.184.215.14")]
@@ -38,7 +38,7 @@ public sealed class UrlGuardTests
     [InlineData("8.8.8.8")]
     [InlineData("2606:4700::1111")]
     [InlineData("::ffff:8.8.8.8")]
-    public void Public_addresses_pass(string address) => Assert.True(UrlGuard.IsPublic(IPAddress.Parse(address)));
+    public void Public_addresses_pass(string address) => Assert.True(Portal.Web.Infrastructure.Web.PublicAddress.IsPublic(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("localhost")]

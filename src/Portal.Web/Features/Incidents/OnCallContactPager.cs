@@ -26,8 +26,9 @@ public sealed class OnCallContactPager(IDbContextFactory<PortalDbContext> dbFact
         {
             var allowed = services.GetRequiredService<IOptions<OnCallContactsOptions>>().Value;
             var addresses = await System.Net.Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
-            var address = addresses.FirstOrDefault(a => OnCallContactRules.AddressAllowed(a, allowed))
-                ?? throw new HttpRequestException("The webhook's host resolves to no address a personal webhook may use.");
+            // Every address must be allowed, as for the catalog's URLs: a round-robin answer cannot slip an internal one in.
+            var address = addresses.Length > 0 && addresses.All(a => OnCallContactRules.AddressAllowed(a, allowed)) ? addresses[0]
+                : throw new HttpRequestException("The webhook's host resolves to an address a personal webhook may not use.");
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

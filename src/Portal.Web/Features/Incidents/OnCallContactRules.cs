@@ -1,3 +1,4 @@
+using Portal.Web.Infrastructure.Web;
 using System.Net;
 using System.Net.Sockets;
 
@@ -82,24 +83,7 @@ public static class OnCallContactRules
         {
             return options.AllowLoopback;
         }
-        return options.AllowPrivateAddresses || !Internal(address);
-    }
-
-    private static bool Internal(IPAddress address)
-    {
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return b[0] is 0 or 10 or >= 224                    // "this network", private, multicast and reserved
-                || b[0] == 100 && b[1] is >= 64 and <= 127      // carrier-grade NAT
-                || b[0] == 169 && b[1] == 254                   // link-local (cloud metadata lives here)
-                || b[0] == 172 && b[1] is >= 16 and <= 31
-                || b[0] == 192 && b[1] == 168
-                || b[0] == 192 && b[1] == 0 && b[2] == 0
-                || b[0] == 198 && b[1] is 18 or 19;             // benchmarking
-        }
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.Equals(IPAddress.IPv6Any)
-            || (address.GetAddressBytes()[0] & 0xFE) == 0xFC;   // unique local fc00::/7
+        return options.AllowPrivateAddresses || PublicAddress.IsPublic(address);
     }
 }
 
