@@ -94,7 +94,7 @@ public sealed class EntityTagsPickerTests
     [InlineData("null", null)]
     public void A_textarea_s_rows_are_read_and_kept_between_1_and_30(string rows, int? expected)
     {
-        var field = Fields($$"""{"properties": {"text": {"type": "string", "ui:widget": "textarea", "ui:options": {"rows": {{rows}}}}}}""")["text"];
+        var field = Fields("""{"properties": {"text": {"type": "string", "ui:widget": "textarea", "ui:options": {"rows": """ + rows + "}}}}")["text"];
 
         Assert.Equal(expected, field.Rows);
     }
