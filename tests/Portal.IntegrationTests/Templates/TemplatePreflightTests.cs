@@ -154,7 +154,8 @@ public sealed class TemplatePreflightTests(PortalAppFactory factory) : IClassFix
 
         var dry = await admin.PostAsJsonAsync("/api/templates/default/tagged-template/dry-run", new { values = bad });
         var create = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = Tagged, values = bad });
-        var good = await admin.PostAsJsonAsync("/api/templates/default/tagged-template/dry-run", new { values = new { tags = new[] { "java", "c++", "lang:go" } } });
+        var goodValues = new { tags = new[] { "java", "c++", "lang:go" } };
+        var good = await admin.PostAsJsonAsync("/api/templates/default/tagged-template/dry-run", new { values = goodValues });
 
         Assert.Equal(HttpStatusCode.BadRequest, dry.StatusCode);
         Assert.Equal(expected, (await dry.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["tags"]![0]!.GetValue<string>());
