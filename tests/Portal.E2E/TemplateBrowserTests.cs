@@ -134,7 +134,8 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
 
         await GotoAsync("/create/templates/default/tags-demo");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Tagged note", Level = 1 })).ToBeVisibleAsync();
-        await Expect(Page.GetByTestId("param-notes")).ToHaveAttributeAsync("rows", "8");
+        // MudTextField renders Lines as the textarea's rows.
+        await Expect(Page.Locator("textarea[rows='8']")).ToHaveCountAsync(1);
 
         // A tag the catalog's components already carry, offered with its count.
         var tags = Page.GetByTestId("param-tags");
