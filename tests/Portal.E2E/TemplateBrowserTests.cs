@@ -88,6 +88,85 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task Tags_are_picked_from_the_catalog_or_typed_new_a_bad_one_is_refused_and_a_textarea_has_the_rows_it_asks_for()
+    {
+        await SignInAsync();
+        var folder = Path.Combine(Fixture.DataDirectory, "e2e-templates", "tags-demo");
+        Directory.CreateDirectory(folder);
+        var template = Path.Combine(folder, "template.yaml");
+        await File.WriteAllTextAsync(template, """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: tags-demo
+              title: Tagged note
+            spec:
+              owner: group:default/platform
+              type: service
+              parameters:
+                - title: Describe
+                  properties:
+                    notes:
+                      title: Notes
+                      type: string
+                      ui:widget: textarea
+                      ui:options: {rows: 8}
+                    tags:
+                      title: Tags
+                      type: array
+                      items: {type: string}
+                      ui:field: EntityTagsPicker
+                      ui:options: {kinds: [Component], showCounts: true}
+              steps:
+                - id: say
+                  name: Say
+                  action: debug:log
+                  input:
+                    message: 'tags ${{ parameters.tags | join(",") }}'
+            """);
+        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new()
+        {
+            DataObject = new { type = "file", target = template },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
+
+        await GotoAsync("/create/templates/default/tags-demo");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Tagged note", Level = 1 })).ToBeVisibleAsync();
+        // MudTextField renders Lines as the textarea's rows.
+        await Expect(Page.Locator("textarea[rows='8']")).ToHaveCountAsync(1);
+
+        // A tag the catalog's components already carry, offered with its count.
+        var tags = Page.GetByTestId("param-tags");
+        await tags.FillAsync("pc");
+        await Expect(Page.GetByTestId("param-tags-option-pci")).ToContainTextAsync(new Regex(@"^pci \(\d+\)$"));
+        await Page.GetByTestId("param-tags-option-pci").ClickAsync();
+        await Expect(Page.GetByTestId("param-tags-chip-pci")).ToBeVisibleAsync();
+
+        // A new tag, typed in any case and added with Enter, becomes a lower-case chip.
+        await tags.FillAsync("E2E-Fresh-Tag");
+        await Expect(Page.GetByTestId("param-tags-new")).ToContainTextAsync("e2e-fresh-tag");
+        await tags.PressAsync("Enter");
+        await Expect(Page.GetByTestId("param-tags-chip-e2e-fresh-tag")).ToBeVisibleAsync();
+        await Expect(tags).ToHaveValueAsync("");
+
+        // A tag the catalog would refuse says why as it is typed and is not added.
+        await tags.FillAsync("bad tag");
+        await Expect(Page.GetByText("'bad tag' is not a valid tag", new() { Exact = false })).ToBeVisibleAsync();
+        await tags.PressAsync("Enter");
+        await Expect(Page.GetByTestId("param-tags-new")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("param-tags-chips").Locator(".mud-chip")).ToHaveCountAsync(2);
+        await ScreenshotAsync("Tags_picker");
+
+        await tags.FillAsync("");
+        await Expect(Page.GetByText("'bad tag' is not a valid tag", new() { Exact = false })).ToHaveCountAsync(0);
+        await Page.GetByTestId("form-next").ClickAsync();
+        await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("pci");
+        await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("e2e-fresh-tag");
+        AssertNoConsoleErrors();
+    }
+
     [GeneratedRegex("/create/tasks/[0-9a-f-]{36}$")]
     private static partial Regex TaskUrl();
 }

@@ -17,6 +17,7 @@ public sealed class TemplatePreflightTests(PortalAppFactory factory) : IClassFix
 {
     private const string SpringBoot = "template:default/springboot-template";
     private const string Service = "template:default/svc-template";
+    private const string Tagged = "template:default/tagged-template";
 
     private string RepositoryRoot => Path.Combine(factory.TemplatesFolder, "repos");
 
@@ -29,6 +30,37 @@ public sealed class TemplatePreflightTests(PortalAppFactory factory) : IClassFix
         {
             await RegisterAsync(admin, Path.Combine(UpstreamTemplateTests.TestData, "software-templates/springboot-grpc-template/template.yaml"));
             await RegisterAsync(admin, WriteServiceTemplate(Path.Combine(factory.TemplatesFolder, "templates")));
+        }
+        if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == Tagged))
+        {
+            var folder = Path.Combine(factory.TemplatesFolder, "templates", "tagged-template");
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(Path.Combine(folder, "template.yaml"), """
+                apiVersion: scaffolder.backstage.io/v1beta3
+                kind: Template
+                metadata:
+                  name: tagged-template
+                  title: Tagged
+                spec:
+                  owner: group:default/platform
+                  type: service
+                  parameters:
+                    - title: Tags
+                      properties:
+                        tags:
+                          title: Tags
+                          type: array
+                          items: {type: string}
+                          ui:field: EntityTagsPicker
+                          ui:options: {kinds: [Component], showCounts: true}
+                  steps:
+                    - id: say
+                      name: Say
+                      action: debug:log
+                      input:
+                        message: 'tags ${{ parameters.tags | join(",") }}'
+                """);
+            await RegisterAsync(admin, Path.Combine(folder, "template.yaml"));
         }
     }
 
@@ -110,5 +142,46 @@ public sealed class TemplatePreflightTests(PortalAppFactory factory) : IClassFix
         var id = await CreateTaskAsync(admin, Service, values);
         var done = await WaitForAsync(admin, id, Portal.Web.Features.Templates.ScaffolderTaskStatus.Completed);
         Assert.Equal("component:default/taken-repo", done.Output!["links"]![1]!["entityRef"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_tag_the_catalog_would_refuse_is_refused_by_the_dry_run_and_the_real_run_and_good_tags_pass()
+    {
+        using var admin = factory.AdminClient();
+        var tasksBefore = await TaskCountAsync();
+        var bad = new { tags = new[] { "java", "Web API" } };
+        var expected = $"Tags: 'Web API' is not a valid tag: use {EntityTags.Rule}.";
+
+        var dry = await admin.PostAsJsonAsync("/api/templates/default/tagged-template/dry-run", new { values = bad });
+        var create = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = Tagged, values = bad });
+        var goodValues = new { tags = new[] { "java", "c++", "lang:go" } };
+        var good = await admin.PostAsJsonAsync("/api/templates/default/tagged-template/dry-run", new { values = goodValues });
+
+        Assert.Equal(HttpStatusCode.BadRequest, dry.StatusCode);
+        Assert.Equal(expected, (await dry.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["tags"]![0]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
+        Assert.Equal(expected, (await create.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["tags"]![0]!.GetValue<string>());
+        Assert.Equal(tasksBefore, await TaskCountAsync());
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        var said = (await good.Content.ReadFromJsonAsync<JsonObject>())!["log"]!.AsArray().Select(l => l!["message"]!.GetValue<string>());
+        Assert.Contains("tags java,c++,lang:go", said);
+    }
+
+    [Fact]
+    public async Task The_tags_in_use_are_counted_most_used_first_and_limited_to_the_kinds_asked_for()
+    {
+        await using var db = await factory.DbAsync();
+
+        var components = await CatalogReads.TagsInUseAsync(db, ["component"], 1000, CancellationToken.None);
+        var groups = await CatalogReads.TagsInUseAsync(db, ["Group"], 1000, CancellationToken.None);
+        var top = await CatalogReads.TagsInUseAsync(db, [], 1, CancellationToken.None);
+
+        // The demo's components: "dotnet" on most of them, "pci" on the payment gateway only.
+        var dotnet = components.Single(t => t.Tag == "dotnet").Count;
+        Assert.True(dotnet > 10, $"dotnet: {dotnet}");
+        Assert.Contains(components, t => t.Tag == "pci" && t.Count >= 1);
+        Assert.Equal(components.Select(t => t.Count).OrderDescending(), components.Select(t => t.Count));
+        Assert.DoesNotContain(groups, t => t.Tag == "dotnet");
+        Assert.Equal("dotnet", Assert.Single(top).Tag);
     }
 }

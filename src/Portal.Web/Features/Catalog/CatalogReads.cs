@@ -186,6 +186,21 @@ public static class CatalogReads
     private static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>
+    /// The tags active entities carry, with how many entities carry each, most used first (then by name), at most
+    /// <paramref name="take"/>: what a tags picker offers. <paramref name="kinds"/> empty: every kind; else only these (any case).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Tag, int Count)>> TagsInUseAsync(PortalDbContext db, IReadOnlyCollection<string> kinds, int take,
+        CancellationToken cancellationToken)
+    {
+        var wanted = kinds.Select(CatalogEntityMapper.CanonicalKind).Distinct(StringComparer.Ordinal).ToList();
+        return (await db.CatalogEntities.AsNoTracking()
+                .Where(e => e.OrphanedAt == null && (wanted.Count == 0 || wanted.Contains(e.Kind)))
+                .SelectMany(e => e.Tags).GroupBy(t => t).Select(g => new { Tag = g.Key, Count = g.Count() })
+                .OrderByDescending(t => t.Count).ThenBy(t => t.Tag).Take(take).ToListAsync(cancellationToken))
+            .Select(t => (t.Tag, t.Count)).ToList();
+    }
+
     /// <summary>How many outgoing relations of each of these types every entity has (e.g. providesApi, dependsOn).</summary>
     public static async Task<IReadOnlyList<(string Ref, string Type, int Count)>> RelationCountsAsync(PortalDbContext db, IReadOnlyCollection<string> types,
         CancellationToken cancellationToken) =>

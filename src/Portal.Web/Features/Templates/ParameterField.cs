@@ -26,8 +26,13 @@ public sealed record ParameterField(
     JsonArray? CatalogFilterList = null,
     IReadOnlyList<string>? AllowedHosts = null,
     IReadOnlyList<string>? AllowedOwners = null,
-    PortalApi.ApiSelectOptions? ApiSelect = null)
+    PortalApi.ApiSelectOptions? ApiSelect = null,
+    EntityTagsOptions? Tags = null,
+    int? Rows = null)
 {
+    /// <summary>How many lines a textarea shows when the template does not say (<c>ui:options.rows</c>).</summary>
+    public const int DefaultRows = 4;
+
     public bool IsSecret => Widget == "password";
 
     /// <summary>A field whose value names a catalog entity, which the server checks (see <see cref="TemplatePickers"/>).</summary>

@@ -80,8 +80,25 @@ public static partial class TemplateParameters
             options?["catalogFilter"] as JsonArray,
             StringList(options?["allowedHosts"]),
             StringList(options?["allowedOwners"]),
-            PortalApi.ApiSelectOptions.From(p));
+            PortalApi.ApiSelectOptions.From(p),
+            EntityTagsOptions.From(p),
+            Rows(options?["rows"]));
     }
+
+    /// <summary>The fewest and most lines a textarea shows, whatever <c>ui:options.rows</c> says.</summary>
+    public const int MinRows = 1, MaxRows = 30;
+
+    /// <summary>
+    /// A textarea's <c>ui:options.rows</c> (react-jsonschema-form's option), kept between <see cref="MinRows"/> and
+    /// <see cref="MaxRows"/>; null (the default height) when it is absent or not a whole number.
+    /// </summary>
+    public static int? Rows(JsonNode? rows) => rows switch
+    {
+        JsonValue v when v.TryGetValue<decimal>(out var n) && n == decimal.Truncate(n) => (int)Math.Clamp(n, MinRows, MaxRows),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && int.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) =>
+            Math.Clamp(n, MinRows, MaxRows),
+        _ => null,
+    };
 
     private static List<string>? StringList(JsonNode? node) => (node as JsonArray)?.Select(k => k?.ToString()).OfType<string>().ToList();
 
@@ -244,6 +261,11 @@ public static partial class TemplateParameters
                         {
                             return control;
                         }
+                        if (field.Tags is not null && TagProblem(field, item) is { } tagProblem)
+                        {
+                            // The rendered catalog-info.yaml would be refused by the catalog: refused here, before anything is made.
+                            return tagProblem;
+                        }
                     }
                     return null;
                 }
@@ -292,6 +314,11 @@ public static partial class TemplateParameters
     /// <summary>The names of the fields whose values are secrets (<c>ui:widget: password</c>).</summary>
     public static HashSet<string> SecretNames(IEnumerable<ParameterPage> pages) =>
         pages.SelectMany(p => p.Fields).Where(f => f.IsSecret).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
+    private static string? TagProblem(ParameterField field, JsonNode? item) =>
+        item is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? EntityTags.Problem(v.GetValue<string>()) is { } problem ? $"{field.Title}: {problem}" : null
+            : $"{field.Title}: every tag must be text.";
 
     private static string? EnumProblem(ParameterField field, JsonNode? value) =>
         field.Enum is { Count: > 0 } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value))
