@@ -161,9 +161,12 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
 
         await tags.FillAsync("");
         await Expect(Page.GetByText("'bad tag' is not a valid tag", new() { Exact = false })).ToHaveCountAsync(0);
+        // A chosen tag is removed with its chip's close button.
+        await Page.GetByTestId("param-tags-chip-pci").Locator("button").ClickAsync();
+        await Expect(Page.GetByTestId("param-tags-chips").Locator(".mud-chip")).ToHaveCountAsync(1);
         await Page.GetByTestId("form-next").ClickAsync();
-        await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("pci");
         await Expect(Page.GetByTestId("review-table")).ToContainTextAsync("e2e-fresh-tag");
+        await Expect(Page.GetByTestId("review-table")).Not.ToContainTextAsync("pci");
         AssertNoConsoleErrors();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Scorecards;
 
@@ -78,10 +79,9 @@ public sealed record RuleType(string Name, string Signal, string Description, IR
         }
     }
 
-    private static decimal? Number(JsonNode node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-        && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-        : node is JsonValue s && s.GetValueKind() == JsonValueKind.String && decimal.TryParse(s.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed
-        : null;
+    private static decimal? Number(JsonNode node) => JsonNumbers.AsDecimal(node)
+        ?? (node is JsonValue s && s.GetValueKind() == JsonValueKind.String
+            && decimal.TryParse(s.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null);
 
     private static string? Text(JsonNode node) => node is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString().Trim() : null;
 

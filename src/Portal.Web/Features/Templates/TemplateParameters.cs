@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates;
 
@@ -94,7 +95,7 @@ public static partial class TemplateParameters
     /// </summary>
     public static int? Rows(JsonNode? rows) => rows switch
     {
-        JsonValue v when v.TryGetValue<decimal>(out var n) && n == decimal.Truncate(n) => (int)Math.Clamp(n, MinRows, MaxRows),
+        JsonValue v when JsonNumbers.AsDecimal(v) is { } n && n == decimal.Truncate(n) => (int)Math.Clamp(n, MinRows, MaxRows),
         JsonValue v when v.GetValueKind() == JsonValueKind.String && int.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) =>
             Math.Clamp(n, MinRows, MaxRows),
         _ => null,
@@ -217,7 +218,7 @@ public static partial class TemplateParameters
             case "number":
             case "integer":
                 {
-                    if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue<decimal>(out var number))
+                    if (JsonNumbers.AsDecimal(value) is not { } number)
                     {
                         return $"{field.Title} must be a number.";
                     }
@@ -347,10 +348,10 @@ public static partial class TemplateParameters
         o[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static int? Int(JsonObject o, string key) =>
-        o[key] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+        JsonNumbers.AsWholeInt(o[key]);
 
     private static decimal? Dec(JsonObject o, string key) =>
-        o[key] is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+        JsonNumbers.AsDecimal(o[key]);
 
     [System.Text.RegularExpressions.GeneratedRegex("^(?=.{1,63}$)[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$")]
     private static partial System.Text.RegularExpressions.Regex EntityName();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Web.Features.Templates.Language;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates;
 
@@ -121,7 +122,7 @@ public static class TemplateText
         null => false,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>() is { Length: > 0 } s && !s.Equals("false", StringComparison.OrdinalIgnoreCase),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
+        JsonValue v when JsonNumbers.AsDecimal(v) is { } number => number != 0,
         JsonArray a => a.Count > 0,
         _ => true,
     };

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Web.Features.Identity;
 using Portal.Web.Features.Templates.PortalApi;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates.Actions;
 
@@ -116,7 +117,7 @@ public sealed class HttpBackstageRequestAction(PortalApiClient client, IServiceP
         var principal = await ActingPrincipal.ForUserAsync(services, requester.UserId,
             requester.TaskId == Guid.Empty ? "scaffolder-dry-run" : $"scaffolder-task:{requester.TaskId}", requester.Scopes, cancellationToken)
             ?? throw Fail("the person who started the run no longer exists or is disabled.");
-        var timeout = input["timeout"] is JsonValue t && t.TryGetValue<double>(out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : PortalApiClient.MaxDuration;
+        var timeout = JsonNumbers.AsDouble(input["timeout"]) is { } ms && ms > 0 ? TimeSpan.FromMilliseconds(ms) : PortalApiClient.MaxDuration;
         context.Log($"Calling {described}.");
         PortalApiResponse response;
         try

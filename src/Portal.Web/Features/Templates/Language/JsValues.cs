@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates.Language;
 
@@ -126,8 +127,7 @@ internal static class JsValues
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d
-                : double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
+            JsonValueKind.Number => JsonNumbers.AsDouble(v),
             _ => null,
         },
         _ => null,
