@@ -20,8 +20,9 @@ namespace Portal.TestSupport;
 /// <para>
 /// What is faked: the REST API (under <c>/api/v3</c>, as GitHub Enterprise serves it) answers only the calls the portal's
 /// GitHub actions make: <c>GET /user</c>, <c>POST /orgs/{org}/repos</c>, <c>POST /user/repos</c>,
-/// <c>GET /repos/{owner}/{repo}</c> and <c>POST /repos/{owner}/{repo}/pulls</c>, with GitHub's status codes (401 without
-/// the token, 404 for an unknown organisation or repository, 422 for a taken name or a missing branch). One token, one
+/// <c>GET /repos/{owner}/{repo}</c>, <c>GET /repos/{owner}/{repo}/pulls?head=owner:branch&amp;state=open</c> and
+/// <c>POST /repos/{owner}/{repo}/pulls</c>, with GitHub's status codes (401 without the token, 404 for an unknown organisation
+/// or repository, 422 for a taken name, a missing branch or a second open pull request from one branch). One token, one
 /// user, a fixed set of organisations; no permissions beyond that.
 /// </para>
 /// Git trusts the certificate through <c>GIT_SSL_CAINFO</c> in this process's environment (inherited by every git the
@@ -54,6 +55,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         api.MapGet("/repos/{owner}/{repo}", (HttpContext c, string owner, string repo) => Api(c, _ =>
             Task.FromResult(Directory.Exists(BarePath(owner, repo)) ? Results.Json(Describe(owner, repo)) : NotFound())));
         api.MapPost("/repos/{owner}/{repo}/pulls", (HttpContext c, string owner, string repo) => Api(c, body => OpenPullRequest(body, owner, repo)));
+        api.MapGet("/repos/{owner}/{repo}/pulls", (HttpContext c, string owner, string repo, string? head, string? state) => Api(c, _ =>
+            Task.FromResult(Exists(owner, repo) ? Results.Json(OpenPullRequestsFrom(owner, repo, head, state)) : NotFound())));
         _app.Map("/{owner}/{repo}.git/{**rest}", (HttpContext c, string owner, string repo) => GitAsync(c, owner, repo));
         _app.StartAsync().GetAwaiter().GetResult();
     }
@@ -80,6 +83,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// so a run can publish and then fail when the catalog reads the new repository.
     /// </summary>
     public bool RefuseFetches { get; set; }
+
+    /// <summary>
+    /// While set, a pull request is opened but its answer is lost (502 from a proxy in front of GitHub): the pull request
+    /// exists, and the portal does not know it.
+    /// </summary>
+    public bool LosePullRequestAnswers { get; set; }
 
     public string BarePath(string owner, string repo) => Path.Combine(Root, owner, repo + ".git");
 
@@ -172,10 +181,32 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "PullRequest", field, code = "invalid" } } }, statusCode: 422);
             }
         }
+        var head = body["head"]!.ToString();
+        if (PullRequests.Any(p => p.Repository == $"{owner}/{repo}" && p.Body["head"]?.ToString() == head))
+        {
+            return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "PullRequest", code = "custom", message = $"A pull request already exists for {owner}:{head}." } } },
+                statusCode: 422);
+        }
         var number = Interlocked.Increment(ref _pullNumber);
         PullRequests.Enqueue(($"{owner}/{repo}", number, body));
-        return Results.Json(new JsonObject { ["number"] = number, ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}", ["state"] = "open" }, statusCode: 201);
+        return LosePullRequestAnswers
+            ? Results.Text("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 502)
+            : Results.Json(PullRequest(owner, repo, number, head), statusCode: 201);
     }
+
+    /// <summary>GitHub's list filter: <c>head</c> is "owner:branch"; every pull request here stays open.</summary>
+    private JsonArray OpenPullRequestsFrom(string owner, string repo, string? head, string? state) =>
+        new(PullRequests.Where(p => p.Repository == $"{owner}/{repo}" && state is null or "open" or "all"
+                && (head is null || head == $"{owner}:{p.Body["head"]}"))
+            .Select(p => (JsonNode)PullRequest(owner, repo, p.Number, p.Body["head"]!.ToString())).ToArray());
+
+    private JsonObject PullRequest(string owner, string repo, int number, string head) => new()
+    {
+        ["number"] = number,
+        ["html_url"] = $"{Url}/{owner}/{repo}/pull/{number}",
+        ["state"] = "open",
+        ["head"] = new JsonObject { ["ref"] = head, ["label"] = $"{owner}:{head}" },
+    };
 
     /// <summary>Smart HTTP: hands the request to <c>git http-backend</c> (CGI) and relays its answer.</summary>
     private async Task GitAsync(HttpContext context, string owner, string repo)

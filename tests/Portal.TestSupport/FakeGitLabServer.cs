@@ -19,7 +19,8 @@ namespace Portal.TestSupport;
 /// <para>
 /// What is faked: the REST API under <c>/api/v4</c> answers only the calls the portal's GitLab actions make:
 /// <c>GET /user</c>, <c>GET /namespaces/{id}</c>, <c>GET /projects/{id}</c> (id or URL-encoded path), <c>POST /projects</c>,
-/// <c>GET /users?username=</c> and <c>POST /projects/{id}/merge_requests</c>, with GitLab's status codes and messages (401
+/// <c>GET /users?username=</c>, <c>GET /projects/{id}/merge_requests?source_branch=&amp;state=opened</c> and
+/// <c>POST /projects/{id}/merge_requests</c>, with GitLab's status codes and messages (401
 /// without the token, 404 "Namespace Not Found"/"Project Not Found", 400 "has already been taken", 409 for a second open
 /// merge request from one branch). One token (sent as <c>PRIVATE-TOKEN</c> or a bearer token), one user, fixed groups.
 /// </para>
@@ -54,6 +55,12 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         api.MapGet("/users", (HttpContext c, string? username) => Api(c, _ => Task.FromResult(Results.Json(
             string.Equals(username, Username, StringComparison.OrdinalIgnoreCase) ? new object[] { new { id = UserId, username = Username } } : []))));
         api.MapPost("/projects/{id}/merge_requests", (HttpContext c, string id) => Api(c, body => OpenMergeRequestAsync(body, Uri.UnescapeDataString(id))));
+        api.MapGet("/projects/{id}/merge_requests", (HttpContext c, string id, string? source_branch, string? state) => Api(c, _ =>
+            Task.FromResult(FindProject(Uri.UnescapeDataString(id)) is { } path
+                ? Results.Json(new JsonArray(MergeRequests.Where(m => m.Project == path && state is null or "opened" or "all"
+                        && (source_branch is null || m.Body["source_branch"]?.ToString() == source_branch))
+                    .Select(m => (JsonNode)MergeRequest(path, m.Iid)).ToArray()))
+                : NotFound("404 Project Not Found"))));
         _app.Map("/{owner}/{repo}.git/{**rest}", GitAsync);
         _app.StartAsync().GetAwaiter().GetResult();
     }
@@ -77,6 +84,9 @@ public sealed class FakeGitLabServer : IAsyncDisposable
 
     /// <summary>While set, every push fails with 503 (a GitLab outage after the project was created).</summary>
     public bool RefusePushes { get; set; }
+
+    /// <summary>While set, a merge request is opened but its answer is lost (502 from a proxy in front of GitLab).</summary>
+    public bool LoseMergeRequestAnswers { get; set; }
 
     public string BarePath(string owner, string repo) => Path.Combine(Root, owner, repo + ".git");
 
@@ -214,8 +224,12 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         }
         var iid = Interlocked.Increment(ref _nextMergeRequest);
         MergeRequests.Enqueue((path, iid, body));
-        return Results.Json(new JsonObject { ["iid"] = iid, ["web_url"] = $"{Url}/{path}/-/merge_requests/{iid}", ["state"] = "opened" }, statusCode: 201);
+        return LoseMergeRequestAnswers
+            ? Results.Text("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 502)
+            : Results.Json(MergeRequest(path, iid), statusCode: 201);
     }
+
+    private JsonObject MergeRequest(string path, int iid) => new() { ["iid"] = iid, ["web_url"] = $"{Url}/{path}/-/merge_requests/{iid}", ["state"] = "opened" };
 
     private static async Task<bool> BranchExistsAsync(string bare, string branch)
     {

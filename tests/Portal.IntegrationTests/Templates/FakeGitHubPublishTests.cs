@@ -149,6 +149,81 @@ public sealed class FakeGitHubPublishTests(FakeGitHubFixture fixture) : IClassFi
     public async Task Publish_github_pull_request_pushes_a_branch_to_the_fake_GitHub_and_opens_a_pull_request_and_a_missing_repository_is_refused_before_the_task()
     {
         await GitHub.CreateTakenRepositoryAsync("acme", "handbook");
+        using var admin = factory.AdminClient();
+        await RegisterPullRequestTemplateAsync(admin);
+
+        var id = await CreateTaskAsync(admin, "template:default/add-docs-pr", new { topic = "oncall", repo = "handbook" });
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+
+        var pull = Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
+        Assert.Equal("scaffolder/oncall", pull.Body["head"]!.GetValue<string>());
+        Assert.Equal("main", pull.Body["base"]!.GetValue<string>());
+        Assert.Equal("Add oncall docs", pull.Body["title"]!.GetValue<string>());
+        Assert.True(pull.Body["draft"]!.GetValue<bool>());
+        Assert.Equal($"{GitHub.Url}/acme/handbook/pull/{pull.Number}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
+        var clone = await GitHub.CloneAsync("acme", "handbook", "scaffolder/oncall");
+        try
+        {
+            Assert.Equal("# oncall\n", await File.ReadAllTextAsync(Path.Combine(clone, "docs", "oncall", "index.md")));
+            Assert.Equal("someone else's\n", await File.ReadAllTextAsync(Path.Combine(clone, "README.md"))); // the branch starts from main
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+
+        var again = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "oncall", repo = "handbook" } });
+        var missing = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "x", repo = "no-such-repo" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("Step 'Open pull request' would fail: The branch 'scaffolder/oncall' already exists in acme/handbook; choose another branch name.",
+            (await again.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal("Step 'Open pull request' would fail: The GitHub repository acme/no-such-repo does not exist or this token cannot see it; a pull request needs an existing repository.",
+            (await missing.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
+        Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
+    }
+
+    [Fact]
+    public async Task A_pull_request_opened_on_the_fake_GitHub_whose_answer_was_lost_is_found_by_retry_and_not_opened_twice()
+    {
+        await GitHub.CreateTakenRepositoryAsync("acme", "lost-answer");
+        using var admin = factory.AdminClient();
+        await RegisterPullRequestTemplateAsync(admin);
+
+        // GitHub opens the pull request, and a proxy loses its answer: the step fails after its side effect.
+        GitHub.LosePullRequestAnswers = true;
+        Guid id;
+        try
+        {
+            id = await CreateTaskAsync(admin, "template:default/add-docs-pr", new { topic = "runbooks", repo = "lost-answer" });
+            var failed = await WaitForAsync(admin, id, ScaffolderTaskStatus.Failed);
+            Assert.Equal(StepStatus.Failed, failed.Steps.Single(s => s.Action == "publish:github:pull-request").Status);
+            Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/lost-answer");
+        }
+        finally
+        {
+            GitHub.LosePullRequestAnswers = false;
+        }
+
+        // Retry finds the branch with its own commit and the pull request already open from it, and finishes with that one.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/scaffolder/tasks/{id}/retry", null)).StatusCode);
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+        var pull = Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/lost-answer");
+        Assert.Equal($"{GitHub.Url}/acme/lost-answer/pull/{pull.Number}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
+        Assert.Equal(pull.Number, JsonNode.Parse(task.Steps.Single(s => s.Id == "pr").Output!)!["pullRequestNumber"]!.GetValue<int>());
+    }
+
+    /// <summary>A template that puts a rendered page on a new branch of an existing repository and opens a pull request.</summary>
+    private async Task RegisterPullRequestTemplateAsync(HttpClient admin)
+    {
+        await using (var db = await factory.DbAsync())
+        {
+            if (await db.CatalogEntities.AnyAsync(e => e.EntityRef == "template:default/add-docs-pr"))
+            {
+                return;
+            }
+        }
         var folder = Path.Combine(factory.TemplatesFolder, "pr-template");
         Directory.CreateDirectory(Path.Combine(folder, "skeleton"));
         await File.WriteAllTextAsync(Path.Combine(folder, "skeleton", "index.md"), "# ${{ values.topic }}\n");
@@ -186,39 +261,7 @@ public sealed class FakeGitHubPublishTests(FakeGitHubFixture fixture) : IClassFi
                   - title: Pull request
                     url: ${{ steps.pr.output.remoteUrl }}
             """);
-        using var admin = factory.AdminClient();
         await RegisterAsync(admin, Path.Combine(folder, "template.yaml"));
-
-        var id = await CreateTaskAsync(admin, "template:default/add-docs-pr", new { topic = "oncall", repo = "handbook" });
-        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
-
-        var pull = Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
-        Assert.Equal("scaffolder/oncall", pull.Body["head"]!.GetValue<string>());
-        Assert.Equal("main", pull.Body["base"]!.GetValue<string>());
-        Assert.Equal("Add oncall docs", pull.Body["title"]!.GetValue<string>());
-        Assert.True(pull.Body["draft"]!.GetValue<bool>());
-        Assert.Equal($"{GitHub.Url}/acme/handbook/pull/{pull.Number}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
-        var clone = await GitHub.CloneAsync("acme", "handbook", "scaffolder/oncall");
-        try
-        {
-            Assert.Equal("# oncall\n", await File.ReadAllTextAsync(Path.Combine(clone, "docs", "oncall", "index.md")));
-            Assert.Equal("someone else's\n", await File.ReadAllTextAsync(Path.Combine(clone, "README.md"))); // the branch starts from main
-        }
-        finally
-        {
-            Directory.Delete(clone, recursive: true);
-        }
-
-        var again = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "oncall", repo = "handbook" } });
-        var missing = await admin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/add-docs-pr", values = new { topic = "x", repo = "no-such-repo" } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Equal("Step 'Open pull request' would fail: The branch 'scaffolder/oncall' already exists in acme/handbook; choose another branch name.",
-            (await again.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        Assert.Equal("Step 'Open pull request' would fail: The GitHub repository acme/no-such-repo does not exist or this token cannot see it; a pull request needs an existing repository.",
-            (await missing.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["template"]![0]!.GetValue<string>());
-        Assert.Single(GitHub.PullRequests, p => p.Repository == "acme/handbook");
     }
 
     private static object SpringValues(string component, string repo, string owner = "acme") => new

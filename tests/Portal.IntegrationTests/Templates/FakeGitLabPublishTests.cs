@@ -157,11 +157,9 @@ public sealed class FakeGitLabPublishTests(FakeGitLabFixture fixture) : IClassFi
         Assert.Single(await db.CatalogLocations.Where(l => l.Target == $"{GitLab.Url}/acme/retry-api.git").ToListAsync());
     }
 
-    [Fact]
-    public async Task The_upstream_gitlab_merge_request_template_registered_unchanged_dry_runs_and_opens_a_merge_request_on_the_fake_GitLab()
+    /// <summary>Backstage's gitlab-merge-request template from backstage/software-templates, unchanged (registered once per fixture).</summary>
+    private async Task RegisterUpstreamMergeRequestTemplateAsync(HttpClient admin)
     {
-        await GitLab.CreateTakenProjectAsync("acme", "web-portal");
-        using var admin = factory.AdminClient();
         await using (var db = await factory.DbAsync())
         {
             if (!await db.CatalogEntities.AnyAsync(e => e.EntityRef == "template:default/gitlab-merge-request"))
@@ -169,6 +167,48 @@ public sealed class FakeGitLabPublishTests(FakeGitLabFixture fixture) : IClassFi
                 await RegisterAsync(admin, Path.Combine(UpstreamTemplateTests.TestData, "software-templates", "gitlab-merge-request", "template.yaml"));
             }
         }
+    }
+
+    [Fact]
+    public async Task A_merge_request_opened_on_the_fake_GitLab_whose_answer_was_lost_is_found_by_retry_and_not_opened_twice()
+    {
+        await GitLab.CreateTakenProjectAsync("acme", "lost-answer");
+        using var admin = factory.AdminClient();
+        await RegisterUpstreamMergeRequestTemplateAsync(admin);
+        var values = new
+        {
+            name = "lost-answer", description = "Opened once", targetPath = "services/lost-answer", branchName = "backstage/lost-answer",
+            assignee = "portal-bot", repoUrl = "gitlab.com?owner=acme&repo=lost-answer",
+        };
+
+        // GitLab opens the merge request, and a proxy loses its answer: the step fails after its side effect.
+        GitLab.LoseMergeRequestAnswers = true;
+        Guid id;
+        try
+        {
+            id = await CreateTaskAsync(admin, "template:default/gitlab-merge-request", values);
+            var failed = await WaitForAsync(admin, id, ScaffolderTaskStatus.Failed);
+            Assert.Equal(StepStatus.Failed, failed.Steps.Single(s => s.Action == "publish:gitlab:merge-request").Status);
+            Assert.Single(GitLab.MergeRequests, m => m.Project == "acme/lost-answer");
+        }
+        finally
+        {
+            GitLab.LoseMergeRequestAnswers = false;
+        }
+
+        // Retry finds the branch with its own commit and the merge request already open from it, and finishes with that one.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/scaffolder/tasks/{id}/retry", null)).StatusCode);
+        var task = await WaitForAsync(admin, id, ScaffolderTaskStatus.Completed);
+        var request = Assert.Single(GitLab.MergeRequests, m => m.Project == "acme/lost-answer");
+        Assert.Equal($"{GitLab.Url}/acme/lost-answer/-/merge_requests/{request.Iid}", task.Output!["links"]![0]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_upstream_gitlab_merge_request_template_registered_unchanged_dry_runs_and_opens_a_merge_request_on_the_fake_GitLab()
+    {
+        await GitLab.CreateTakenProjectAsync("acme", "web-portal");
+        using var admin = factory.AdminClient();
+        await RegisterUpstreamMergeRequestTemplateAsync(admin);
         var values = new
         {
             name = "web-portal", description = "The customer web portal", targetPath = "services/web-portal", branchName = "backstage/web-portal",

@@ -66,9 +66,9 @@ public sealed record RuleType(string Name, string Signal, string Description, IR
         switch (spec.Kind)
         {
             case ParameterKind.WholeNumber:
-                return Number(node) is { } n && n == decimal.Truncate(n) && n >= spec.Min && n <= spec.Max ? (long)n : null;
+                return JsonNumbers.AsDecimalOrText(node) is { } n && n == decimal.Truncate(n) && n >= spec.Min && n <= spec.Max ? (long)n : null;
             case ParameterKind.Percent:
-                return Number(node) is { } p && p >= 0 && p <= 100 ? p : null;
+                return JsonNumbers.AsDecimalOrText(node) is { } p && p >= 0 && p <= 100 ? p : null;
             case ParameterKind.Text:
                 return Text(node) is { Length: > 0 and <= MaxText } t && (spec.OneOf is null || spec.OneOf.Contains(t, StringComparer.Ordinal)) ? t : null;
             case ParameterKind.TextList:
@@ -78,10 +78,6 @@ public sealed record RuleType(string Name, string Signal, string Description, IR
                 return null;
         }
     }
-
-    private static decimal? Number(JsonNode node) => JsonNumbers.AsDecimal(node)
-        ?? (node is JsonValue s && s.GetValueKind() == JsonValueKind.String
-            && decimal.TryParse(s.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null);
 
     private static string? Text(JsonNode node) => node is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? v.ToString().Trim() : null;
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Slo.Ingestion;
 using Portal.Web.Infrastructure.Hosting;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Slo;
 
@@ -135,7 +136,7 @@ public static partial class OpenSlo
                     errors.Add($"The bad-events filter '{filter}' is not supported; use '{ServerErrorFilter}'.");
                 }
             }
-            else if (Number(Spec(good)?["le"]) is { } seconds)
+            else if (JsonNumbers.AsDecimalOrText(Spec(good)?["le"]) is { } seconds)
             {
                 kind = SliKinds.Latency;
                 threshold = seconds;
@@ -169,8 +170,8 @@ public static partial class OpenSlo
         {
             notes.Add("Only the first objective is imported.");
         }
-        var target = Number(objective?["target"]) ?? Number(objective?["targetPercent"]) / 100;
-        var sliceTarget = Number(objective?["timeSliceTarget"]);
+        var target = JsonNumbers.AsDecimalOrText(objective?["target"]) ?? JsonNumbers.AsDecimalOrText(objective?["targetPercent"]) / 100;
+        var sliceTarget = JsonNumbers.AsDecimalOrText(objective?["timeSliceTarget"]);
         var service = spec["service"]?.ToString() ?? metricService ?? defaultService;
         string? componentRef = null;
         try
@@ -186,13 +187,6 @@ public static partial class OpenSlo
         errors.AddRange(SloValidation.Validate(request).SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")));
         return new OpenSloDocument(index, "SLO", name, errors.Count == 0 ? request : null, errors.Distinct().ToList(), notes);
     }
-
-    /// <summary>A number whether YAML gave it as a number or as text.</summary>
-    private static decimal? Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() is JsonValueKind.Number or JsonValueKind.String
-        && decimal.TryParse(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture,
-            out var number)
-        ? number
-        : null;
 
     /// <summary>good/bad/total's metricSource; null when the YAML has something else there (a string, a list).</summary>
     private static JsonObject? Source(JsonNode? node) => (node as JsonObject)?["metricSource"] as JsonObject;

@@ -22,4 +22,10 @@ public static class JsonNumbers
     /// <summary>The number when it is whole and fits an <see cref="int"/>; otherwise null.</summary>
     public static int? AsWholeInt(JsonNode? node) =>
         AsDecimal(node) is { } d && d == decimal.Truncate(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null;
+
+    /// <summary>A number whether the document gave it as a number or as text (<c>target: "0.99"</c>).</summary>
+    public static decimal? AsDecimalOrText(JsonNode? node) =>
+        AsDecimal(node)
+        ?? (node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            && decimal.TryParse(v.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null);
 }

@@ -119,8 +119,19 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         return uri.GetLeftPart(UriPartial.Authority) + path;
     }
 
-    /// <summary>One REST call; a GitHub that cannot be reached is a clear step failure, not a crash.</summary>
+    /// <summary>One REST call answered with an object; a GitHub that cannot be reached is a clear step failure, not a crash.</summary>
     internal static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+        string token, CancellationToken cancellationToken)
+    {
+        var (status, json) = await SendNodeAsync(client, method, url, body, token, cancellationToken);
+        return (status, json as JsonObject);
+    }
+
+    /// <summary>A GET answered with a list (e.g. the open pull requests from a branch); null for anything else.</summary>
+    internal static async Task<JsonArray?> GetListAsync(HttpClient client, string url, string token, CancellationToken cancellationToken) =>
+        (await SendNodeAsync(client, HttpMethod.Get, url, null, token, cancellationToken)).Json as JsonArray;
+
+    private static async Task<(System.Net.HttpStatusCode Status, JsonNode? Json)> SendNodeAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
         string token, CancellationToken cancellationToken)
     {
         try
@@ -137,7 +148,7 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         }
     }
 
-    private static async Task<(System.Net.HttpStatusCode Status, JsonObject? Json)> SendOnceAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
+    private static async Task<(System.Net.HttpStatusCode Status, JsonNode? Json)> SendOnceAsync(HttpClient client, HttpMethod method, string url, JsonObject? body,
         string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
@@ -146,10 +157,10 @@ public sealed class PublishGitHubAction(IOptions<TemplatesOptions> options, IHtt
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("portal-scaffolder", "1.0"));
         using var response = await client.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        JsonObject? json = null;
+        JsonNode? json = null;
         try
         {
-            json = JsonNode.Parse(text) as JsonObject;
+            json = JsonNode.Parse(text);
         }
         catch (System.Text.Json.JsonException)
         {

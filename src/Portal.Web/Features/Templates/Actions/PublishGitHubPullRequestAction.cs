@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Portal.Web.Infrastructure.Git;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates.Actions;
 
@@ -83,10 +84,11 @@ public sealed class PublishGitHubPullRequestAction(IOptions<TemplatesOptions> op
             Directory.Delete(folder, recursive: true);
         }
         Directory.CreateDirectory(folder);
+        string existing;
         try
         {
             await GitCli.RunAsync(folder, cancellationToken, "init", "-q", "-b", branch);
-            var existing = (await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{branch}")).Trim();
+            existing = (await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{branch}")).Trim();
             if ((await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{target}")).Trim().Length == 0)
             {
                 throw new TemplateRenderException($"The GitHub repository {owner}/{repo} has no branch '{target}' to open a pull request against.");
@@ -120,6 +122,20 @@ public sealed class PublishGitHubPullRequestAction(IOptions<TemplatesOptions> op
         {
             Directory.Delete(folder, recursive: true);
         }
+        if (existing.Length > 0)
+        {
+            // A retried step whose pull request was opened before the failure (its answer lost) finishes with that one:
+            // GitHub refuses a second pull request from the same branch.
+            var open = await PublishGitHubAction.GetListAsync(client,
+                $"{api}/repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/pulls?state=open&head={Uri.EscapeDataString($"{owner}:{branch}")}",
+                github.Token, cancellationToken);
+            if (open is { Count: > 0 } pulls && pulls[0]?["html_url"]?.ToString() is { Length: > 0 } openUrl)
+            {
+                var openNumber = JsonNumbers.AsWholeInt(pulls[0]!["number"]) ?? 0;
+                context.Log($"Pull request #{openNumber} from '{branch}' is already open on {owner}/{repo}: {openUrl}");
+                return Output(openUrl, openNumber, target);
+            }
+        }
         var body = new JsonObject
         {
             ["title"] = ActionInput.Text(input, "title"),
@@ -134,7 +150,7 @@ public sealed class PublishGitHubPullRequestAction(IOptions<TemplatesOptions> op
         {
             throw new TemplateRenderException($"GitHub did not open the pull request on {owner}/{repo}: {(int)opened.Status} {opened.Json?["message"]}");
         }
-        var number = opened.Json["number"]?.GetValue<int>() ?? 0;
+        var number = JsonNumbers.AsWholeInt(opened.Json["number"]) ?? 0;
         context.Log($"Opened pull request #{number} on {owner}/{repo}: {url}");
         return Output(url, number, target);
     }

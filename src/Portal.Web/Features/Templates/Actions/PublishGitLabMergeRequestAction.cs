@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Portal.Web.Infrastructure.Git;
+using Portal.Web.Infrastructure.Json;
 
 namespace Portal.Web.Features.Templates.Actions;
 
@@ -84,10 +85,11 @@ public sealed class PublishGitLabMergeRequestAction(IOptions<TemplatesOptions> o
             Directory.Delete(folder, recursive: true);
         }
         Directory.CreateDirectory(folder);
+        string existing;
         try
         {
             await GitCli.RunAsync(folder, cancellationToken, "init", "-q", "-b", branch);
-            var existing = (await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{branch}")).Trim();
+            existing = (await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{branch}")).Trim();
             if ((await GitCli.RunAsync(folder, environment, cancellationToken, "ls-remote", cloneUrl, $"refs/heads/{targetBranch}")).Trim().Length == 0)
             {
                 throw new TemplateRenderException($"The GitLab project {path} has no branch '{targetBranch}' to open a merge request against.");
@@ -122,6 +124,19 @@ public sealed class PublishGitLabMergeRequestAction(IOptions<TemplatesOptions> o
         {
             Directory.Delete(folder, recursive: true);
         }
+        var projectId = project.Json["id"]?.ToString() ?? path;
+        if (existing.Length > 0)
+        {
+            // A retried step whose merge request was opened before the failure (its answer lost) finishes with that one:
+            // GitLab refuses a second open merge request from the same branch.
+            var open = await GitLabApi.SendAsync(client, HttpMethod.Get,
+                $"{target.Api}/projects/{Uri.EscapeDataString(projectId)}/merge_requests?state=opened&source_branch={Uri.EscapeDataString(branch)}", null, target, cancellationToken);
+            if (open.Json is JsonArray { Count: > 0 } requests && requests[0]?["web_url"]?.ToString() is { Length: > 0 } openUrl)
+            {
+                context.Log($"Merge request !{requests[0]!["iid"]} from '{branch}' is already open on {path}: {openUrl}");
+                return Output(openUrl, path, targetBranch);
+            }
+        }
         var body = new JsonObject
         {
             ["source_branch"] = branch,
@@ -147,7 +162,6 @@ public sealed class PublishGitLabMergeRequestAction(IOptions<TemplatesOptions> o
         {
             body["reviewer_ids"] = reviewers;
         }
-        var projectId = project.Json["id"]?.ToString() ?? path;
         var opened = await GitLabApi.SendAsync(client, HttpMethod.Post, $"{target.Api}/projects/{Uri.EscapeDataString(projectId)}/merge_requests", body, target, cancellationToken);
         if (opened.Status != HttpStatusCode.Created || opened.Json?["web_url"]?.ToString() is not { Length: > 0 } url)
         {
@@ -161,7 +175,7 @@ public sealed class PublishGitLabMergeRequestAction(IOptions<TemplatesOptions> o
     private static async Task<int?> UserIdAsync(HttpClient client, GitLabApi.Target target, string username, ActionContext context, CancellationToken cancellationToken)
     {
         var found = await GitLabApi.SendAsync(client, HttpMethod.Get, $"{target.Api}/users?username={Uri.EscapeDataString(username)}", null, target, cancellationToken);
-        if (found.Json is JsonArray { Count: > 0 } users && users[0]?["id"] is JsonValue id && id.TryGetValue<int>(out var value))
+        if (found.Json is JsonArray { Count: > 0 } users && JsonNumbers.AsWholeInt(users[0]?["id"]) is { } value)
         {
             return value;
         }
