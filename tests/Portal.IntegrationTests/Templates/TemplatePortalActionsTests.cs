@@ -219,6 +219,53 @@ public sealed class TemplatePortalActionsTests(PortalAppFactory factory) : IClas
     }
 
     [Fact]
+    public async Task A_members_own_template_run_by_an_admin_acts_with_member_rights_only_cannot_change_roles_and_may_not_broadcast()
+    {
+        // ana (Payments) writes a template through the catalog API, as any member may for their team, and waits for an admin to run it.
+        using var ana = factory.ClientWithToken(_ana);
+        var (anaUser, _) = await factory.UserWithTokenAsync("ana.silva", "ana.silva@northwind.example");
+        var name = "ana-helper-" + Guid.NewGuid().ToString("N")[..8];
+        var written = await ana.PostAsJsonAsync("/api/catalog/entities", JsonNode.Parse($$"""
+            {"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "{{name}}"},
+             "spec": {"owner": "group:default/payments", "type": "service",
+               "parameters": {"properties": {"method": {"type": "string", "default": "GET"}, "path": {"type": "string"},
+                                             "recipients": {"type": "string", "default": "entity"}}},
+               "steps": [
+                 {"id": "call", "name": "Call", "action": "http:backstage:request",
+                  "input": {"method": "${{ parameters.method }}", "path": "${{ parameters.path }}", "headers": {"Content-Type": "application/json"},
+                            "body": {"roles": ["admin"]}}},
+                 {"id": "tell", "name": "Tell", "action": "notification:send",
+                  "input": {"recipients": "${{ parameters.recipients }}", "entityRefs": ["group:default/payments"], "title": "Done"}}]}}
+            """));
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        var (_, adminToken) = await factory.UserWithTokenAsync("root.admin", "root.admin@northwind.example", roles: [Portal.Web.Features.Identity.PortalRoles.Admin],
+            scopes: Portal.Web.Features.Identity.PortalScopes.All);
+        using var rootAdmin = factory.ClientWithToken(adminToken);
+
+        // Reading: the admin's run reads with the admin's member rights only (the admin's own template gets 200, see above).
+        var read = await DryRunAsync(rootAdmin, name, new { path = "/api/identity/audit" });
+        Assert.Contains("GET /api/identity/audit answered 403", Errors(read), StringComparison.Ordinal);
+        Assert.Contains("never acts with admin or approver rights", Errors(read), StringComparison.Ordinal);
+
+        // Writing: the admin is not in Payments, so the template may not change anything through them; ana stays a member.
+        var grant = new { method = "PUT", path = $"/api/identity/users/{anaUser.Id}/roles" };
+        var refusedDry = await DryRunAsync(rootAdmin, name, grant);
+        var refusedRun = await rootAdmin.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = $"template:default/{name}", values = grant });
+        Assert.Contains($"template:default/{name} was not registered by an admin, so its calls that change something run only for members of its owner group:default/payments",
+            Errors(refusedDry), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedRun.StatusCode);
+        await using (var db = await factory.DbAsync())
+        {
+            Assert.False(await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
+                                where ur.UserId == anaUser.Id && r.Name == Portal.Web.Features.Identity.PortalRoles.Admin select ur).AnyAsync());
+        }
+
+        // Reaching everyone is for templates an admin registered.
+        var broadcast = await DryRunAsync(ana, name, new { path = "/api/identity/me", recipients = "broadcast" });
+        Assert.Contains("broadcast reaches every person in the catalog, so only templates an admin registered may use it", Errors(broadcast), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_members_POST_to_an_admin_endpoint_is_only_reported_by_the_dry_run_and_refused_in_the_real_run_leaving_no_location()
     {
         using var ana = factory.ClientWithToken(_ana);

@@ -19,6 +19,9 @@ public sealed class InboxPayloadTests
     [InlineData("data:text/html,<script>")]
     [InlineData("/\\evil.example")]
     [InlineData("file:///etc/passwd")]
+    [InlineData("/\t/evil.example")] // browsers drop the tab and open //evil.example
+    [InlineData("/\n/evil.example")]
+    [InlineData("/\r/evil.example")]
     public void Links_that_could_run_script_or_leave_unnoticed_are_refused(string link)
     {
         Assert.False(InboxSender.IsSafeLink(link));

@@ -217,7 +217,7 @@ public static class CatalogReads
         await db.CatalogEntities.AsNoTracking()
             .Where(e => e.Kind == kind && (entityRef == null || e.EntityRef == entityRef) && (includeOrphans || e.OrphanedAt == null))
             .OrderBy(e => e.Title ?? e.Name)
-            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source, e.UpdatedAt)).ToListAsync(cancellationToken);
+            .Select(e => new CatalogDescriptor(e.EntityRef, e.Namespace, e.Name, e.Document, e.Source, e.UpdatedAt, e.TrustedForIdentity)).ToListAsync(cancellationToken);
 
     /// <summary>
     /// The active entities of a (custom) kind with the location each came from and whether an admin registered that
@@ -248,7 +248,8 @@ public sealed record CatalogFacts(string Ref, string Kind, string? Type, string?
 /// An entity's descriptor, the file it was read from and when its descriptor last changed (a refresh that finds it unchanged
 /// does not move <see cref="UpdatedAt"/>); see <see cref="CatalogReads.DescriptorsWithSourceAsync"/>.
 /// </summary>
-public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source, DateTimeOffset UpdatedAt = default);
+public sealed record CatalogDescriptor(string Ref, string Namespace, string Name, JsonDocument Document, string? Source, DateTimeOffset UpdatedAt = default,
+    bool TrustedForIdentity = false);
 
 /// <summary>
 /// An entity of a custom kind as a definition (see <see cref="CatalogReads.DefinitionsAsync"/>): its descriptor, the file

@@ -14,8 +14,15 @@ namespace Portal.Web.Features.Identity;
 /// </summary>
 public static class ActingPrincipal
 {
+    /// <summary>The roles that give more than a member's rights: never lent to work the person did not write.</summary>
+    public static readonly IReadOnlySet<string> ElevatedRoles = new HashSet<string>(StringComparer.Ordinal) { PortalRoles.Admin, PortalRoles.Approver };
+
+    /// <param name="elevated">
+    /// False when the work was written by someone else than a trusted source (a member's template): the principal then
+    /// has the person's member rights only, without <see cref="ElevatedRoles"/> or admin-only scopes.
+    /// </param>
     public static async Task<ClaimsPrincipal?> ForUserAsync(IServiceProvider services, string userId, string label,
-        IReadOnlyCollection<string>? scopes, CancellationToken cancellationToken)
+        IReadOnlyCollection<string>? scopes, bool elevated, CancellationToken cancellationToken)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
@@ -47,6 +54,17 @@ public static class ActingPrincipal
         claims.AddRange(granted.Select(s => new Claim(PortalClaims.Scope, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "ActingFor", ClaimTypes.Name, ClaimTypes.Role));
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IClaimsTransformation>().TransformAsync(principal);
+        var transformed = await scope.ServiceProvider.GetRequiredService<IClaimsTransformation>().TransformAsync(principal);
+        return elevated ? transformed : WithoutElevatedRoles(transformed);
     }
+
+    /// <summary>
+    /// The principal with a member's rights only: no admin or approver role (however given: stored, or from the sign-in
+    /// provider's groups) and no admin-only scope.
+    /// </summary>
+    public static ClaimsPrincipal WithoutElevatedRoles(ClaimsPrincipal principal) =>
+        new(principal.Identities.Select(i => new ClaimsIdentity(
+            i.Claims.Where(c => !(c.Type == i.RoleClaimType && ElevatedRoles.Contains(c.Value))
+                && !(c.Type == PortalClaims.Scope && AccessRules.AdminOnlyScopes.Contains(c.Value))),
+            i.AuthenticationType, i.NameClaimType, i.RoleClaimType)));
 }

@@ -48,8 +48,9 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     /// <summary>A link the inbox may show: a path of this portal, or an absolute http(s) URL (never javascript: and the like).</summary>
     public static bool IsSafeLink(string link) =>
-        (link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) && !link.Contains('\\'))
-        || (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
+        Infrastructure.Web.SafeUrl.IsSafe(link) // no control characters: browsers drop them, so "/\t/evil" would open //evil
+        && ((link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) && !link.Contains('\\'))
+            || (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"));
 
     /// <summary>Every person in the catalog, or the people <paramref name="entityRefs"/> stand for (see <see cref="CatalogPeople"/>).</summary>
     public async Task<(IReadOnlyList<string> People, IReadOnlyList<string> Unknown)> RecipientsAsync(bool broadcast, IEnumerable<string> entityRefs,

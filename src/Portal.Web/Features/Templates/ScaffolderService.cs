@@ -187,6 +187,7 @@ public sealed class ScaffolderService(
             // The very document the values were checked against (see TemplateDefinition.DocumentOf).
             TemplateDocument = TemplateDefinition.DocumentOf(entity).ToJsonString(),
             TemplateSource = entity.Source,
+            TemplateTrusted = entity.TrustedForIdentity,
             Values = SecretMasker.Masked(values, secretNames).ToJsonString(),
             ProtectedSecrets = secrets.Count == 0 ? null : protection.CreateProtector(ScaffolderTaskJob.SecretsPurpose).Protect(secrets.ToJsonString()),
             Steps = template.Steps.Select(s => new TaskStepState { Id = s.Id, Name = s.Name, Action = s.Action }).ToList(),

@@ -42,6 +42,9 @@ public sealed class ScaffolderTask
     public string[] CreatedByTeams { get; set; } = [];
     public bool CreatedByAdmin { get; set; }
 
+    /// <summary>Whether the template was written by a trusted source when the task was created (<see cref="TemplateDefinition.Trusted"/>).</summary>
+    public bool TemplateTrusted { get; set; }
+
     /// <summary>The scopes of the token the task was created with (null: the browser): calls of the portal's API act with no more.</summary>
     public string[]? CreatedByScopes { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

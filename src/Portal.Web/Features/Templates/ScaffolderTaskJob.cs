@@ -64,7 +64,7 @@ public sealed class ScaffolderTaskJob(
     {
         await using var db = await dbFactory.CreateDbContextAsync(shutdown);
         var task = await db.ScaffolderTasks.FirstAsync(t => t.Id == taskId, shutdown);
-        var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource);
+        var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource) with { Trusted = task.TemplateTrusted };
         var secretNames = TemplateParameters.SecretNames(template.Pages);
         var values = JsonNode.Parse(task.Values)!.AsObject();
         var masker = new SecretMasker(values, secretNames);

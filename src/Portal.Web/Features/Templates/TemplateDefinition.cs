@@ -24,6 +24,30 @@ public sealed record TemplateDefinition(
 {
     public IEnumerable<ParameterField> Fields => Pages.SelectMany(p => p.Fields);
 
+    /// <summary>
+    /// Written by a trusted source (an admin, or the portal's own seeding), not by a member: only such a template's calls
+    /// of the portal's API (<c>http:backstage:request</c>, <c>SelectFieldFromApi</c>) carry the admin and approver roles
+    /// of the person running it, and only such a template may broadcast. A member's template must not become an admin's
+    /// hands when an admin runs it.
+    /// </summary>
+    public bool Trusted { get; init; }
+
+    /// <summary>The owner as a full reference (<c>group:default/payments</c>), or null.</summary>
+    public string? OwnerRef
+    {
+        get
+        {
+            try
+            {
+                return Owner is { Length: > 0 } owner ? Catalog.EntityRef.Parse(owner, "group", Namespace).ToString() : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+
     public static TemplateDefinition FromEntity(JsonObject entity, string? source)
     {
         var metadata = entity["metadata"] as JsonObject ?? [];
@@ -62,7 +86,7 @@ public sealed record TemplateDefinition(
     /// object keys, and a form's fields must come in the order the author wrote them: so the template's own file is
     /// read again when it is on disk (file and git locations), falling back to the stored document.
     /// </summary>
-    public static TemplateDefinition FromCatalog(CatalogDescriptor entity) => FromEntity(DocumentOf(entity), entity.Source);
+    public static TemplateDefinition FromCatalog(CatalogDescriptor entity) => FromEntity(DocumentOf(entity), entity.Source) with { Trusted = entity.TrustedForIdentity };
 
     /// <summary>The template's descriptor with its keys in the author's order (see <see cref="FromCatalog"/>).</summary>
     public static JsonObject DocumentOf(CatalogDescriptor entity) => FromSourceFile(entity) ?? Parse(entity.Document);

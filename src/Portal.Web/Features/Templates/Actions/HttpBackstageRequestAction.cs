@@ -109,14 +109,22 @@ public sealed class HttpBackstageRequestAction(PortalApiClient client, IServiceP
         {
             throw Fail("the run was not started by a person (the bootstrap token or a service token), so there is nobody to act as.");
         }
+        var principal = await ActingPrincipal.ForUserAsync(services, requester.UserId,
+            requester.TaskId == Guid.Empty ? "scaffolder-dry-run" : $"scaffolder-task:{requester.TaskId}", requester.Scopes,
+            elevated: context.Template.Trusted, cancellationToken)
+            ?? throw Fail("the person who started the run no longer exists or is disabled.");
+        if (!context.Template.Trusted && !DryRunSafe.Contains(method) && !AccessRules.CanChangeOwnedBy(AccessFacts.From(principal), context.Template.OwnerRef))
+        {
+            // A member's template may change things only for its own team's members: run by anyone else, it would act with
+            // rights its author does not have.
+            throw Fail($"{context.Template.EntityRef} was not registered by an admin, so its calls that change something run only for members of its owner "
+                + $"{context.Template.OwnerRef ?? "(none)"}; you may read through it, not write.");
+        }
         if (context.DryRun && !DryRunSafe.Contains(method))
         {
             context.Log($"Would call {described} as the person who started the run (a dry run makes only GET, HEAD and OPTIONS calls).");
             return new JsonObject();
         }
-        var principal = await ActingPrincipal.ForUserAsync(services, requester.UserId,
-            requester.TaskId == Guid.Empty ? "scaffolder-dry-run" : $"scaffolder-task:{requester.TaskId}", requester.Scopes, cancellationToken)
-            ?? throw Fail("the person who started the run no longer exists or is disabled.");
         var timeout = JsonNumbers.AsDouble(input["timeout"]) is { } ms && ms > 0 ? TimeSpan.FromMilliseconds(ms) : PortalApiClient.MaxDuration;
         context.Log($"Calling {described}.");
         PortalApiResponse response;
@@ -134,7 +142,10 @@ public sealed class HttpBackstageRequestAction(PortalApiClient client, IServiceP
         {
             var detail = answer is JsonObject problem && (problem["detail"] ?? problem["title"]) is { } d ? $": {d}" : "";
             throw Fail($"{described} answered {response.Status}{detail}"
-                + (response.Status is 401 or 403 ? " (the call has the rights of the person who started the run)." : "."));
+                + (response.Status is 401 or 403
+                    ? context.Template.Trusted ? " (the call has the rights of the person who started the run)."
+                        : " (the call has the member rights of the person who started the run: a template not registered by an admin never acts with admin or approver rights)."
+                    : "."));
         }
         var outHeaders = new JsonObject();
         foreach (var (name, value) in response.Headers)

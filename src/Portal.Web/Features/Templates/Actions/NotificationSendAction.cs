@@ -52,6 +52,12 @@ public sealed class NotificationSendAction(InboxSender inbox) : IScaffolderActio
         {
             throw Fail($"recipients must be 'broadcast' or 'entity', not '{recipients}'.");
         }
+        if (broadcast && !context.Template.Trusted)
+        {
+            // Reaching everyone is for what an admin put in the catalog, not for any member's template.
+            throw Fail($"broadcast reaches every person in the catalog, so only templates an admin registered may use it; {context.Template.EntityRef} was not. "
+                + "Name the people or teams with recipients: entity.");
+        }
         var payload = new InboxPayload(ActionInput.Text(input, "title") ?? "", ActionInput.Text(input, "info"), ActionInput.Text(input, "link"),
             ActionInput.Text(input, "severity") ?? InboxSeverity.Normal, ActionInput.Text(input, "scope"));
         if (InboxSender.Problems(payload) is { Count: > 0 } problems)
@@ -94,7 +100,8 @@ public sealed class NotificationSendAction(InboxSender inbox) : IScaffolderActio
             context.Log($"Nobody to notify: {string.Join(", ", refs)} stand for no person in the catalog.");
             return;
         }
-        var origin = $"{context.Template.EntityRef} (task {context.TaskId})";
+        // Who ran it, not only which template: a template's name is whatever its author chose.
+        var origin = $"{context.Template.EntityRef}, run by {context.Actor.Name} (task {context.TaskId})";
         await inbox.SendAsync(people, payload, origin.Length > 400 ? origin[..400] : origin, cancellationToken);
         context.Log($"Notified {whom}: '{payload.Title}'.");
     }
