@@ -75,6 +75,7 @@ try
     app.MapCost();
     app.ScheduleCostJobs();
     app.MapTemplates();
+    app.ScheduleTemplateJobs();
     app.MapSlo();
     app.ScheduleSloJobs();
     app.MapDelivery();

@@ -2196,6 +2196,9 @@ namespace Portal.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_inbox_messages");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_inbox_messages_created_at");
+
                     b.HasIndex("UserRef", "ReadAt")
                         .HasDatabaseName("ix_inbox_messages_user_ref_read_at");
 

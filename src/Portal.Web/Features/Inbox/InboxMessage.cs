@@ -42,5 +42,7 @@ internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<Inbox
         builder.Property(m => m.Origin).HasMaxLength(400);
         builder.HasIndex(m => new { m.UserRef, m.ReadAt });
         builder.HasIndex(m => new { m.UserRef, m.Scope });
+        // InboxWatcher reads what arrived since its last look.
+        builder.HasIndex(m => m.CreatedAt);
     }
 }

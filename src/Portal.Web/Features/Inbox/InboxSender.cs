@@ -5,7 +5,7 @@ using Portal.Web.Features.Catalog;
 namespace Portal.Web.Features.Inbox;
 
 /// <summary>Puts notifications into people's inboxes (what <c>notification:send</c> calls).</summary>
-public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, InboxNotifier notifier)
 {
     public const int MaxTitle = 200;
     public const int MaxInfo = 2000;
@@ -100,6 +100,8 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
             });
         }
         await db.SaveChangesAsync(cancellationToken);
+        // After the commit: a bell that counts now sees the new messages.
+        notifier.Raise(userRefs);
         return userRefs.Count;
     }
 }

@@ -7,7 +7,10 @@ public static class InboxSetup
 {
     public static WebApplicationBuilder AddInbox(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<InboxNotifier>();
         builder.Services.AddSingleton<InboxSender>();
+        builder.Services.AddHostedService<InboxWatcher>();
         builder.Services.AddSingleton<InboxQueries>();
         builder.Services.AddSingleton(new HomeCard(typeof(Pages.InboxHomeCard), 48));
         return builder;

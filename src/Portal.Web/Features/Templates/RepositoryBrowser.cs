@@ -13,7 +13,7 @@ namespace Portal.Web.Features.Templates;
 /// from disk), so a path can only name an entry of that commit's tree; symbolic links are shown, not followed; big and
 /// binary files are not read.
 /// </summary>
-public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<TemplatesOptions> options)
+public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<TemplatesOptions> options, TimeProvider time, ILogger<RepositoryBrowser> logger)
 {
     public sealed record Located(string Owner, string Repo, string GitDirectory, string? RemoteCloneUrl = null);
 
@@ -24,7 +24,8 @@ public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<Tem
 
     private static Outcome<T> Fail<T>(int status, string problem) where T : class => new(null, status, problem);
 
-    public const string NoRepository = "This task made no repository the portal can show: it has no completed publish:git, publish:github or publish:gitlab step.";
+    public const string NoRepository = "This task made no repository the portal can show: it has no completed publish:git, publish:github or publish:gitlab step, "
+        + "or the portal's copy of the GitHub or GitLab repository was removed after it went unused and could not be fetched again.";
 
     /// <summary>The publishers whose pushed commit is kept in a <see cref="PublishedMirror"/>.</summary>
     public static readonly IReadOnlySet<string> MirroredPublishers = new HashSet<string>(["publish:github", "publish:gitlab"], StringComparer.Ordinal);
@@ -42,10 +43,53 @@ public sealed class RepositoryBrowser(ScaffolderService scaffolder, IOptions<Tem
         var output = System.Text.Json.Nodes.JsonNode.Parse(step.Output!);
         if (step.Action != "publish:git")
         {
-            return Mirrored(PublishedMirror.PathFor(options.Value, taskId), output?["repoContentsUrl"]?.ToString());
+            var mirror = PublishedMirror.PathFor(options.Value, taskId);
+            var cloneUrl = output?["repoContentsUrl"]?.ToString();
+            if (!Path.Exists(mirror) && cloneUrl is not null && output?["commitHash"]?.ToString() is { Length: > 0 } commit
+                && HostCredential(step.Action, cloneUrl) is { } environment)
+            {
+                // Evicted by the cleanup (a cache of what the host has): fetched again with the portal's own token for that host.
+                try
+                {
+                    await PublishedMirror.RestoreAsync(mirror, cloneUrl, commit, environment, cancellationToken);
+                }
+                catch (Infrastructure.Git.GitException ex)
+                {
+                    logger.LogWarning("The copy of {CloneUrl} for task {TaskId} could not be fetched again: {Problem}", cloneUrl, taskId, ex.Message);
+                }
+            }
+            var located = Mirrored(mirror, cloneUrl);
+            if (located is not null)
+            {
+                PublishedMirror.MarkUsed(mirror, time.GetUtcNow());
+            }
+            return located;
         }
         var remote = output?["remoteUrl"]?.ToString();
         return remote is null ? null : Within(options.Value.ResolveRepositoryRoot(), remote);
+    }
+
+    /// <summary>
+    /// git's environment carrying the portal's configured token for the host a copy came from; null when the clone URL is
+    /// not on the configured GitHub or GitLab (the token is never sent to another host) or no token is configured.
+    /// </summary>
+    private Dictionary<string, string>? HostCredential(string action, string cloneUrl)
+    {
+        var templates = options.Value;
+        var (webBase, token, user) = action == "publish:github"
+            ? (PublishGitHubAction.WebBase(templates.GitHub.ApiBaseUrl.TrimEnd('/')), templates.GitHub.Token, "x-access-token")
+            : (new GitLabApi.Target(templates.GitLab.ApiBaseUrl.TrimEnd('/'), null).WebBase, templates.GitLab.Token, "oauth2");
+        if (string.IsNullOrWhiteSpace(token) || !Uri.TryCreate(cloneUrl, UriKind.Absolute, out var clone) || clone.Scheme is not ("https" or "http")
+            || !string.Equals(clone.GetLeftPart(UriPartial.Authority), new Uri(webBase).GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return new Dictionary<string, string>
+        {
+            ["GIT_CONFIG_COUNT"] = "1",
+            ["GIT_CONFIG_KEY_0"] = "http.extraHeader",
+            ["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{token}")),
+        };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Web.Data;
@@ -36,6 +37,8 @@ public static class TemplatesSetup
         builder.Services.AddSingleton<TemplateRunner>();
         builder.Services.AddSingleton<ScaffolderService>();
         builder.Services.AddTransient<ScaffolderTaskJob>();
+        builder.Services.AddOptions<PublishedCleanupOptions>().BindConfiguration(PublishedCleanupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddTransient<PublishedCleanupJob>();
         builder.Services.AddSingleton<ScaffolderTaskWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScaffolderTaskWatchdog>());
         builder.Services.AddHttpClient("github", c => c.Timeout = TimeSpan.FromSeconds(30));
@@ -45,6 +48,11 @@ public static class TemplatesSetup
 
     public static void MapTemplates(this WebApplication app) => app.MapTemplatesApi();
 
+    /// <summary>The cleanup of the work folder runs hourly under a stable id.</summary>
+    public static void ScheduleTemplateJobs(this WebApplication app) =>
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PublishedCleanupJob>(
+            PublishedCleanupJob.RecurringId, j => j.RunAsync(CancellationToken.None), "41 * * * *");
+
     /// <summary>
     /// Registers the built-in templates once per database as a file location (so they refresh with the catalog
     /// and can be removed like any location).
@@ -53,7 +61,10 @@ public static class TemplatesSetup
     {
         var options = app.Services.GetRequiredService<IOptions<TemplatesOptions>>().Value;
         // Publish folders a crashed portal left behind (a held one belongs to a running portal and is kept).
-        Infrastructure.Files.ScratchFolder.CleanAbandoned(Path.Combine(options.ResolveWorkDirectory(), "publish"));
+        foreach (var folder in PublishedCleanupJob.WorkspaceFolders)
+        {
+            Infrastructure.Files.ScratchFolder.CleanAbandoned(Path.Combine(options.ResolveWorkDirectory(), folder));
+        }
         if (!options.RegisterBuiltIns)
         {
             return;
