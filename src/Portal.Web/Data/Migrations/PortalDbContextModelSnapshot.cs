@@ -3432,6 +3432,10 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("template_title");
 
+                    b.Property<bool>("TemplateTrusted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("template_trusted");
+
                     b.Property<string>("Values")
                         .IsRequired()
                         .HasColumnType("jsonb")
