@@ -122,13 +122,14 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
         await Expect(Page.GetByTestId("budget-component")).ToBeEnabledAsync();
         await Page.GetByTestId("budget-component").ClickAsync();
         await Page.GetByRole(AriaRole.Option, new() { Name = "refund-service", Exact = true }).ClickAsync();
-        // Straight on, as a person does: click the amount and type, a key every 250 ms.
-        await Page.GetByTestId("budget-amount").PressSequentiallyAsync("1234.5", new() { Delay = 250 });
+        // Straight on, as a person does: click the amount and type, a key every 400 ms: the late focus lands in the amount or in the thresholds, whichever is being typed.
+        await Page.GetByTestId("budget-amount").PressSequentiallyAsync("1234.5", new() { Delay = 400 });
         await Page.GetByTestId("budget-thresholds").FillAsync("");
-        await Page.GetByTestId("budget-thresholds").PressSequentiallyAsync("50, 90", new() { Delay = 250 });
+        await Page.GetByTestId("budget-thresholds").PressSequentiallyAsync("50, 90", new() { Delay = 400 });
 
         await Expect(Page.GetByTestId("budget-amount")).ToHaveValueAsync(new Regex(@"^1234\.50?$"));
         await Expect(Page.GetByTestId("budget-thresholds")).ToHaveValueAsync("50, 90");
+        await SaveScreenshotAsync("Budget_form_typed_over_slow_connection");
         await Page.GetByTestId("budget-save").ClickAsync();
         var row = Page.GetByTestId("budgets-table").Locator("tbody tr").Filter(new() { HasText = "refund-service" });
         await Expect(row).ToContainTextAsync("1,234.50 USD", new() { Timeout = 20_000 });
