@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -196,6 +198,52 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     /// <summary>Colour transitions (a theme switch, a hover) must end first, or axe measures contrast half-way through.</summary>
     private async Task SettleAsync() => await Page.WaitForFunctionAsync(
         "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
+
+    /// <summary>
+    /// Makes the page's Blazor connection slow, as on a loaded server or a long way off: every message of the circuit's
+    /// WebSocket, both ways, is passed on <paramref name="delay"/> after it was sent, in order. Call before the page opens.
+    /// What a person does then reaches the server late and the server's answers (renders, focus changes) arrive late, as
+    /// in production under load; races between the two show up every time instead of once in a while.
+    /// </summary>
+    protected Task SlowConnectionAsync(TimeSpan delay) => Page.RouteWebSocketAsync(new Regex("/_blazor"), page =>
+    {
+        var server = page.ConnectToServer();
+        var toServer = Channel.CreateUnbounded<(DateTime Sent, IWebSocketFrame Frame)>();
+        var toPage = Channel.CreateUnbounded<(DateTime Sent, IWebSocketFrame Frame)>();
+        page.OnMessage(frame => toServer.Writer.TryWrite((DateTime.UtcNow, frame)));
+        server.OnMessage(frame => toPage.Writer.TryWrite((DateTime.UtcNow, frame)));
+        page.OnClose((_, _) => toServer.Writer.TryComplete());
+        server.OnClose((_, _) => toPage.Writer.TryComplete());
+        _ = PassOnAsync(toServer.Reader, server, delay);
+        _ = PassOnAsync(toPage.Reader, page, delay);
+    });
+
+    private static async Task PassOnAsync(ChannelReader<(DateTime Sent, IWebSocketFrame Frame)> reader, IWebSocketRoute to, TimeSpan delay)
+    {
+        await foreach (var (sent, frame) in reader.ReadAllAsync())
+        {
+            var wait = sent + delay - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+            try
+            {
+                if (frame.Binary is { } binary)
+                {
+                    to.Send(binary);
+                }
+                else
+                {
+                    to.Send(frame.Text ?? "");
+                }
+            }
+            catch (PlaywrightException)
+            {
+                return; // the page closed
+            }
+        }
+    }
 
     protected void AssertNoConsoleErrors() => Assert.True(_consoleErrors.Count == 0, "Console errors:\n" + string.Join('\n', _consoleErrors));
 }

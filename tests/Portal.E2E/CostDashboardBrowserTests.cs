@@ -108,6 +108,42 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
     }
 
     [Fact]
+    public async Task Over_a_slow_connection_what_an_admin_types_right_after_picking_a_component_stays_in_the_field_they_typed_in()
+    {
+        // Under load the server answers late. Picking an option used to move the focus to the option list for a moment;
+        // the select then asked the server to focus it again, and that request landed while the person was already typing
+        // the amount: the rest of the amount went to the select (the clean CI run read an empty amount). 400 ms each way
+        // puts that late focus in the middle of typing at a person's speed, every time.
+        await SignInAsync(returnUrl: "/cost");
+        await SlowConnectionAsync(TimeSpan.FromMilliseconds(400));
+        await OpenAsync("/cost/budgets");
+        await Page.GetByTestId("budget-team").ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = "Payments", Exact = true }).ClickAsync();
+        await Expect(Page.GetByTestId("budget-component")).ToBeEnabledAsync();
+        await Page.GetByTestId("budget-component").ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = "refund-service", Exact = true }).ClickAsync();
+        // Straight on, as a person does: click the amount and type, a key every 400 ms: the late focus lands in the amount or in the thresholds, whichever is being typed.
+        await Page.GetByTestId("budget-amount").PressSequentiallyAsync("1234.5", new() { Delay = 400 });
+        await Page.GetByTestId("budget-thresholds").FillAsync("");
+        await Page.GetByTestId("budget-thresholds").PressSequentiallyAsync("50, 90", new() { Delay = 400 });
+
+        await Expect(Page.GetByTestId("budget-amount")).ToHaveValueAsync(new Regex(@"^1234\.50?$"));
+        await Expect(Page.GetByTestId("budget-thresholds")).ToHaveValueAsync("50, 90");
+        await SaveScreenshotAsync("Budget_form_typed_over_slow_connection");
+        await Page.GetByTestId("budget-save").ClickAsync();
+        var row = Page.GetByTestId("budgets-table").Locator("tbody tr").Filter(new() { HasText = "refund-service" });
+        await Expect(row).ToContainTextAsync("1,234.50 USD", new() { Timeout = 20_000 });
+        await Expect(row).ToContainTextAsync("component of Payments");
+        await Expect(row).ToContainTextAsync("50 %, 90 %");
+        await ScreenshotAsync("Budget_typed_over_slow_connection");
+
+        await row.GetByTestId("budget-delete").ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task A_shared_link_with_a_bad_period_says_so_and_a_month_without_data_offers_one_with()
     {
         await SignInAsync(returnUrl: "/cost?from=2024-09-31&to=2024-09-01");

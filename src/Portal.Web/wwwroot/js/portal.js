@@ -49,3 +49,13 @@ window.portal.submitForm = function (id) {
     form.requestSubmit();
   }
 };
+// Picking an option of a select (MudSelect, MudAutocomplete) keeps the keyboard focus where it is. By default the press
+// moves focus from the select to its list; the select sees that as focus leaving while its menu is open and asks the
+// server to focus it again. On a slow connection that request arrives after the person has moved on to the next field,
+// and the rest of what they type goes to the select (which even picks an option by its first letter): typed input was
+// lost. Not moving the focus on the press means there is nothing to take back; the click still picks the option.
+window.addEventListener("mousedown", function (e) {
+  if (e.button === 0 && e.target instanceof Element && e.target.closest(".mud-popover [role=listbox]") !== null) {
+    e.preventDefault();
+  }
+}, true);
