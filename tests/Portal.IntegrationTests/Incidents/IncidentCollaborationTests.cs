@@ -270,6 +270,21 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
         var paged = Assert.Single(AnaPager.Received);
         Assert.StartsWith("Incident raised from ticket to page (page)", paged.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("ana.silva (layer 1)", paged.GetProperty("blocks").GetRawText(), StringComparison.Ordinal);
+
+        // A ticket and a page alert of another SLO in the same cycle: one page incident, opened once in the page alert's words.
+        var both = Guid.NewGuid();
+        await listener.OnAlertsAsync([Firing(Gateway, both, "ticket-6h-30m", "ticket"), Firing(Gateway, both, "page-1h-5m", "page")], CancellationToken.None);
+        var bothId = (await IncidentIdOfSloAsync(both)).ToString();
+        var sent = Assert.Single(Payments.Received, b => b.GetProperty("incident").GetString() == bothId);
+        Assert.Equal(("incident.trigger", "page", "PAGE: gateway-latency"), (sent.GetProperty("event").GetString(), sent.GetProperty("severity").GetString(),
+            sent.GetProperty("title").GetString()));
+        Assert.Equal(2, AnaPager.Received.Count);
+    }
+
+    private async Task<Guid> IncidentIdOfSloAsync(Guid sloId)
+    {
+        await using var db = await factory.DbAsync();
+        return await db.Incidents.Where(i => i.SloId == sloId).Select(i => i.Id).SingleAsync();
     }
 
     private async Task<Guid?> IncidentSloAsync(Guid incidentId)

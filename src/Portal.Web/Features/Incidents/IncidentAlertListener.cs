@@ -84,9 +84,14 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
                 {
                     db.Add(OnCallQueries.Page(incident, schedule, 0, change.At));
                 }
-                // Opened in this same batch: its one opening message goes out at page severity. Otherwise the receivers
-                // already had the opening, so they get the raise (a severity change), not a second "opened".
-                if (!opened.Any(o => ReferenceEquals(o.Incident, incident)))
+                // Opened in this same batch: its one opening message goes out at page severity, in the page alert's words.
+                // Otherwise the receivers already had the opening, so they get the raise (a severity change), not a second "opened".
+                var openedNow = opened.FindIndex(o => ReferenceEquals(o.Incident, incident));
+                if (openedNow >= 0)
+                {
+                    opened[openedNow] = (incident, owner, change);
+                }
+                else
                 {
                     raised.Add((incident, owner, change));
                 }
