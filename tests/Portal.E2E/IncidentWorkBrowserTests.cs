@@ -73,7 +73,8 @@ public sealed class IncidentWorkBrowserTests(PortalBrowserFixture fixture) : Bro
         });
         Assert.True(sent.Ok, $"POST /v1/metrics: {sent.Status}");
         var reason = $"Voucher store migration {Guid.NewGuid():N}"[..32];
-        await ApiAsync("POST", "/api/maintenance-windows", new { component = "promotions-service", startsAt = DateTimeOffset.UtcNow.AddMinutes(-40), minutes = 42, reason });
+        var maintenanceStart = DateTimeOffset.UtcNow.AddMinutes(-40);
+        await ApiAsync("POST", "/api/maintenance-windows", new { component = "promotions-service", startsAt = maintenanceStart, minutes = 42, reason });
         using (var json = JsonDocument.Parse(slo))
         {
             await GotoAsync($"/slos/{json.RootElement.GetProperty("id").GetString()}");
@@ -84,9 +85,45 @@ public sealed class IncidentWorkBrowserTests(PortalBrowserFixture fixture) : Bro
         await Expect(sli.GetByTestId("chart-bands-text")).ToContainTextAsync($"Maintenance (this component): {reason}");
         await Expect(Page.GetByTestId("chart-budget").GetByTestId("chart-band")).ToHaveCountAsync(1);
         await sli.ScrollIntoViewIfNeededAsync();
+        // The lane lies on the plot's time axis: it starts and ends where the plot's grid does (after the y-axis labels,
+        // before the right margin), and the band starts half a step before the point of the minute the window began
+        // (the step it overlaps) and runs to the axis's end (the window is still on).
+        var startLabel = SloMath.MinuteOf(maintenanceStart).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var chart in new[] { sli, Page.GetByTestId("chart-budget") })
+        {
+            double[] box = [];
+            static bool Aligned(double[] b) => Math.Abs(b[2] - b[0]) <= 2 && Math.Abs(b[3] - b[1]) <= 2
+                && Math.Abs(b[4] - Math.Max(b[0], b[6] - b[7] / 2)) <= 2 && Math.Abs(b[5] - b[3]) <= 2;
+            try
+            {
+                await Wait.UntilAsync(async () => Aligned(box = await chart.EvaluateAsync<double[]>(ChartGeometry, startLabel)), TimeSpan.FromSeconds(10),
+                    "the maintenance lane on the chart's time axis");
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"The lane is not on the time axis. Grid {box[0]:0.#}-{box[1]:0.#}, lane {box[2]:0.#}-{box[3]:0.#}, band {box[4]:0.#}-{box[5]:0.#}, "
+                    + $"point of {startLabel} {box[6]:0.#}, step {box[7]:0.##}");
+            }
+        }
         await ScreenshotAsync("Slo_chart_maintenance_band");
         AssertNoConsoleErrors();
     }
+
+    // Page x of the plot's grid (left, right), the lane (left, right), the band (left, right), the point of the x-axis
+    // label named by the argument, and one step: the labels' x are SVG user units, taken through the SVG's transform.
+    private const string ChartGeometry = """
+        (card, label) => {
+          const svg = card.querySelector("svg"), matrix = svg.getScreenCTM();
+          const pageX = x => { const p = svg.createSVGPoint(); p.x = x; p.y = 0; return p.matrixTransform(matrix).x; };
+          const texts = [...svg.querySelectorAll(".mud-charts-xaxis text")];
+          const xs = texts.map(t => pageX(parseFloat(t.getAttribute("x"))));
+          const grid = svg.querySelector(".mud-charts-gridlines-yaxis path").getBoundingClientRect();
+          const lane = card.querySelector("[data-testid=chart-bands]").getBoundingClientRect();
+          const band = card.querySelector("[data-testid=chart-band]").getBoundingClientRect();
+          const at = texts.findIndex(t => t.textContent === label);
+          return [grid.left, grid.right, lane.left, lane.right, band.left, band.right, at < 0 ? -1e6 : xs[at], xs[1] - xs[0]];
+        }
+        """;
 
     private async Task<string> ApiAsync(string method, string path, object body)
     {

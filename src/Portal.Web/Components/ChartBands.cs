@@ -39,4 +39,22 @@ public static class ChartBands
         }
         return marked;
     }
+
+    /// <summary>
+    /// Where a band lies on a line chart's time axis of <paramref name="steps"/> points, as percent of the axis from its
+    /// first point to its last (the lane under the plot spans exactly that): each step owns half the way to its
+    /// neighbours, so a one-step band is one step wide, centred on its point, and runs at the ends stop at the axis.
+    /// </summary>
+    public static (double Left, double Width) Extent(ChartBand band, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        if (steps <= 1)
+        {
+            return (0, 100);
+        }
+        var intervals = steps - 1.0;
+        var left = Math.Clamp((band.From - 0.5) / intervals, 0, 1);
+        var right = Math.Clamp((band.To + 0.5) / intervals, 0, 1);
+        return (left * 100, Math.Max(0, right - left) * 100);
+    }
 }

@@ -20,6 +20,10 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
     private const string Gateway = "component:default/payment-gateway";
     // One receiver for the class: the portal (one per class fixture) starts with the first test's settings and keeps them.
     private static readonly WebhookRecorder Payments = new();
+    // Payments' channel in Slack's format (what people read), and ana's own pager (her personal webhook).
+    private static readonly WebhookRecorder PaymentsSlack = new();
+    private static readonly WebhookRecorder AnaPager = new();
+    private static readonly string[] AnaAlone = ["ana.silva"];
     private string _ana = "", _dana = "";
 
     public async Task InitializeAsync()
@@ -29,6 +33,10 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
         factory.Settings["Portal:Incidents:Receivers:0:Format"] = "json";
         factory.Settings["Portal:Incidents:Receivers:0:Team"] = "group:default/payments";
         factory.Settings["Portal:Incidents:Receivers:0:OpenIncident"] = "true";
+        factory.Settings["Portal:Incidents:Receivers:1:Url"] = PaymentsSlack.Url;
+        factory.Settings["Portal:Incidents:Receivers:1:Format"] = "slack";
+        factory.Settings["Portal:Incidents:Receivers:1:Team"] = "group:default/payments";
+        factory.Settings["Portal:Incidents:Contacts:AllowLoopback"] = "true"; // ana's pager is on loopback
         await factory.SeedDemoAsync();
         (_, _ana) = await factory.UserWithTokenAsync("ana.silva", "ana.silva@northwind.example");   // payments: owns payment-gateway
         (_, _dana) = await factory.UserWithTokenAsync("dana.kim", "dana.kim@northwind.example");    // checkout
@@ -201,6 +209,14 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
     [Fact]
     public async Task A_ticket_alert_opens_a_ticket_incident_where_the_route_says_so_deduplicated_and_raised_to_page_and_elsewhere_only_notifies()
     {
+        // payments' on-call is ana, paged at her own webhook.
+        using var ana = factory.ClientWithToken(_ana);
+        Assert.Equal(HttpStatusCode.OK, (await ana.PutAsJsonAsync("/api/oncall/contacts/ana.silva", new OnCallContactRequest(null, "slack", AnaPager.Url))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ana.PutAsJsonAsync("/api/oncall/schedules/payments-tickets", new
+        {
+            team = "group:default/payments",
+            layers = new object[] { new { name = "Primary", users = AnaAlone, rotationStart = DateTimeOffset.UtcNow.AddDays(-1), handoffHours = 168, escalateAfterMinutes = 5 } },
+        })).StatusCode);
         var listener = factory.Services.GetServices<IAlertListener>().OfType<IncidentAlertListener>().Single();
         var sloId = Guid.NewGuid();
         var checkoutSlo = Guid.NewGuid();
@@ -226,13 +242,49 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
         Assert.Equal(sloId.ToString(), ticket.GetProperty("incident").GetString() is { } incidentId ? (await IncidentSloAsync(Guid.Parse(incidentId))).ToString() : "");
 
         // The same SLO burning fast enough to page joins the ticket incident and raises it to page.
+        Assert.Empty(AnaPager.Received); // a ticket pages nobody
         await listener.OnAlertsAsync([Firing(Gateway, sloId, "page-1h-5m", "page")], CancellationToken.None);
+        Guid id;
         await using (var db = await factory.DbAsync())
         {
             var incident = Assert.Single(await db.Incidents.AsNoTracking().Where(i => i.SloId == sloId).ToListAsync());
-            Assert.Equal("page", incident.Severity);
-            Assert.True(await db.IncidentEvents.AnyAsync(e => e.IncidentId == incident.Id && e.Kind == "severity"));
+            id = incident.Id;
+            Assert.Equal(("page", "ana.silva"), (incident.Severity, incident.OnCall));
+            var timeline = await db.IncidentEvents.AsNoTracking().Where(e => e.IncidentId == id).Select(e => new { e.Kind, e.Text }).ToListAsync();
+            Assert.Single(timeline, e => e.Kind == IncidentLifecycle.Triggered);
+            Assert.StartsWith("Raised from ticket to page by the page-1h-5m alert", Assert.Single(timeline, e => e.Kind == "severity").Text, StringComparison.Ordinal);
+            Assert.StartsWith("Paged ana.silva", Assert.Single(timeline, e => e.Kind == "paged").Text, StringComparison.Ordinal);
         }
+
+        // The raise is one severity change, not a second opening: the JSON channel has one trigger and one raise...
+        var json = Payments.Received.Where(b => b.GetProperty("incident").GetString() == id.ToString()).Select(b => b.GetProperty("event").GetString()).ToList();
+        Assert.Equal(["incident.trigger", "incident.raise"], json);
+        Assert.Equal("page", Payments.Events("incident.raise").Single(b => b.GetProperty("incident").GetString() == id.ToString()).GetProperty("severity").GetString());
+        // ...the Slack channel reads "opened" once (the ticket) and then "raised"...
+        var slack = PaymentsSlack.Received.Where(b => b.GetRawText().Contains($"/incidents/{id}", StringComparison.Ordinal))
+            .Select(b => b.GetProperty("text").GetString()!).ToList();
+        Assert.Equal(2, slack.Count);
+        Assert.StartsWith("Incident opened (ticket)", slack[0], StringComparison.Ordinal);
+        Assert.StartsWith("Incident raised from ticket to page (page)", slack[1], StringComparison.Ordinal);
+        // ...and ana, paged for the first time for it, gets one page that says why.
+        var paged = Assert.Single(AnaPager.Received);
+        Assert.StartsWith("Incident raised from ticket to page (page)", paged.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ana.silva (layer 1)", paged.GetProperty("blocks").GetRawText(), StringComparison.Ordinal);
+
+        // A ticket and a page alert of another SLO in the same cycle: one page incident, opened once in the page alert's words.
+        var both = Guid.NewGuid();
+        await listener.OnAlertsAsync([Firing(Gateway, both, "ticket-6h-30m", "ticket"), Firing(Gateway, both, "page-1h-5m", "page")], CancellationToken.None);
+        var bothId = (await IncidentIdOfSloAsync(both)).ToString();
+        var sent = Assert.Single(Payments.Received, b => b.GetProperty("incident").GetString() == bothId);
+        Assert.Equal(("incident.trigger", "page", "PAGE: gateway-latency"), (sent.GetProperty("event").GetString(), sent.GetProperty("severity").GetString(),
+            sent.GetProperty("title").GetString()));
+        Assert.Equal(2, AnaPager.Received.Count);
+    }
+
+    private async Task<Guid> IncidentIdOfSloAsync(Guid sloId)
+    {
+        await using var db = await factory.DbAsync();
+        return await db.Incidents.Where(i => i.SloId == sloId).Select(i => i.Id).SingleAsync();
     }
 
     private async Task<Guid?> IncidentSloAsync(Guid incidentId)

@@ -33,4 +33,23 @@ public sealed class ChartBandsTests
         var bands = ChartBands.Mark(Steps, Step, [new TimeBand(T0.AddDays(-1), T0.AddDays(1), "all"), new TimeBand(T0.AddMinutes(50), T0.AddMinutes(55), "last")]);
         Assert.Equal([new ChartBand(0, 5, "all"), new ChartBand(5, 5, "last")], bands);
     }
+
+    [Theory]
+    // Six points on the axis, five intervals of 20 %: a step owns half an interval either side of its point.
+    [InlineData(0, 5, 0, 100)]      // all: the whole axis
+    [InlineData(2, 2, 30, 20)]      // one step in the middle: centred on its point (40 %), one interval wide
+    [InlineData(0, 0, 0, 10)]       // the first step: from the axis's start to half way to the second point
+    [InlineData(5, 5, 90, 10)]      // the last step: stops at the axis's end
+    [InlineData(1, 3, 10, 60)]
+    public void A_run_lies_on_the_line_charts_axis_scale_from_its_first_point_to_its_last(int from, int to, double left, double width)
+    {
+        var (l, w) = ChartBands.Extent(new ChartBand(from, to, "m"), Steps.Length);
+        Assert.Equal((left, width), (Math.Round(l, 6), Math.Round(w, 6)));
+    }
+
+    [Fact]
+    public void A_chart_of_one_step_is_all_band()
+    {
+        Assert.Equal((0d, 100d), ChartBands.Extent(new ChartBand(0, 0, "m"), 1));
+    }
 }

@@ -156,6 +156,33 @@ public sealed class ReceiverFormatTests
         Assert.Contains(Link, parsed.TextBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_ticket_incident_raised_to_page_reads_as_a_raise_in_every_format_and_reaches_the_same_vendor_alert()
+    {
+        var raise = Trigger() with { Action = "raise" };
+        const string Heading = "Incident raised from ticket to page (page)";
+        Assert.StartsWith(Heading, JsonSerializer.SerializeToElement(IncidentPayloads.SlackMessage(raise)).GetProperty("text").GetString(), StringComparison.Ordinal);
+        var card = JsonSerializer.SerializeToElement(TeamsCard.Message(raise)).GetProperty("attachments")[0].GetProperty("content");
+        Assert.Equal(Heading, card.GetProperty("body")[0].GetProperty("text").GetString());
+        // PagerDuty: a trigger with the incident's dedup key (the same alert as the ticket's), critical, saying raised.
+        var pagerDuty = JsonSerializer.SerializeToElement(IncidentPayloads.PagerDutyEvent("key", raise));
+        Assert.Equal(("trigger", IncidentPayloads.DedupKey(raise.Incident), "critical"), (pagerDuty.GetProperty("event_action").GetString(),
+            pagerDuty.GetProperty("dedup_key").GetString(), pagerDuty.GetProperty("payload").GetProperty("severity").GetString()));
+        Assert.StartsWith("RAISED to page: ", pagerDuty.GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        // Opsgenie: a create with the same alias at P1 (new for a pages-only receiver, deduplicated for one that had the P3 alert).
+        var opsgenie = OpsgenieAlert.Request("https://api.opsgenie.com/v2/alerts", "k", raise);
+        var body = JsonSerializer.SerializeToElement(opsgenie.Body);
+        Assert.Equal(("https://api.opsgenie.com/v2/alerts", IncidentPayloads.DedupKey(raise.Incident), "P1"),
+            (opsgenie.Url, body.GetProperty("alias").GetString(), body.GetProperty("priority").GetString()));
+        Assert.StartsWith("Raised from ticket to page", body.GetProperty("note").GetString(), StringComparison.Ordinal);
+        // E-mail: in the thread the ticket's opening started, not a new one.
+        using var mail = IncidentMail.Compose(raise, "incidents@northwind.example", ["oncall@northwind.example"]);
+        Assert.StartsWith("[PAGE] Incident raised from ticket to page:", mail.Subject, StringComparison.Ordinal);
+        Assert.Equal($"{IncidentPayloads.DedupKey(raise.Incident)}@portal", mail.InReplyTo);
+        Assert.Equal("incident.raise", JsonSerializer.SerializeToElement(IncidentPayloads.Request(new IncidentReceiver { Url = "http://x", Format = "json" }, raise).Body)
+            .GetProperty("event").GetString());
+    }
+
     private static YamlMappingNode Yaml(string file)
     {
         var stream = new YamlStream();

@@ -10,7 +10,8 @@ namespace Portal.Web.Features.Incidents;
 /// Turns alert changes into incidents (registered as an <see cref="IAlertListener"/>, so Slo knows nothing of incidents):
 /// a firing page alert opens an incident, or joins the open one of the same component and SLO (deduplication); a firing
 /// ticket alert does the same, at ticket severity and paging nobody, when a route says so (<see cref="IncidentReceiver.OpenIncident"/>),
-/// and a page alert raises an open ticket incident to page; other changes of that component and SLO (an alert
+/// and a page alert raises an open ticket incident to page (one <c>raise</c> message, not a second opening, and the
+/// on-call's first page); other changes of that component and SLO (an alert
 /// resolving) go on the open incident's timeline. A new
 /// incident records who depends on the component, pages the first layer of the owning team's on-call schedule and is
 /// routed to the receivers. Alerts inside a maintenance window open nothing and route nothing.
@@ -41,6 +42,7 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
         var names = opening.Count == 0 ? new Dictionary<string, string>() : await CatalogReads.DisplayNamesAsync(db, opening, cancellationToken);
         var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var opened = new List<(Incident Incident, string? Owner, AlertChange Change)>();
+        var raised = new List<(Incident Incident, string? Owner, AlertChange Change)>();
         foreach (var change in changes)
         {
             var key = (change.ComponentRef, change.SloId);
@@ -76,12 +78,23 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
             {
                 // The same SLO now burns fast enough to page: the ticket incident becomes a page one and the on-call is paged.
                 incident.Severity = "page";
-                db.Add(new IncidentEvent { IncidentId = incident.Id, At = change.At, Kind = "severity", Actor = "system", Text = $"Raised to page by the {change.Rule} alert." });
+                db.Add(new IncidentEvent { IncidentId = incident.Id, At = change.At, Kind = "severity", Actor = "system",
+                    Text = $"Raised from ticket to page by the {change.Rule} alert." });
                 if (incident.PagedAt is null && owner is not null && schedules.GetValueOrDefault(owner) is { } schedule)
                 {
                     db.Add(OnCallQueries.Page(incident, schedule, 0, change.At));
                 }
-                opened.Add((incident, owner, change));
+                // Opened in this same batch: its one opening message goes out at page severity, in the page alert's words.
+                // Otherwise the receivers already had the opening, so they get the raise (a severity change), not a second "opened".
+                var openedNow = opened.FindIndex(o => ReferenceEquals(o.Incident, incident));
+                if (openedNow >= 0)
+                {
+                    opened[openedNow] = (incident, owner, change);
+                }
+                else
+                {
+                    raised.Add((incident, owner, change));
+                }
             }
             open[key] = incident;
             incident.Runbook ??= change.Runbook;
@@ -95,8 +108,9 @@ public sealed class IncidentAlertListener(IDbContextFactory<PortalDbContext> dbF
         await db.SaveChangesAsync(cancellationToken);
         await notifier.ChangedAsync([.. opened.Select(o => o.Incident)], cancellationToken); // opened: Delivery's change failure rate
         // Several incidents at a time: one after the other, the receivers' round trips per incident would bound the cycle.
-        await Parallel.ForEachAsync(opened, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
-            async (o, ct) => await notifier.SendAsync(new IncidentMessage("trigger", o.Incident, o.Owner, o.Change.Title, o.Change.Explanation, o.Change.Fields,
-                notifier.Link($"/incidents/{o.Incident.Id}")), ct));
+        var messages = opened.Select(o => (Action: "trigger", o.Incident, o.Owner, o.Change)).Concat(raised.Select(o => (Action: "raise", o.Incident, o.Owner, o.Change)));
+        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
+            async (m, ct) => await notifier.SendAsync(new IncidentMessage(m.Action, m.Incident, m.Owner, m.Change.Title, m.Change.Explanation, m.Change.Fields,
+                notifier.Link($"/incidents/{m.Incident.Id}")), ct));
     }
 }

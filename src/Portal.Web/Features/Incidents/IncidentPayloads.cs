@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Portal.Web.Features.Incidents;
 
 /// <summary>What happened to an incident, for its receivers.</summary>
-/// <param name="Action"><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c> (PagerDuty's event actions), or <c>escalate</c>
-/// (the next on-call layer is paged: a PagerDuty trigger with the same dedup key).</param>
+/// <param name="Action"><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c> (PagerDuty's event actions), <c>escalate</c>
+/// (the next on-call layer is paged: a PagerDuty trigger with the same dedup key), or <c>raise</c> (a ticket incident
+/// became a page one and the on-call is paged: also a trigger with the same dedup key, never a second opening).</param>
 public sealed record IncidentMessage(string Action, Incident Incident, string? OwnerTeam, string Summary, string? Explanation,
     IReadOnlyDictionary<string, string> Details, string IncidentLink);
 
@@ -53,7 +54,7 @@ public static class IncidentPayloads
     /// <summary>What happened, in words: the heading of the Slack, Teams and e-mail messages.</summary>
     public static string Verb(string action) => action switch
     {
-        "trigger" => "Incident opened", "escalate" => "Incident escalated", "acknowledge" => "Incident acknowledged", _ => "Incident resolved",
+        "trigger" => "Incident opened", "escalate" => "Incident escalated", "raise" => "Incident raised from ticket to page", "acknowledge" => "Incident acknowledged", _ => "Incident resolved",
     };
 
     /// <summary>
@@ -93,10 +94,10 @@ public static class IncidentPayloads
         var body = new Dictionary<string, object?>
         {
             ["routing_key"] = routingKey,
-            ["event_action"] = message.Action == "escalate" ? "trigger" : message.Action,
+            ["event_action"] = message.Action is "escalate" or "raise" ? "trigger" : message.Action,
             ["dedup_key"] = DedupKey(incident),
         };
-        if (message.Action is not ("trigger" or "escalate"))
+        if (message.Action is not ("trigger" or "escalate" or "raise"))
         {
             return body; // acknowledge and resolve need only the key
         }
@@ -122,7 +123,12 @@ public static class IncidentPayloads
         body["client_url"] = message.IncidentLink;
         body["payload"] = new Dictionary<string, object?>
         {
-            ["summary"] = Truncate(message.Action == "escalate" ? $"ESCALATED to {incident.OnCall}: {message.Summary}" : message.Summary, 1024),
+            ["summary"] = Truncate(message.Action switch
+            {
+                "escalate" => $"ESCALATED to {incident.OnCall}: {message.Summary}",
+                "raise" => $"RAISED to page: {message.Summary}",
+                _ => message.Summary,
+            }, 1024),
             ["source"] = incident.ComponentRef,
             ["severity"] = incident.Severity == "page" ? "critical" : "warning",
             ["timestamp"] = incident.TriggeredAt.ToString("O", CultureInfo.InvariantCulture),

@@ -43,10 +43,13 @@ public sealed class OnCallContactPager(IDbContextFactory<PortalDbContext> dbFact
         },
     };
 
-    /// <summary>Pages <see cref="Incident.OnCall"/> for an opening or an escalation of a page-severity incident; anything else is not theirs.</summary>
+    /// <summary>
+    /// Pages <see cref="Incident.OnCall"/> for an opening, an escalation, or a ticket incident raised to page (the first
+    /// time anyone is paged for it) of a page-severity incident; anything else is not theirs.
+    /// </summary>
     public async Task SendAsync(IncidentMessage message, CancellationToken cancellationToken)
     {
-        if (message.Action is not ("trigger" or "escalate") || message.Incident.Severity != "page" || message.Incident.OnCall is not { } person)
+        if (message.Action is not ("trigger" or "escalate" or "raise") || message.Incident.Severity != "page" || message.Incident.OnCall is not { } person)
         {
             return;
         }

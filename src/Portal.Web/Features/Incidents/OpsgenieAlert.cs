@@ -7,7 +7,9 @@ namespace Portal.Web.Features.Incidents;
 /// An opening incident creates an alert (<c>message</c> at most 130 characters, <c>alias</c> 512, <c>description</c>
 /// 15,000, <c>details</c> a map of strings, <c>priority</c> P1-P5); the same <c>alias</c> (one per portal incident)
 /// deduplicates it and names it for <c>acknowledge</c> and <c>close</c> (<c>POST .../{alias}/acknowledge?identifierType=alias</c>);
-/// an escalation adds a note (<c>.../{alias}/notes</c>), since Opsgenie's own escalate needs an Opsgenie escalation policy. Pure.
+/// an escalation adds a note (<c>.../{alias}/notes</c>), since Opsgenie's own escalate needs an Opsgenie escalation policy.
+/// A ticket incident raised to page is a create at P1 with the same alias: a receiver that takes only pages gets its first
+/// alert, one that had the P3 alert sees it deduplicated (Opsgenie keeps the first priority; the note says raised). Pure.
 /// </summary>
 public static class OpsgenieAlert
 {
@@ -64,7 +66,11 @@ public static class OpsgenieAlert
             ["priority"] = incident.Severity == "page" ? "P1" : "P3",
             ["tags"] = tags,
         };
-        if (incident.OnCall is not null)
+        if (message.Action == "raise")
+        {
+            body["note"] = string.Create(CultureInfo.InvariantCulture, $"Raised from ticket to page in Portal; paged {incident.OnCall ?? "nobody (no schedule)"}.");
+        }
+        else if (incident.OnCall is not null)
         {
             body["note"] = string.Create(CultureInfo.InvariantCulture, $"On call in Portal: {incident.OnCall} (layer {incident.EscalationLevel + 1}).");
         }

@@ -59,3 +59,37 @@ window.addEventListener("mousedown", function (e) {
     e.preventDefault();
   }
 }, true);
+
+// FigureChart's band lane spans exactly the chart's time axis, from its first step to its last: MudChart's plot starts
+// after the y-axis labels (a margin that depends on them) and ends before a right margin, so the lane reads the x of
+// the first and last x-axis labels (SVG user units, through the SVG's transform to the page). Realigned whenever the
+// chart redraws (MudChart re-renders once it has measured its card) or resizes.
+window.portal.alignChartBands = function (root) {
+  if (!root) return;
+  function align() {
+    var lane = root.querySelector(".figure-chart-bands");
+    var svg = root.querySelector("svg");
+    var labels = svg ? svg.querySelectorAll(".mud-charts-xaxis text") : [];
+    var matrix = svg ? svg.getScreenCTM() : null;
+    if (!lane || labels.length === 0 || !matrix) return;
+    function pageX(text) {
+      var point = svg.createSVGPoint();
+      point.x = parseFloat(text.getAttribute("x"));
+      point.y = 0;
+      return point.matrixTransform(matrix).x;
+    }
+    var first = pageX(labels[0]), last = pageX(labels[labels.length - 1]);
+    var box = root.getBoundingClientRect();
+    if (box.width <= 0 || !isFinite(first) || !isFinite(last)) return;
+    lane.style.marginLeft = (first - box.left) + "px";
+    lane.style.width = Math.max(0, last - first) + "px";
+  }
+  align();
+  if (!root.portalBands) {
+    var again = function () { window.requestAnimationFrame(align); };
+    root.portalBands = { redraws: new MutationObserver(again), resizes: new ResizeObserver(again) };
+    // Only the chart's geometry: the lane's own style changes must not call align again.
+    root.portalBands.redraws.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["viewBox", "x", "width"] });
+    root.portalBands.resizes.observe(root);
+  }
+};
