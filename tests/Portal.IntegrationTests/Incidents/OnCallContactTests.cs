@@ -80,6 +80,15 @@ public sealed class OnCallContactTests(PortalAppFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
         var view = (await mine.Content.ReadFromJsonAsync<OnCallContactView>(JsonSerializerOptions.Web))!;
         Assert.Equal(("ana.silva@northwind.example", true), (view.Email, view.EmailFromCatalog)); // no e-mail set: the catalog profile's
+        // The webhook's address is for ana and admins only; others see that she has one.
+        var (_, benToken) = await factory.UserWithTokenAsync("ben.okafor", "ben.okafor@northwind.example");
+        using (var ben = factory.ClientWithToken(benToken))
+        {
+            var asBen = (await ben.GetFromJsonAsync<OnCallContactView>("/api/oncall/contacts/ana.silva", JsonSerializerOptions.Web))!;
+            Assert.Equal(("slack", null), (asBen.WebhookFormat, asBen.WebhookUrl));
+        }
+        Assert.Equal(_anaHook.Url, (await ana.GetFromJsonAsync<OnCallContactView>("/api/oncall/contacts/ana.silva", JsonSerializerOptions.Web))!.WebhookUrl);
+        Assert.Equal(_anaHook.Url, (await admin.GetFromJsonAsync<OnCallContactView>("/api/oncall/contacts/ana.silva", JsonSerializerOptions.Web))!.WebhookUrl);
         Assert.Equal(HttpStatusCode.Forbidden, (await ana.PutAsJsonAsync("/api/oncall/contacts/chen.wei", new OnCallContactRequest("ana@evil.example", "json", _anaHook.Url))).StatusCode);
         await AuditAssert.RecordedAsync(factory, "oncall.contact.saved", "chen.wei", "ana.silva", "denied");
         var anaUser = Member("ana.silva", "group:default/payments");

@@ -46,7 +46,8 @@ public static class OnCallEndpoints
             .WithDescription("Where the caller is paged when on call: their e-mail (set, else the catalog profile's `email`) and their personal webhook.");
         contacts.MapGet("/{user}", GetContactAsync)
             .WithName("GetOnCallContact").WithSummary("Get a person's on-call contact")
-            .WithDescription("Where the person (a user name, as schedules list them) is paged when on call. Contacts are not secret.");
+            .WithDescription("Where the person (a user name, as schedules list them) is paged when on call. The e-mail and the webhook's format are for everyone; "
+                + "the webhook's address only for the person and admins (null for others).");
         contacts.MapPut("/{user}", PutContactAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("SaveOnCallContact").WithSummary("Set a person's on-call contact")
             .WithDescription("The person themselves, or an admin. `email` (empty: the catalog profile's), and `webhookFormat` (`slack`, `teams` or `json`) with `webhookUrl` "
@@ -160,8 +161,13 @@ public static class OnCallEndpoints
     private static async Task<Results<Ok<OnCallContactView>, UnauthorizedHttpResult>> GetMyContactAsync(PortalDbContext db, HttpContext http, CancellationToken ct) =>
         http.User.Identity?.Name is { Length: > 0 } me ? TypedResults.Ok(await OnCallContactQueries.ViewAsync(db, me, ct)) : TypedResults.Unauthorized();
 
-    private static async Task<Ok<OnCallContactView>> GetContactAsync(string user, PortalDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await OnCallContactQueries.ViewAsync(db, user.Trim(), ct));
+    private static async Task<Ok<OnCallContactView>> GetContactAsync(string user, PortalDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var view = await OnCallContactQueries.ViewAsync(db, user.Trim(), ct);
+        // A webhook address is a credential of sorts (whoever has it can post to the person's channel): only they and admins see it.
+        var own = string.Equals(http.User.Identity?.Name, view.UserName, StringComparison.OrdinalIgnoreCase) || AccessRules.CanAdminister(AccessFacts.From(http.User));
+        return TypedResults.Ok(own ? view : view with { WebhookUrl = null });
+    }
 
     private static async Task<Results<Ok<OnCallContactView>, ValidationProblem, ForbidHttpResult>> PutContactAsync(string user, OnCallContactRequest? request,
         PortalDbContext db, TimeProvider time, HttpContext http, IOptions<OnCallContactsOptions> options, CancellationToken ct)
