@@ -110,6 +110,24 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>Signs in through the sign-in form, as a person would; the form and the page it leads to are checked with axe.</summary>
+    /// <summary>
+    /// Writes a template file under the portal's data folder (<c>e2e-templates/&lt;name&gt;/template.yaml</c>) and registers it
+    /// as a file location with the signed-in admin's cookie, as the locations page would; registered already is fine.
+    /// </summary>
+    protected async Task RegisterTemplateAsync(string name, string yaml)
+    {
+        var folder = Path.Combine(Fixture.DataDirectory, "e2e-templates", name);
+        Directory.CreateDirectory(folder);
+        var template = Path.Combine(folder, "template.yaml");
+        await File.WriteAllTextAsync(template, yaml);
+        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new()
+        {
+            DataObject = new { type = "file", target = template },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
+    }
+
     protected async Task SignInAsync(string userName = "admin", string password = PortalBrowserFixture.AdminPassword, string returnUrl = "/")
     {
         await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");

@@ -19,10 +19,7 @@ public sealed class InboxLiveBrowserTests(PortalBrowserFixture fixture) : Browse
     public async Task A_notification_sent_while_the_person_looks_at_a_page_raises_the_bell_count_without_navigation()
     {
         await SignInAsync();
-        var folder = Path.Combine(Fixture.DataDirectory, "e2e-templates", "live-bell-demo");
-        Directory.CreateDirectory(folder);
-        var template = Path.Combine(folder, "template.yaml");
-        await File.WriteAllTextAsync(template, $$$"""
+        await RegisterTemplateAsync("live-bell-demo", $$$"""
             apiVersion: scaffolder.backstage.io/v1beta3
             kind: Template
             metadata:
@@ -45,8 +42,6 @@ public sealed class InboxLiveBrowserTests(PortalBrowserFixture fixture) : Browse
                     link: /notifications
             """);
         var origin = new Dictionary<string, string> { ["Origin"] = PortalOrigin };
-        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new() { DataObject = new { type = "file", target = template }, Headers = origin });
-        Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
         var created = await Page.APIRequest.PostAsync("/api/identity/users", new() { DataObject = new { userName = Person, password = GivenPassword, roles = Array.Empty<string>() }, Headers = origin });
         Assert.True(created.Status == 201, await created.TextAsync());
 

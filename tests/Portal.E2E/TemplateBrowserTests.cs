@@ -92,10 +92,7 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
     public async Task Tags_are_picked_from_the_catalog_or_typed_new_a_bad_one_is_refused_and_a_textarea_has_the_rows_it_asks_for()
     {
         await SignInAsync();
-        var folder = Path.Combine(Fixture.DataDirectory, "e2e-templates", "tags-demo");
-        Directory.CreateDirectory(folder);
-        var template = Path.Combine(folder, "template.yaml");
-        await File.WriteAllTextAsync(template, """
+        await RegisterTemplateAsync("tags-demo", """
             apiVersion: scaffolder.backstage.io/v1beta3
             kind: Template
             metadata:
@@ -125,12 +122,6 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
                   input:
                     message: 'tags ${{ parameters.tags | join(",") }}'
             """);
-        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new()
-        {
-            DataObject = new { type = "file", target = template },
-            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
-        });
-        Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
 
         await GotoAsync("/create/templates/default/tags-demo");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Tagged note", Level = 1 })).ToBeVisibleAsync();

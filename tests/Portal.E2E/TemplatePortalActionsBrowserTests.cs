@@ -19,10 +19,7 @@ public sealed class TemplatePortalActionsBrowserTests(PortalBrowserFixture fixtu
     public async Task A_member_picks_from_an_API_backed_select_creates_and_finds_the_notification_behind_the_bell()
     {
         await SignInAsync();
-        var folder = Path.Combine(Fixture.DataDirectory, "e2e-templates", "api-select-demo");
-        Directory.CreateDirectory(folder);
-        var template = Path.Combine(folder, "template.yaml");
-        await File.WriteAllTextAsync(template, $$$"""
+        await RegisterTemplateAsync("api-select-demo", $$$"""
             apiVersion: scaffolder.backstage.io/v1beta3
             kind: Template
             metadata:
@@ -64,8 +61,6 @@ public sealed class TemplatePortalActionsBrowserTests(PortalBrowserFixture fixtu
                     link: /create/tasks
             """);
         var origin = new Dictionary<string, string> { ["Origin"] = PortalOrigin };
-        var register = await Page.APIRequest.PostAsync("/api/catalog/locations", new() { DataObject = new { type = "file", target = template }, Headers = origin });
-        Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
         var created = await Page.APIRequest.PostAsync("/api/identity/users", new() { DataObject = new { userName = Person, password = GivenPassword, roles = Array.Empty<string>() }, Headers = origin });
         Assert.True(created.Status == 201, await created.TextAsync());
 
