@@ -20,13 +20,13 @@ public sealed class TrustedMembershipTests(PortalAppFactory factory) : IClassFix
         await factory.SeedDemoAsync();
         await using var db = await factory.DbAsync();
         // An untrusted Group listing a real person, and an untrusted User who says they are in Payments.
-        InsertUntrusted(db, $$"""
-            {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": "rogue-{{_suffix}}"},
+        InsertUntrusted(db, $$$"""
+            {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": "rogue-{{{_suffix}}}"},
              "spec": {"type": "team", "children": [], "members": ["ana.silva"]}}
             """);
-        InsertUntrusted(db, $$"""
-            {"apiVersion": "backstage.io/v1alpha1", "kind": "User", "metadata": {"name": "mallory-{{_suffix}}"},
-             "spec": {"profile": {"email": "mallory-{{_suffix}}@evil.example"}, "memberOf": ["payments"]}}
+        InsertUntrusted(db, $$$"""
+            {"apiVersion": "backstage.io/v1alpha1", "kind": "User", "metadata": {"name": "mallory-{{{_suffix}}}"},
+             "spec": {"profile": {"email": "mallory-{{{_suffix}}}@evil.example"}, "memberOf": ["payments"]}}
             """);
         await db.SaveChangesAsync();
     }
