@@ -185,4 +185,45 @@ public sealed class EntityValidatorTests
         $$"""{ "apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": { "name": "checkout" }, "spec": {{spec}} }""");
 
     private static JsonObject Entity(string json) => JsonNode.Parse(json)!.AsObject();
+
+    private static JsonObject Template(int steps, int fieldsPerPage, int pages = 1) => new()
+    {
+        ["apiVersion"] = "scaffolder.backstage.io/v1beta3",
+        ["kind"] = "Template",
+        ["metadata"] = new JsonObject { ["name"] = "big" },
+        ["spec"] = new JsonObject
+        {
+            ["type"] = "service",
+            ["owner"] = "group:default/platform",
+            ["parameters"] = new JsonArray(Enumerable.Range(0, pages).Select(p => (JsonNode)new JsonObject
+            {
+                ["properties"] = new JsonObject(Enumerable.Range(0, fieldsPerPage)
+                    .Select(i => KeyValuePair.Create($"f{p}_{i}", (JsonNode?)new JsonObject { ["type"] = "string" }))),
+            }).ToArray()),
+            ["steps"] = new JsonArray(Enumerable.Range(0, steps)
+                .Select(i => (JsonNode)new JsonObject { ["id"] = $"s{i}", ["action"] = "debug:log", ["input"] = new JsonObject() }).ToArray()),
+        },
+    };
+
+    [Fact]
+    public void A_template_of_up_to_100_steps_and_200_fields_is_valid_and_one_more_of_either_is_refused_naming_the_limit()
+    {
+        Assert.Empty(EntityValidator.Validate(Template(steps: TemplateEntityLimits.MaxSteps, fieldsPerPage: 100, pages: 2)));
+
+        Assert.Equal("spec.steps has 101 steps; a template may have at most 100", Assert.Single(EntityValidator.Validate(Template(steps: 101, fieldsPerPage: 1))));
+        Assert.Equal("spec.parameters has 201 fields; a template's form may have at most 200",
+            Assert.Single(EntityValidator.Validate(Template(steps: 1, fieldsPerPage: 67, pages: 3))));
+    }
+
+    [Fact]
+    public void Fields_nested_in_object_fields_and_dependencies_count_towards_the_form_limit()
+    {
+        var nested = JsonNode.Parse("""
+            {"properties": {"outer": {"type": "object", "properties": {"a": {}, "b": {}}}},
+             "dependencies": {"outer": {"oneOf": [{"properties": {"c": {}, "d": {}}}]}}}
+            """);
+
+        Assert.Equal(5, TemplateEntityLimits.CountFields(nested));
+        Assert.Equal(0, TemplateEntityLimits.CountFields(null));
+    }
 }

@@ -45,11 +45,12 @@ public static class CatalogPeople
                 }
             }
         }
-        var relations = db.CatalogRelations;
+        // Membership as the team directory has it: only trusted Groups and Users say who is in a team.
+        var relations = CatalogTeamDirectory.TrustedRelations(db);
         var frontier = groups.ToList();
         while (frontier.Count > 0 && groups.Count <= MaxGroups)
         {
-            var members = await relations.AsNoTracking()
+            var members = await relations
                 .Where(r => (frontier.Contains(r.SourceRef) && (r.Type == EntityRelations.HasMember || r.Type == EntityRelations.ParentOf))
                             || (frontier.Contains(r.TargetRef) && (r.Type == EntityRelations.MemberOf || r.Type == EntityRelations.ChildOf)))
                 .Select(r => frontier.Contains(r.SourceRef) ? r.TargetRef : r.SourceRef)

@@ -56,8 +56,9 @@ public static class CatalogReads
     public static async Task<IReadOnlyList<CatalogPerson>> MembersOfAsync(PortalDbContext db, string teamRef, CancellationToken cancellationToken)
     {
         var team = teamRef.ToLowerInvariant();
-        var users = db.CatalogRelations.AsNoTracking().Where(r => r.SourceRef == team && r.Type == EntityRelations.HasMember).Select(r => r.TargetRef);
-        return (await Active(db, CatalogKinds.User).Where(u => users.Contains(u.Ref)).Select(u => new { u.Ref, u.Name, u.Title }).Take(1000).ToListAsync(cancellationToken))
+        var users = CatalogTeamDirectory.TrustedRelations(db).Where(r => r.SourceRef == team && r.Type == EntityRelations.HasMember).Select(r => r.TargetRef);
+        var trustedUsers = db.CatalogEntities.Where(e => e.Kind == CatalogKinds.User && e.TrustedForIdentity).Select(e => e.EntityRef);
+        return (await Active(db, CatalogKinds.User).Where(u => users.Contains(u.Ref) && trustedUsers.Contains(u.Ref)).Select(u => new { u.Ref, u.Name, u.Title }).Take(1000).ToListAsync(cancellationToken))
             .Select(u => new CatalogPerson(u.Ref, u.Name, u.Title ?? u.Name)).OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
     }
 

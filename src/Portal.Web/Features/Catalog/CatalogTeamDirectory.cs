@@ -28,6 +28,17 @@ public static class CatalogTeamDirectory
         return (user?.EntityRef, TeamMembership.Resolve(user?.EntityRef, memberOf, provider, groups));
     }
 
+    /// <summary>
+    /// The relations of trusted User and Group entities (those <see cref="LoadAsync"/> resolves teams from): every other
+    /// read of who is in a team (an incident's commander, notification recipients) goes through these, so an untrusted
+    /// row (old data, a future import path) that lists someone adds no one to a team anywhere.
+    /// </summary>
+    public static IQueryable<CatalogRelation> TrustedRelations(PortalDbContext db)
+    {
+        var trusted = db.CatalogEntities.Where(e => (e.Kind == CatalogKinds.Group || e.Kind == CatalogKinds.User) && e.TrustedForIdentity).Select(e => e.EntityRef);
+        return db.CatalogRelations.AsNoTracking().Where(r => trusted.Contains(r.OriginRef));
+    }
+
     /// <summary>The catalog's name (title or <c>profile.displayName</c>) for the User a signed-in person maps to, for Identity's <see cref="PersonDirectory"/>.</summary>
     public static async Task<string?> DisplayNameAsync(PortalDbContext db, string? userName, string? email, CancellationToken cancellationToken,
         bool matchByName = true)

@@ -269,10 +269,24 @@ public static partial class EntityValidator
             case "Template":
                 RequireStrings(spec, kind, errors, "type");
                 RequireArray(spec, "steps", kind, errors);
+                ValidateTemplateSize(spec, errors);
                 break;
         }
 
         ValidateRelationFields(spec, errors);
+    }
+
+    private static void ValidateTemplateSize(JsonObject spec, List<string> errors)
+    {
+        if (spec["steps"] is JsonArray { Count: > TemplateEntityLimits.MaxSteps } steps)
+        {
+            errors.Add(TemplateEntityLimits.TooManySteps(steps.Count));
+        }
+        var fields = TemplateEntityLimits.CountFields(spec["parameters"]);
+        if (fields > TemplateEntityLimits.MaxParameterFields)
+        {
+            errors.Add(TemplateEntityLimits.TooManyFields(fields));
+        }
     }
 
     private static void ValidateApiDefinition(JsonObject spec, List<string> errors)

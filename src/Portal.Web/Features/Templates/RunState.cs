@@ -15,6 +15,35 @@ public sealed class RunState(JsonObject parameters, JsonObject user)
     public JsonObject Portal { get; init; } = new();
     public Dictionary<string, JsonObject> StepOutputs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The size of each output in <see cref="StepOutputs"/>, measured once (outputs kept from an earlier attempt are measured when first needed).</summary>
+    private readonly Dictionary<string, long> _outputBytes = new(StringComparer.Ordinal);
+
+    /// <summary>The bytes of every output kept so far except <paramref name="stepId"/>'s (a step run again replaces its own).</summary>
+    public long OutputBytesBesides(string stepId)
+    {
+        long total = 0;
+        foreach (var (id, output) in StepOutputs)
+        {
+            if (id == stepId)
+            {
+                continue;
+            }
+            if (!_outputBytes.TryGetValue(id, out var size))
+            {
+                _outputBytes[id] = size = TemplateRunOutputBudget.SizeOf(output);
+            }
+            total += size;
+        }
+        return total;
+    }
+
+    /// <summary>Keeps a step's output, measured by the caller.</summary>
+    public void KeepOutput(string stepId, JsonObject output, long bytes)
+    {
+        StepOutputs[stepId] = output;
+        _outputBytes[stepId] = bytes;
+    }
+
     /// <summary>Steps whose <c>if</c> was false: their output is empty, not an error.</summary>
     public HashSet<string> SkippedSteps { get; } = new(StringComparer.Ordinal);
 

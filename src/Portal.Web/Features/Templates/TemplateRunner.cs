@@ -14,6 +14,9 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     /// <summary>The bounds of every rendering a step or the output does (Portal:Templates:MaxRender*).</summary>
     public TemplateRenderLimits Limits { get; } = options?.Value.RenderLimits() ?? TemplateRenderLimits.Default;
 
+    /// <summary>The most bytes the step outputs of one run may take in all (Portal:Templates:MaxRunOutputBytes).</summary>
+    public long MaxRunOutputBytes { get; } = options?.Value.MaxRunOutputBytes ?? TemplateRunOutputBudget.DefaultMaxBytes;
+
     public IReadOnlyCollection<IScaffolderAction> Actions => _actions.Values;
 
     public IScaffolderAction? Find(string id) => _actions.GetValueOrDefault(id);
@@ -41,6 +44,11 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         {
             problems.Add("The template has no steps.");
         }
+        // Registration refuses these; a template stored before the limits existed is refused here.
+        if (template.Steps.Count > TemplateEntityLimits.MaxSteps)
+        {
+            problems.Add(TemplateEntityLimits.TooManySteps(template.Steps.Count) + ".");
+        }
         return problems;
     }
 
@@ -58,7 +66,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         using var collect = TemplateText.CollectWarnings(warnings);
         try
         {
-            return await RunStepCoreAsync(template, step, action, state, dryRun, taskId, actor, log, cancellationToken);
+            return await RunStepCoreAsync(template, step, action, state, dryRun, taskId, actor, log, MaxRunOutputBytes, cancellationToken);
         }
         finally
         {
@@ -70,7 +78,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     }
 
     private static async Task<JsonObject?> RunStepCoreAsync(TemplateDefinition template, TemplateStep step, IScaffolderAction action, RunState state, bool dryRun,
-        Guid taskId, AuditActor actor, Action<string> log, CancellationToken cancellationToken)
+        Guid taskId, AuditActor actor, Action<string> log, long maxRunOutputBytes, CancellationToken cancellationToken)
     {
         var model = state.Model;
         if (step.If is not null)
@@ -93,7 +101,13 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
             Registrant = state.Registrant, Requester = state.Requester,
         };
         var output = await action.RunAsync(context, input, cancellationToken);
-        state.StepOutputs[step.Id] = output;
+        var bytes = TemplateRunOutputBudget.SizeOf(output);
+        if (TemplateRunOutputBudget.Exceeded(state.OutputBytesBesides(step.Id), bytes, maxRunOutputBytes, step.Id) is { } exceeded)
+        {
+            // Refused like a render limit: the dry run answers 400, the task fails with this message and keeps nothing of the output.
+            throw new TemplateRenderException(exceeded) { LimitExceeded = true };
+        }
+        state.KeepOutput(step.Id, output, bytes);
         return output;
     }
 

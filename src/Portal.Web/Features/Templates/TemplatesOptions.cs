@@ -50,6 +50,9 @@ public sealed class TemplatesOptions
     /// <summary>The memory one rendering may allocate in all (captures and filters included), in MB.</summary>
     [Range(1, 100_000)] public int MaxRenderMemoryMB { get; set; } = TemplateRenderLimits.Default.MaxMemoryMB;
 
+    /// <summary>The most bytes (JSON) the step outputs of one run may take in all (<see cref="TemplateRunOutputBudget"/>).</summary>
+    [Range(1_024, 1L << 30)] public long MaxRunOutputBytes { get; set; } = TemplateRunOutputBudget.DefaultMaxBytes;
+
     public TemplateRenderLimits RenderLimits() =>
         new(MaxRenderSteps, MaxRangeSize, MaxRenderOutputChars, MaxRenderMilliseconds, MaxRenderMemoryMB);
 
