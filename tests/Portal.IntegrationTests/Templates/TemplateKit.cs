@@ -87,6 +87,28 @@ public static class TemplateKit
         return Path.Combine(root, "template.yaml");
     }
 
+    /// <summary>
+    /// Writes <c>&lt;folder&gt;/&lt;name&gt;/template.yaml</c>: a Template owned by Platform whose <c>spec</c> continues with
+    /// <paramref name="spec"/> (indented two spaces, e.g. "  steps: ..."). Returns the file's path.
+    /// </summary>
+    public static string WriteTemplate(string folder, string name, string spec)
+    {
+        var directory = Path.Combine(folder, name);
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "template.yaml");
+        File.WriteAllText(file, $"""
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata:
+              name: {name}
+            spec:
+              owner: group:default/platform
+              type: service
+
+            """ + spec);
+        return file;
+    }
+
     public static async Task RegisterAsync(HttpClient client, string templateFile)
     {
         var response = await client.PostAsJsonAsync("/api/catalog/locations", new { type = "file", target = templateFile });

@@ -95,23 +95,7 @@ public sealed class TemplatePortalActionsTests(PortalAppFactory factory) : IClas
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private string Write(string name, string spec)
-    {
-        var folder = Path.Combine(Folder, name);
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, "template.yaml");
-        File.WriteAllText(file, $"""
-            apiVersion: scaffolder.backstage.io/v1beta3
-            kind: Template
-            metadata:
-              name: {name}
-            spec:
-              owner: group:default/platform
-              type: service
-
-            """ + spec);
-        return file;
-    }
+    private string Write(string name, string spec) => WriteTemplate(Folder, name, spec);
 
     private static async Task<DryRunResult> DryRunAsync(HttpClient client, string template, object values)
     {

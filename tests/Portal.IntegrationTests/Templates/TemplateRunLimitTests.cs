@@ -27,23 +27,7 @@ public sealed class TemplateRunLimitTests(PortalAppFactory factory) : IClassFixt
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private string Write(string name, string spec)
-    {
-        var folder = Path.Combine(Folder, name);
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, "template.yaml");
-        File.WriteAllText(file, $"""
-            apiVersion: scaffolder.backstage.io/v1beta3
-            kind: Template
-            metadata:
-              name: {name}
-            spec:
-              owner: group:default/platform
-              type: service
-
-            """ + spec);
-        return file;
-    }
+    private string Write(string name, string spec) => WriteTemplate(Folder, name, spec);
 
     private static string Steps(int count, string action = "debug:log") =>
         "  steps:\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"    - {{id: s{i}, name: Step {i}, action: {action}, input: {{message: hi}}}}\n"));

@@ -102,7 +102,8 @@ public sealed class PublishedCleanupJob(IDbContextFactory<PortalDbContext> dbFac
 
     private static void Remove(string published, string path)
     {
-        if (PublishedFolder.IsWithin(published, path))
+        var (root, full) = (Path.GetFullPath(published).TrimEnd('/'), Path.GetFullPath(path));
+        if (full != root && Infrastructure.Files.RealPath.IsInside(full, root))
         {
             PublishedFolder.DeleteTree(path);
         }

@@ -2,7 +2,7 @@ namespace Portal.Web.Features.Templates;
 
 /// <summary>
 /// Sizing and deleting inside the <c>published</c> folder without ever leaving it: a symbolic link is measured as
-/// nothing and removed as a link (its target is never read or deleted), and a path outside the folder is refused.
+/// nothing and removed as a link (its target is never read or deleted).
 /// </summary>
 public static class PublishedFolder
 {
@@ -24,13 +24,6 @@ public static class PublishedFolder
             bytes += child is FileInfo file ? file.Length : SizeOf(child.FullName);
         }
         return bytes;
-    }
-
-    /// <summary>True when <paramref name="path"/> is strictly inside <paramref name="root"/> (both made absolute, no <c>..</c> left).</summary>
-    public static bool IsWithin(string root, string path)
-    {
-        var full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        return Path.GetFullPath(path).StartsWith(full, StringComparison.Ordinal);
     }
 
     /// <summary>Deletes a folder and what is in it; a link anywhere (the folder itself included) is unlinked, never followed.</summary>
