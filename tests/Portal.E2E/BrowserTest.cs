@@ -128,6 +128,25 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         Assert.True(register.Ok || register.Status == 409, $"{register.Status} {await register.TextAsync()}");
     }
 
+    /// <summary>
+    /// Signs in as an account an admin just made with <paramref name="givenPassword"/>: the first sign-in asks for a
+    /// password of the person's own, which is set to <paramref name="ownPassword"/>; ends on the home page.
+    /// </summary>
+    protected async Task SignInAsNewUserAsync(string userName, string ownPassword, string givenPassword = "given-password-12")
+    {
+        await Page.Context.ClearCookiesAsync();
+        await Page.GotoAsync("/account/login?returnUrl=%2F");
+        await Page.GetByLabel("User name or e-mail").FillAsync(userName);
+        await Page.GetByLabel("Password").FillAsync(givenPassword);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByLabel("Current password (the one you were given)").FillAsync(givenPassword);
+        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync(ownPassword);
+        await Page.GetByLabel("Repeat the new password").FillAsync(ownPassword);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        await WaitForPortalAsync();
+    }
+
     protected async Task SignInAsync(string userName = "admin", string password = PortalBrowserFixture.AdminPassword, string returnUrl = "/")
     {
         await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");

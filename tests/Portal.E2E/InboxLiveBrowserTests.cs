@@ -45,7 +45,7 @@ public sealed class InboxLiveBrowserTests(PortalBrowserFixture fixture) : Browse
         var created = await Page.APIRequest.PostAsync("/api/identity/users", new() { DataObject = new { userName = Person, password = GivenPassword, roles = Array.Empty<string>() }, Headers = origin });
         Assert.True(created.Status == 201, await created.TextAsync());
 
-        await SignInAsNewUserAsync("own-password-for-omar-7");
+        await SignInAsNewUserAsync(Person, "own-password-for-omar-7", GivenPassword);
         await GotoAsync("/catalog");
         var bell = Page.GetByTestId("inbox-bell");
         var before = int.Parse((await bell.GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture);
@@ -71,18 +71,4 @@ public sealed class InboxLiveBrowserTests(PortalBrowserFixture fixture) : Browse
     }
 
     /// <summary>A new account chooses its own password at first sign-in, then lands on the home.</summary>
-    private async Task SignInAsNewUserAsync(string ownPassword)
-    {
-        await Page.Context.ClearCookiesAsync();
-        await Page.GotoAsync("/account/login?returnUrl=%2F");
-        await Page.GetByLabel("User name or e-mail").FillAsync(Person);
-        await Page.GetByLabel("Password").FillAsync(GivenPassword);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.GetByLabel("Current password (the one you were given)").FillAsync(GivenPassword);
-        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync(ownPassword);
-        await Page.GetByLabel("Repeat the new password").FillAsync(ownPassword);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/$"));
-        await WaitForPortalAsync();
-    }
 }

@@ -126,20 +126,7 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         return texts.Select(t => $"{who} {where}: {RawRef.Match(t).Value} in \"{t}\"").ToList();
     }
 
-    private async Task SignInAsMemberAsync()
-    {
-        await Page.Context.ClearCookiesAsync();
-        await Page.GotoAsync("/account/login?returnUrl=%2F");
-        await Page.GetByLabel("User name or e-mail").FillAsync(Member);
-        await Page.GetByLabel("Password").FillAsync("given-password-12");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.GetByLabel("Current password (the one you were given)").FillAsync("given-password-12");
-        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync("ana-own-password-1");
-        await Page.GetByLabel("Repeat the new password").FillAsync("ana-own-password-1");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/$"));
-        await WaitForPortalAsync();
-    }
+    private Task SignInAsMemberAsync() => SignInAsNewUserAsync(Member, "ana-own-password-1");
 
     private async Task<IEnumerable<string>> IncidentPagesAsync()
     {

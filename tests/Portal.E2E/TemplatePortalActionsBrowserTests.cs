@@ -64,7 +64,7 @@ public sealed class TemplatePortalActionsBrowserTests(PortalBrowserFixture fixtu
         var created = await Page.APIRequest.PostAsync("/api/identity/users", new() { DataObject = new { userName = Person, password = GivenPassword, roles = Array.Empty<string>() }, Headers = origin });
         Assert.True(created.Status == 201, await created.TextAsync());
 
-        await SignInAsNewUserAsync("own-password-for-nils-7");
+        await SignInAsNewUserAsync(Person, "own-password-for-nils-7", GivenPassword);
         await GotoAsync("/create/templates/default/api-select-demo");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Kind announcement", Level = 1 })).ToBeVisibleAsync();
 
@@ -95,18 +95,4 @@ public sealed class TemplatePortalActionsBrowserTests(PortalBrowserFixture fixtu
     }
 
     /// <summary>A new account chooses its own password at first sign-in, then lands on the home.</summary>
-    private async Task SignInAsNewUserAsync(string ownPassword)
-    {
-        await Page.Context.ClearCookiesAsync();
-        await Page.GotoAsync("/account/login?returnUrl=%2F");
-        await Page.GetByLabel("User name or e-mail").FillAsync(Person);
-        await Page.GetByLabel("Password").FillAsync(GivenPassword);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.GetByLabel("Current password (the one you were given)").FillAsync(GivenPassword);
-        await Page.GetByLabel("New password", new() { Exact = true }).FillAsync(ownPassword);
-        await Page.GetByLabel("Repeat the new password").FillAsync(ownPassword);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/$"));
-        await WaitForPortalAsync();
-    }
 }
