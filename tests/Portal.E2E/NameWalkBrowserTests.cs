@@ -57,6 +57,19 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
             var results = await Page.APIRequest.GetAsync("/api/scorecards/results?team=group:default/payments");
             return results.Ok && (await results.TextAsync()).Contains("\"component:default/payment-gateway\"", StringComparison.Ordinal);
         }, TimeSpan.FromMinutes(2), "scorecard results for payment-gateway");
+        // An audit entry whose target holds a team's ref (a budget set and removed), whatever ran before on the shared portal.
+        var budget = await Page.APIRequest.PutAsync("/api/cost/budgets", new()
+        {
+            DataObject = new { team = "group:default/data", monthlyAmount = 1 },
+            Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin },
+        });
+        Assert.True(budget.Ok, $"PUT /api/cost/budgets: {budget.Status} {await budget.TextAsync()}");
+        using (var set = JsonDocument.Parse(await budget.TextAsync()))
+        {
+            var deleted = await Page.APIRequest.DeleteAsync($"/api/cost/budgets/{set.RootElement.GetProperty("id").GetString()}",
+                new() { Headers = new Dictionary<string, string> { ["Origin"] = PortalOrigin } });
+            Assert.True(deleted.Status == 204, $"DELETE budget: {deleted.Status}");
+        }
         // The incident page when the shared portal has an incident (the on-call test opens one; waiting minutes for an alert here would slow every run).
         var incidents = await IncidentPagesAsync();
 
