@@ -88,12 +88,16 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         await AssertAccessibleAsync(name, reloadAllowed: false);
     }
 
-    protected Task SaveScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions
+    /// <summary>Saves a screenshot once transitions have ended (a field's label moving up after a fill, a tab's ink bar), so it shows the page as a person sees it.</summary>
+    protected async Task SaveScreenshotAsync(string name)
+    {
+        await SettleAsync();
+        await Page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(PortalBrowserFixture.ScreenshotDirectory, $"{GetType().Name}.{name}.png"),
             FullPage = true,
         });
+    }
 
     /// <summary>Opens a page, waits until the Blazor circuit is connected (so clicks reach the server), then checks it with axe.</summary>
     protected async Task GotoAsync(string path)

@@ -70,7 +70,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
         Assert.True(response.Ok, $"POST /api/environments: {response.Status} {await response.TextAsync()}");
         var id = System.Text.Json.JsonDocument.Parse(await response.TextAsync()).RootElement.GetProperty("id").GetGuid();
         await GotoAsync($"/environments/{id}");
-        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync("Ready", new() { Timeout = 30_000 });
+        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync("Ready", new() { Timeout = 120_000 });
 
         await Page.GetByTestId("env-delete").ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog);
@@ -83,7 +83,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
 
         await Page.GetByTestId("env-delete").ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
-        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync(new Regex("^(Deleting|Deleted)$"), new() { Timeout = 30_000 });
+        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync(new Regex("^(Deleting|Deleted)$"), new() { Timeout = 120_000 });
         AssertNoConsoleErrors();
     }
 

@@ -34,7 +34,7 @@ public sealed partial class EnvironmentBrowserTests(PortalBrowserFixture fixture
 
         await Expect(Page).ToHaveURLAsync(EnvironmentUrl());
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "cart-e2e", Level = 1 })).ToBeVisibleAsync();
-        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync("Ready", new() { Timeout = 30_000 });
+        await Expect(Page.GetByTestId("environment-status").First).ToHaveTextAsync("Ready", new() { Timeout = 120_000 });
         await Expect(Page.GetByTestId("env-log").First).ToContainTextAsync("[commit] Provision: committed");
         await Expect(Page.GetByTestId("env-timeline")).ToContainTextAsync("Provisioning");
         await Expect(Page.GetByTestId("env-outputs")).ToContainTextAsync("clusters/local/environments/cart-e2e");

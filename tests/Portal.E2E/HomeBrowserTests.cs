@@ -89,7 +89,7 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         {
             await OpenAsync("/");
             return await devRow.CountAsync() == 1 && await devRow.GetByTestId("environment-status").TextContentAsync() == "Ready";
-        }, TimeSpan.FromSeconds(30), "the dev environment ready on the home");
+        }, TimeSpan.FromMinutes(2), "the dev environment ready on the home");
         await Expect(devRow.GetByTestId("home-environment-expiry")).ToHaveTextAsync(InAboutTwoDays());
         await Expect(devRow).ToContainTextAsync("refund-service");
         var prodRow = Page.GetByTestId("home-environment").Filter(new() { HasText = "home-e2e-prod" });

@@ -120,9 +120,6 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         await Page.WaitForFunctionAsync(
             "() => ![...document.querySelectorAll('.mud-progress-indeterminate, .mud-skeleton')].some(e => e.getClientRects().length > 0)",
             null, new() { Timeout = 20_000 });
-        // Tab ink bars and expanding panels move for a moment: the screenshot waits until they stand still.
-        await Page.WaitForFunctionAsync(
-            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
         await SaveScreenshotAsync($"{who}.{screenshot}");
         var texts = await Page.EvaluateAsync<string[]>("""
             excluded => {

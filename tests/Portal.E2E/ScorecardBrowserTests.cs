@@ -20,7 +20,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
             var response = await Page.APIRequest.GetAsync("/api/scorecards/entities/component/default/wallet-adapter");
             using var body = JsonDocument.Parse(await response.TextAsync());
             return body.RootElement.ValueKind == JsonValueKind.Array && body.RootElement.GetArrayLength() == 2;
-        }, TimeSpan.FromSeconds(60), "the scorecards to judge wallet-adapter");
+        }, TimeSpan.FromMinutes(2), "the scorecards to judge wallet-adapter");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class LargeFocusFileTests(PortalAppFactory factory) : IClassFixtur
             while (!sampling.IsCancellationRequested)
             {
                 peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                await Task.Delay(250);
+                await Task.Delay(1000);
             }
         });
         await using var file = new GeneratedFocusStream(OneGigabyte);

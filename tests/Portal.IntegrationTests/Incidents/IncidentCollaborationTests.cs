@@ -185,7 +185,7 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
         Assert.Contains(incident.Timeline, e => e.Kind == "comment" && e.Actor == "dana.kim" && e.Text.Contains("**every**", StringComparison.Ordinal));
 
         // Routed like an alert's: payments' channel hears of it, with the summary.
-        await Wait.UntilAsync(() => Payments.Events("incident.trigger").Any(e => e.GetProperty("title").GetString() == title), TimeSpan.FromSeconds(10), "the declared incident at the receiver");
+        await Wait.UntilAsync(() => Payments.Events("incident.trigger").Any(e => e.GetProperty("title").GetString() == title), TimeSpan.FromSeconds(30), "the declared incident at the receiver");
         var sent = Payments.Events("incident.trigger").Single(e => e.GetProperty("title").GetString() == title);
         Assert.Equal(Gateway, sent.GetProperty("component").GetString());
         Assert.Contains("every", sent.GetProperty("explanation").GetString(), StringComparison.Ordinal);
@@ -236,7 +236,7 @@ public sealed class IncidentCollaborationTests(PortalAppFactory factory) : IClas
             Assert.Equal(2, await db.IncidentEvents.CountAsync(e => e.IncidentId == incident.Id && e.Kind == "alert.firing"));
             Assert.False(await db.Incidents.AnyAsync(i => i.SloId == checkoutSlo));
         }
-        await Wait.UntilAsync(() => Payments.Events("incident.trigger").Any(e => e.GetProperty("slo").GetString() == "gateway-latency"), TimeSpan.FromSeconds(10), "the ticket incident at the receiver");
+        await Wait.UntilAsync(() => Payments.Events("incident.trigger").Any(e => e.GetProperty("slo").GetString() == "gateway-latency"), TimeSpan.FromSeconds(30), "the ticket incident at the receiver");
         var ticket = Payments.Events("incident.trigger").Single(e => e.GetProperty("slo").GetString() == "gateway-latency");
         Assert.Equal("ticket", ticket.GetProperty("severity").GetString());
         Assert.Equal(sloId.ToString(), ticket.GetProperty("incident").GetString() is { } incidentId ? (await IncidentSloAsync(Guid.Parse(incidentId))).ToString() : "");

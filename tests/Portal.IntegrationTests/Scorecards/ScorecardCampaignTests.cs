@@ -122,7 +122,7 @@ public sealed class ScorecardCampaignTests(PortalAppFactory factory, WebhookReco
         var reminders = factory.Services.GetRequiredService<CampaignReminderJob>();
         Assert.Equal(1, await reminders.RunAsync(CancellationToken.None));
         Assert.Equal(0, await reminders.RunAsync(CancellationToken.None));
-        await Wait.UntilAsync(() => webhook.Events("scorecard.campaign.reminder").Count > 0, TimeSpan.FromSeconds(10), "the reminder reaches the webhook");
+        await Wait.UntilAsync(() => webhook.Events("scorecard.campaign.reminder").Count > 0, TimeSpan.FromSeconds(30), "the reminder reaches the webhook");
         var reminder = Assert.Single(webhook.Events("scorecard.campaign.reminder"));
         Assert.Equal("group:default/search", reminder.GetProperty("fields").GetProperty("team").GetString());
         Assert.Contains("camp-c", reminder.GetProperty("message").GetString(), StringComparison.Ordinal);

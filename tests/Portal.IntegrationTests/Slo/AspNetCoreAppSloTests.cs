@@ -41,7 +41,7 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
         foreach (var request in new object[]
         {
             new { name = "product-availability", component = "product-service", indicator = "availability", target = 0.99m },
-            new { name = "product-latency", component = "product-service", indicator = "latency", thresholdSeconds = 0.25m, target = 0.9m },
+            new { name = "product-latency", component = "product-service", indicator = "latency", thresholdSeconds = 1m, target = 0.9m },
         })
         {
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/slos", request)).StatusCode);
@@ -59,7 +59,7 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
         app.MapGet("/fast", () => "fast");
         app.MapGet("/slow", async () =>
         {
-            await Task.Delay(400);
+            await Task.Delay(1500);
             return "slow";
         });
         app.MapGet("/broken", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
@@ -103,7 +103,8 @@ public sealed class AspNetCoreAppSloTests(PortalAppFactory factory) : IClassFixt
         Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(30_000));
 
         var slos = (await admin.GetFromJsonAsync<List<SloView>>("/api/slos?service=product-service", JsonSerializerOptions.Web))!;
-        // 26 requests: 2 server errors (the 404 is not one); 3 took 400 ms, over the 250 ms threshold, a bucket bound.
+        // 26 requests: 2 server errors (the 404 is not one); 3 took 1.5 s, over the 1 s threshold, a bucket bound (1 s, not
+        // 250 ms: a fast request's first call on a loaded machine, paying the JIT, can take longer than 250 ms).
         var availability = slos.Single(s => s.Indicator == SliKinds.Availability);
         Assert.Equal((24L, 26L), (availability.GoodEvents, availability.TotalEvents));
         var latency = slos.Single(s => s.Indicator == SliKinds.Latency);

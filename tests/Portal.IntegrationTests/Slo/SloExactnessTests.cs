@@ -147,7 +147,7 @@ public sealed class SloExactnessTests(PortalAppFactory factory) : IClassFixture<
         Assert.Equal(expectedEvents.Order(), actualEvents.Order());
         Assert.Contains(expectedEvents, e => e.State == "resolved"); // the script really resolves something within the minutes run
         await Wait.UntilAsync(() => _webhook.Events("slo.alert.resolved").Count == expectedEvents.Count(e => e.State == "resolved" && history.Any(a => a.Rule == e.Rule && a.FiredAt is not null)),
-            TimeSpan.FromSeconds(10), "the resolved notifications");
+            TimeSpan.FromSeconds(30), "the resolved notifications");
         var fired = _webhook.Events("slo.alert.firing");
         Assert.Equal(expectedEvents.Count(e => e.State == "firing"), fired.Count);
         Assert.Contains("https://runbooks.northwind.example/order-service", fired[0].GetRawText(), StringComparison.Ordinal);

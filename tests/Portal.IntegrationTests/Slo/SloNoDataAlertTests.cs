@@ -76,7 +76,7 @@ public sealed class SloNoDataAlertTests(PortalAppFactory factory) : IClassFixtur
         var firing = Assert.Single(await AlertsAsync(admin, watched));
         Assert.Equal(AlertStates.Firing, firing.State);
         Assert.Contains("No events in the last 15m", firing.Explanation, StringComparison.Ordinal);
-        await Wait.UntilAsync(() => _webhook.Events("slo.alert.firing").Count == 1, TimeSpan.FromSeconds(10), "the firing notification");
+        await Wait.UntilAsync(() => _webhook.Events("slo.alert.firing").Count == 1, TimeSpan.FromSeconds(30), "the firing notification");
         var sent = _webhook.Events("slo.alert.firing")[0];
         Assert.Equal("ticket", sent.GetProperty("fields").GetProperty("severity").GetString());
         Assert.Equal("component:default/email-sender", sent.GetProperty("fields").GetProperty("component").GetString());
@@ -97,7 +97,7 @@ public sealed class SloNoDataAlertTests(PortalAppFactory factory) : IClassFixtur
         await job.RunAsync(CancellationToken.None);
         var resolved = Assert.Single(await AlertsAsync(admin, watched));
         Assert.Equal(AlertStates.Resolved, resolved.State);
-        await Wait.UntilAsync(() => _webhook.Events("slo.alert.resolved").Count == 1, TimeSpan.FromSeconds(10), "the resolved notification");
+        await Wait.UntilAsync(() => _webhook.Events("slo.alert.resolved").Count == 1, TimeSpan.FromSeconds(30), "the resolved notification");
     }
 
     private static async Task<Guid> CreateAsync(HttpClient admin, string component, string name, int? noDataMinutes)

@@ -16,6 +16,26 @@ public sealed class BudgetMathTests
     }
 
     [Fact]
+    public void Data_ending_at_midnight_on_the_first_belongs_to_the_month_that_just_ended()
+    {
+        Assert.Equal(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), BudgetMath.MonthStart(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)));
+        Assert.Equal(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), BudgetMath.MonthStart(new DateTime(2026, 12, 1, 0, 0, 1, DateTimeKind.Utc)));
+        Assert.Equal(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), BudgetMath.MonthStart(new DateTime(2026, 12, 15, 10, 0, 0, DateTimeKind.Utc)));
+        Assert.Equal(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), BudgetMath.MonthStart(new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+        // All of November spent 300: on December 1st at 00:00 the forecast is the month's total, not a projection of nothing.
+        Assert.Equal(300m, BudgetMath.Forecast(300m, new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)));
+    }
+
+    [Fact]
+    public void Budgets_are_as_of_the_newest_charge_when_imports_lag_and_never_after_now()
+    {
+        var now = new DateTime(2026, 12, 7, 9, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc), BudgetMath.AsOf(new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc), now));
+        Assert.Equal(now, BudgetMath.AsOf(new DateTime(2026, 12, 8, 0, 0, 0, DateTimeKind.Utc), now));
+        Assert.Equal(now, BudgetMath.AsOf(null, now));
+    }
+
+    [Fact]
     public void Thresholds_alert_on_actual_spend_first_and_on_the_forecast_otherwise()
     {
         var alerts = BudgetMath.Crossed(Budget(1000m, 80, 100), monthToDate: 850m, forecast: 1200m);

@@ -17,22 +17,22 @@ public sealed class TemplateRunOutputBudgetTests
     }
 
     [Fact]
-    public void Outputs_up_to_the_budget_fit_and_one_byte_more_is_refused_naming_the_limit_and_the_step()
+    public void Outputs_up_to_the_budget_fit_and_one_byte_more_is_refused_naming_the_limit_and_the_sizes()
     {
-        Assert.Null(TemplateRunOutputBudget.Exceeded(usedBytes: 6 * 1024 * 1024, stepBytes: 2 * 1024 * 1024, TemplateRunOutputBudget.DefaultMaxBytes, "list"));
+        Assert.Null(TemplateRunOutputBudget.Exceeded(usedBytes: 6 * 1024 * 1024, stepBytes: 2 * 1024 * 1024, TemplateRunOutputBudget.DefaultMaxBytes));
 
-        var refused = TemplateRunOutputBudget.Exceeded(usedBytes: 6 * 1024 * 1024, stepBytes: 2 * 1024 * 1024 + 1, TemplateRunOutputBudget.DefaultMaxBytes, "list");
+        var refused = TemplateRunOutputBudget.Exceeded(usedBytes: 6 * 1024 * 1024, stepBytes: 2 * 1024 * 1024 + 1, TemplateRunOutputBudget.DefaultMaxBytes);
 
-        Assert.Equal("Template run stopped: the run's step outputs would exceed 8 MiB (Portal:Templates:MaxRunOutputBytes): step 'list' returned "
+        Assert.Equal("Template run stopped: the run's step outputs would exceed 8 MiB (Portal:Templates:MaxRunOutputBytes): the step returned "
             + "2,097,153 bytes after 6 MiB from earlier steps. Keep fewer or smaller outputs (e.g. ask an API for fewer items).", refused);
     }
 
     [Fact]
     public void A_small_budget_is_named_in_bytes()
     {
-        var refused = TemplateRunOutputBudget.Exceeded(usedBytes: 0, stepBytes: 5_000, maxBytes: 4_096, "me");
+        var refused = TemplateRunOutputBudget.Exceeded(usedBytes: 0, stepBytes: 5_000, maxBytes: 4_096);
 
-        Assert.StartsWith("Template run stopped: the run's step outputs would exceed 4,096 bytes (Portal:Templates:MaxRunOutputBytes): step 'me' returned 5,000 bytes after 0 bytes",
+        Assert.StartsWith("Template run stopped: the run's step outputs would exceed 4,096 bytes (Portal:Templates:MaxRunOutputBytes): the step returned 5,000 bytes after 0 bytes",
             refused, StringComparison.Ordinal);
     }
 

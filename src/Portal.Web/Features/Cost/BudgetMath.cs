@@ -13,12 +13,26 @@ public sealed record BudgetStatus(CostBudget Budget, decimal MonthToDate, decima
 /// <summary>Budgets against month-to-date spend and a linear forecast to month end; pure, so tests can pin every number.</summary>
 public static class BudgetMath
 {
+    /// <summary>
+    /// The first day of the budget month that data up to <paramref name="asOf"/> falls in. A charge ending exactly at
+    /// midnight belongs to the day before (as in <see cref="CostRange"/>): on the 1st at 00:00, with no charge of the new
+    /// month yet, that is the month that just ended, not an empty new one.
+    /// </summary>
+    public static DateTime MonthStart(DateTime asOf)
+    {
+        var last = asOf.AddTicks(-1);
+        return new DateTime(last.Year, last.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    /// <summary>"Now" for budgets: the newest charge's end when that is earlier than <paramref name="now"/> (imports lag).</summary>
+    public static DateTime AsOf(DateTime? newestChargeEnd, DateTime now) => newestChargeEnd is { } l && l < now ? l : now;
+
     /// <summary>Month-to-date spend projected over the whole month at the rate so far.</summary>
     public static decimal Forecast(decimal monthToDate, DateTime asOf)
     {
-        var start = new DateTime(asOf.Year, asOf.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var start = MonthStart(asOf);
         var elapsed = (decimal)(asOf - start).TotalDays;
-        var days = DateTime.DaysInMonth(asOf.Year, asOf.Month);
+        var days = DateTime.DaysInMonth(start.Year, start.Month);
         return elapsed <= 0 ? monthToDate : decimal.Round(monthToDate / elapsed * days, 2);
     }
 
@@ -47,7 +61,7 @@ public static class BudgetMath
     /// <summary>Every budget with its month-to-date spend (effective cost, shared cost excluded) as of the newest data.</summary>
     public static async Task<List<BudgetStatus>> StatusAsync(PortalDbContext db, DateTime asOf, CancellationToken cancellationToken)
     {
-        var monthStart = new DateTime(asOf.Year, asOf.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var monthStart = MonthStart(asOf);
         var budgets = await db.CostBudgets.AsNoTracking().ToListAsync(cancellationToken);
         var byTeam = await db.CostDaily.AsNoTracking().Where(c => c.Day >= monthStart && c.Day < asOf && c.Team != null)
             .GroupBy(c => new { c.Team, c.Component }).Select(g => new { g.Key.Team, g.Key.Component, Cost = g.Sum(c => c.EffectiveCost) })
@@ -60,11 +74,10 @@ public static class BudgetMath
         }).OrderByDescending(s => s.PercentUsed).ToList();
     }
 
-    /// <summary>"Now" for budgets: the newest charge in the data when that is earlier than now (imports lag).</summary>
-    public static async Task<DateTime> AsOfAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var latest = await CostQueries.NewestChargeEndAsync(db, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        return latest is { } l && l < now ? l : now;
-    }
+    /// <summary>"Now" for budgets (<see cref="AsOf"/>) from the data.</summary>
+    public static async Task<DateTime> AsOfAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AsOf(await CostQueries.NewestChargeEndAsync(db, cancellationToken), now.UtcDateTime);
+
+    public static Task<DateTime> AsOfAsync(PortalDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        AsOfAsync(db, time.GetUtcNow(), cancellationToken);
 }

@@ -16,7 +16,7 @@ public sealed class CostBudgetAlertJob(IDbContextFactory<PortalDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var asOf = await BudgetMath.AsOfAsync(db, time, cancellationToken);
-        var month = asOf.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var month = BudgetMath.MonthStart(asOf).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var status in await BudgetMath.StatusAsync(db, asOf, cancellationToken))
         {
             foreach (var alert in status.Alerts)

@@ -6,7 +6,10 @@ using Portal.Web.Infrastructure.Extensions;
 
 namespace Portal.Web.Features.Cost;
 
-/// <summary>The home's "My services" cost column: each component's cost this month so far, against its monthly budget when it has one.</summary>
+/// <summary>
+/// The home's "My services" cost column: each component's cost in the budget month so far, against its monthly budget when
+/// it has one. The month is the budgets page's (<see cref="BudgetMath.MonthStart"/> of the newest data), so the two agree.
+/// </summary>
 public sealed class CostFactColumn : IComponentFactColumn
 {
     public string Title => "Cost this month";
@@ -20,7 +23,7 @@ public sealed class CostFactColumn : IComponentFactColumn
         {
             return new Dictionary<string, ComponentFact>();
         }
-        var month = new DateTime(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var month = BudgetMath.MonthStart(await BudgetMath.AsOfAsync(db, now, cancellationToken));
         var costs = await CostReads.ComponentsAsync(db, componentRefs, month, now.UtcDateTime.Date.AddDays(1), cancellationToken);
         return costs.ToDictionary(c => c.Key, c => Summarise(c.Key, c.Value));
     }

@@ -29,9 +29,8 @@ public static class CostReads
     /// </summary>
     public static async Task<IReadOnlyList<BudgetSpend>> BudgetsAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var latest = await CostQueries.NewestChargeEndAsync(db, cancellationToken);
-        var asOf = latest is { } l && l < now.UtcDateTime ? l : now.UtcDateTime;
-        var period = new DateOnly(asOf.Year, asOf.Month, 1);
+        var asOf = await BudgetMath.AsOfAsync(db, now, cancellationToken);
+        var period = DateOnly.FromDateTime(BudgetMath.MonthStart(asOf));
         return (await BudgetMath.StatusAsync(db, asOf, cancellationToken))
             .Select(s => new BudgetSpend(s.Budget.Team, s.Budget.Component, s.Budget.Currency, s.Budget.MonthlyAmount, s.MonthToDate, period)).ToList();
     }

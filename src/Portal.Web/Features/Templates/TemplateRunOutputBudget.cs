@@ -35,12 +35,15 @@ public static class TemplateRunOutputBudget
         return buffer.WrittenCount;
     }
 
-    /// <summary>Null when a step's output of <paramref name="stepBytes"/> still fits after <paramref name="usedBytes"/> of earlier steps; else why not.</summary>
-    public static string? Exceeded(long usedBytes, long stepBytes, long maxBytes, string stepId) =>
+    /// <summary>
+    /// Null when a step's output of <paramref name="stepBytes"/> still fits after <paramref name="usedBytes"/> of earlier steps; else why not.
+    /// The message does not name the step: the dry run and the task put the step in front of it.
+    /// </summary>
+    public static string? Exceeded(long usedBytes, long stepBytes, long maxBytes) =>
         usedBytes + stepBytes <= maxBytes
             ? null
             : $"Template run stopped: the run's step outputs would exceed {Describe(maxBytes)} (Portal:Templates:MaxRunOutputBytes): "
-              + $"step '{stepId}' returned {Describe(stepBytes)} after {Describe(usedBytes)} from earlier steps. Keep fewer or smaller outputs (e.g. ask an API for fewer items).";
+              + $"the step returned {Describe(stepBytes)} after {Describe(usedBytes)} from earlier steps. Keep fewer or smaller outputs (e.g. ask an API for fewer items).";
 
     /// <summary>Whole MiB as such (8 MiB), anything else in bytes.</summary>
     public static string Describe(long bytes) =>

@@ -102,7 +102,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         };
         var output = await action.RunAsync(context, input, cancellationToken);
         var bytes = TemplateRunOutputBudget.SizeOf(output);
-        if (TemplateRunOutputBudget.Exceeded(state.OutputBytesBesides(step.Id), bytes, maxRunOutputBytes, step.Id) is { } exceeded)
+        if (TemplateRunOutputBudget.Exceeded(state.OutputBytesBesides(step.Id), bytes, maxRunOutputBytes) is { } exceeded)
         {
             // Refused like a render limit: the dry run answers 400, the task fails with this message and keeps nothing of the output.
             throw new TemplateRenderException(exceeded) { LimitExceeded = true };

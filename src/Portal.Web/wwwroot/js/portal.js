@@ -83,6 +83,7 @@ window.portal.alignChartBands = function (root) {
     if (box.width <= 0 || !isFinite(first) || !isFinite(last)) return;
     lane.style.marginLeft = (first - box.left) + "px";
     lane.style.width = Math.max(0, last - first) + "px";
+    lane.setAttribute("data-aligned", "");
   }
   align();
   if (!root.portalBands) {
