@@ -112,7 +112,7 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
     private async Task SignInWithKeyboardAsync(string returnUrl)
     {
         await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
-        await AssertAccessibleAsync("sign-in form", reloadAllowed: true);
+        await AssertSignInFormAccessibleAsync();
         await TabToAsync(Page.GetByLabel("User name or e-mail"));
         await Page.Keyboard.TypeAsync("admin");
         await TabToAsync(Page.GetByLabel("Password"));
