@@ -66,7 +66,7 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         // Blazor logs that JSDisconnectedException as an unhandled circuit error, though no person saw anything fail.
         // Likewise a navigation still pending when that page closed is cancelled with the circuit (TaskCanceledException).
         var errors = Fixture.Portal.ErrorLogLinesSince(_serverLogMark)
-            .Where(line => !IsClosedPageNoise(line) && !IsExpectedServerError(line)).ToList();
+            .Where(line => !IsClosedPageNoise(line) && !IsSpuriousCommitError(line) && !IsExpectedServerError(line)).ToList();
         Assert.True(errors.Count == 0, "The portal logged errors during the test:\n" + string.Join('\n', errors));
     }
 
@@ -74,6 +74,15 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         line.Contains("JSDisconnectedException", StringComparison.Ordinal)
         || (line.Contains("TaskCanceledException", StringComparison.Ordinal)
             && (line.StartsWith("Microsoft.AspNetCore.Components.Server.Circuits.", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// EF Core sometimes logs TransactionError (20205) after an asynchronous commit that succeeded: no exception is thrown and
+    /// the changes are stored (dotnet/efcore#33319). Only that exception-less entry is ignored; a failed commit carries its
+    /// exception (the line then has no " | state " part) and still fails the test. Seen once in a full run, in a test whose
+    /// environment was being torn down by a job.
+    /// </summary>
+    private static bool IsSpuriousCommitError(string line) =>
+        line.StartsWith("Microsoft.EntityFrameworkCore.Database.Transaction: An error occurred using a transaction. | state ", StringComparison.Ordinal);
 
     /// <summary>An error-level log line this test causes on purpose ("Category: Message | exception"); none by default.</summary>
     protected virtual bool IsExpectedServerError(string line) => false;
