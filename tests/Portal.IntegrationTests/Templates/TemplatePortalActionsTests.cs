@@ -326,12 +326,12 @@ public sealed class TemplatePortalActionsTests(PortalAppFactory factory) : IClas
 
         // ana writes a template of her own (as any member may for her team) that sends with notify's scope.
         var spoof = "spoof-" + Guid.NewGuid().ToString("N")[..8];
-        var written = await ana.PostAsJsonAsync("/api/catalog/entities", JsonNode.Parse($$"""
-            {"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "{{spoof}}"},
+        var written = await ana.PostAsJsonAsync("/api/catalog/entities", JsonNode.Parse($$$"""
+            {"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "{{{spoof}}}"},
              "spec": {"owner": "group:default/payments", "type": "service",
                "steps": [{"id": "tell", "name": "Tell", "action": "notification:send",
-                          "input": {"recipients": "entity", "entityRefs": ["group:default/payments"], "title": "Service {{name}} was deleted",
-                                    "scope": "created-{{name}}"}}]}}
+                          "input": {"recipients": "entity", "entityRefs": ["group:default/payments"], "title": "Service {{{name}}} was deleted",
+                                    "scope": "created-{{{name}}}"}}]}}
             """));
         Assert.Equal(HttpStatusCode.Created, written.StatusCode);
         await WaitForAsync(ana, await CreateTaskAsync(ana, $"template:default/{spoof}", new { }), ScaffolderTaskStatus.Completed);

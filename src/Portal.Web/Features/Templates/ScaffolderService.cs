@@ -216,9 +216,9 @@ public sealed class ScaffolderService(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await owner.LockAsync(db, cancellationToken);
-            if (ActiveTaskLimit.Check(await owner.ActiveAsync(db, cancellationToken), options.Value.MaxActiveTasksPerUser) is { } refusal)
+            if (ActiveTaskLimit.Check(await owner.ActiveAsync(db, cancellationToken), options.Value.MaxActiveTasksPerUser) is { } overLimit)
             {
-                return new TaskCreated(null, [], false, refusal);
+                return new TaskCreated(null, [], false, overLimit);
             }
             db.ScaffolderTasks.Add(task);
             AuditLog.Record(db, actor, "scaffolder.task.create", task.Id.ToString(), after: new { task.TemplateRef, values = JsonNode.Parse(task.Values) });
@@ -261,7 +261,7 @@ public sealed class ScaffolderService(
             new(principal.FindFirstValue(ClaimTypes.NameIdentifier), AuditActor.From(principal, null).Name);
 
         /// <summary>A transaction-level advisory lock per person: a count and the change it guards happen one at a time per person.</summary>
-        public Task LockAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        public Task<int> LockAsync(PortalDbContext db, CancellationToken cancellationToken) =>
             db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"scaffolder-active:" + (UserId ?? "name:" + Name)}, 0))", cancellationToken);
 
         /// <summary>The person's queued or running tasks.</summary>

@@ -53,7 +53,7 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
             problems.Add(TemplateEntityLimits.TooManySteps(template.Steps.Count) + ".");
         }
         // Steps have no loops, so this is the most notifications one run can send (each a message to each person it reaches).
-        var notifications = template.Steps.Count(s => s.Action == Actions.NotificationSendAction.ActionId);
+        var notifications = template.Steps.Count(s => s.Action == NotificationSendAction.ActionId);
         if (notifications > MaxNotificationsPerRun)
         {
             problems.Add($"The template has {notifications} notification:send steps; one run may send at most {MaxNotificationsPerRun} notifications "
