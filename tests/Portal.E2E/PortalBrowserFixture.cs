@@ -45,6 +45,8 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
             ["Portal__Identity__AdminPassword"] = AdminPassword,
             // Every browser test signs in from 127.0.0.1, more than 20 times a minute in a full run; the limit has its own test.
             ["Portal__Identity__SignInAttemptsPerMinute"] = "1000",
+            // Every template test runs as admin on this one portal, and a run may still be finishing when the next test starts; the limit has its own test.
+            ["Portal__Templates__MaxActiveTasksPerUser"] = "100",
         });
         _playwright = await Playwright.CreateAsync();
         Browser = await LaunchChromiumAsync(_playwright);

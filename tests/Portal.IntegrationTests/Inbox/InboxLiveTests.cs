@@ -32,7 +32,7 @@ public sealed class InboxLiveTests(PortalAppFactory factory) : IClassFixture<Por
         try
         {
             await factory.Services.GetRequiredService<InboxSender>().SendAsync([person], new InboxPayload("Deploy finished", null, null, InboxSeverity.Normal, null),
-                "test", CancellationToken.None);
+                "template:default/deploy", "test", CancellationToken.None);
             Assert.Contains(1, countedAtSignal);
         }
         finally

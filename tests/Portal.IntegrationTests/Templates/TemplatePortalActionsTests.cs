@@ -315,4 +315,72 @@ public sealed class TemplatePortalActionsTests(PortalAppFactory factory) : IClas
         Assert.Contains("notification:send: no entity group:default/no-such-team in the catalog.", Errors(unknown), StringComparison.Ordinal);
         Assert.Contains("notification:send: 'payments' is not an entity reference", Errors(notARef), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_scope_belongs_to_its_template_another_templates_message_with_the_same_scope_is_a_new_message_and_never_replaces_it()
+    {
+        using var ana = factory.ClientWithToken(_ana);
+        var name = "scoped-" + Guid.NewGuid().ToString("N")[..8];
+        var title = $"Service {name} created";
+        await WaitForAsync(ana, await CreateTaskAsync(ana, "template:default/notify", new { name }), ScaffolderTaskStatus.Completed);
+
+        // ana writes a template of her own (as any member may for her team) that sends with notify's scope.
+        var spoof = "spoof-" + Guid.NewGuid().ToString("N")[..8];
+        var written = await ana.PostAsJsonAsync("/api/catalog/entities", JsonNode.Parse($$$"""
+            {"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "{{{spoof}}}"},
+             "spec": {"owner": "group:default/payments", "type": "service",
+               "steps": [{"id": "tell", "name": "Tell", "action": "notification:send",
+                          "input": {"recipients": "entity", "entityRefs": ["group:default/payments"], "title": "Service {{{name}}} was deleted",
+                                    "scope": "created-{{{name}}}"}}]}}
+            """));
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        await WaitForAsync(ana, await CreateTaskAsync(ana, $"template:default/{spoof}", new { }), ScaffolderTaskStatus.Completed);
+
+        // ben keeps notify's message as it was, and has the other template's as a message of its own.
+        var inbox = factory.Services.GetRequiredService<InboxQueries>();
+        var ben = await inbox.ListAsync("user:default/ben.okafor", unreadOnly: false, 200, CancellationToken.None);
+        Assert.StartsWith("template:default/notify, run by ana.silva", Assert.Single(ben, m => m.Title == title).Origin, StringComparison.Ordinal);
+        Assert.StartsWith($"template:default/{spoof}, run by ana.silva", Assert.Single(ben, m => m.Title == $"Service {name} was deleted").Origin,
+            StringComparison.Ordinal);
+
+        // notify sending again with its scope replaces its own message, and only that.
+        await WaitForAsync(ana, await CreateTaskAsync(ana, "template:default/notify", new { name }), ScaffolderTaskStatus.Completed);
+        await using var db = await factory.DbAsync();
+        var scoped = await db.InboxMessages.AsNoTracking().Where(m => m.UserRef == "user:default/ben.okafor" && m.Scope == $"created-{name}")
+            .Select(m => new { m.Title, m.Sender }).ToListAsync();
+        Assert.Equal([(title, "template:default/notify"), ($"Service {name} was deleted", $"template:default/{spoof}")],
+            scoped.Select(m => (m.Title, m.Sender)).OrderBy(m => m.Sender, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_template_with_more_notifications_than_one_run_may_send_is_refused_before_it_runs_with_the_limit_named()
+    {
+        static string Notes(int count) => "  steps:\n" + string.Concat(Enumerable.Range(1, count).Select(i =>
+            $"    - {{id: n{i}, name: Note {i}, action: notification:send, input: {{recipients: entity, entityRefs: ['user:default/ben.okafor'], title: 'Note {i} of {count}'}}}}\n"));
+        using (var admin = factory.AdminClient())
+        {
+            await RegisterAsync(admin, Write("many-notes", Notes(21)));
+            await RegisterAsync(admin, Write("twenty-notes", Notes(20)));
+        }
+        using var ana = factory.ClientWithToken(_ana);
+        const string Refusal = "The template has 21 notification:send steps; one run may send at most 20 notifications (Portal:Templates:MaxNotificationsPerRun).";
+
+        var run = await ana.PostAsJsonAsync("/api/scaffolder/tasks", new { templateRef = "template:default/many-notes", values = new { } });
+        var body = await run.Content.ReadAsStringAsync();
+        var dry = await DryRunAsync(ana, "many-notes", new { });
+
+        Assert.True(run.StatusCode == HttpStatusCode.BadRequest, $"{(int)run.StatusCode}: {body}");
+        Assert.Equal(Refusal, JsonNode.Parse(body)!["errors"]!["templateRef"]![0]!.GetValue<string>());
+        Assert.Equal(Refusal, Errors(dry));
+        await using (var db = await factory.DbAsync())
+        {
+            Assert.False(await db.ScaffolderTasks.AnyAsync(t => t.TemplateRef == "template:default/many-notes"));
+            Assert.False(await db.InboxMessages.AnyAsync(m => m.Title == "Note 1 of 21"));
+        }
+        // At the limit it runs: twenty notes, each once.
+        var twenty = await CreateTaskAsync(ana, "template:default/twenty-notes", new { });
+        await WaitForAsync(ana, twenty, ScaffolderTaskStatus.Completed);
+        await using var after = await factory.DbAsync();
+        Assert.Equal(20, await after.InboxMessages.CountAsync(m => m.UserRef == "user:default/ben.okafor" && m.Title.EndsWith(" of 20")));
+    }
 }

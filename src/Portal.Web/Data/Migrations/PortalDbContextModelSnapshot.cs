@@ -2175,6 +2175,11 @@ namespace Portal.Web.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("scope");
 
+                    b.Property<string>("Sender")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("sender");
+
                     b.Property<string>("Severity")
                         .IsRequired()
                         .HasMaxLength(10)

@@ -18,8 +18,14 @@ public sealed class InboxMessage
     /// <summary>low, normal, high or critical (Backstage's severities).</summary>
     public string Severity { get; set; } = InboxSeverity.Normal;
 
-    /// <summary>A message sent again with the same scope replaces the earlier one and is unread again (as in Backstage).</summary>
+    /// <summary>
+    /// A message sent again with the same scope by the same <see cref="Sender"/> replaces the earlier one and is unread
+    /// again (as in Backstage); another sender's message with that scope is a message of its own.
+    /// </summary>
     public string? Scope { get; set; }
+
+    /// <summary>Who owns the scope: the template that sent it (<c>template:default/x</c>); null for messages from before senders were kept.</summary>
+    public string? Sender { get; set; }
 
     /// <summary>What sent it, e.g. "template:default/new-service (task 0190…)".</summary>
     public required string Origin { get; set; }
@@ -39,6 +45,7 @@ internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<Inbox
         builder.Property(m => m.Link).HasMaxLength(InboxSender.MaxLink);
         builder.Property(m => m.Severity).HasMaxLength(10);
         builder.Property(m => m.Scope).HasMaxLength(InboxSender.MaxScope);
+        builder.Property(m => m.Sender).HasMaxLength(InboxSender.MaxSender);
         builder.Property(m => m.Origin).HasMaxLength(400);
         builder.HasIndex(m => new { m.UserRef, m.ReadAt });
         builder.HasIndex(m => new { m.UserRef, m.Scope });

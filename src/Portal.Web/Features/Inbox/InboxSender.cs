@@ -11,6 +11,7 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
     public const int MaxInfo = 2000;
     public const int MaxLink = 1000;
     public const int MaxScope = 200;
+    public const int MaxSender = 400;
 
     /// <summary>At most this many people receive one notification (a broadcast on a very large catalog stops here).</summary>
     public const int MaxRecipients = 10_000;
@@ -67,10 +68,14 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     /// <summary>
     /// Delivers <paramref name="payload"/> to each of <paramref name="userRefs"/>; with a scope, a person's earlier message of
-    /// that scope is replaced and unread again. Returns how many people it reached.
+    /// that scope from the same <paramref name="sender"/> (the template) is replaced and unread again. A scope belongs to its
+    /// sender: another template's message with the same scope is a new message and never replaces this one. Returns how many
+    /// people it reached.
     /// </summary>
-    public async Task<int> SendAsync(IReadOnlyCollection<string> userRefs, InboxPayload payload, string origin, CancellationToken cancellationToken)
+    public async Task<int> SendAsync(IReadOnlyCollection<string> userRefs, InboxPayload payload, string sender, string origin, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sender);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sender.Length, MaxSender);
         if (userRefs.Count == 0)
         {
             return 0;
@@ -78,7 +83,7 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var existing = payload.Scope is null ? []
-            : await db.InboxMessages.Where(m => m.Scope == payload.Scope && userRefs.Contains(m.UserRef)).ToListAsync(cancellationToken);
+            : await db.InboxMessages.Where(m => m.Scope == payload.Scope && m.Sender == sender && userRefs.Contains(m.UserRef)).ToListAsync(cancellationToken);
         var byUser = existing.GroupBy(m => m.UserRef).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var userRef in userRefs)
         {
@@ -96,7 +101,7 @@ public sealed class InboxSender(IDbContextFactory<PortalDbContext> dbFactory, Ti
             db.InboxMessages.Add(new InboxMessage
             {
                 UserRef = userRef, Title = payload.Title, Info = payload.Info, Link = payload.Link, Severity = payload.Severity,
-                Scope = payload.Scope, Origin = origin, CreatedAt = now,
+                Scope = payload.Scope, Sender = sender, Origin = origin, CreatedAt = now,
             });
         }
         await db.SaveChangesAsync(cancellationToken);

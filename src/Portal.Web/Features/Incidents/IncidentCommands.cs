@@ -13,6 +13,9 @@ public enum IncidentOutcome
     NotFound,
     Forbidden,
     Conflict,
+
+    /// <summary>The person has declared as many incidents in the last hour as <see cref="DeclarationRate"/> allows.</summary>
+    TooMany,
 }
 
 /// <summary>
@@ -193,17 +196,32 @@ public static class IncidentCommands
     /// Declares an incident on a component by hand (input checked with <see cref="IncidentInput.DeclareProblems"/>): anyone
     /// who may write to the catalog declares for any component they can read, as in PagerDuty and Backstage; acting on it
     /// stays the owning team's. It records the dependents, pages the team's on-call for page severity and is routed to the
-    /// receivers like an alert-opened one. <see cref="IncidentOutcome.NotFound"/> when no such component is in the catalog.
+    /// receivers like an alert-opened one. <see cref="IncidentOutcome.NotFound"/> when no such component is in the catalog;
+    /// <see cref="IncidentOutcome.TooMany"/> (with the refusal) when the person already declared
+    /// <paramref name="maxPerHour"/> incidents in the last hour: counted from the stored incidents under a lock per person,
+    /// so parallel requests, restarts and other replicas do not get past it.
     /// </summary>
-    public static async Task<(IncidentOutcome Outcome, Incident? Incident)> DeclareAsync(PortalDbContext db, ClaimsPrincipal user, AuditActor actor,
-        IncidentNotifier notifier, DateTimeOffset now, string componentRef, string title, string severity, string? summary, CancellationToken ct)
+    public static async Task<(IncidentOutcome Outcome, Incident? Incident, DeclarationRefusal? Refusal)> DeclareAsync(PortalDbContext db, ClaimsPrincipal user,
+        AuditActor actor, IncidentNotifier notifier, DateTimeOffset now, int maxPerHour, string componentRef, string title, string severity, string? summary,
+        CancellationToken ct)
     {
         var component = componentRef.Trim().ToLowerInvariant();
         if (!await CatalogReads.ExistsAsync(db, component, CatalogKinds.Component, ct))
         {
-            return (IncidentOutcome.NotFound, null);
+            return (IncidentOutcome.NotFound, null, null);
         }
         var by = user.Identity?.Name ?? actor.Name;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"incident-declare:" + by}, 0))", ct);
+        var since = now - DeclarationRate.Window;
+        var declared = await db.Set<Incident>().AsNoTracking().Where(i => i.DeclaredBy == by && i.TriggeredAt > since).Select(i => i.TriggeredAt).ToListAsync(ct);
+        if (DeclarationRate.Check(declared, maxPerHour, now) is { } refusal)
+        {
+            AuditLog.Record(db, actor, "incident.declare", component, "denied", after: new { component, severity, declaredLastHour = refusal.Declared, limit = refusal.Max });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (IncidentOutcome.TooMany, null, refusal);
+        }
         var owner = await CatalogReads.OwnerOfAsync(db, component, ct);
         var incident = new Incident
         {
@@ -224,9 +242,10 @@ public static class IncidentCommands
         }
         AuditLog.Record(db, actor, "incident.declare", incident.Id.ToString(), after: new { component, severity, title = incident.Title });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await notifier.SendAsync(new IncidentMessage("trigger", incident, owner, incident.Title, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
             new Dictionary<string, string> { ["Declared by"] = by }, notifier.Link($"/incidents/{incident.Id}")), ct);
         await notifier.ChangedAsync([incident], ct); // opened: Delivery's change failure rate counts declared incidents too
-        return (IncidentOutcome.Done, incident);
+        return (IncidentOutcome.Done, incident, null);
     }
 }

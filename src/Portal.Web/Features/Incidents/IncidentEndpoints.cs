@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
@@ -33,8 +34,9 @@ public static class IncidentEndpoints
             .WithDescription("The component's team or an admin; `{\"markdown\": \"...\"}`, at most 100,000 characters.");
         api.MapPost("/", DeclareAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("DeclareIncident").WithSummary("Declare an incident on a component")
-            .WithDescription("Anyone who may write to the catalog declares for any component (`{\"component\": \"component:default/x\", \"title\": \"...\", \"severity\": \"page\"|\"ticket\", \"summary\": \"Markdown\"}`; title at most 200 characters, summary 4,000); the owning team acts on it. It records the dependents, pages the on-call for page severity and is routed like an alert's. 404 when the component is not in the catalog.")
-            .Produces<IncidentView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Anyone who may write to the catalog declares for any component (`{\"component\": \"component:default/x\", \"title\": \"...\", \"severity\": \"page\"|\"ticket\", \"summary\": \"Markdown\"}`; title at most 200 characters, summary 4,000); the owning team acts on it. It records the dependents, pages the on-call for page severity and is routed like an alert's. 404 when the component is not in the catalog; 429 (with `Retry-After`) when the caller already declared `Portal:Incidents:MaxDeclarationsPerHour` incidents in the last hour (default 10).")
+            .Produces<IncidentView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/{id:guid}/comments", CommentAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
             .WithName("CommentOnIncident").WithSummary("Comment on an incident")
             .WithDescription("The component's team or an admin; `{\"text\": \"Markdown\"}`, at most 4,000 characters. The comment joins the timeline under the caller's name.")
@@ -50,18 +52,24 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Created<IncidentView>, ProblemHttpResult, ValidationProblem>> DeclareAsync(DeclareRequest? request,
-        PortalDbContext db, IncidentNotifier notifier, TimeProvider time, HttpContext http, CancellationToken ct)
+        PortalDbContext db, IncidentNotifier notifier, IOptions<IncidentsOptions> options, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var problems = IncidentInput.DeclareProblems(request?.Component, request?.Title, request?.Severity, request?.Summary);
         if (problems.Count > 0)
         {
             return TypedResults.ValidationProblem(problems);
         }
-        var (outcome, incident) = await IncidentCommands.DeclareAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(), request!.Component!,
-            request.Title!, request.Severity!, request.Summary, ct);
+        var (outcome, incident, refusal) = await IncidentCommands.DeclareAsync(db, http.User, AuditActor.From(http), notifier, time.GetUtcNow(),
+            options.Value.MaxDeclarationsPerHour, request!.Component!, request.Title!, request.Severity!, request.Summary, ct);
         if (outcome == IncidentOutcome.NotFound)
         {
             return TypedResults.Problem($"There is no component '{request.Component}' in the catalog.", statusCode: StatusCodes.Status404NotFound, title: "No such component.");
+        }
+        if (refusal is not null)
+        {
+            http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many incidents declared",
+                extensions: new Dictionary<string, object?> { ["limit"] = refusal.Max, ["declared"] = refusal.Declared, ["setting"] = DeclarationRate.Setting });
         }
         return TypedResults.Created($"/api/incidents/{incident!.Id}", (await IncidentQueries.GetAsync(db, incident.Id, ct))!);
     }

@@ -12,6 +12,13 @@ public sealed class IncidentsOptions
     public IncidentSmtpOptions Smtp { get; set; } = new();
 
     /// <summary>
+    /// The most incidents one person may declare by hand in a rolling hour, admins too (<see cref="DeclarationRate"/>); one
+    /// more is refused (429 with Retry-After). Incidents opened by alerts are not counted.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int MaxDeclarationsPerHour { get; set; } = 10;
+
+    /// <summary>
     /// Whether a firing alert of <paramref name="severity"/> on a component of <paramref name="team"/> opens an incident:
     /// a page always does; a ticket does when a receiver that takes it has <see cref="IncidentReceiver.OpenIncident"/>,
     /// and otherwise only notifies.

@@ -7,7 +7,7 @@ public static class IncidentsSetup
 {
     public static WebApplicationBuilder AddIncidents(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section)
+        builder.Services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.Problem() is null, "Portal:Incidents: each receiver needs a Format (pagerduty, slack, teams, opsgenie, email, json), an absolute http(s) Url "
                 + "(but email), a RoutingKey for pagerduty, an ApiKey for opsgenie, To addresses for email, and email needs Portal:Incidents:Smtp Host and From.")
             .ValidateOnStart();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
@@ -15,7 +16,8 @@ public sealed class ScaffolderService(
     TemplateRunner runner,
     IBackgroundJobClient jobs,
     IDataProtectionProvider protection,
-    TimeProvider time)
+    TimeProvider time,
+    IOptions<TemplatesOptions> options)
 {
     public async Task<IReadOnlyList<TemplateSummary>> ListTemplatesAsync(CancellationToken cancellationToken)
     {
@@ -160,6 +162,16 @@ public sealed class ScaffolderService(
         {
             errors["templateRef"] = [.. problems];
         }
+        var owner = TaskOwner.Of(principal);
+        if (errors.Count == 0)
+        {
+            // A first look before the dry run below, which can be costly; the count that decides is the one under the lock.
+            await using var look = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (ActiveTaskLimit.Check(await owner.ActiveAsync(look, cancellationToken), options.Value.MaxActiveTasksPerUser) is { } early)
+            {
+                return new TaskCreated(null, [], false, early);
+            }
+        }
         if (errors.Count > 0)
         {
             if (pickersRefused > 0)
@@ -200,9 +212,19 @@ public sealed class ScaffolderService(
             CreatedAt = time.GetUtcNow(),
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ScaffolderTasks.Add(task);
-        AuditLog.Record(db, actor, "scaffolder.task.create", task.Id.ToString(), after: new { task.TemplateRef, values = JsonNode.Parse(task.Values) });
-        await db.SaveChangesAsync(cancellationToken);
+        // The count and the insert under one lock per person: parallel requests are counted one after another, never past the limit.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await owner.LockAsync(db, cancellationToken);
+            if (ActiveTaskLimit.Check(await owner.ActiveAsync(db, cancellationToken), options.Value.MaxActiveTasksPerUser) is { } overLimit)
+            {
+                return new TaskCreated(null, [], false, overLimit);
+            }
+            db.ScaffolderTasks.Add(task);
+            AuditLog.Record(db, actor, "scaffolder.task.create", task.Id.ToString(), after: new { task.TemplateRef, values = JsonNode.Parse(task.Values) });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         jobs.Enqueue<ScaffolderTaskJob>(j => j.RunAsync(task.Id, CancellationToken.None));
         return new TaskCreated(task.Id, [], false);
     }
@@ -227,6 +249,29 @@ public sealed class ScaffolderService(
         var owner = await db.ScaffolderTasks.AsNoTracking().Where(t => t.Id == id).Select(t => new { t.CreatedByUserId }).FirstOrDefaultAsync(cancellationToken);
         return owner is null || (owner.CreatedByUserId is { } id2 && id2 == user.FindFirstValue(ClaimTypes.NameIdentifier))
             || AccessRules.CanAdminister(AccessFacts.From(user));
+    }
+
+    /// <summary>
+    /// Whose tasks count together for <see cref="ActiveTaskLimit"/>: the person's user id (browser and tokens alike), or, for
+    /// a caller without one (the bootstrap token), the name the tasks record.
+    /// </summary>
+    private sealed record TaskOwner(string? UserId, string Name)
+    {
+        public static TaskOwner Of(ClaimsPrincipal principal) =>
+            new(principal.FindFirstValue(ClaimTypes.NameIdentifier), AuditActor.From(principal, null).Name);
+
+        /// <summary>A transaction-level advisory lock per person: a count and the change it guards happen one at a time per person.</summary>
+        public Task<int> LockAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+            db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"scaffolder-active:" + (UserId ?? "name:" + Name)}, 0))", cancellationToken);
+
+        /// <summary>The person's queued or running tasks.</summary>
+        public Task<int> ActiveAsync(PortalDbContext db, CancellationToken cancellationToken)
+        {
+            var mine = UserId is { } userId
+                ? db.ScaffolderTasks.Where(t => t.CreatedByUserId == userId)
+                : db.ScaffolderTasks.Where(t => t.CreatedByUserId == null && t.CreatedBy == Name);
+            return mine.CountAsync(t => t.Status == ScaffolderTaskStatus.Open || t.Status == ScaffolderTaskStatus.Processing, cancellationToken);
+        }
     }
 
     public static TaskView View(ScaffolderTask task, IReadOnlyList<TaskLogView> log) =>
@@ -276,21 +321,37 @@ public sealed class ScaffolderService(
         return true;
     }
 
-    /// <summary>Runs a failed or cancelled task again from the step that did not complete. False when it cannot be retried.</summary>
-    public async Task<bool?> RetryAsync(ClaimsPrincipal principal, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a failed or cancelled task again from the step that did not complete. False when it cannot be retried; a
+    /// refusal when the person who started it already has <see cref="TemplatesOptions.MaxActiveTasksPerUser"/> unfinished
+    /// tasks (a retried task is unfinished again, so retries count as new runs do).
+    /// </summary>
+    public async Task<(bool? Retried, ActiveTasksRefusal? OverLimit)> RetryAsync(ClaimsPrincipal principal, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var owner = await db.ScaffolderTasks.AsNoTracking().Where(t => t.Id == id).Select(t => new TaskOwner(t.CreatedByUserId, t.CreatedBy))
+            .FirstOrDefaultAsync(cancellationToken);
+        if (owner is null)
+        {
+            return (null, null);
+        }
+        await owner.LockAsync(db, cancellationToken);
         var task = await db.ScaffolderTasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (task is null)
         {
-            return null;
+            return (null, null);
         }
         var template = TemplateDefinition.FromEntity(JsonNode.Parse(task.TemplateDocument)!.AsObject(), task.TemplateSource);
         var needsSecrets = TemplateParameters.SecretNames(template.Pages).Count > 0 && task.ProtectedSecrets is null
             && JsonNode.Parse(task.Values)!.AsObject().Any(v => v.Value?.ToString() == SecretMasker.Placeholder);
         if (task.Status != ScaffolderTaskStatus.Failed && task.Status != ScaffolderTaskStatus.Cancelled || needsSecrets)
         {
-            return false;
+            return (false, null);
+        }
+        if (ActiveTaskLimit.Check(await owner.ActiveAsync(db, cancellationToken), options.Value.MaxActiveTasksPerUser) is { } refusal)
+        {
+            return (null, refusal);
         }
         foreach (var step in task.Steps.Where(s => s.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Processing))
         {
@@ -306,7 +367,8 @@ public sealed class ScaffolderService(
         db.ScaffolderLogLines.Add(new ScaffolderLogLine { TaskId = id, At = time.GetUtcNow(), Level = "info", Message = $"Retried by {principal.Identity?.Name}." });
         AuditLog.Record(db, AuditActor.From(principal, null), "scaffolder.task.retry", id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         jobs.Enqueue<ScaffolderTaskJob>(j => j.RunAsync(id, CancellationToken.None));
-        return true;
+        return (true, null);
     }
 }

@@ -26,7 +26,10 @@ public static class TemplateEndpoints
         tasks.MapGet("/actions", ListActions)
             .WithName("ListScaffolderActions").WithSummary("List scaffolder actions").WithDescription("The actions template steps can use, with their inputs and outputs.");
         tasks.MapPost("/tasks", CreateTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("CreateScaffolderTask").WithSummary("Run a template").WithDescription("Starts a task that runs the template with the given values (201 with its id); 404 names a template that is not in the catalog.");
+            .WithName("CreateScaffolderTask").WithSummary("Run a template")
+            .WithDescription("Starts a task that runs the template with the given values (201 with its id); 404 names a template that is not in the catalog; "
+                + "429 (with `Retry-After`) when the caller already has `Portal:Templates:MaxActiveTasksPerUser` tasks queued or running (default 5).")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         tasks.MapGet("/tasks", ListTasksAsync)
             .WithName("ListScaffolderTasks").WithSummary("List scaffolder tasks").WithDescription("The most recent tasks (`limit`, default 100), or only the caller's with `mine=true`.");
         tasks.MapGet("/tasks/{id:guid}", GetTaskAsync)
@@ -43,8 +46,10 @@ public static class TemplateEndpoints
             .WithName("CancelScaffolderTask").WithSummary("Cancel a task").WithDescription("Only the person who started the task, or an admin; 409 when it has already finished.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         tasks.MapPost("/tasks/{id:guid}/retry", RetryTaskAsync).RequireAuthorization(PortalPolicies.CatalogWrite)
-            .WithName("RetryScaffolderTask").WithSummary("Retry a failed or cancelled task").WithDescription("Only the person who started the task, or an admin; 409 unless it failed or was cancelled.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("RetryScaffolderTask").WithSummary("Retry a failed or cancelled task")
+            .WithDescription("Only the person who started the task, or an admin; 409 unless it failed or was cancelled; 429 (with `Retry-After`) when the person "
+                + "who started it already has `Portal:Templates:MaxActiveTasksPerUser` tasks queued or running.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Ok<IReadOnlyList<TemplateSummary>>> ListTemplatesAsync(ScaffolderService service, CancellationToken ct) =>
@@ -78,13 +83,17 @@ public static class TemplateEndpoints
     private static Ok<List<ActionView>> ListActions(TemplateRunner runner) => TypedResults.Ok(runner.Actions.OrderBy(a => a.Id, StringComparer.Ordinal)
         .Select(a => new ActionView(a.Id, a.Description, a.Inputs, a.Outputs)).ToList());
 
-    private static async Task<Results<Created<TaskCreatedResponse>, ValidationProblem, NotFound<string>>> CreateTaskAsync(CreateTaskRequest request,
+    private static async Task<Results<Created<TaskCreatedResponse>, ValidationProblem, NotFound<string>, ProblemHttpResult>> CreateTaskAsync(CreateTaskRequest request,
         ScaffolderService service, HttpContext http, CancellationToken ct)
     {
         var created = await service.CreateTaskAsync(http.User, request.TemplateRef, request.Values, http.Connection.RemoteIpAddress?.ToString(), ct);
         if (created.TemplateMissing)
         {
             return TypedResults.NotFound($"There is no template {request.TemplateRef} in the catalog.");
+        }
+        if (created.OverLimit is { } refusal)
+        {
+            return TooManyActive(http, refusal);
         }
         return created.Id is { } id
             ? TypedResults.Created($"/api/scaffolder/tasks/{id}", new TaskCreatedResponse(id))
@@ -112,14 +121,14 @@ public static class TemplateEndpoints
 
     private static Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> CancelTaskAsync(Guid id, ScaffolderService service,
         HttpContext http, CancellationToken ct) =>
-        ChangeAsync(service, http, id, service.CancelAsync, "The task has already finished.", ct);
+        ChangeAsync(service, http, id, async (user, task, token) => (await service.CancelAsync(user, task, token), null), "The task has already finished.", ct);
 
     private static Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> RetryTaskAsync(Guid id, ScaffolderService service,
         HttpContext http, CancellationToken ct) =>
         ChangeAsync(service, http, id, service.RetryAsync, "Only a failed or cancelled task can be retried (and one whose secrets were cleared cannot).", ct);
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult, ForbidHttpResult>> ChangeAsync(ScaffolderService service, HttpContext http,
-        Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<bool?>> change, string conflict, CancellationToken ct)
+        Guid id, Func<ClaimsPrincipal, Guid, CancellationToken, Task<(bool? Changed, ActiveTasksRefusal? OverLimit)>> change, string conflict, CancellationToken ct)
     {
         if (!await service.MayChangeAsync(http.User, id, ct))
         {
@@ -127,9 +136,18 @@ public static class TemplateEndpoints
         }
         return await change(http.User, id, ct) switch
         {
-            null => TypedResults.NotFound(),
-            false => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The task cannot change now"),
-            true => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
+            (_, { } refusal) => TooManyActive(http, refusal),
+            (null, _) => TypedResults.NotFound(),
+            (false, _) => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The task cannot change now"),
+            (true, _) => TypedResults.Accepted($"/api/scaffolder/tasks/{id}"),
         };
+    }
+
+    /// <summary>429 with Retry-After: the problem names the limit, its setting and how many runs the person has unfinished.</summary>
+    private static ProblemHttpResult TooManyActive(HttpContext http, ActiveTasksRefusal refusal)
+    {
+        http.Response.Headers.RetryAfter = ActiveTaskLimit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many template runs at once",
+            extensions: new Dictionary<string, object?> { ["limit"] = refusal.Max, ["active"] = refusal.Active, ["setting"] = ActiveTaskLimit.Setting });
     }
 }

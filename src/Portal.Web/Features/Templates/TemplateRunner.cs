@@ -17,6 +17,9 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
     /// <summary>The most bytes the step outputs of one run may take in all (Portal:Templates:MaxRunOutputBytes).</summary>
     public long MaxRunOutputBytes { get; } = options?.Value.MaxRunOutputBytes ?? TemplateRunOutputBudget.DefaultMaxBytes;
 
+    /// <summary>The most notification:send steps a template may have (Portal:Templates:MaxNotificationsPerRun).</summary>
+    public int MaxNotificationsPerRun { get; } = options?.Value.MaxNotificationsPerRun ?? new TemplatesOptions().MaxNotificationsPerRun;
+
     public IReadOnlyCollection<IScaffolderAction> Actions => _actions.Values;
 
     public IScaffolderAction? Find(string id) => _actions.GetValueOrDefault(id);
@@ -48,6 +51,13 @@ public sealed class TemplateRunner(IEnumerable<IScaffolderAction> actions, IOpti
         if (template.Steps.Count > TemplateEntityLimits.MaxSteps)
         {
             problems.Add(TemplateEntityLimits.TooManySteps(template.Steps.Count) + ".");
+        }
+        // Steps have no loops, so this is the most notifications one run can send (each a message to each person it reaches).
+        var notifications = template.Steps.Count(s => s.Action == NotificationSendAction.ActionId);
+        if (notifications > MaxNotificationsPerRun)
+        {
+            problems.Add($"The template has {notifications} notification:send steps; one run may send at most {MaxNotificationsPerRun} notifications "
+                + "(Portal:Templates:MaxNotificationsPerRun).");
         }
         return problems;
     }

@@ -53,6 +53,18 @@ public sealed class TemplatesOptions
     /// <summary>The most bytes (JSON) the step outputs of one run may take in all (<see cref="TemplateRunOutputBudget"/>).</summary>
     [Range(1_024, 1L << 30)] public long MaxRunOutputBytes { get; set; } = TemplateRunOutputBudget.DefaultMaxBytes;
 
+    /// <summary>
+    /// The most unfinished (queued or running) tasks one person may have at once, browser and tokens together; one more is
+    /// refused (429 with Retry-After). Dry runs are not tasks and are not counted (<see cref="ActiveTaskLimit"/>).
+    /// </summary>
+    [Range(1, 1_000)] public int MaxActiveTasksPerUser { get; set; } = 5;
+
+    /// <summary>
+    /// The most <c>notification:send</c> steps a template may have, so the most notifications one run sends (each one a message
+    /// in the inbox of each person it reaches); a template with more is refused before it runs.
+    /// </summary>
+    [Range(1, 100)] public int MaxNotificationsPerRun { get; set; } = 20;
+
     public TemplateRenderLimits RenderLimits() =>
         new(MaxRenderSteps, MaxRangeSize, MaxRenderOutputChars, MaxRenderMilliseconds, MaxRenderMemoryMB);
 

@@ -11,7 +11,9 @@ namespace Portal.Web.Features.Templates.Actions;
 /// </summary>
 public sealed class NotificationSendAction(InboxSender inbox) : IScaffolderAction
 {
-    public string Id => "notification:send";
+    public const string ActionId = "notification:send";
+
+    public string Id => ActionId;
     public string Description => "Sends a notification to the portal's inbox (the bell) of everyone or of the people the entities stand for.";
     public bool HasSideEffects => true;
 
@@ -23,7 +25,7 @@ public sealed class NotificationSendAction(InboxSender inbox) : IScaffolderActio
         new("info", "string", false, "The text under the title."),
         new("link", "string", false, "A portal path (/catalog/...) or an http(s) URL."),
         new("severity", "string", false, "low, normal (default), high or critical."),
-        new("scope", "string", false, "A message sent again with the same scope replaces the person's earlier one."),
+        new("scope", "string", false, "A message this template sends again with the same scope replaces the person's earlier one (another template's never)."),
         new("optional", "boolean", false, "Do not fail the step when the notification cannot be sent."),
     ];
 
@@ -102,7 +104,8 @@ public sealed class NotificationSendAction(InboxSender inbox) : IScaffolderActio
         }
         // Who ran it, not only which template: a template's name is whatever its author chose.
         var origin = $"{context.Template.EntityRef}, run by {context.Actor.Name} (task {context.TaskId})";
-        await inbox.SendAsync(people, payload, origin.Length > 400 ? origin[..400] : origin, cancellationToken);
+        // The scope is the template's own: another template's message with the same scope is never replaced by this one.
+        await inbox.SendAsync(people, payload, context.Template.EntityRef, origin.Length > 400 ? origin[..400] : origin, cancellationToken);
         context.Log($"Notified {whom}: '{payload.Title}'.");
     }
 

@@ -14,6 +14,7 @@ public partial class TemplateFormPage
     private TemplateDefinition? template;
     private TemplateForm form = new([]);
     private Dictionary<string, string[]> serverErrors = [];
+    private string? overLimit;
     private IReadOnlyList<string> templateProblems = [];
     private DryRunResult? preview;
     private string? selectedFile;
@@ -81,6 +82,7 @@ public partial class TemplateFormPage
     private async Task CreateAsync()
     {
         busy = true;
+        overLimit = null;
         try
         {
             var user = (await AuthState).User;
@@ -88,6 +90,13 @@ public partial class TemplateFormPage
             if (created.Id is { } id)
             {
                 Navigation.NavigateTo($"/create/tasks/{id}");
+                return;
+            }
+            if (created.OverLimit is { } refusal)
+            {
+                // Not a problem with the values: the person has too many runs going; the review keeps what they entered.
+                serverErrors = [];
+                overLimit = refusal.Message;
                 return;
             }
             serverErrors = created.Errors;
