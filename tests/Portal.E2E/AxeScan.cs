@@ -36,6 +36,9 @@ public static class AxeScan
 {
     public static readonly IReadOnlyList<string> Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+    /// <summary>A scan takes under half a second; a minute means it never finished.</summary>
+    private static readonly TimeSpan ScanTimeout = TimeSpan.FromMinutes(1);
+
     private static readonly Lazy<string> Source = new(() => new BundledAxeScriptProvider().GetScript());
 
     /// <summary>
@@ -53,7 +56,9 @@ public static class AxeScan
         {
             await page.EvaluateAsync($"() => {{ {Source.Value}\n}}");
         }
-        var result = new AxeResult(JObject.Parse(await page.EvaluateAsync<string>(Run, Tags.ToArray())));
+        // Playwright gives page.evaluate no timeout; a scan that never settles must fail this test, not hold up the whole run.
+        var json = await page.EvaluateAsync<string>(Run, Tags.ToArray()).WaitAsync(ScanTimeout);
+        var result = new AxeResult(JObject.Parse(json));
         return [.. result.Violations.Select(v => new AxeFinding(path, theme, state, v.Id, v.Impact, v.Help, v.HelpUrl,
             [.. v.Nodes.Select(Describe)]))];
     }

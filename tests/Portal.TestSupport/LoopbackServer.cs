@@ -50,9 +50,11 @@ public abstract class LoopbackServer : IAsyncDisposable, IDisposable
         {
             return;
         }
-        _listener.Stop();
+        // Close alone: on Linux, Stop() already unbinds the port, and a Close() after it binds the port again to remove the
+        // prefix, failing with "Address already in use" when another server has taken the port meanwhile.
         _listener.Close();
-        await _loop;
+        // The loop ends once the request in hand is answered; one whose handler never returns fails the test that made it.
+        await _loop.WaitAsync(TimeSpan.FromSeconds(30));
         GC.SuppressFinalize(this);
     }
 }

@@ -128,10 +128,20 @@ public static class TestPrerequisites
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return stdout + stderr.GetAwaiter().GetResult();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        // A mirror that stops answering or a dpkg lock held elsewhere must fail the tests that need the program with apt's
+        // last words, not hold the test run until CI's own limit.
+        if (!process.WaitForExit(InstallTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within {InstallTimeout.TotalMinutes:0} minutes: {LastLines(ReadSoFar(stdout) + ReadSoFar(stderr))}");
+        }
+        return stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
     }
+
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(8);
+
+    private static string ReadSoFar(Task<string> output) => output.Wait(TimeSpan.FromSeconds(5)) ? output.Result : "";
 
     private static string LastLines(string output) =>
         string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
