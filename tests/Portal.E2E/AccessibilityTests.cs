@@ -17,7 +17,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture fixture) : BrowserTe
         "/oncall/me", "/oncall/schedules/no-such-schedule",
     ];
 
-    [Fact]
+    [BrowserFact]
     public async Task Every_page_of_the_navigation_and_the_detail_pages_pass_axe_in_light_and_dark_theme()
     {
         var findings = new List<AxeFinding>();

@@ -12,7 +12,7 @@ public sealed class ApiReferenceBrowserTests(PortalBrowserFixture fixture) : Bro
     // The admin scope too: without it a personal token of the admin acts for no team, and cart-service belongs to checkout.
     private static readonly string[] Scopes = ["catalog:read", "environments:write", "admin"];
 
-    [Fact]
+    [BrowserFact]
     public async Task Try_it_sends_the_example_with_the_authorized_token_and_shows_the_answer_and_the_validation_problem()
     {
         await SignInAsync(returnUrl: "/api-docs");

@@ -52,11 +52,11 @@ public static class AxeScan
     public static async Task<IReadOnlyList<AxeFinding>> ScanAsync(IPage page, string theme, string state)
     {
         var path = new Uri(page.Url).PathAndQuery;
-        if (!await page.EvaluateAsync<bool>("() => typeof window.axe?.run === 'function'"))
-        {
-            await page.EvaluateAsync($"() => {{ {Source.Value}\n}}");
-        }
         // Playwright gives page.evaluate no timeout; a scan that never settles must fail this test, not hold up the whole run.
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe?.run === 'function'").WaitAsync(ScanTimeout))
+        {
+            await page.EvaluateAsync($"() => {{ {Source.Value}\n}}").WaitAsync(ScanTimeout);
+        }
         var json = await page.EvaluateAsync<string>(Run, Tags.ToArray()).WaitAsync(ScanTimeout);
         var result = new AxeResult(JObject.Parse(json));
         return [.. result.Violations.Select(v => new AxeFinding(path, theme, state, v.Id, v.Impact, v.Help, v.HelpUrl,

@@ -19,6 +19,8 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
 
     protected PortalBrowserFixture Fixture { get; } = fixture;
 
+    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// <c>http://127.0.0.1:port</c>. API calls made with the page's cookie but outside the page (<c>Page.APIRequest</c>)
     /// send it as <c>Origin</c>, as the portal's own pages do: cookie-authenticated writes from elsewhere are refused.
@@ -30,13 +32,15 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _serverLogMark = Fixture.Portal.OutputMark;
+        // Opening and closing contexts and pages has no Playwright timeout; a browser that stopped answering fails this
+        // test instead of holding the run.
         _context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Fixture.Portal.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-        });
+        }).WaitAsync(BrowserTimeout);
         _context.SetDefaultTimeout(15_000);
-        Page = await _context.NewPageAsync();
+        Page = await _context.NewPageAsync().WaitAsync(BrowserTimeout);
         Page.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -51,7 +55,7 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
     {
         if (_context is not null)
         {
-            await _context.DisposeAsync();
+            await _context.DisposeAsync().AsTask().WaitAsync(BrowserTimeout);
         }
         AssertNoServerErrors();
     }

@@ -6,7 +6,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Facets_filter_the_catalog_and_the_view_lives_in_the_url()
     {
         await SignInAsync(returnUrl: "/catalog");
@@ -27,7 +27,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Sorting_and_paging_live_in_the_url_and_a_reload_shows_the_same_rows()
     {
         await SignInAsync(returnUrl: "/catalog?kind=component");
@@ -67,7 +67,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task The_system_facet_filters_the_catalog()
     {
         await SignInAsync(returnUrl: "/catalog");
@@ -87,7 +87,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_entity_page_shows_its_relations_and_the_graph_leads_on()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/order-service");
@@ -113,7 +113,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Entity_tabs_live_in_the_url()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/cart-service?tab=slos");
@@ -139,7 +139,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_team_page_shows_its_members_and_what_it_owns_by_kind()
     {
         await SignInAsync(returnUrl: "/catalog/group/default/payments");
@@ -176,7 +176,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task At_depth_2_the_graph_shows_second_degree_entities_and_they_lead_on()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/order-service");
@@ -207,7 +207,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_previews_and_registers_a_location()
     {
         var folder = Path.Combine(Portal.TestSupport.TestCluster.Root, "e2e-location-" + Guid.NewGuid().ToString("N"));
@@ -249,7 +249,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
         Directory.Delete(folder, recursive: true);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task The_api_reference_renders_the_portals_own_openapi_document_with_nothing_loaded_from_elsewhere()
     {
         // No network here anyway; this makes it a finding rather than a silent failure: any request off the portal is recorded and refused.
@@ -284,7 +284,7 @@ public sealed class CatalogBrowserTests(PortalBrowserFixture fixture) : BrowserT
 
     private ILocator Rows() => Page.GetByTestId("catalog-table").Locator("tr.catalog-row");
 
-    [Fact]
+    [BrowserFact]
     public async Task Owned_shows_my_teams_entities_and_Starred_what_I_starred()
     {
         await SignInAsync();

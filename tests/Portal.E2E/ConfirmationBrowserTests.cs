@@ -14,7 +14,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
 {
     private Dictionary<string, string> Origin => new() { ["Origin"] = PortalOrigin };
 
-    [Fact]
+    [BrowserFact]
     public async Task Granting_admin_and_disabling_a_person_ask_first_and_name_them_and_no_one_may_disable_themselves()
     {
         var userName = $"confirm-{Guid.NewGuid():N}"[..16];
@@ -58,7 +58,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Deleting_an_environment_asks_and_names_it_and_cancel_keeps_it()
     {
         await SignInAsync();
@@ -87,7 +87,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Entity_actions_copy_the_ref_inspect_refresh_and_unregister_after_asking()
     {
         await SignInAsync();
@@ -110,7 +110,7 @@ public sealed class ConfirmationBrowserTests(PortalBrowserFixture fixture) : Bro
         await Page.GetByTestId("entity-actions").ClickAsync();
         await Page.GetByTestId("action-copy-ref").ClickAsync();
         await Expect(Page.GetByText($"Copied {entityRef}")).ToBeVisibleAsync();
-        Assert.Equal(entityRef, await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        Assert.Equal(entityRef, await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()").WaitAsync(TimeSpan.FromSeconds(30)));
 
         await Page.GetByTestId("entity-actions").ClickAsync();
         await Page.GetByTestId("action-inspect").ClickAsync();

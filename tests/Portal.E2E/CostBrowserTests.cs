@@ -6,7 +6,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class CostBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_uploads_a_focus_file_and_a_team_sees_its_drivers_and_budget_alert()
     {
         await SignInAsync(returnUrl: "/cost");

@@ -13,7 +13,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_imports_a_file_picks_its_month_sees_cost_by_team_drills_down_to_a_component_and_sets_its_budget()
     {
         // The FinOps Foundation's FOCUS 1.0 sample (September 2024), with two of its made-up application names renamed to
@@ -107,7 +107,7 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Over_a_slow_connection_what_an_admin_types_right_after_picking_a_component_stays_in_the_field_they_typed_in()
     {
         // Under load the server answers late. Picking an option used to move the focus to the option list for a moment;
@@ -143,7 +143,7 @@ public sealed class CostDashboardBrowserTests(PortalBrowserFixture fixture) : Br
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_shared_link_with_a_bad_period_says_so_and_a_month_without_data_offers_one_with()
     {
         await SignInAsync(returnUrl: "/cost?from=2024-09-31&to=2024-09-01");

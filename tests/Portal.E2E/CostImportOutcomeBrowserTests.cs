@@ -8,7 +8,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class CostImportOutcomeBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_sees_a_damaged_files_warnings_and_rejected_cost_and_previews_a_value_rule()
     {
         // The first rows of the FOCUS 1.0 sample after a spreadsheet round trip: Tags lost their quotes (and fall apart at

@@ -18,7 +18,7 @@ public sealed class DeliveryBrowserTests(PortalBrowserFixture fixture) : Browser
     private static readonly string[] DeliveryWrite = ["delivery:write"];
     private static readonly string[] SloIngest = ["slo:ingest"];
 
-    [Fact]
+    [BrowserFact]
     public async Task A_components_delivery_tab_shows_the_gate_its_dora_figures_and_its_deployments()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/payout-scheduler?tab=delivery");
@@ -71,7 +71,7 @@ public sealed class DeliveryBrowserTests(PortalBrowserFixture fixture) : Browser
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_component_whose_error_budget_is_spent_shows_the_gates_deny_on_its_page()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/fraud-scoring?tab=delivery");

@@ -7,7 +7,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed partial class EnvironmentBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task A_developer_fills_the_request_form_watches_the_environment_become_ready_and_extends_it()
     {
         await SignInAsync(returnUrl: "/environments/new?component=cart-service");

@@ -22,7 +22,7 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
 {
     private static readonly string[] IngestScopes = ["slo:ingest"];
 
-    [Fact]
+    [BrowserFact]
     public async Task A_member_sees_their_services_environments_slo_at_risk_and_stars_and_an_approver_the_request_waiting()
     {
         var approverName = $"home-approver-{Guid.NewGuid():N}"[..22];
@@ -121,7 +121,7 @@ public sealed partial class HomeBrowserTests(PortalBrowserFixture fixture) : Bro
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_also_sees_platform_health_the_portals_own_slo_metrics_freshness_and_background_jobs()
     {
         await SignInAsync();

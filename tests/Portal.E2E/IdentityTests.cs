@@ -6,7 +6,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class IdentityTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Anonymous_visitors_are_sent_to_sign_in_and_come_back_where_they_were_going()
     {
         await Page.GotoAsync("/catalog?kind=API");
@@ -28,7 +28,7 @@ public sealed class IdentityTests(PortalBrowserFixture fixture) : BrowserTest(fi
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Admin_creates_a_user_who_then_sees_only_what_they_may_do()
     {
         var userName = "eli.novak"; // a member of the checkout team in the demo catalog

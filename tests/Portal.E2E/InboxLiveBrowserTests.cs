@@ -15,7 +15,7 @@ public sealed class InboxLiveBrowserTests(PortalBrowserFixture fixture) : Browse
     private const string Person = "omar.aziz";
     private const string GivenPassword = "given-password-12";
 
-    [Fact]
+    [BrowserFact]
     public async Task A_notification_sent_while_the_person_looks_at_a_page_raises_the_bell_count_without_navigation()
     {
         await SignInAsync();

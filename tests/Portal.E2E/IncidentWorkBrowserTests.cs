@@ -18,7 +18,7 @@ public sealed class IncidentWorkBrowserTests(PortalBrowserFixture fixture) : Bro
 {
     private static readonly string[] IngestScopes = ["slo:ingest"];
 
-    [Fact]
+    [BrowserFact]
     public async Task A_person_declares_an_incident_from_the_component_names_a_commander_comments_and_sees_maintenance_shaded_on_the_slo_chart()
     {
         await SignInAsync(returnUrl: "/catalog/component/default/promotions-service?tab=incidents");

@@ -13,7 +13,7 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
 {
     private static readonly string[] SloIngest = ["slo:ingest"];
 
-    [Fact]
+    [BrowserFact]
     public async Task The_executive_dashboard_shows_platform_availability_spent_budgets_delivery_and_cost_drivers_each_linking_to_its_detail()
     {
         await SignInAsync(returnUrl: "/insights");
@@ -92,7 +92,7 @@ public sealed partial class InsightsBrowserTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_teams_view_scopes_every_figure_to_its_components_and_shows_time_to_ready_and_telemetry_coverage()
     {
         await SignInAsync(returnUrl: "/insights");

@@ -14,7 +14,7 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
     /// <summary>More Tab presses than any page has stops before its target: past it, the control is out of reach.</summary>
     private const int MaxTabs = 60;
 
-    [Fact]
+    [BrowserFact]
     public async Task A_developer_requests_an_environment_with_the_keyboard_only()
     {
         await SignInWithKeyboardAsync("/environments/new?component=cart-service");
@@ -58,7 +58,7 @@ public sealed partial class KeyboardJourneyTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_developer_scaffolds_a_service_from_the_built_in_template_with_the_keyboard_only()
     {
         await SignInWithKeyboardAsync("/create");

@@ -39,7 +39,7 @@ public sealed class NameWalkBrowserTests(PortalBrowserFixture fixture) : Browser
         "/cost/rules", "/scorecards/new", "/scorecards/campaigns/new", "/slos/new", "/catalog?kind=all",
     ];
 
-    [Fact]
+    [BrowserFact]
     public async Task Every_page_names_teams_and_people_for_a_member_and_an_admin()
     {
         await SignInAsync();

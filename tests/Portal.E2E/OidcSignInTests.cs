@@ -46,7 +46,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         TestCluster.TryDelete(_dataDirectory);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_person_signs_in_with_the_identity_provider_and_gets_teams_and_roles_from_groups()
     {
         _provider.NextUser = new OidcTestUser("sub-maya-0001", "Maya Rossi", "maya.rossi@northwind.example", ["platform-admins", "everyone"]);
@@ -58,7 +58,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/catalog$"), new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("user-menu")).ToContainTextAsync("Maya Rossi");
-        var me = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => fetch('/api/identity/me').then(r => r.json())");
+        var me = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => fetch('/api/identity/me').then(r => r.json())").WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("admin", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         var teams = me.GetProperty("teams").EnumerateArray().Select(t => t.GetString()).ToList();
         Assert.Contains("group:default/data", teams);       // maya.rossi is in the Data Platform team in the catalog
@@ -77,7 +77,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         Assert.Equal(1L, await PostgresProbe.ScalarAsync(users, "SELECT count(*) FROM \"AspNetUserLogins\" WHERE provider_key = 'sub-maya-0001'"));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_refusal_at_the_identity_provider_shows_a_clear_message()
     {
         _provider.NextUser = null;

@@ -20,11 +20,10 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    private const string Component = "component:default/fraud-scoring";
     private static readonly string[] IngestScopes = ["slo:ingest"], DeliveryScopes = ["delivery:write"];
     private static readonly string[] Primary = ["ana.silva"], Secondary = ["chen.wei"];
 
-    [Fact]
+    [BrowserFact]
     public async Task The_dashboard_shows_who_is_on_call_and_the_open_incident_whose_page_acknowledges_and_resolves_it_with_a_postmortem()
     {
         await SignInAsync(returnUrl: "/oncall");
@@ -43,9 +42,11 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
                 new { name = "Secondary", users = Secondary, rotationStart = "2026-01-05T09:00:00Z", handoffHours = 24, escalateAfterMinutes = 30 },
             },
         });
+        // Other tests' SLOs on fraud-scoring open incidents too: this test follows the one of its own SLO.
+        var sloName = $"fraud-oncall-{Guid.NewGuid():N}"[..20];
         var slo = await ApiAsync("POST", "/api/slos", new
         {
-            name = $"fraud-oncall-{Guid.NewGuid():N}"[..20], component = "fraud-scoring", indicator = "availability", target = 0.999m,
+            name = sloName, component = "fraud-scoring", indicator = "availability", target = 0.999m,
             window = new { kind = "rolling", days = 30 },
         });
         // A deploy of fraud-scoring 20 minutes ago (as CI reports it) and an environment of it requested now: both on the
@@ -77,18 +78,23 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         // admin's "Trigger now" in the jobs dashboard runs it (otherwise it would wait for the next minute): the rule goes
         // pending; the cycle the portal schedules in the next minute finds it still burning, fires it and opens the incident.
         await TriggerAlertCycleAsync();
+        string sloId;
+        using (var created = JsonDocument.Parse(slo))
+        {
+            sloId = created.RootElement.GetProperty("id").GetString()!;
+        }
         string? incidentId = null;
         await Wait.UntilAsync(async () =>
         {
             var list = await Page.APIRequest.GetAsync("/api/incidents?status=triggered");
             using var json = JsonDocument.Parse(await list.TextAsync());
-            incidentId = json.RootElement.EnumerateArray().Where(i => i.GetProperty("component").GetString() == Component)
+            incidentId = json.RootElement.EnumerateArray().Where(i => i.GetProperty("sloId").GetString() == sloId)
                 .Select(i => i.GetProperty("id").GetString()).FirstOrDefault();
             return incidentId is not null;
         }, TimeSpan.FromMinutes(3), "the alert job to open an incident for fraud-scoring");
 
         await GotoAsync("/oncall");
-        var row = Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" });
+        var row = Page.GetByTestId("oncall-incident").Filter(new() { HasText = sloName });
         await Expect(row).ToContainTextAsync("page");
         await Expect(row).ToContainTextAsync("Ana Silva (layer 1)");
         await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Runbook" })).ToHaveAttributeAsync("href", new Regex("^https://"));
@@ -174,7 +180,7 @@ public sealed class OnCallBrowserTests(PortalBrowserFixture fixture) : BrowserTe
         await Expect(Page.GetByTestId("postmortem-action")).ToHaveCountAsync(2);
 
         await GotoAsync("/oncall");
-        await Expect(Page.GetByTestId("oncall-incident").Filter(new() { HasText = "fraud-scoring" })).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("oncall-incident").Filter(new() { HasText = sloName })).ToHaveCountAsync(0);
 
         // A maintenance window planned for fraud-scoring (in two days, so it silences nothing the other tests expect) is
         // announced on its catalog page and on its SLO's page.

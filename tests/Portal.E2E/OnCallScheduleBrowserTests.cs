@@ -14,7 +14,7 @@ public sealed class OnCallScheduleBrowserTests(PortalBrowserFixture fixture) : B
 {
     private static readonly string[] Primary = ["ana.silva"], Secondary = ["chen.wei"];
 
-    [Fact]
+    [BrowserFact]
     public async Task Overrides_are_added_and_removed_the_yaml_exports_and_imports_with_its_errors_shown_and_I_set_my_contact()
     {
         await SignInAsync(returnUrl: "/oncall");

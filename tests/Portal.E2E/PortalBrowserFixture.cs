@@ -67,20 +67,27 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        try
         {
-            await Browser.DisposeAsync();
+            if (Browser is not null)
+            {
+                // Closing has no Playwright timeout; disposing Playwright below ends its driver, and with it the browser.
+                await Browser.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+            }
         }
-        _playwright?.Dispose();
-        if (Portal is not null)
+        finally
         {
-            await Portal.DisposeAsync();
+            _playwright?.Dispose();
+            if (Portal is not null)
+            {
+                await Portal.DisposeAsync();
+            }
+            if (GitHub is not null)
+            {
+                await GitHub.DisposeAsync();
+            }
+            TestCluster.TryDelete(_dataDirectory);
         }
-        if (GitHub is not null)
-        {
-            await GitHub.DisposeAsync();
-        }
-        TestCluster.TryDelete(_dataDirectory);
     }
 
     private static void EmbeddedPostgresCleanup() =>

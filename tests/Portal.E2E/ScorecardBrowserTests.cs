@@ -23,7 +23,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         }, TimeSpan.FromMinutes(2), "the scorecards to judge wallet-adapter");
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_entitys_scorecard_tab_shows_its_level_and_each_rule_with_why_and_how_to_fix()
     {
         await SignInAsync(returnUrl: "/scorecards");
@@ -43,7 +43,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_teams_view_lists_its_components_and_the_next_steps_by_impact_and_the_organisation_view_shows_levels_and_rates()
     {
         await SignInAsync(returnUrl: "/scorecards");
@@ -67,7 +67,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_starts_a_campaign_from_the_form_after_fixing_what_it_flags_and_the_team_sees_what_is_left()
     {
         await SignInAsync(returnUrl: "/scorecards");
@@ -111,7 +111,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task The_catalog_filters_by_scorecard_level_and_rule_result_from_the_url_and_the_select()
     {
         await SignInAsync(returnUrl: "/scorecards");
@@ -139,7 +139,7 @@ public sealed class ScorecardBrowserTests(PortalBrowserFixture fixture) : Browse
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_writes_a_scorecard_in_the_editor_sees_each_problem_by_field_and_a_preview_then_saves_it()
     {
         await SignInAsync(returnUrl: "/scorecards");

@@ -12,7 +12,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task A_page_on_another_origin_cannot_use_the_admins_session_to_disable_users()
     {
         await SignInAsync();
@@ -27,7 +27,8 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
         Page.Response += (_, r) => seen.Add($"{r.Status} {r.Request.Method} {r.Url}");
         Page.RequestFailed += (_, r) => seen.Add($"failed {r.Method} {r.Url}: {r.Failure}");
         await Page.GotoAsync(attacker.Url);
-        var outcome = await Page.EvaluateAsync<string>("() => window.attack()");
+        // A script that awaits the network has no Playwright timeout: bounded here, as every such evaluate in these tests.
+        var outcome = await Page.EvaluateAsync<string>("() => window.attack()").WaitAsync(TimeSpan.FromSeconds(30));
         // The refusal is audited under the admin's name: the browser sent the admin's cookie, and the portal refused the origin.
         await Wait.UntilAsync(async () => (await RefusalsAsync()).Contains($"POST /api/identity/users/{byFetch}/disable", StringComparison.Ordinal),
             TimeSpan.FromSeconds(15), $"the forged fetch's refusal in the audit log (page said: {outcome}; network: {string.Join("; ", seen)})");
@@ -42,7 +43,7 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
 
         // The same request from the portal's own page goes through: the session was valid all along.
         await GotoAsync("/");
-        var status = await Page.EvaluateAsync<int>($"() => fetch('/api/identity/users/{bySameOrigin}/disable', {{ method: 'POST' }}).then(r => r.status)");
+        var status = await Page.EvaluateAsync<int>($"() => fetch('/api/identity/users/{bySameOrigin}/disable', {{ method: 'POST' }}).then(r => r.status)").WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal((int)HttpStatusCode.NoContent, status);
 
         var users = await UsersAsync();
@@ -52,7 +53,7 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
         Assert.Contains($"POST /api/identity/users/{byForm}/disable", await RefusalsAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_page_address_with_a_dot_leads_to_the_password_form_until_the_password_is_changed()
     {
         await SignInAsync();
@@ -81,7 +82,7 @@ public sealed class SessionSecurityBrowserTests(PortalBrowserFixture fixture) : 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dana Kim" }).First).ToBeVisibleAsync();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_open_page_of_a_person_an_admin_disables_signs_out_by_itself()
     {
         await SignInAsync();

@@ -7,7 +7,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Organisation_overview_shows_the_figures_that_are_in_the_database()
     {
         var connection = PostgresProbe.ConnectionString(Fixture.DataDirectory);
@@ -26,7 +26,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Navigation_drawer_leads_to_the_catalog_and_an_entity_page()
     {
         await SignInAsync();
@@ -53,7 +53,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task App_bar_search_jumps_to_an_entity_or_to_all_results()
     {
         await SignInAsync();
@@ -75,7 +75,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Quick_search_shows_the_best_match_first_and_Enter_opens_the_results_page()
     {
         await SignInAsync();
@@ -113,7 +113,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Dark_theme_choice_survives_a_reload()
     {
         await SignInAsync();
@@ -129,7 +129,7 @@ public sealed class ShellTests(PortalBrowserFixture fixture) : BrowserTest(fixtu
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_unknown_address_shows_a_friendly_not_found_page()
     {
         await SignInAsync();

@@ -19,7 +19,7 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
     private static readonly double[] Bounds = [0.05, 0.1, 0.25, 0.5, 1];
     private static readonly string[] IngestScopes = ["slo:ingest"];
 
-    [Fact]
+    [BrowserFact]
     public async Task Metrics_arrive_an_slo_is_defined_in_the_editor_and_its_page_shows_the_burn_and_the_firing_page_alert()
     {
         await SignInAsync(returnUrl: "/slos");
@@ -144,7 +144,7 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_ratio_slo_with_its_own_alert_rules_is_defined_in_the_editor()
     {
         await SignInAsync(returnUrl: "/slos/new");
@@ -202,7 +202,7 @@ public sealed class SloBrowserTests(PortalBrowserFixture fixture) : BrowserTest(
     }
 
     /// <summary>Requests and server errors i minutes before now: a trickle of errors, then 25 % in the last ten minutes.</summary>
-    [Fact]
+    [BrowserFact]
     public async Task An_slo_with_one_minute_of_data_shows_its_point_and_a_tooltip_with_the_value()
     {
         await SignInAsync();

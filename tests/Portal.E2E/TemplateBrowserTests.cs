@@ -8,7 +8,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task A_developer_picks_a_template_fixes_a_validation_error_previews_creates_and_follows_the_links()
     {
         await SignInAsync(returnUrl: "/create");
@@ -88,7 +88,7 @@ public sealed partial class TemplateBrowserTests(PortalBrowserFixture fixture) :
         AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Tags_are_picked_from_the_catalog_or_typed_new_a_bad_one_is_refused_and_a_textarea_has_the_rows_it_asks_for()
     {
         await SignInAsync();

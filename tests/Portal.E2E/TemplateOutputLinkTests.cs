@@ -51,7 +51,7 @@ public sealed class TemplateOutputLinkTests(PortalBrowserFixture fixture) : Brow
         return file;
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Script_and_data_links_in_template_output_and_log_are_shown_as_text_not_links()
     {
         await SignInAsync(returnUrl: "/create");

@@ -15,7 +15,7 @@ public sealed class TemplatePortalActionsBrowserTests(PortalBrowserFixture fixtu
     private const string Person = "nils.berg";
     private const string GivenPassword = "given-password-12";
 
-    [Fact]
+    [BrowserFact]
     public async Task A_member_picks_from_an_API_backed_select_creates_and_finds_the_notification_behind_the_bell()
     {
         await SignInAsync();

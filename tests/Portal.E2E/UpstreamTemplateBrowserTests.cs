@@ -15,7 +15,7 @@ namespace Portal.E2E;
 [Collection(PortalBrowserCollection.Name)]
 public sealed partial class UpstreamTemplateBrowserTests(PortalBrowserFixture fixture) : BrowserTest(fixture)
 {
-    [Fact]
+    [BrowserFact]
     public async Task An_upstream_Backstage_template_goes_through_the_form_with_pickers_validation_review_and_preview_and_creates_its_repository_on_the_fake_GitHub()
     {
         await SignInAsync(returnUrl: "/create");

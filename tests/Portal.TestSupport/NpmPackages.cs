@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Portal.TestSupport;
 
 /// <summary>
@@ -24,7 +22,7 @@ public static class NpmPackages
         }
         Directory.CreateDirectory(folder);
         // Test processes run side by side: one installs, the others wait for the lock and then see the marker.
-        using var installLock = Lock(Path.Combine(Root, "install.lock"));
+        using var installLock = ToolProcess.Lock(Path.Combine(Root, "install.lock"));
         if (File.Exists(marker))
         {
             return folder;
@@ -38,46 +36,15 @@ public static class NpmPackages
         return folder;
     }
 
-    /// <summary>Runs a program and returns its exit code, standard output and standard error.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string file, string workingDirectory, params string[] args)
+    /// <summary>Runs a program (npm, node) with no usage reports or update checks, for at most 5 minutes.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string file, string workingDirectory, params string[] args) =>
+        ToolProcess.Run(file, workingDirectory, TimeSpan.FromMinutes(5), QuietTools, args);
+
+    private static readonly Dictionary<string, string> QuietTools = new()
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        // No usage reports or update checks from tools run in tests.
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        start.Environment["NO_UPDATE_NOTIFIER"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 5 minutes.");
-        }
-        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
-    }
+        ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true", ["NO_UPDATE_NOTIFIER"] = "1",
+    };
 
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, program)));
-
-    private static FileStream Lock(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500); // another test process is installing; a file lock has no wait handle to block on
-            }
-        }
-    }
 }

@@ -202,7 +202,11 @@ public sealed class PortalProcess : IAsyncDisposable
     public void KillHard()
     {
         _process.Kill(entireProcessTree: false);
-        _process.WaitForExit();
+        // With a timeout, WaitForExit does not also wait for the output pipes, which a child the kill left alive may hold.
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("The portal did not exit within 30 seconds of SIGKILL.");
+        }
     }
 
     /// <summary>SIGINT, like Ctrl+C in a terminal; waits for the process to exit.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Portal.Web.Infrastructure.Postgres;
 
 namespace Portal.TestSupport;
@@ -87,7 +86,7 @@ public static class TestPrerequisites
             throw new InvalidOperationException(plan.Message);
         }
         // The test projects run side by side: one installs, the other waits for it and then finds the program.
-        using var installLock = AcquireInstallLock();
+        using var installLock = ToolProcess.Lock(Path.Combine(Path.GetTempPath(), "portal-tests-apt.lock"));
         if (isPresent())
         {
             return PrerequisiteStep.Present;
@@ -95,53 +94,16 @@ public static class TestPrerequisites
         (log ?? Console.Error).WriteLine(plan.Message);
         // The package lists may be missing or old on a fresh machine: update first, as CI did; an update that fails
         // (a mirror down) still leaves the install to try with the lists there are.
-        var output = Run("sh", "-c", $"{AptGet} update -q; {AptGet} install -y -q {package}");
+        var (_, stdout, stderr) = ToolProcess.Run("sh", Path.GetTempPath(), InstallTimeout, new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+            "-c", $"{AptGet} update -q; {AptGet} install -y -q {package}");
+        var output = stdout + stderr;
         return isPresent()
             ? plan.Step
             : throw new InvalidOperationException($"{what} is still missing after 'apt-get install -y {package}': {LastLines(output)}");
     }
 
-    private static FileStream AcquireInstallLock()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "portal-tests-apt.lock");
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500); // another test process is installing; a file lock has no wait handle to block on
-            }
-        }
-    }
-
-    private static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        // A mirror that stops answering or a dpkg lock held elsewhere must fail the tests that need the program with apt's
-        // last words, not hold the test run until CI's own limit.
-        if (!process.WaitForExit(InstallTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish within {InstallTimeout.TotalMinutes:0} minutes: {LastLines(ReadSoFar(stdout) + ReadSoFar(stderr))}");
-        }
-        return stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
-    }
-
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(8);
-
-    private static string ReadSoFar(Task<string> output) => output.Wait(TimeSpan.FromSeconds(5)) ? output.Result : "";
+    /// <summary>Long enough for Chromium and its libraries from a slow mirror; apt itself gives up on a stalled connection sooner.</summary>
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(15);
 
     private static string LastLines(string output) =>
         string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));

@@ -11,12 +11,19 @@ public static class Wait
         Exception? last = null;
         while (watch.Elapsed < timeout)
         {
+            Task<bool>? check = null;
             try
             {
-                if (await condition())
+                // A check that never answers (a request with no timeout of its own) ends the wait at its deadline too.
+                check = condition();
+                if (await check.WaitAsync(TimeSpan.FromTicks(Math.Max(0, (timeout - watch.Elapsed).Ticks))))
                 {
                     return;
                 }
+            }
+            catch (TimeoutException) when (check is { IsCompleted: false })
+            {
+                break;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {

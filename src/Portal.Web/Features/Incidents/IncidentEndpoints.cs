@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Web;
 
 namespace Portal.Web.Features.Incidents;
 
@@ -67,9 +68,8 @@ public static class IncidentEndpoints
         }
         if (refusal is not null)
         {
-            http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many incidents declared",
-                extensions: new Dictionary<string, object?> { ["limit"] = refusal.Max, ["declared"] = refusal.Declared, ["setting"] = DeclarationRate.Setting });
+            return LimitReached.Problem(http, refusal.RetryAfterSeconds, "Too many incidents declared", refusal.Message, DeclarationRate.Setting,
+                new Dictionary<string, object?> { ["limit"] = refusal.Max, ["declared"] = refusal.Declared });
         }
         return TypedResults.Created($"/api/incidents/{incident!.Id}", (await IncidentQueries.GetAsync(db, incident.Id, ct))!);
     }

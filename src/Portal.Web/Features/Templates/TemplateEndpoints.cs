@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Data;
 using Portal.Web.Features.Catalog;
 using Portal.Web.Features.Identity;
+using Portal.Web.Infrastructure.Web;
 
 namespace Portal.Web.Features.Templates;
 
@@ -144,10 +145,7 @@ public static class TemplateEndpoints
     }
 
     /// <summary>429 with Retry-After: the problem names the limit, its setting and how many runs the person has unfinished.</summary>
-    private static ProblemHttpResult TooManyActive(HttpContext http, ActiveTasksRefusal refusal)
-    {
-        http.Response.Headers.RetryAfter = ActiveTaskLimit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many template runs at once",
-            extensions: new Dictionary<string, object?> { ["limit"] = refusal.Max, ["active"] = refusal.Active, ["setting"] = ActiveTaskLimit.Setting });
-    }
+    private static ProblemHttpResult TooManyActive(HttpContext http, ActiveTasksRefusal refusal) =>
+        LimitReached.Problem(http, ActiveTaskLimit.RetryAfterSeconds, "Too many template runs at once", refusal.Message, ActiveTaskLimit.Setting,
+            new Dictionary<string, object?> { ["limit"] = refusal.Max, ["active"] = refusal.Active });
 }
