@@ -212,7 +212,7 @@ public static class IncidentCommands
         }
         var by = user.Identity?.Name ?? actor.Name;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"incident-declare:" + by}, 0))", ct);
+        await db.Database.TakeTransactionLockAsync("incident-declare:" + by, ct);
         var since = now - DeclarationRate.Window;
         var declared = await db.Set<Incident>().AsNoTracking().Where(i => i.DeclaredBy == by && i.TriggeredAt > since).Select(i => i.TriggeredAt).ToListAsync(ct);
         if (DeclarationRate.Check(declared, maxPerHour, now) is { } refusal)

@@ -261,8 +261,8 @@ public sealed class ScaffolderService(
             new(principal.FindFirstValue(ClaimTypes.NameIdentifier), AuditActor.From(principal, null).Name);
 
         /// <summary>A transaction-level advisory lock per person: a count and the change it guards happen one at a time per person.</summary>
-        public Task<int> LockAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-            db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"scaffolder-active:" + (UserId ?? "name:" + Name)}, 0))", cancellationToken);
+        public Task LockAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+            db.Database.TakeTransactionLockAsync("scaffolder-active:" + (UserId ?? "name:" + Name), cancellationToken);
 
         /// <summary>The person's queued or running tasks.</summary>
         public Task<int> ActiveAsync(PortalDbContext db, CancellationToken cancellationToken)

@@ -124,7 +124,7 @@ public static class CatalogIngestion
             await db.SaveChangesAsync(cancellationToken);
         }
         // One refresh per location at a time, across replicas; other locations refresh in parallel.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({location.Id.ToString()}, 0))", cancellationToken);
+        await db.Database.TakeTransactionLockAsync(location.Id.ToString(), cancellationToken);
         if (!preview.Failed)
         {
             var (accepted, denied) = await AuthoriseAsync(db, LocationRegistrant.Of(location), location.Id, preview.Entities, cancellationToken);
